@@ -1,0 +1,143 @@
+"""Catalogue fork: products belong to one shop; OCOP certificates.
+
+OCOP rules follow Decision 148/QĐ-TTg (2023) as amended by Decision 1489/QĐ-TTg
+(2025): a 100-point score, 3★ = 50–69, 4★ = 70–89, 5★ = 90–100; the province
+certifies 3★ and 4★, the central council 5★; a certificate is valid 36 months.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.catalogue.abstract_models import AbstractProduct
+
+CERTIFICATE_VALIDITY_MONTHS = 36
+STAR_SCORE_RANGES = {3: (50, 69), 4: (70, 89), 5: (90, 100)}
+
+
+def today_local() -> datetime.date:
+    """Today's date in the marketplace's time zone (Asia/Ho_Chi_Minh)."""
+    return timezone.localdate()
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate_day)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+class Product(AbstractProduct):
+    shop = models.ForeignKey(
+        "partner.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("Cửa hàng"),
+    )
+    traceability_url = models.URLField(_("Liên kết truy xuất nguồn gốc"), blank=True)
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self, on: datetime.date | None = None):
+        """Verified, unrevoked and unexpired on the given local date (today by default)."""
+        day = on or today_local()
+        return self.filter(
+            status=OcopCertificate.Status.VERIFIED, issued_on__lte=day, expires_on__gte=day
+        )
+
+
+class OcopCertificate(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xác minh")
+        VERIFIED = "verified", _("Đã xác minh")
+        REJECTED = "rejected", _("Bị từ chối")
+        REVOKED = "revoked", _("Đã thu hồi")
+
+    class IssuingBody(models.TextChoices):
+        PROVINCE = "province", _("UBND tỉnh")
+        CENTRAL = "central", _("Hội đồng OCOP Trung ương")
+
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="ocop_certificates"
+    )
+    stars = models.PositiveSmallIntegerField(_("Số sao"), choices=[(3, "3★"), (4, "4★"), (5, "5★")])
+    score = models.PositiveSmallIntegerField(_("Điểm"))
+    decision_number = models.CharField(_("Số quyết định"), max_length=64)
+    issuing_body = models.CharField(_("Cơ quan cấp"), max_length=16, choices=IssuingBody.choices)
+    issued_on = models.DateField(_("Ngày cấp"))
+    expires_on = models.DateField(_("Ngày hết hạn"), blank=True)
+    status = models.CharField(
+        _("Trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    scan = models.FileField(_("Bản scan"), upload_to="ocop/certificates/%Y/", blank=True)
+    decision_reason = models.TextField(_("Lý do"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on"]
+        verbose_name = _("Chứng nhận OCOP")
+        verbose_name_plural = _("Chứng nhận OCOP")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stars__in=[3, 4, 5]), name="ocop_stars_3_to_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=50, score__lte=100), name="ocop_score_50_to_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"OCOP {self.stars}★ – {self.product}"
+
+    def clean(self):
+        errors = {}
+        if self.stars in STAR_SCORE_RANGES and self.score is not None:
+            low, high = STAR_SCORE_RANGES[self.stars]
+            if not low <= self.score <= high:
+                errors["score"] = _("Hạng %(stars)s sao cần điểm từ %(low)s đến %(high)s.") % {
+                    "stars": self.stars, "low": low, "high": high,
+                }
+        expected_body = self.IssuingBody.CENTRAL if self.stars == 5 else self.IssuingBody.PROVINCE
+        if self.stars and self.issuing_body and self.issuing_body != expected_body:
+            errors["issuing_body"] = _(
+                "Hạng 5 sao do Hội đồng Trung ương công nhận; 3–4 sao do UBND tỉnh."
+            )
+        if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
+            errors["expires_on"] = _("Ngày hết hạn phải sau ngày cấp.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.issued_on and not self.expires_on:
+            self.expires_on = add_months(self.issued_on, CERTIFICATE_VALIDITY_MONTHS)
+        super().save(*args, **kwargs)
+
+    def is_valid_on(self, day: datetime.date | None = None) -> bool:
+        day = day or today_local()
+        return (
+            self.status == self.Status.VERIFIED and self.issued_on <= day <= self.expires_on
+        )
+
+    @property
+    def is_valid(self) -> bool:
+        return self.is_valid_on()
+
+    @property
+    def display_status(self) -> str:
+        """valid / expired / revoked / pending / rejected — 'expired' derived from today."""
+        if self.status == self.Status.VERIFIED:
+            return "valid" if self.is_valid else "expired"
+        return self.status
+
+
+from oscar.apps.catalogue.models import *  # noqa: E402,F403 -- Oscar's remaining models

@@ -1,0 +1,29 @@
+"""Post-2025 two-level addresses (province -> xã/phường/đặc khu) from `vietnam-provinces`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
+
+
+@lru_cache(maxsize=8)
+def communes(province_code: int | None = None) -> tuple[tuple[int, str], ...]:
+    """(code, name) of every commune of the province, sorted by name, for form choices."""
+    code = ProvinceCode(province_code or settings.PROVINCE_CODE)
+    wards = Ward.iter_by_province(code)
+    return tuple(sorted(((int(w.code), w.name) for w in wards), key=lambda item: item[1]))
+
+
+def commune_name(code: int | None) -> str | None:
+    if not code:
+        return None
+    try:
+        return Ward.from_code(WardCode(int(code))).name
+    except ValueError:
+        return None
+
+
+def province_name(code: int | None = None) -> str:
+    return Province.from_code(ProvinceCode(code or settings.PROVINCE_CODE)).name

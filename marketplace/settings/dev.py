@@ -1,0 +1,7 @@
+"""Local development: `make run`. SQLite, embedded search and Stripe emulator."""
+
+from .base import *  # noqa: F403
+from .env import env_bool
+
+DEBUG = env_bool("DEBUG", True)
+ALLOWED_HOSTS = ALLOWED_HOSTS + ["[::1]", "0.0.0.0"]  # noqa: F405

@@ -1,0 +1,50 @@
+"""Refuse unsafe production configuration.
+
+Production must never start on a development default: a guessable SECRET_KEY, a
+wildcard host, SQLite, the embedded search server or the Stripe emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+DEV_SECRET_PREFIXES = ("dev-only", "django-insecure", "changeme", "secret")
+
+
+def production_problems(environ: Mapping[str, str]) -> list[str]:
+    """Every reason the given environment is not fit for production (empty when it is)."""
+    problems: list[str] = []
+    secret = environ.get("SECRET_KEY", "")
+    if not secret:
+        problems.append("SECRET_KEY is not set")
+    elif len(secret) < 50 or len(set(secret)) < 5 or secret.lower().startswith(DEV_SECRET_PREFIXES):
+        problems.append("SECRET_KEY is too short or a known development value (need 50+ random characters)")
+
+    hosts = [h.strip() for h in environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
+    if not hosts:
+        problems.append("ALLOWED_HOSTS is not set")
+    elif "*" in hosts:
+        problems.append("ALLOWED_HOSTS must list the site's host names, not '*'")
+
+    database_url = environ.get("DATABASE_URL", "")
+    if not database_url:
+        problems.append("DATABASE_URL is not set")
+    elif database_url.startswith("sqlite"):
+        problems.append("DATABASE_URL points at SQLite; production runs on PostgreSQL")
+
+    if not environ.get("ELASTICSEARCH_URL", ""):
+        problems.append("ELASTICSEARCH_URL is not set (the embedded search server is for development only)")
+
+    for name, prefix in (
+        ("STRIPE_SECRET_KEY", "sk_"),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_"),
+    ):
+        value = environ.get(name, "")
+        if not value:
+            problems.append(f"{name} is not set")
+        elif not value.startswith(prefix):
+            problems.append(f"{name} does not look like a Stripe key (expected '{prefix}…')")
+    if environ.get("STRIPE_API_BASE", ""):
+        problems.append("STRIPE_API_BASE is set: production talks to Stripe itself, not an emulator")
+    return problems

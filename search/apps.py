@@ -1,0 +1,7 @@
+import oscar.apps.search.apps as oscar_search
+
+
+class SearchConfig(oscar_search.SearchConfig):
+    """Search fork (label `search`): Elasticsearch DSL instead of haystack."""
+
+    name = "search"
