@@ -5,3 +5,4 @@ from .env import env_bool
 
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = ALLOWED_HOSTS + ["[::1]", "0.0.0.0"]  # noqa: F405
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405 -- SQLite file and media live here
