@@ -1,5 +1,135 @@
-"""Placeholder replaced by the search implementation."""
+"""The Elasticsearch 8 client: one per process, built from settings.
+
+Production points ELASTICSEARCH_URL at an Elasticsearch 8 cluster; dev, tests and
+demo leave it empty and `marketplace.embedded.ensure_search()` starts an
+in-memory osmem-server (OpenSearch-compatible). A freshly started embedded
+server is empty, so the index is built right away.
+
+The Elasticsearch 8 client sends `application/vnd.elasticsearch+json;
+compatible-with=8`; OpenSearch-compatible servers answer 406 to that media type.
+`PlainJsonNode` sends plain `application/json`, which Elasticsearch 8 accepts too
+(see docs/decisions/0002-search-engine.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import HttpHeaders, TransportError, Urllib3HttpNode
+from elasticsearch import ApiError, Elasticsearch
+
+logger = logging.getLogger(__name__)
+
+_COMPAT_MIMETYPE = re.compile(r"application/vnd\.elasticsearch\+([\w.-]+)\s*;\s*compatible-with=\d+")
+
+#: What the views catch to fall back to the database: any failure to talk to the server.
+SearchUnavailable = (TransportError, TransportConnectionError, ApiError, ConnectionError)
+
+
+class PlainJsonNode(Urllib3HttpNode):
+    """An urllib3 node that sends `application/json` instead of the ES 8 compat type."""
+
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
+        if headers:
+            headers = HttpHeaders(headers)
+            for name in ("accept", "content-type"):
+                value = headers.get(name)
+                if value:
+                    headers[name] = _COMPAT_MIMETYPE.sub(r"application/\1", value)
+        return super().perform_request(method, target, body=body, headers=headers, **kwargs)
+
+
+@dataclass
+class _Cached:
+    key: tuple
+    client: Elasticsearch
+
+
+_lock = threading.RLock()
+_cached: _Cached | None = None
+
+
+def _settings_key(url: str) -> tuple:
+    return (url, settings.ELASTICSEARCH_TIMEOUT, settings.ELASTICSEARCH_MAX_RETRIES)
+
+
+def build_client(url: str) -> Elasticsearch:
+    return Elasticsearch(
+        url,
+        node_class=PlainJsonNode,
+        request_timeout=settings.ELASTICSEARCH_TIMEOUT,
+        max_retries=settings.ELASTICSEARCH_MAX_RETRIES,
+        retry_on_timeout=True,
+    )
+
+
+def get_client(*, autobuild: bool = True) -> Elasticsearch:
+    """The process's client; rebuilt when ELASTICSEARCH_URL (or timeouts) change.
+
+    When the embedded server is started by this call, the index is built right
+    away (unless `autobuild` is False: the caller is about to build it anyway).
+    """
+    global _cached
+    from marketplace.embedded import ensure_search
+
+    with _lock:
+        configured = settings.ELASTICSEARCH_URL
+        if _cached is not None and configured and _cached.key == _settings_key(configured):
+            return _cached.client
+        url = ensure_search()
+        started_embedded = not configured
+        _cached = _Cached(_settings_key(url), build_client(url))
+        client = _cached.client
+    if started_embedded and autobuild:
+        _build_fresh_index()
+    return client
+
+
+def _build_fresh_index() -> None:
+    from search.indexing import rebuild_index
+
+    try:
+        count = rebuild_index()
+        logger.info("embedded search server: indexed %d products", count)
+    except Exception:  # noqa: BLE001 -- e.g. tables not migrated yet: search still starts
+        logger.exception("embedded search server: could not build the index")
+
+
+def reset_client() -> None:
+    """Forget the cached client (tests switching servers call this)."""
+    global _cached
+    with _lock:
+        if _cached is not None:
+            try:
+                _cached.client.close()
+            except Exception:  # noqa: BLE001 -- closing a dead pool must not raise
+                pass
+        _cached = None
+
+
+def index_alias() -> str:
+    return settings.ELASTICSEARCH_INDEX
 
 
 def ping() -> dict:
-    raise RuntimeError("search engine not configured")
+    """Details of the search server; raises when it does not answer (health check)."""
+    client = get_client().options(request_timeout=2, max_retries=0)
+    info = client.info()
+    version = info.get("version", {})
+    details = {
+        "cluster": info.get("cluster_name"),
+        "version": version.get("number"),
+        "distribution": version.get("distribution", "elasticsearch"),
+        "index": index_alias(),
+    }
+    try:
+        details["documents"] = client.count(index=index_alias())["count"]
+    except ApiError as exc:  # the alias may not exist yet: the server is up all the same
+        details["documents"] = None
+        details["index_error"] = str(exc.message)[:200]
+    return details

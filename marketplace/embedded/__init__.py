@@ -137,3 +137,23 @@ def ensure_search() -> str:
             settings.ELASTICSEARCH_URL = _process_search.url
             os.environ["ELASTICSEARCH_URL"] = _process_search.url
         return _process_search.url
+
+
+_process_stripe: EmbeddedServer | None = None
+
+
+def ensure_stripe() -> str:
+    """Stripe API base URL: Stripe itself when keys are configured, else an emulator started once."""
+    from django.conf import settings
+
+    if settings.STRIPE_SECRET_KEY:
+        return settings.STRIPE_API_BASE or "https://api.stripe.com"
+    global _process_stripe
+    with _lock:
+        if _process_stripe is None or not _process_stripe.running:
+            _process_stripe = start_stripe()
+            atexit.register(_process_stripe.stop)
+            for name, value in stripe_environment(_process_stripe).items():
+                setattr(settings, name, value)
+                os.environ[name] = value
+        return _process_stripe.url
