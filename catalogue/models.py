@@ -99,6 +99,11 @@ class OcopCertificate(models.Model):
     def __str__(self):
         return f"OCOP {self.stars}★ – {self.product}"
 
+    def save(self, *args, **kwargs):
+        if self.issued_on and not self.expires_on:
+            self.expires_on = add_months(self.issued_on, CERTIFICATE_VALIDITY_MONTHS)
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
         if self.stars in STAR_SCORE_RANGES and self.score is not None:
@@ -116,11 +121,6 @@ class OcopCertificate(models.Model):
             errors["expires_on"] = _("Ngày hết hạn phải sau ngày cấp.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if self.issued_on and not self.expires_on:
-            self.expires_on = add_months(self.issued_on, CERTIFICATE_VALIDITY_MONTHS)
-        super().save(*args, **kwargs)
 
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
         day = day or today_local()
