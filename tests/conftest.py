@@ -36,3 +36,26 @@ def stripe_server():
     for name, value in previous.items():
         setattr(settings, name, value)
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def demo_catalogue(django_db_setup, django_db_blocker, search_server):
+    """The demo catalogue loaded once per test module, inside a transaction rolled back after.
+
+    The same pattern as Django's TestCase.setUpTestData: each test's own transaction is a
+    savepoint inside this one, so tests see the demo data and leave nothing behind. The
+    search index is rebuilt from it on the real embedded search server.
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", quiet=True)
+            call_command("search_index", rebuild=True, verbosity=0)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

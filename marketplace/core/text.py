@@ -16,6 +16,9 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
-def slugify_vi(text: str) -> str:
-    """ASCII slug that keeps Vietnamese words readable: 'Đầm Dơi' -> 'dam-doi'."""
+def slugify_vi(text: str, **_options) -> str:
+    """ASCII slug that keeps Vietnamese words readable: "Đầm Dơi" -> "dam-doi".
+
+    Oscar passes allow_unicode; slugs stay ASCII so URLs survive every chat app.
+    """
     return _SLUG_STRIP.sub("-", fold(str(text)).lower()).strip("-")
