@@ -39,7 +39,7 @@ def stripe_server():
 
 
 @pytest.fixture(scope="module")
-def demo_catalogue(django_db_setup, django_db_blocker, search_server):
+def demo_catalogue(django_db_setup, django_db_blocker, search_server, tmp_path_factory):
     """The demo catalogue loaded once per test module, inside a transaction rolled back after.
 
     The same pattern as Django's TestCase.setUpTestData: each test's own transaction is a
@@ -48,8 +48,10 @@ def demo_catalogue(django_db_setup, django_db_blocker, search_server):
     """
     from django.core.management import call_command
     from django.db import transaction
+    from django.test import override_settings
 
-    with django_db_blocker.unblock():
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

@@ -250,6 +250,7 @@ LOGGING = {
     "loggers": {
         "elastic_transport": {"level": "WARNING"},
         "PIL": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }
 OSCAR_SLUG_FUNCTION = "marketplace.core.text.slugify_vi"

@@ -1,0 +1,388 @@
+"""Write the demo plan to the database, idempotently.
+
+Every row is found by a natural key before it is created — user e-mail, shop code,
+category code, product UPC, (shop, partner SKU), (product, decision number), image
+code — so a second run creates nothing and changes nothing. Existing rows are never
+updated (passwords, prices and stock edited in the demo survive a re-run); dates
+relative to today are only used when a row is created.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from tqdm import tqdm
+
+from catalogue.models import (
+    CERTIFICATE_VALIDITY_MONTHS,
+    Category,
+    OcopCertificate,
+    Product,
+    ProductCategory,
+    ProductClass,
+    ProductImage,
+    add_months,
+    today_local,
+)
+from marketplace.core.addresses import communes
+from marketplace.core.text import slugify_vi
+from shops.models import Partner, StockRecord
+
+from . import catalogue_data as data
+from .images import product_photo
+
+STAFF_GROUP = "Programme staff"
+# (app label, codename): Wagtail admin (/cms/) and Oscar dashboard (/dashboard/) access.
+STAFF_PERMISSIONS = [("wagtailadmin", "access_admin"), ("partner", "dashboard_access")]
+ADMIN_EMAIL = f"admin@{data.DEMO_EMAIL_DOMAIN}"
+STAFF_EMAIL = f"staff@{data.DEMO_EMAIL_DOMAIN}"
+BUYER_EMAIL = f"buyer@{data.DEMO_EMAIL_DOMAIN}"
+
+HOME_TITLE = "Chợ OCOP Cà Mau"
+HOME_SLUG = "trang-chu"
+
+
+@dataclass
+class LoadResult:
+    shops: int = 0
+    products: int = 0
+    certificates: int = 0
+    users: int = 0
+    images: int = 0
+    categories: int = 0
+    created: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        created = sum(self.created.values())
+        return (
+            f"{self.shops} cửa hàng, {self.products} sản phẩm, "
+            f"{self.certificates} chứng nhận OCOP, {self.categories} danh mục, "
+            f"{self.users} tài khoản demo ({created} thay đổi) trong {self.seconds:.1f} s"
+        )
+
+
+def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> LoadResult:
+    """Create whatever part of the demo data is missing; return what the demo holds."""
+    started = time.monotonic()
+    today = today or today_local()
+    result = LoadResult()
+    plan = data.build_plan(today, communes(data.load_sources()[0]["province"]["code"]))
+    with transaction.atomic():
+        users = ensure_users(plan, result)
+        categories = ensure_categories(result)
+        product_class = ensure_product_class(result)
+        shops = ensure_shops(plan, users, result, progress=progress)
+        ensure_products(plan, shops, categories, product_class, result, progress=progress)
+        ensure_home_page(result)
+    _count(plan, result)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+# --- Accounts -------------------------------------------------------------------
+
+
+def ensure_users(plan: list[data.ShopSpec], result: LoadResult) -> dict[str, object]:
+    """The three role accounts and one owner per shop. Passwords only set on creation."""
+    User = get_user_model()
+    specs = [
+        (ADMIN_EMAIL, "Quản trị", "demo", True, True),
+        (STAFF_EMAIL, "Cán bộ", "OCOP", True, False),
+        (BUYER_EMAIL, "Khách", "mua hàng", False, False),
+    ] + [(shop.owner_email, "Chủ cửa hàng", shop.name[:150], False, False) for shop in plan]
+    emails = [spec[0] for spec in specs]
+    existing = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+    missing = [spec for spec in specs if spec[0] not in existing]
+    if missing:
+        # One hash for all: hashing per user would cost seconds with PBKDF2.
+        password = make_password(settings.DEMO_PASSWORD)
+        User.objects.bulk_create([
+            User(
+                username=email[:150], email=email, password=password,
+                first_name=first, last_name=last, is_staff=staff, is_superuser=superuser,
+            )
+            for email, first, last, staff, superuser in missing
+        ])
+        result.created["users"] += len(missing)
+    users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+
+    group, created = Group.objects.get_or_create(name=STAFF_GROUP)
+    result.created["groups"] += int(created)
+    wanted = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in STAFF_PERMISSIONS
+    ]
+    have = set(group.permissions.values_list("pk", flat=True))
+    if any(p.pk not in have for p in wanted):
+        group.permissions.add(*wanted)
+    staff = users[STAFF_EMAIL]
+    if not staff.groups.filter(pk=group.pk).exists():
+        staff.groups.add(group)
+    return users
+
+
+# --- Catalogue structure ------------------------------------------------------------
+
+
+def ensure_product_class(result: LoadResult) -> ProductClass:
+    product_class = ProductClass.objects.filter(name=data.PRODUCT_CLASS_NAME).first()
+    if product_class is None:
+        product_class = ProductClass.objects.create(
+            name=data.PRODUCT_CLASS_NAME, slug=slugify_vi(data.PRODUCT_CLASS_NAME),
+            requires_shipping=True, track_stock=True,
+        )
+        result.created["product_classes"] += 1
+    return product_class
+
+
+def ensure_categories(result: LoadResult) -> dict[str, Category]:
+    """The OCOP groups (Decision 148/QĐ-TTg, 2023) with sub-groups, plus 'other'."""
+    by_code = {c.code: c for c in Category.objects.filter(code__isnull=False)}
+    for code, name, parent_code in data.category_specs():
+        if code in by_code:
+            continue
+        slug = slugify_vi(name)
+        if parent_code is None:
+            category = Category.add_root(name=name, code=code, slug=slug)
+        else:
+            parent = Category.objects.get(pk=by_code[parent_code].pk)  # fresh treebeard node
+            category = parent.add_child(name=name, code=code, slug=slug)
+        by_code[code] = category
+        result.created["categories"] += 1
+    return by_code
+
+
+# --- Shops ----------------------------------------------------------------------------
+
+
+def ensure_shops(
+    plan: list[data.ShopSpec], users: dict, result: LoadResult, *, progress: bool
+) -> dict[str, Partner]:
+    shops = {p.code: p for p in Partner.objects.filter(code__in=[s.code for s in plan])}
+    for spec in tqdm(plan, desc="Cửa hàng", unit=" shop", disable=not progress):
+        if spec.code in shops:
+            continue
+        shops[spec.code] = Partner.objects.create(
+            code=spec.code, name=spec.name, legal_name=spec.legal_name,
+            producer_type=spec.producer_type, registration_number=spec.registration_number,
+            phone=spec.phone, commune_code=spec.commune_code,
+            street_address=spec.street_address, description=spec.description,
+            status=Partner.Status.APPROVED,
+        )
+        result.created["shops"] += 1
+
+    Owner = Partner.users.through
+    owned = set(
+        Owner.objects.filter(partner__in=shops.values()).values_list("partner_id", "user_id")
+    )
+    links = []
+    for spec in plan:
+        shop, user = shops[spec.code], users[spec.owner_email]
+        if (shop.pk, user.pk) not in owned:
+            links.append(Owner(partner_id=shop.pk, user_id=user.pk))
+    Owner.objects.bulk_create(links)
+    result.created["shop_owners"] += len(links)
+    return shops
+
+
+# --- Products ----------------------------------------------------------------------------
+
+
+def ensure_products(
+    plan: list[data.ShopSpec],
+    shops: dict[str, Partner],
+    categories: dict[str, Category],
+    product_class: ProductClass,
+    result: LoadResult,
+    *,
+    progress: bool,
+) -> None:
+    specs = [product for shop in plan for product in shop.products]
+    products = {p.upc: p for p in Product.objects.filter(upc__in=[s.upc for s in specs])}
+    new = [
+        Product(
+            upc=spec.upc, title=spec.title, slug=slugify_vi(spec.title),
+            description=spec.description, product_class=product_class,
+            shop=shops[spec.shop_code], structure=Product.STANDALONE, is_public=True,
+        )
+        for spec in specs
+        if spec.upc not in products
+    ]
+    Product.objects.bulk_create(new)
+    result.created["products"] += len(new)
+    products = {p.upc: p for p in Product.objects.filter(upc__in=[s.upc for s in specs])}
+    ids = [p.pk for p in products.values()]
+
+    stocked = set(
+        StockRecord.objects.filter(partner__in=shops.values()).values_list(
+            "partner_id", "partner_sku"
+        )
+    )
+    categorised = set(
+        ProductCategory.objects.filter(product_id__in=ids).values_list("product_id", flat=True)
+    )
+    certified = set(
+        OcopCertificate.objects.filter(product_id__in=ids).values_list(
+            "product_id", "decision_number"
+        )
+    )
+    pictured = set(
+        ProductImage.objects.filter(product_id__in=ids).values_list("product_id", flat=True)
+    )
+
+    stock_rows, category_rows, certificate_rows, image_rows = [], [], [], []
+    for spec in tqdm(specs, desc="Sản phẩm", unit=" sp", disable=not progress):
+        product, shop = products[spec.upc], shops[spec.shop_code]
+        if (shop.pk, spec.partner_sku) not in stocked:
+            stock_rows.append(StockRecord(
+                product=product, partner=shop, partner_sku=spec.partner_sku,
+                price=Decimal(spec.price), price_currency="VND",
+                num_in_stock=spec.num_in_stock,
+            ))
+        if product.pk not in categorised:
+            category_rows.append(
+                ProductCategory(product=product, category=categories[spec.category_code])
+            )
+        cert = spec.certificate
+        if cert and (product.pk, cert.decision_number) not in certified:
+            certificate = OcopCertificate(
+                product=product, stars=cert.stars, score=cert.score,
+                decision_number=cert.decision_number, issuing_body=cert.issuing_body,
+                issued_on=cert.issued_on,
+                expires_on=add_months(cert.issued_on, CERTIFICATE_VALIDITY_MONTHS),
+                status=cert.status, decision_reason=cert.decision_reason,
+            )
+            certificate.clean()  # the star/score/issuing-body rules hold for demo data too
+            certificate_rows.append(certificate)
+        if product.pk not in pictured:
+            image = ProductImage(
+                product=product, code=f"demo-{spec.upc}", caption=spec.title, display_order=0
+            )
+            photo = product_photo(title=spec.title, group_code=spec.group_code, shop_name=shop.name)
+            image.original.save(f"demo-{spec.upc}.jpg", ContentFile(photo), save=False)
+            image_rows.append(image)
+
+    StockRecord.objects.bulk_create(stock_rows)
+    ProductCategory.objects.bulk_create(category_rows)
+    OcopCertificate.objects.bulk_create(certificate_rows)
+    ProductImage.objects.bulk_create(image_rows)
+    result.created["stockrecords"] += len(stock_rows)
+    result.created["product_categories"] += len(category_rows)
+    result.created["certificates"] += len(certificate_rows)
+    result.created["images"] += len(image_rows)
+    if category_rows:
+        _refresh_category_view()
+
+
+def _refresh_category_view() -> None:
+    """bulk_create sends no signals: refresh Oscar's PostgreSQL materialised view ourselves."""
+    from oscar.checks import use_productcategory_materialised_view
+
+    if use_productcategory_materialised_view():
+        with connection.cursor() as cursor:
+            cursor.execute("REFRESH MATERIALIZED VIEW catalogue_product_category_hierarchy;")
+
+
+# --- Wagtail home page -----------------------------------------------------------------
+
+
+def _home_body():
+    from wagtail.rich_text import RichText
+
+    return [
+        ("heading", "OCOP là gì?"),
+        ("paragraph", RichText(
+            "<p>OCOP – <b>Mỗi xã một sản phẩm</b> – là chương trình phát triển sản phẩm "
+            "đặc trưng của từng địa phương. Sản phẩm được chấm theo thang 100 điểm và "
+            "xếp hạng 3, 4 hoặc 5 sao.</p>"
+        )),
+        ("heading", "Sao OCOP nói lên điều gì"),
+        ("paragraph", RichText(
+            "<ul><li>3 sao: từ 50 đến 69 điểm, do UBND tỉnh công nhận.</li>"
+            "<li>4 sao: từ 70 đến 89 điểm, do UBND tỉnh công nhận.</li>"
+            "<li>5 sao: từ 90 đến 100 điểm, do Hội đồng Trung ương công nhận.</li></ul>"
+            "<p>Giấy chứng nhận có hiệu lực 36 tháng và có thể bị thu hồi. Trên Chợ OCOP, "
+            "số sao chỉ hiển thị khi chứng nhận còn hiệu lực và đã được xác minh.</p>"
+        )),
+        ("heading", "Mua trực tiếp từ người sản xuất"),
+        ("paragraph", RichText(
+            "<p>Các hợp tác xã, doanh nghiệp và hộ kinh doanh của Cà Mau tự mở gian hàng, "
+            "đăng sản phẩm và xử lý đơn. Thanh toán khi nhận hàng, chuyển khoản VietQR "
+            "hoặc thẻ.</p>"
+        )),
+    ]
+
+
+def ensure_home_page(result: LoadResult) -> None:
+    """Our HomePage under Wagtail's root, as the default Site's root; the welcome page goes."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, Site
+
+    from marketplace.cms.models import HomePage
+
+    home = HomePage.objects.first()
+    root = Page.get_first_root_node()
+    if home is None:
+        home = HomePage(
+            title=HOME_TITLE, slug=HOME_SLUG,
+            hero_title="Đặc sản và sản phẩm OCOP Cà Mau",
+            hero_intro=(
+                "Tôm khô Rạch Gốc, mật ong U Minh Hạ, ba khía Đầm Dơi, muối Bạc Liêu… "
+                "mua tận gốc từ hợp tác xã và hộ sản xuất của tỉnh Cà Mau."
+            ),
+            body=_home_body(),
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        result.created["pages"] += 1
+
+    site = (
+        Site.objects.filter(is_default_site=True).first()
+        or Site.objects.filter(hostname="localhost", port=80).first()
+    )
+    if site is None:
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True,
+            site_name=HOME_TITLE,
+        )
+        result.created["sites"] += 1
+    elif (site.root_page_id, site.hostname, site.port, site.is_default_site) != (
+        home.pk, "localhost", 80, True
+    ):
+        site.root_page, site.hostname, site.port, site.is_default_site = home, "localhost", 80, True
+        site.site_name = site.site_name or HOME_TITLE
+        site.save()
+        result.created["sites"] += 1
+
+    # Wagtail's initial migration creates a plain Page "Welcome to your new Wagtail site!".
+    plain_page = ContentType.objects.get_for_model(Page)
+    welcome = Page.objects.filter(depth=2, content_type=plain_page).exclude(
+        pk__in=Site.objects.values("root_page_id")
+    )
+    for page in welcome.filter(slug="home"):
+        page.delete()
+        result.created["welcome_pages_deleted"] += 1
+
+
+def _count(plan: list[data.ShopSpec], result: LoadResult) -> None:
+    upcs = [p.upc for s in plan for p in s.products]
+    result.shops = Partner.objects.filter(code__in=[s.code for s in plan]).count()
+    result.products = Product.objects.filter(upc__in=upcs).count()
+    result.certificates = OcopCertificate.objects.filter(product__upc__in=upcs).count()
+    result.images = ProductImage.objects.filter(product__upc__in=upcs).count()
+    result.categories = Category.objects.filter(
+        code__in=[c[0] for c in data.category_specs()]
+    ).count()
+    emails = [ADMIN_EMAIL, STAFF_EMAIL, BUYER_EMAIL] + [s.owner_email for s in plan]
+    result.users = get_user_model().objects.filter(email__in=emails).count()

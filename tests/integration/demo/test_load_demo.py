@@ -1,0 +1,254 @@
+"""`manage.py load_demo`: the demo marketplace the public contract promises, idempotent."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from PIL import Image
+
+from catalogue.models import (
+    STAR_SCORE_RANGES,
+    Category,
+    OcopCertificate,
+    Product,
+    ProductImage,
+    add_months,
+    today_local,
+)
+from marketplace.core.addresses import communes
+from marketplace.core.phones import validate_e164_mobile
+from marketplace.demo import catalogue_data as data
+from shops.models import Partner, StockRecord
+
+pytestmark = pytest.mark.django_db
+
+DEMO_EMAIL = re.compile(r"@demo\.ocop\.vn$")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load once per module inside a transaction rolled back afterwards (setUpTestData style)."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", quiet=True)
+            yield media
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def fingerprint() -> dict[str, list]:
+    User = get_user_model()
+    from wagtail.models import Page, Site
+
+    return {
+        "shops": sorted(Partner.objects.values_list(
+            "code", "name", "legal_name", "registration_number", "phone", "commune_code",
+            "street_address", "status", "producer_type",
+        )),
+        "products": sorted(
+            (p.upc, p.title, p.shop.code, [c.code for c in p.categories.all()])
+            for p in Product.objects.select_related("shop").prefetch_related("categories")
+        ),
+        "stock": sorted(StockRecord.objects.values_list(
+            "product__upc", "partner__code", "partner_sku", "price", "num_in_stock"
+        )),
+        "certificates": sorted(OcopCertificate.objects.values_list(
+            "product__upc", "decision_number", "stars", "score", "issuing_body", "issued_on",
+            "expires_on", "status",
+        )),
+        "images": sorted(ProductImage.objects.values_list("product__upc", "code", "original")),
+        "users": sorted(User.objects.values_list(
+            "email", "username", "password", "is_staff", "is_superuser"
+        )),
+        "owners": sorted(Partner.users.through.objects.values_list("partner__code", "user__email")),
+        "categories": sorted(Category.objects.values_list("code", "name", "path")),
+        "pages": sorted(Page.objects.values_list("pk", "slug", "live")),
+        "sites": sorted(Site.objects.values_list("hostname", "port", "root_page_id", "is_default_site")),
+    }
+
+
+def test_shops_are_the_real_producers_and_approved():
+    real, _extra = data.load_sources()
+    shops = Partner.objects.all()
+    assert shops.count() >= 22
+    codes = set(shops.values_list("code", flat=True))
+    for producer in real["producers"]:
+        assert data.slugify_vi(producer["name"]) in codes
+    ba_khia = Partner.objects.get(code="htx-ba-khia-dam-doi")
+    assert ba_khia.legal_name == "Hợp tác xã Ba Khía Đầm Dơi"
+    assert ba_khia.producer_type == Partner.ProducerType.COOPERATIVE
+    for shop in shops:
+        assert shop.status == Partner.Status.APPROVED
+        assert re.fullmatch(r"\d{10}", shop.registration_number)
+        validate_e164_mobile(shop.phone)
+        assert shop.street_address.startswith(("Ấp ", "Khóm "))
+        assert shop.description and shop.legal_name
+
+
+def test_shop_communes_are_valid_codes_of_province_96():
+    valid = dict(communes(96))
+    assert len(valid) == 64
+    for shop in Partner.objects.all():
+        assert shop.commune_code in valid, shop.code
+    names = {p.code: p.commune_name for p in Partner.objects.all()}
+    assert names["htx-ba-khia-dam-doi"] == "Xã Đầm Dơi"
+    assert names["htx-tan-phat-loi"] == "Xã Phan Ngọc Hiển"
+    assert names["yen-sao-dat-mui"] == "Xã Đất Mũi"
+    assert names["htx-19-5"] == "Xã U Minh"
+    assert names["cong-ty-cp-muoi-bac-lieu"] == "Phường Bạc Liêu"
+
+
+def test_unknown_commune_hint_is_a_deterministic_pick():
+    all_communes = communes(96)
+    first = data.resolve_commune(None, "Minh Duy", all_communes)
+    assert first == data.resolve_commune("nowhere", "Minh Duy", all_communes)
+    assert first in dict(all_communes)
+
+
+def test_products_span_ocop_groups_with_stock_price_category():
+    products = Product.objects.prefetch_related("stockrecords", "categories")
+    assert products.count() >= 150
+    groups = Counter()
+    out_of_stock = 0
+    for product in products:
+        assert product.is_public and product.title and product.description
+        assert product.shop_id is not None
+        assert product.upc and re.fullmatch(r"2\d{12}", product.upc)
+        (record,) = product.stockrecords.all()
+        assert record.partner_id == product.shop_id
+        assert record.price == record.price.to_integral_value()
+        assert record.price % 1000 == 0 and record.price > 0
+        assert 0 <= record.num_in_stock <= 200
+        out_of_stock += record.num_in_stock == 0
+        (category,) = product.categories.all()
+        groups[category.get_root().code] += 1
+    ocop_groups = [code for code in groups if code in data.OCOP_GROUP_CODES]
+    assert len(ocop_groups) >= 4
+    assert set(ocop_groups) == set(data.OCOP_GROUP_CODES)
+    assert 1 <= out_of_stock <= 20
+
+
+def test_real_prices_use_the_low_end_of_the_reported_range():
+    def price(shop, title):
+        return StockRecord.objects.get(partner__code=shop, product__title=title).price
+
+    assert price("htx-tan-phat-loi", "Tôm khô Rạch Gốc") == Decimal("1500000")
+    assert price("htx-tan-phat-loi", "Tôm khô Rạch Gốc – hộp 500 g") == Decimal("788000")
+    assert price("htx-19-5", "Mật ong U Minh Hạ") == Decimal("270000")
+    assert price("htx-ba-khia-dam-doi", "Ba khía muối") == Decimal("130000")
+
+
+def test_categories_are_the_six_ocop_groups_and_other():
+    roots = set(Category.get_root_nodes().values_list("name", flat=True))
+    assert {
+        "Thực phẩm", "Đồ uống", "Dược liệu và sản phẩm từ dược liệu", "Hàng thủ công mỹ nghệ",
+        "Sinh vật cảnh", "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch",
+        "Đặc sản địa phương khác",
+    } <= roots
+    food = Category.objects.get(code="thuc-pham")
+    assert {"Mật ong", "Gạo", "Thủy sản khô"} <= {c.name for c in food.get_children()}
+
+
+def test_certificates_follow_the_ocop_rules():
+    today = today_local()
+    certificates = list(OcopCertificate.objects.select_related("product"))
+    assert len(certificates) >= 40
+    for cert in certificates:
+        low, high = STAR_SCORE_RANGES[cert.stars]
+        assert low <= cert.score <= high
+        expected_body = "central" if cert.stars == 5 else "province"
+        assert cert.issuing_body == expected_body
+        assert cert.decision_number.startswith("DEMO-")
+        assert cert.expires_on == add_months(cert.issued_on, 36)
+        cert.clean()
+    statuses = Counter(cert.display_status for cert in certificates)
+    assert statuses["revoked"] >= 1 and statuses["expired"] >= 1
+    assert statuses["valid"] >= len(certificates) - 10
+    for cert in certificates:
+        if cert.display_status == "valid" and cert.expires_on > today + datetime.timedelta(days=60):
+            assert add_months(today, -31) <= cert.issued_on <= add_months(today, -6)
+    # Every JSON product with stars (and its packaging variants) carries a certificate.
+    real, _extra = data.load_sources()
+    for producer in real["producers"]:
+        for item in producer["products"]:
+            if item["stars"]:
+                shop = data.slugify_vi(producer["name"])
+                stars = set(OcopCertificate.objects.filter(
+                    product__shop__code=shop, product__title__startswith=item["name"]
+                ).values_list("stars", flat=True))
+                assert stars == {item["stars"]}, item["name"]
+    assert OcopCertificate.objects.filter(stars=5, product__title="Muối tinh Bạc Liêu").exists()
+
+
+def test_every_product_has_a_photo_pillow_opens(demo):
+    products = Product.objects.prefetch_related("images")
+    for product in products:
+        (image,) = product.images.all()
+        assert image.display_order == 0
+        with Image.open(image.original.path) as photo:
+            assert photo.format == "JPEG" and photo.size == (800, 800)
+        assert str(demo) in image.original.path
+
+
+def test_demo_accounts_log_in(client):
+    User = get_user_model()
+    admin = User.objects.get(email="admin@demo.ocop.vn")
+    staff = User.objects.get(email="staff@demo.ocop.vn")
+    assert admin.is_superuser and admin.is_staff
+    assert staff.is_staff and not staff.is_superuser
+    group = staff.groups.get(name="Programme staff")
+    perms = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+    assert {"wagtailadmin.access_admin", "partner.dashboard_access"} <= perms
+    seller = "seller-htx-ba-khia-dam-doi@demo.ocop.vn"
+    for email in ["admin@demo.ocop.vn", "staff@demo.ocop.vn", "buyer@demo.ocop.vn", seller]:
+        assert client.login(username=email, password=settings.DEMO_PASSWORD), email
+        client.logout()
+
+
+def test_each_shop_has_its_owner():
+    for shop in Partner.objects.prefetch_related("users"):
+        emails = {u.email for u in shop.users.all()}
+        assert f"seller-{shop.code}@demo.ocop.vn" in emails
+
+
+def test_home_page_replaces_the_wagtail_welcome_page():
+    from wagtail.models import Page, Site
+
+    from marketplace.cms.models import HomePage
+
+    home = HomePage.objects.get()
+    assert home.title == "Chợ OCOP Cà Mau" and home.live and home.hero_title
+    assert [block.block_type for block in home.body][:2] == ["heading", "paragraph"]
+    assert home.get_parent().depth == 1
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port, site.root_page_id) == ("localhost", 80, home.pk)
+    assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail").exists()
+
+
+def test_second_run_changes_nothing():
+    before = fingerprint()
+    call_command("load_demo", quiet=True)
+    assert fingerprint() == before
+
+
+def test_second_run_keeps_a_changed_password():
+    User = get_user_model()
+    buyer = User.objects.get(email="buyer@demo.ocop.vn")
+    buyer.set_password("changed-by-the-buyer")
+    buyer.save()
+    call_command("load_demo", quiet=True)
+    buyer.refresh_from_db()
+    assert buyer.check_password("changed-by-the-buyer")
