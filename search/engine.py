@@ -31,6 +31,10 @@ _COMPAT_MIMETYPE = re.compile(r"application/vnd\.elasticsearch\+([\w.-]+)\s*;\s*
 SearchUnavailable = (TransportError, TransportConnectionError, ApiError, ConnectionError)
 
 
+class SearchServerUnavailable(ConnectionError):
+    """The embedded search server could not be started."""
+
+
 class PlainJsonNode(Urllib3HttpNode):
     """An urllib3 node that sends `application/json` instead of the ES 8 compat type."""
 
@@ -81,7 +85,10 @@ def get_client(*, autobuild: bool = True) -> Elasticsearch:
         configured = settings.ELASTICSEARCH_URL
         if _cached is not None and configured and _cached.key == _settings_key(configured):
             return _cached.client
-        url = ensure_search()
+        try:
+            url = ensure_search()
+        except Exception as exc:  # noqa: BLE001 -- e.g. osmem-server failed to start
+            raise SearchServerUnavailable(f"embedded search server: {exc}") from exc
         started_embedded = not configured
         _cached = _Cached(_settings_key(url), build_client(url))
         client = _cached.client

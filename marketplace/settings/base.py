@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     # Oscar's own search modules import haystack; it stays installed but inert
     # (simple engine, no signal processor). Search runs on Elasticsearch: see
-    # docs/decisions/0002-search-without-haystack.md.
+    # docs/decisions/0002-search-engine.md.
     "haystack",
     "treebeard",
     "django_tables2",

@@ -1,0 +1,104 @@
+"""The product index, defined with the Elasticsearch DSL.
+
+Vietnamese buyers type without diacritics ("mat ong u minh"): every text field is
+analysed with `folding` (standard tokenizer, lowercase, asciifolding — which maps
+đ/Đ → d as Lucene does). `title.exact` keeps the accents so that an exact-accent
+match ranks above a folded one; `title.prefix` holds edge n-grams for partial
+words typed so far. `suggest` feeds the completion suggester.
+
+Only standard Elasticsearch 8 constructs are used: the embedded osmem-server
+serves them too (docs/decisions/0002-search-engine.md).
+"""
+
+from __future__ import annotations
+
+from elasticsearch.dsl import (
+    Boolean,
+    Completion,
+    Date,
+    Document,
+    Integer,
+    Keyword,
+    Long,
+    Text,
+    analyzer,
+    token_filter,
+)
+
+folding = analyzer(
+    "folding",
+    tokenizer="standard",
+    filter=["lowercase", "asciifolding"],
+)
+
+accented = analyzer(
+    "accented",
+    tokenizer="standard",
+    filter=["lowercase"],
+)
+
+prefix_ngram = token_filter("prefix_ngram", type="edge_ngram", min_gram=1, max_gram=20)
+
+prefix = analyzer(
+    "prefix",
+    tokenizer="standard",
+    filter=["lowercase", "asciifolding", prefix_ngram],
+)
+
+#: Fields of the all-text field `text` (copy_to): one field so that a query whose
+#: words are spread over title, shop and category still needs all its words.
+TEXT_FIELDS = ("title", "description", "shop_name", "category_names", "commune_name")
+
+
+def _folded_text(**kwargs) -> Text:
+    return Text(analyzer=folding, copy_to="text", **kwargs)
+
+
+class ProductDocument(Document):
+    id = Integer()
+    title = _folded_text(
+        fields={
+            "exact": Text(analyzer=accented),
+            "prefix": Text(analyzer=prefix, search_analyzer=folding),
+            "raw": Keyword(),
+        }
+    )
+    description = _folded_text()
+    text = Text(analyzer=folding)
+
+    shop_id = Integer()
+    shop_slug = Keyword()
+    shop_name = _folded_text(fields={"raw": Keyword()})
+
+    category_ids = Integer(multi=True)  # the product's categories and their ancestors
+    category_slugs = Keyword(multi=True)
+    category_names = _folded_text(multi=True)
+    category_path = Keyword(multi=True)  # "Thực phẩm > Mật ong"
+
+    ocop_stars = Integer()  # best valid certificate only; None without one
+    ocop_expires = Date()
+
+    commune_code = Integer()
+    commune_name = _folded_text(fields={"raw": Keyword()})
+
+    price = Long()  # whole đồng
+    available = Boolean()
+    featured = Boolean()
+    popularity = Integer()
+    created = Date()
+
+    image = Keyword(index=False)
+    url = Keyword(index=False)
+
+    suggest = Completion(analyzer=folding, search_analyzer=folding, preserve_separators=True)
+
+    class Index:
+        # The real index is `<ELASTICSEARCH_INDEX>-<timestamp>` behind the alias
+        # ELASTICSEARCH_INDEX (search.indexing.rebuild_index).
+        name = "products"
+        settings = {"number_of_shards": 1, "max_ngram_diff": 20}
+
+
+def index_body() -> dict:
+    """Settings and mappings of a new product index."""
+    return ProductDocument._index.to_dict()

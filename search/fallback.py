@@ -1,0 +1,58 @@
+"""The database fallback: when the search server is down, pages still list products.
+
+A plain `icontains` on the title (no diacritic folding, no typo tolerance, no
+facets) over `product_list_public()`, with the simple filters applied. The
+result has the same shape as the engine's (search.query.SearchResult) with
+`degraded=True`, so views render it the same way with a notice.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Min, Q
+
+from catalogue.models import Category
+from catalogue.selectors import product_list_public
+from search.query import SearchParams, SearchResult
+
+
+def database_search(params: SearchParams) -> SearchResult:
+    queryset = product_list_public()
+    if params.q:
+        queryset = queryset.filter(title__icontains=params.q)
+    if params.shop:
+        queryset = queryset.filter(shop__code__in=params.shop)
+    if params.stars:
+        queryset = queryset.filter(ocop_stars__in=params.stars)
+    if params.commune:
+        queryset = queryset.filter(shop__commune_code__in=params.commune)
+    if params.within_category is not None:
+        queryset = queryset.filter(_in_categories([params.within_category]))
+    if params.category:
+        queryset = queryset.filter(_in_categories(params.category))
+    queryset = queryset.annotate(min_price=Min("stockrecords__price"))
+    if params.price_min is not None:
+        queryset = queryset.filter(min_price__gte=params.price_min)
+    if params.price_max is not None:
+        queryset = queryset.filter(min_price__lte=params.price_max)
+    order = {
+        "price_asc": ["min_price", "pk"],
+        "price_desc": ["-min_price", "pk"],
+    }.get(params.sort, ["-date_created", "-pk"])
+    ids = list(dict.fromkeys(queryset.order_by(*order).values_list("pk", flat=True)))
+    page = ids[params.offset : params.offset + params.page_size]
+    return SearchResult(params=params, ids=page, total=len(ids), degraded=True)
+
+
+def _in_categories(values) -> Q:
+    """Products in any of these categories (ids or slugs) or below them."""
+    ids = [value for value in values if isinstance(value, int)]
+    slugs = [value for value in values if isinstance(value, str)]
+    paths = list(
+        Category.objects.filter(Q(pk__in=ids) | Q(slug__in=slugs)).values_list("path", flat=True)
+    )
+    if not paths:
+        return Q(pk__in=[])
+    match = Q()
+    for path in paths:
+        match |= Q(categories__path__startswith=path)
+    return match

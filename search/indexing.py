@@ -1,0 +1,276 @@
+"""Filling the product index.
+
+`rebuild_index()` never leaves search empty: it fills a new timestamped index
+`<alias>-<UTC timestamp>`, then moves the alias (ELASTICSEARCH_INDEX) onto it in
+one atomic `_aliases` call and only then deletes the old indices. Documents are
+built from `catalogue.selectors.product_list_public()` in batches, with a
+constant number of queries per batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+
+from elasticsearch import NotFoundError
+from elasticsearch.helpers import bulk
+
+from catalogue.models import Category, Product
+from catalogue.selectors import product_list_public
+from search.documents import index_body
+from search.engine import get_client, index_alias
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+# --- documents -------------------------------------------------------------
+
+
+class _CategoryTree:
+    """Every category once per rebuild: ancestors without a query per product."""
+
+    def __init__(self):
+        self._by_path = {c.path: c for c in Category.objects.only("id", "path", "depth", "name", "slug")}
+        self._steplen = Category.steplen
+
+    def lineage(self, category) -> list:
+        """Ancestors and the category itself, root first."""
+        path = category.path
+        chain = []
+        for end in range(self._steplen, len(path) + 1, self._steplen):
+            node = self._by_path.get(path[:end])
+            if node is not None:
+                chain.append(node)
+        return chain or [category]
+
+
+def _suggest_inputs(title: str) -> list[str]:
+    """The title and its word suffixes: 'Mật ong U Minh' is found from 'ong', 'u mi'…"""
+    words = title.split()
+    inputs = [" ".join(words[i:]) for i in range(len(words))][:8]
+    return [text[:100] for text in inputs if text]
+
+
+def _stockrecord(product: Product):
+    records = list(product.stockrecords.all())
+    for record in records:
+        if record.partner_id == product.shop_id:
+            return record
+    return records[0] if records else None
+
+
+def _available(product: Product, record) -> bool:
+    if record is None or record.price is None:
+        return False
+    product_class = product.product_class
+    tracks_stock = product_class.track_stock if product_class is not None else True
+    if not tracks_stock or record.num_in_stock is None:
+        return True
+    return record.net_stock_level > 0
+
+
+def _image_url(product: Product) -> str | None:
+    images = list(product.images.all())
+    if not images or not images[0].original:
+        return None
+    try:
+        return images[0].original.url
+    except ValueError:
+        return None
+
+
+def product_document(product: Product, tree: _CategoryTree) -> dict:
+    """The indexed source of one product from `product_list_public()`."""
+    shop = product.shop
+    record = _stockrecord(product)
+    categories = list(product.categories.all())
+    category_ids: list[int] = []
+    category_names: list[str] = []
+    category_slugs: list[str] = []
+    category_paths: list[str] = []
+    for category in categories:
+        lineage = tree.lineage(category)
+        for node in lineage:
+            if node.pk not in category_ids:
+                category_ids.append(node.pk)
+                category_names.append(node.name)
+                category_slugs.append(node.slug)
+        category_paths.append(" > ".join(node.name for node in lineage))
+    title = product.title or (product.parent.title if product.parent_id else "")
+    stars = getattr(product, "ocop_stars", None)
+    expires = getattr(product, "ocop_expires", None)
+    return {
+        "id": product.pk,
+        "title": title,
+        "description": product.description or "",
+        "shop_id": shop.pk if shop else None,
+        "shop_slug": shop.code if shop else None,
+        "shop_name": shop.name if shop else None,
+        "category_ids": category_ids,
+        "category_names": category_names,
+        "category_slugs": category_slugs,
+        "category_path": category_paths,
+        "ocop_stars": stars,
+        "ocop_expires": expires.isoformat() if expires else None,
+        "commune_code": shop.commune_code if shop else None,
+        "commune_name": shop.commune_name if shop else None,
+        "price": int(record.price) if record is not None and record.price is not None else None,
+        "available": _available(product, record),
+        "featured": False,
+        "popularity": 0,
+        "created": product.date_created.isoformat() if product.date_created else None,
+        "image": _image_url(product),
+        "url": product.get_absolute_url(),
+        "suggest": {"input": _suggest_inputs(title), "weight": 1 + (stars or 0)},
+    }
+
+
+def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def iter_documents(
+    ids: Iterable[int] | None = None, *, batch_size: int = BATCH_SIZE
+) -> Iterator[list[dict]]:
+    """Batches of documents of public products (all of them, or of the given ids)."""
+    queryset = product_list_public()
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    all_ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    tree = _CategoryTree()
+    for chunk in _batches(all_ids, batch_size):
+        products = product_list_public().filter(pk__in=chunk).select_related("parent").order_by("pk")
+        yield [product_document(product, tree) for product in products]
+
+
+def count_public() -> int:
+    return product_list_public().count()
+
+
+# --- index management ------------------------------------------------------
+
+
+def _actions(index: str, documents: Iterable[dict]) -> Iterator[dict]:
+    for document in documents:
+        yield {"_op_type": "index", "_index": index, "_id": document["id"], "_source": document}
+
+
+def _new_index_name(alias: str) -> str:
+    return f"{alias}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+
+
+def indices_behind(alias: str) -> list[str]:
+    """Concrete indices the alias points at now (empty when it does not exist)."""
+    client = get_client(autobuild=False)
+    try:
+        return sorted(client.indices.get_alias(name=alias).keys())
+    except NotFoundError:
+        return []
+
+
+def rebuild_index(*, progress: Progress | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Build a fresh index, swap the alias onto it atomically, drop the old ones.
+
+    Returns the number of products indexed. Search keeps answering from the old
+    index until the swap.
+    """
+    client = get_client(autobuild=False)
+    alias = index_alias()
+    name = _new_index_name(alias)
+    client.indices.create(index=name, **index_body())
+    total = count_public()
+    done = 0
+    if progress:
+        progress(done, total)
+    try:
+        for documents in iter_documents(batch_size=batch_size):
+            bulk(client, _actions(name, documents), chunk_size=batch_size, refresh=False)
+            done += len(documents)
+            if progress:
+                progress(done, max(total, done))
+        client.indices.refresh(index=name)
+        _swap_alias(alias, name)
+    except Exception:
+        client.options(ignore_status=404).indices.delete(index=name)
+        raise
+    _delete_old_indices(alias, keep=name)
+    logger.info("search index %s rebuilt as %s: %d products", alias, name, done)
+    return done
+
+
+def _swap_alias(alias: str, new_index: str) -> None:
+    client = get_client(autobuild=False)
+    current = indices_behind(alias)
+    actions: list[dict] = [{"remove": {"index": index, "alias": alias}} for index in current]
+    if not current and client.indices.exists(index=alias):
+        # A concrete index named like the alias (e.g. made by an older version):
+        # it must go before the alias can take its name. osmem-server ignores the
+        # `remove_index` alias action, so this is a separate call (the only gap).
+        client.indices.delete(index=alias)
+    actions.append({"add": {"index": new_index, "alias": alias}})
+    client.indices.update_aliases(actions=actions)
+
+
+def _delete_old_indices(alias: str, *, keep: str) -> None:
+    client = get_client(autobuild=False)
+    try:
+        names = client.indices.get(index=f"{alias}-*").keys()
+    except NotFoundError:
+        return
+    for name in names:
+        if name != keep and _is_ours(alias, name):
+            client.options(ignore_status=404).indices.delete(index=name)
+
+
+def _is_ours(alias: str, name: str) -> bool:
+    suffix = name[len(alias) + 1 :]
+    return name.startswith(f"{alias}-") and suffix.isdigit()
+
+
+def ensure_index() -> None:
+    """Build the index when the alias does not exist yet."""
+    client = get_client(autobuild=False)
+    if not client.indices.exists(index=index_alias()):
+        rebuild_index()
+
+
+def index_products(ids: Iterable[int]) -> int:
+    """(Re)index these products; the ones no longer public are removed from the index."""
+    ids = {int(pk) for pk in ids}
+    if not ids:
+        return 0
+    client = get_client()
+    alias = index_alias()
+    if not client.indices.exists(index=alias):
+        return rebuild_index()
+    indexed: set[int] = set()
+    for documents in iter_documents(ids):
+        bulk(client, _actions(alias, documents), refresh=False)
+        indexed.update(document["id"] for document in documents)
+    gone = ids - indexed
+    if gone:
+        _delete(client, alias, gone)
+    client.indices.refresh(index=alias)
+    return len(indexed)
+
+
+def delete_products(ids: Iterable[int]) -> None:
+    ids = {int(pk) for pk in ids}
+    if not ids:
+        return
+    client = get_client()
+    alias = index_alias()
+    if not client.indices.exists(index=alias):
+        return
+    _delete(client, alias, ids)
+    client.indices.refresh(index=alias)
+
+
+def _delete(client, alias: str, ids: Iterable[int]) -> None:
+    actions = ({"_op_type": "delete", "_index": alias, "_id": pk} for pk in ids)
+    bulk(client, actions, raise_on_error=False, refresh=False)

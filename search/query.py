@@ -1,0 +1,640 @@
+"""The one product search: parameters → Elasticsearch request → plain result.
+
+Used by the HTML views (search.views) and the JSON API alike:
+
+    params = SearchParams.from_data(request.GET)   # may raise InvalidSearchParams
+    result = search_products(params)               # may raise engine errors
+    products = hydrate(result)                      # Products in result order
+
+Facets are disjunctive: the hits are narrowed by a `post_filter`, and each
+facet's counts come from an aggregation filtered by every *other* facet's
+selection, so picking "4★" still shows how many 3★ and 5★ products there are.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from math import ceil
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.money import format_vnd
+from marketplace.core.text import fold
+from search.engine import get_client, index_alias
+
+SORTS = ("relevance", "price_asc", "price_desc", "newest", "popular")
+FACETS = ("category", "stars", "shop", "commune", "price")
+MAX_PAGE_SIZE = 100
+MAX_WINDOW = 10_000  # Elasticsearch's default index.max_result_window
+MAX_QUERY_LENGTH = 200
+MAX_VALUES = 50
+STARS = (3, 4, 5)
+#: Price facet buckets in đồng: [low, high) — the link sets price_max = high - 1.
+PRICE_RANGES: tuple[tuple[int | None, int | None], ...] = (
+    (None, 100_000),
+    (100_000, 200_000),
+    (200_000, 500_000),
+    (500_000, 1_000_000),
+    (1_000_000, None),
+)
+FUZZINESS = "AUTO:4,7"  # 1 edit from 4 letters, 2 from 7: "mat" must not become "mam"
+STAR_WEIGHTS = {3: 1.1, 4: 1.2, 5: 1.3}
+# Private-use sentinels: fragments are HTML-escaped, then marked. (osmem-server trims
+# ASCII control characters at fragment edges, so \x02/\x03 would not survive.)
+_HL_PRE, _HL_POST = "\ue000", "\ue001"
+_SLUG = re.compile(r"^[\w-]{1,128}$")
+_WORD = re.compile(r"\w+")
+
+
+class InvalidSearchParams(ValueError):
+    """Bad search parameters; `errors` maps each parameter to its message."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+
+
+def default_page_size() -> int:
+    return getattr(settings, "OSCAR_PRODUCTS_PER_PAGE", 24)
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    category: tuple[int | str, ...] = ()  # category ids, or slugs
+    stars: tuple[int, ...] = ()
+    shop: tuple[str, ...] = ()  # shop slugs (Partner.code)
+    commune: tuple[int, ...] = ()
+    price_min: int | None = None
+    price_max: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 0  # 0: default_page_size()
+    #: A fixed scope set by the caller, never parsed from the request: the
+    #: category page narrows the query to its category (and descendants), while
+    #: `category` stays a facet selection within it.
+    within_category: int | None = None
+
+    def __post_init__(self):
+        if not self.page_size:
+            object.__setattr__(self, "page_size", default_page_size())
+
+    @classmethod
+    def from_data(cls, data: Mapping, **overrides) -> SearchParams:
+        """Validated parameters from a QueryDict or a plain mapping (lists or strings).
+
+        Unknown keys are ignored; raises InvalidSearchParams naming each bad one.
+        """
+        parser = _Parser(data)
+        params = cls(
+            q=parser.text("q"),
+            category=parser.many("category", _category_value),
+            stars=parser.many("stars", _stars_value),
+            shop=parser.many("shop", _slug_value),
+            commune=parser.many("commune", _positive_int),
+            price_min=parser.one("price_min", _amount),
+            price_max=parser.one("price_max", _amount),
+            sort=parser.one("sort", _sort_value) or "relevance",
+            page=parser.one("page", _positive_int) or 1,
+            page_size=parser.one("page_size", _page_size) or default_page_size(),
+        )
+        errors = parser.errors
+        if (
+            params.price_min is not None
+            and params.price_max is not None
+            and params.price_min > params.price_max
+            and "price_min" not in errors
+        ):
+            errors["price_max"] = str(_("Giá tối đa phải lớn hơn hoặc bằng giá tối thiểu."))
+        if "page" not in errors and "page_size" not in errors:
+            if params.page * params.page_size > MAX_WINDOW:
+                errors["page"] = str(_("Trang quá xa: hãy thu hẹp tìm kiếm."))
+        if errors:
+            raise InvalidSearchParams(errors)
+        return replace(params, **overrides) if overrides else params
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        """The selection of a facet as facet keys (strings)."""
+        if facet == "price":
+            key = _price_key(self.price_min, self.price_max)
+            return (key,) if key else ()
+        return tuple(str(value) for value in getattr(self, facet))
+
+
+class _Parser:
+    def __init__(self, data: Mapping):
+        self.data = data
+        self.errors: dict[str, str] = {}
+
+    def _values(self, name: str) -> list[str]:
+        if hasattr(self.data, "getlist"):
+            raw = self.data.getlist(name)
+        else:
+            raw = self.data.get(name, [])
+            if raw is None:
+                raw = []
+            elif isinstance(raw, (str, int)):
+                raw = [raw]
+        values = []
+        for item in raw:
+            values.extend(part.strip() for part in str(item).split(","))
+        return [value for value in values if value]
+
+    def text(self, name: str) -> str:
+        values = self._values(name) if name != "q" else self._raw_text(name)
+        text = " ".join(values).strip()
+        if len(text) > MAX_QUERY_LENGTH:
+            self.errors[name] = str(_("Từ khóa quá dài (tối đa %(n)d ký tự).") % {"n": MAX_QUERY_LENGTH})
+            return ""
+        return text
+
+    def _raw_text(self, name: str) -> list[str]:
+        # q keeps its commas: "mật ong, khô cá" is one query.
+        if hasattr(self.data, "getlist"):
+            raw = self.data.getlist(name)
+        else:
+            raw = self.data.get(name) or []
+            raw = [raw] if isinstance(raw, str) else raw
+        return [str(item).strip() for item in raw if str(item).strip()]
+
+    def many(self, name: str, convert) -> tuple:
+        values = self._values(name)
+        if len(values) > MAX_VALUES:
+            self.errors[name] = str(_("Quá nhiều giá trị."))
+            return ()
+        out = []
+        for value in values:
+            try:
+                converted = convert(value)
+            except ValueError as exc:
+                self.errors[name] = str(exc)
+                return ()
+            if converted not in out:
+                out.append(converted)
+        return tuple(out)
+
+    def one(self, name: str, convert):
+        values = self._values(name)
+        if not values:
+            return None
+        if len(values) > 1:
+            self.errors[name] = str(_("Chỉ được một giá trị."))
+            return None
+        try:
+            return convert(values[0])
+        except ValueError as exc:
+            self.errors[name] = str(exc)
+            return None
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1 or len(value) > 12:
+        raise ValueError(str(_("“%(v)s” không phải số nguyên dương.") % {"v": value[:40]}))
+    return int(value)
+
+
+def _page_size(value: str) -> int:
+    number = _positive_int(value)
+    if number > MAX_PAGE_SIZE:
+        raise ValueError(str(_("Tối đa %(n)d sản phẩm mỗi trang.") % {"n": MAX_PAGE_SIZE}))
+    return number
+
+
+def _amount(value: str) -> int:
+    digits = value.replace(".", "").replace(" ", "").replace("_", "")
+    if not digits.isdigit() or len(digits) > 15:
+        raise ValueError(str(_("“%(v)s” không phải số tiền (đồng).") % {"v": value[:40]}))
+    return int(digits)
+
+
+def _stars_value(value: str) -> int:
+    if not value.isdigit() or int(value) not in STARS:
+        raise ValueError(str(_("Số sao OCOP là 3, 4 hoặc 5.")))
+    return int(value)
+
+
+def _slug_value(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(str(_("“%(v)s” không hợp lệ.") % {"v": value[:40]}))
+    return value
+
+
+def _category_value(value: str) -> int | str:
+    if value.isdigit():
+        return _positive_int(value)
+    return _slug_value(value)
+
+
+def _sort_value(value: str) -> str:
+    if value not in SORTS:
+        raise ValueError(
+            str(_("Cách sắp xếp phải là một trong: %(s)s.") % {"s": ", ".join(SORTS)})
+        )
+    return value
+
+
+def _price_key(low: int | None, high: int | None) -> str:
+    if low is None and high is None:
+        return ""
+    return f"{'' if low is None else low}-{'' if high is None else high}"
+
+
+# --- the request -----------------------------------------------------------
+
+
+def _filters(params: SearchParams) -> dict[str, dict]:
+    """Each facet's filter clause (only the selected ones)."""
+    clauses: dict[str, dict] = {}
+    if params.category:
+        ids = [value for value in params.category if isinstance(value, int)]
+        slugs = [value for value in params.category if isinstance(value, str)]
+        should = []
+        if ids:
+            should.append({"terms": {"category_ids": ids}})
+        if slugs:
+            should.append({"terms": {"category_slugs": slugs}})
+        clauses["category"] = {"bool": {"should": should, "minimum_should_match": 1}}
+    if params.stars:
+        clauses["stars"] = {"terms": {"ocop_stars": list(params.stars)}}
+    if params.shop:
+        clauses["shop"] = {"terms": {"shop_slug": list(params.shop)}}
+    if params.commune:
+        clauses["commune"] = {"terms": {"commune_code": list(params.commune)}}
+    if params.price_min is not None or params.price_max is not None:
+        bounds = {}
+        if params.price_min is not None:
+            bounds["gte"] = params.price_min
+        if params.price_max is not None:
+            bounds["lte"] = params.price_max
+        clauses["price"] = {"range": {"price": bounds}}
+    return clauses
+
+
+def _all_of(clauses: list[dict]) -> dict:
+    return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
+
+
+def _text_query(q: str) -> dict:
+    """Folded, typo-tolerant match; exact accents, phrases and OCOP stars rank higher."""
+    matches = {
+        "bool": {
+            "should": [
+                # every word somewhere in title/description/shop/category/commune
+                {"match": {"text": {"query": q, "operator": "and", "fuzziness": FUZZINESS,
+                                    "prefix_length": 1}}},
+                # a title being typed: "mat o" → "Mật ong"
+                {"match": {"title.prefix": {"query": q, "operator": "and"}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+    boosts = [
+        {"match": {"title.exact": {"query": q, "boost": 3}}},
+        {"match_phrase": {"title": {"query": q, "slop": 1, "boost": 2}}},
+        {"match": {"title": {"query": q, "operator": "and", "boost": 2}}},
+        {"multi_match": {"query": q, "fields": ["shop_name", "category_names", "commune_name"],
+                         "operator": "and", "boost": 1}},
+    ]
+    return {"bool": {"must": [matches], "should": boosts}}
+
+
+def _scored(query: dict) -> dict:
+    functions = [
+        {"filter": {"term": {"ocop_stars": stars}}, "weight": weight}
+        for stars, weight in STAR_WEIGHTS.items()
+    ]
+    return {"function_score": {"query": query, "functions": functions,
+                               "score_mode": "max", "boost_mode": "multiply"}}
+
+
+def _sort(params: SearchParams) -> list:
+    tie = {"id": {"order": "asc"}}
+    stars = {"ocop_stars": {"order": "desc", "missing": "_last"}}
+    newest = {"created": {"order": "desc", "missing": "_last"}}
+    if params.sort == "price_asc":
+        return [{"price": {"order": "asc", "missing": "_last"}}, "_score", tie]
+    if params.sort == "price_desc":
+        return [{"price": {"order": "desc", "missing": "_last"}}, "_score", tie]
+    if params.sort == "newest":
+        return [newest, tie]
+    if params.sort == "popular":
+        return [{"popularity": {"order": "desc"}}, stars, "_score", tie]
+    return ["_score", stars, newest, tie]
+
+
+def _aggregations(clauses: dict[str, dict]) -> dict:
+    sub = {
+        "category": {"terms": {"field": "category_ids", "size": 200}},
+        "stars": {"terms": {"field": "ocop_stars", "size": len(STARS)}},
+        "shop": {"terms": {"field": "shop_slug", "size": 100}},
+        "commune": {"terms": {"field": "commune_code", "size": 200}},
+        "price": {"range": {"field": "price", "ranges": [
+            {key: value for key, value in (
+                ("key", _price_key(low, None if high is None else high - 1)),
+                ("from", low), ("to", high)) if value is not None}
+            for low, high in PRICE_RANGES
+        ]}},
+    }
+    aggs = {}
+    for facet in FACETS:
+        others = [clause for name, clause in clauses.items() if name != facet]
+        aggs[facet] = {"filter": _all_of(others), "aggs": {"values": sub[facet]}}
+    return aggs
+
+
+def _highlight() -> dict:
+    return {
+        "require_field_match": False,
+        "pre_tags": [_HL_PRE],
+        "post_tags": [_HL_POST],
+        "fields": {
+            "title": {"number_of_fragments": 0},
+            "description": {"fragment_size": 160, "number_of_fragments": 1},
+        },
+    }
+
+
+def build_request(params: SearchParams) -> dict:
+    """The search body (without index): query, post_filter, aggs, sort, page, highlight."""
+    clauses = _filters(params)
+    query = _text_query(params.q) if params.q else {"match_all": {}}
+    if params.within_category is not None:
+        query = {"bool": {"must": [query],
+                          "filter": [{"term": {"category_ids": params.within_category}}]}}
+    body = {
+        "query": _scored(query),
+        "post_filter": _all_of(list(clauses.values())),
+        "aggs": _aggregations(clauses),
+        "sort": _sort(params),
+        "from": params.offset,
+        "size": params.page_size,
+        "track_total_hits": True,
+        "_source": False,
+    }
+    if params.q:
+        body["highlight"] = _highlight()
+    return body
+
+
+# --- the result ------------------------------------------------------------
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    ids: list[int] = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    highlights: dict[int, dict[str, str]] = field(default_factory=dict)
+    suggestion: str | None = None
+    degraded: bool = False  # True: answered by the database fallback, without facets
+
+    @property
+    def page(self) -> int:
+        return self.params.page
+
+    @property
+    def page_size(self) -> int:
+        return self.params.page_size
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, ceil(self.total / self.page_size)) if self.page_size else 1
+
+
+def mark(fragment: str) -> str:
+    """An engine fragment as safe HTML: escaped text, <mark> around the matches."""
+    return html.escape(fragment).replace(_HL_PRE, "<mark>").replace(_HL_POST, "</mark>")
+
+
+def search_products(params: SearchParams) -> SearchResult:
+    """Run the search; engine errors propagate (see search.engine.SearchUnavailable)."""
+    client = get_client()
+    response = client.search(index=index_alias(), **build_request(params))
+    hits = response["hits"]["hits"]
+    total = response["hits"]["total"]
+    result = SearchResult(
+        params=params,
+        ids=[int(hit["_id"]) for hit in hits],
+        total=total["value"] if isinstance(total, dict) else int(total),
+        facets=_facets(params, response.get("aggregations", {})),
+        highlights={
+            int(hit["_id"]): {name: mark(" … ".join(fragments))
+                              for name, fragments in hit.get("highlight", {}).items()}
+            for hit in hits if hit.get("highlight")
+        },
+    )
+    if params.q and result.total == 0 and not _filters_hide_matches(client, params):
+        result.suggestion = did_you_mean(params)
+    return result
+
+
+def _filters_hide_matches(client, params: SearchParams) -> bool:
+    """True when the words match products and only the filters leave nothing:
+    then the words need no correction (the facets show where the products are)."""
+    if not _filters(params) and params.within_category is None:
+        return False
+    unfiltered = replace(params, category=(), stars=(), shop=(), commune=(),
+                         price_min=None, price_max=None, within_category=None)
+    query = build_request(unfiltered)["query"]
+    return client.count(index=index_alias(), query=query)["count"] > 0
+
+
+def _max_edits(word: str) -> int:
+    return 1 if len(word) <= 4 else 2
+
+
+def did_you_mean(params: SearchParams) -> str | None:
+    """A corrected query from a looser fuzzy retry (2 edits, any word), or None.
+
+    Each word of the query is replaced by the closest word the retry matched in
+    the best hits' title, shop or category (1 edit for words up to 4 letters, 2
+    beyond); filters are ignored: the words themselves are what is misspelt.
+    """
+    client = get_client()
+    body = {
+        "query": {"multi_match": {
+            "query": params.q,
+            "fields": ["title^3", "shop_name", "category_names"],
+            "fuzziness": 2, "prefix_length": 0, "operator": "or",
+        }},
+        "size": 5,
+        "_source": False,
+        "highlight": {
+            "require_field_match": False,
+            "pre_tags": [_HL_PRE], "post_tags": [_HL_POST],
+            "fields": {name: {"number_of_fragments": 0}
+                       for name in ("title", "shop_name", "category_names")},
+        },
+    }
+    response = client.search(index=index_alias(), **body)
+    # per field: word → (rank of the first hit that matched it, -times matched)
+    seen: dict[str, dict[str, tuple[int, int]]] = {"title": {}, "other": {}}
+    for rank, hit in enumerate(response["hits"]["hits"]):
+        for name, fragments in hit.get("highlight", {}).items():
+            words = seen["title" if name == "title" else "other"]
+            for fragment in fragments:
+                for marked in re.findall(f"{_HL_PRE}(.*?){_HL_POST}", fragment):
+                    for word in _WORD.findall(marked.lower()):
+                        first, count = words.get(word, (rank, 0))
+                        words[word] = (first, count - 1)
+    if not seen["title"] and not seen["other"]:
+        return None
+    corrected = []
+    for word in _WORD.findall(params.q):
+        corrected.append(_closest(fold(word).lower(), seen["title"])
+                         or _closest(fold(word).lower(), seen["other"])
+                         or word)
+    suggestion = " ".join(corrected)
+    return suggestion if fold(suggestion).lower() != fold(params.q).lower() else None
+
+
+def _closest(folded: str, words: dict[str, tuple[int, int]]) -> str | None:
+    """The title (or shop/category) word nearest to a folded query word, if near enough."""
+    if not words:
+        return None
+    best = min(words, key=lambda w: (_distance(folded, fold(w)), *words[w]))
+    return best if _distance(folded, fold(best)) <= _max_edits(folded) else None
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (short words only)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _facets(params: SearchParams, aggregations: Mapping) -> dict[str, list[FacetValue]]:
+    raw: dict[str, list[tuple[str, int]]] = {}
+    for facet in FACETS:
+        buckets = aggregations.get(facet, {}).get("values", {}).get("buckets", [])
+        raw[facet] = [(str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets]
+    labels = _labels(raw, params)
+    facets: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        selected = set(params.selected(facet))
+        values = [
+            FacetValue(key, labels[facet].get(key, key), count, key in selected)
+            for key, count in raw[facet]
+            if count or key in selected or facet == "price"
+        ]
+        present = {value.key for value in values}
+        values += [FacetValue(key, labels[facet].get(key, key), 0, True)
+                   for key in params.selected(facet) if key not in present]
+        if facet == "price":
+            values = [value for value in values if value.count or value.selected]
+        facets[facet] = values
+    return facets
+
+
+def _labels(raw: dict[str, list[tuple[str, int]]], params: SearchParams) -> dict[str, dict]:
+    from catalogue.models import Category
+    from marketplace.core.addresses import commune_name
+    from shops.models import Partner
+
+    def keys(facet):
+        return {key for key, _count in raw[facet]} | set(params.selected(facet))
+
+    category_ids = [int(key) for key in keys("category") if key.isdigit()]
+    shop_slugs = list(keys("shop"))
+    return {
+        "category": {str(pk): name for pk, name in
+                     Category.objects.filter(pk__in=category_ids).values_list("pk", "name")}
+        if category_ids else {},
+        "shop": dict(Partner.objects.filter(code__in=shop_slugs).values_list("code", "name"))
+        if shop_slugs else {},
+        "commune": {key: commune_name(int(key)) or key for key in keys("commune") if key.isdigit()},
+        "stars": {key: f"{key}★" for key in keys("stars")},
+        "price": {_price_key(low, None if high is None else high - 1): _price_label(low, high)
+                  for low, high in PRICE_RANGES},
+    }
+
+
+def _price_label(low: int | None, high: int | None) -> str:
+    if low is None:
+        return str(_("Dưới %(p)s") % {"p": format_vnd(high)})
+    if high is None:
+        return str(_("Từ %(p)s") % {"p": format_vnd(low)})
+    return f"{format_vnd(low)} – {format_vnd(high)}"
+
+
+# --- products --------------------------------------------------------------
+
+
+def hydrate(result: SearchResult) -> list:
+    """The result's products from the database, in result order, in one queryset.
+
+    Each product carries `search_highlight` (dict field → safe HTML, may be empty).
+    Products that stopped being public since indexing are left out.
+    """
+    from catalogue.selectors import product_list_public
+
+    if not result.ids:
+        return []
+    by_id = {product.pk: product for product in product_list_public().filter(pk__in=result.ids)}
+    products = []
+    for pk in result.ids:
+        product = by_id.get(pk)
+        if product is not None:
+            product.search_highlight = result.highlights.get(pk, {})
+            products.append(product)
+    return products
+
+
+# --- suggestions -----------------------------------------------------------
+
+
+def suggest(q: str, *, limit: int = 8) -> list[dict]:
+    """Titles starting like `q` (folded, any word of the title): [{"text", "url"}]."""
+    q = (q or "").strip()[:MAX_QUERY_LENGTH]
+    limit = max(1, min(limit, 9))
+    if not q:
+        return []
+    client = get_client()
+    options = _completion(client, q, limit, fuzzy=False)
+    if not options:
+        options = _completion(client, q, limit, fuzzy=True)
+    suggestions, seen = [], set()
+    for option in options:
+        source = option.get("_source") or {}
+        if option["_id"] in seen or not source.get("title"):
+            continue
+        seen.add(option["_id"])
+        suggestions.append({"text": source["title"], "url": source.get("url")})
+    return suggestions[:limit]
+
+
+def _completion(client, q: str, limit: int, *, fuzzy: bool) -> list[dict]:
+    completion = {"field": "suggest", "size": limit * 2, "skip_duplicates": True}
+    if fuzzy:
+        if len(q) < 4:
+            return []
+        completion["fuzzy"] = {"fuzziness": "AUTO"}
+    response = client.search(
+        index=index_alias(),
+        suggest={"products": {"prefix": q, "completion": completion}},
+        source=["title", "url"],
+        size=0,
+    )
+    entries = response.get("suggest", {}).get("products", [])
+    return [option for entry in entries for option in entry.get("options", [])]

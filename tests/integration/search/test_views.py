@@ -1,0 +1,98 @@
+"""The HTML pages: /search/, /catalogue/, category pages; bad parameters; server down."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace import embedded
+from search.engine import reset_client
+
+pytestmark = [pytest.mark.search, pytest.mark.django_db]
+
+
+def test_search_page_finds_without_accents(client, catalogue):
+    response = client.get("/search/", {"q": "mat ong"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Mật ong U Minh" in html
+    assert "Khô cá bổi" not in html
+    assert "Mật ong chờ duyệt" not in html
+
+
+def test_search_page_without_query_lists_everything(client, catalogue):
+    for url in ("/search/", "/search/?q="):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Khô cá bổi" in response.content.decode()
+
+
+def test_facet_links_and_sort(client, catalogue):
+    response = client.get("/search/", {"q": "mat ong", "sort": "price_asc"})
+    assert response.status_code == 200
+    groups = {group["name"]: group for group in response.context["facet_groups"]}
+    stars = groups["stars"]["values"]
+    assert [(v.key, v.count) for v in stars] == [("4", 1)]
+    assert "stars=4" in stars[0].url and "q=mat+ong" in stars[0].url
+    narrowed = client.get("/search/" + stars[0].url)
+    assert [p.title for p in narrowed.context["products"]] == ["Mật ong U Minh"]
+    assert [p.title for p in response.context["products"]][0] == "Mat ong hoa tram"
+
+
+def test_did_you_mean_is_shown(client, catalogue):
+    response = client.get("/search/", {"q": "mtt onggg"})
+    assert response.status_code == 200
+    assert response.context["suggestion_url"]
+    assert "did-you-mean" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["stars=9", "price_min=abc", "sort=cheap", "page=0", "page_size=5000",
+     "price_min=9&price_max=1", "q=" + "x" * 300],
+)
+def test_bad_parameters_rerender_with_a_message(client, catalogue, query):
+    response = client.get("/search/?" + query)
+    assert response.status_code == 400
+    assert response.context["errors"]
+    assert "errorlist" in response.content.decode()
+
+
+def test_catalogue_browse(client, catalogue):
+    response = client.get("/catalogue/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for title in ("Mật ong U Minh", "Khô cá bổi", "Tôm khô Rạch Gốc"):
+        assert title in html
+    assert len(response.context["products"]) == 6
+
+
+def test_category_page_lists_its_products_and_subcategories(client, catalogue):
+    honey = catalogue["u_minh"].categories.get()
+    food = honey.get_parent()
+    response = client.get(food.get_absolute_url())
+    assert response.status_code == 200
+    assert len(response.context["products"]) == 6
+    groups = {group["name"]: group for group in response.context["facet_groups"]}
+    assert {v.label for v in groups["category"]["values"]} == {"Mật ong", "Mắm", "Khô"}
+    response = client.get(honey.get_absolute_url())
+    assert sorted(p.title for p in response.context["products"]) == [
+        "Mat ong hoa tram", "Mật ong U Minh", "Mật ong hoa tràm"]
+    wrong_slug = client.get(f"/catalogue/category/wrong_{honey.pk}/")
+    assert wrong_slug.status_code == 301
+
+
+def test_pages_degrade_to_the_database_when_search_is_down(client, catalogue, search_settings):
+    dead = embedded.start_search()
+    dead.stop()
+    search_settings.ELASTICSEARCH_URL = dead.url
+    search_settings.ELASTICSEARCH_TIMEOUT = 2
+    reset_client()
+    response = client.get("/search/", {"q": "Mật ong"})
+    assert response.status_code == 200
+    assert response.context["search_unavailable"]
+    html = response.content.decode()
+    assert "Mật ong U Minh" in html
+    assert "Khô cá bổi" not in html
+    browse = client.get("/catalogue/", {"sort": "price_asc", "shop": catalogue["kho_ca"].shop.code})
+    assert browse.status_code == 200
+    assert [p.title for p in browse.context["products"]] == ["Khô cá bổi"]

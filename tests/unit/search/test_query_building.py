@@ -1,0 +1,112 @@
+"""Parameter validation and request building, without a search server."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import QueryDict
+
+from search.engine import _COMPAT_MIMETYPE
+from search.query import (
+    FACETS,
+    InvalidSearchParams,
+    SearchParams,
+    build_request,
+    mark,
+)
+from search.views.base import QueryString
+
+
+def test_params_from_a_query_dict_with_lists_and_commas():
+    params = SearchParams.from_data(
+        QueryDict("q=m%E1%BA%ADt+ong,+kh%C3%B4&stars=4,5&stars=4&shop=htx-a&category=12"
+                  "&category=mat-ong&commune=31942&price_min=100.000&sort=price_asc&page=2"
+                  "&page_size=10&utm_source=x")
+    )
+    assert params.q == "mật ong, khô"
+    assert params.stars == (4, 5)
+    assert params.shop == ("htx-a",)
+    assert params.category == (12, "mat-ong")
+    assert params.commune == (31942,)
+    assert params.price_min == 100_000 and params.price_max is None
+    assert params.sort == "price_asc"
+    assert (params.page, params.page_size, params.offset) == (2, 10, 10)
+
+
+def test_defaults():
+    params = SearchParams.from_data({})
+    assert params == SearchParams()
+    assert params.sort == "relevance" and params.page == 1 and params.page_size == 24
+
+
+def test_errors_name_every_bad_field():
+    with pytest.raises(InvalidSearchParams) as excinfo:
+        SearchParams.from_data({"stars": "2", "sort": "x", "page": "-1", "price_max": "1e5"})
+    assert set(excinfo.value.errors) == {"stars", "sort", "page", "price_max"}
+    assert "stars" in str(excinfo.value)
+
+
+def test_one_value_only_for_scalars():
+    with pytest.raises(InvalidSearchParams) as excinfo:
+        SearchParams.from_data(QueryDict("sort=newest&sort=price_asc"))
+    assert "sort" in excinfo.value.errors
+
+
+def test_facets_are_disjunctive_in_the_request():
+    params = SearchParams(q="mật ong", stars=(4,), shop=("htx-a",), price_min=1, price_max=9)
+    body = build_request(params)
+    post = body["post_filter"]["bool"]["filter"]
+    assert {"terms": {"ocop_stars": [4]}} in post
+    assert {"terms": {"shop_slug": ["htx-a"]}} in post
+    assert {"range": {"price": {"gte": 1, "lte": 9}}} in post
+    assert set(body["aggs"]) == set(FACETS)
+    stars_filter = body["aggs"]["stars"]["filter"]["bool"]["filter"]
+    assert {"terms": {"ocop_stars": [4]}} not in stars_filter
+    assert {"terms": {"shop_slug": ["htx-a"]}} in stars_filter
+    assert body["aggs"]["category"]["filter"]["bool"]["filter"] == post
+    # the query itself is not filtered: facets count beyond the selection
+    assert "post_filter" in body and "filter" not in str(body["query"]["function_score"]["query"])
+
+
+def test_no_query_matches_all_and_sorts_by_stars():
+    body = build_request(SearchParams())
+    assert body["query"]["function_score"]["query"] == {"match_all": {}}
+    assert body["post_filter"] == {"match_all": {}}
+    assert "highlight" not in body
+    assert body["sort"][0] == "_score"
+
+
+@pytest.mark.parametrize(
+    "sort, first",
+    [("price_asc", {"price": {"order": "asc", "missing": "_last"}}),
+     ("price_desc", {"price": {"order": "desc", "missing": "_last"}}),
+     ("newest", {"created": {"order": "desc", "missing": "_last"}}),
+     ("popular", {"popularity": {"order": "desc"}})],
+)
+def test_sorts(sort, first):
+    assert build_request(SearchParams(sort=sort))["sort"][0] == first
+
+
+def test_category_scope_filters_the_query():
+    body = build_request(SearchParams(within_category=7))
+    assert {"term": {"category_ids": 7}} in body["query"]["function_score"]["query"]["bool"]["filter"]
+
+
+def test_mark_escapes_html_and_marks_matches():
+    assert mark("<b>\ue000Mật\ue001</b> & ong") == "&lt;b&gt;<mark>Mật</mark>&lt;/b&gt; &amp; ong"
+
+
+def test_query_string_links_toggle_facets_and_reset_the_page():
+    links = QueryString(QueryDict("q=mat+ong&stars=4&page=3"))
+    assert links.toggle("stars", "5", False) == "?q=mat+ong&stars=4&stars=5"
+    assert links.toggle("stars", "4", True) == "?q=mat+ong"
+    assert links.toggle("price", "100000-199999", False) == (
+        "?q=mat+ong&stars=4&price_min=100000&price_max=199999")
+    assert links.url(page=2) == "?q=mat+ong&stars=4&page=2"
+    assert links.hidden("q") == [("stars", "4")]
+
+
+def test_compat_media_type_is_rewritten_to_plain_json():
+    compat = "application/vnd.elasticsearch+json; compatible-with=8"
+    assert _COMPAT_MIMETYPE.sub(r"application/\1", compat) == "application/json"
+    ndjson = "application/vnd.elasticsearch+x-ndjson; compatible-with=8"
+    assert _COMPAT_MIMETYPE.sub(r"application/\1", ndjson) == "application/x-ndjson"
