@@ -35,7 +35,23 @@ def product_list_public() -> QuerySet[Product]:
     )
 
 
-def featured_products(*, limit: int = 12) -> list[Product]:
-    """OCOP products first (most stars), then the newest: the home page's shelf."""
-    queryset = product_list_public().filter(ocop_certificates__in=valid_certificates())
-    return list(queryset.distinct().order_by("-ocop_stars", "-date_created")[:limit])
+def featured_products(*, limit: int = 12, per_shop: int = 2) -> list[Product]:
+    """The home page's shelf: OCOP products, most stars first, at most `per_shop` per shop.
+
+    A shop with many packagings of one product would otherwise fill the shelf.
+    """
+    queryset = (
+        product_list_public()
+        .filter(ocop_certificates__in=valid_certificates())
+        .distinct()
+        .order_by("-ocop_stars", "-date_created", "pk")
+    )
+    chosen: list[Product] = []
+    per_shop_count: dict[int, int] = {}
+    for product in queryset[: limit * 6]:
+        if per_shop_count.get(product.shop_id, 0) < per_shop:
+            per_shop_count[product.shop_id] = per_shop_count.get(product.shop_id, 0) + 1
+            chosen.append(product)
+            if len(chosen) == limit:
+                break
+    return chosen

@@ -77,3 +77,16 @@ def test_suspended_shop_products_are_not_for_sale(client):
     Partner.objects.filter(pk=product.shop_id).update(status=Partner.Status.SUSPENDED)
     assert client.get(product.get_absolute_url()).status_code == 404
     assert not Product.objects.filter(pk=product.pk, shop__status=Partner.Status.APPROVED).exists()
+
+
+def test_home_shelf_shows_valid_ocop_products_from_several_shops():
+    from collections import Counter
+
+    from catalogue.selectors import featured_products
+
+    shelf = featured_products(limit=12)
+    assert len(shelf) == 12
+    assert all(product.ocop_stars in (3, 4, 5) for product in shelf)
+    assert max(Counter(product.shop_id for product in shelf).values()) <= 2
+    stars = [product.ocop_stars for product in shelf]
+    assert stars == sorted(stars, reverse=True)

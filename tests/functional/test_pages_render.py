@@ -116,13 +116,13 @@ def test_product_page_posts_to_basket_and_escapes_description(client):
 
 
 def test_home_page_cards_do_not_query_per_product(client, home_page):
-    shop = make_shop("htx-c")
+    # One shop per product: the home shelf shows at most two products of a shop.
     for n in range(2):
-        make_product(shop, 10 + n, stars=3)
+        make_product(make_shop(f"htx-few-{n}"), 10 + n, stars=3)
     with CaptureQueriesContext(connection) as few:
         assert client.get("/").status_code == 200
     for n in range(6):
-        make_product(shop, 20 + n, stars=4)
+        make_product(make_shop(f"htx-many-{n}"), 20 + n, stars=4)
     with CaptureQueriesContext(connection) as many:
         response = client.get("/")
     assert response.content.decode().count('class="product-card"') == 8
