@@ -4,6 +4,7 @@ Decree 52/2013/NĐ-CP as amended by 85/2021/NĐ-CP: a shop page discloses the
 seller's legal name, address, phone and tax or business-registration number.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractPartner
@@ -46,7 +47,24 @@ class Partner(AbstractPartner):
     )
     commune_code = models.PositiveIntegerField(_("Xã/phường"), null=True, blank=True, db_index=True)
     street_address = models.CharField(_("Địa chỉ (ấp/khóm, đường)"), max_length=255, blank=True)
+    zalo_phone = models.CharField(
+        _("Zalo"), max_length=16, blank=True, validators=[validate_e164_mobile],
+        help_text=_("Số Zalo để người mua liên hệ; để trống nếu trùng số điện thoại."),
+    )
+    # Sanitised with nh3 on the way in (marketplace.core.sanitize): sellers are not trusted.
     description = models.TextField(_("Giới thiệu"), blank=True)
+    logo = models.ImageField(_("Logo"), upload_to="shops/logos/%Y/", blank=True)
+    banner = models.ImageField(_("Ảnh bìa"), upload_to="shops/banners/%Y/", blank=True)
+    application_document = models.FileField(
+        _("Giấy tờ đăng ký"), upload_to="shops/applications/%Y/", blank=True,
+        help_text=_("Ảnh hoặc PDF giấy chứng nhận đăng ký kinh doanh / hợp tác xã."),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="shop_applications", verbose_name=_("Người đăng ký"),
+    )
+    status_reason = models.TextField(_("Lý do"), blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, null=True)
 
     objects = ShopQuerySet.as_manager()
@@ -78,6 +96,115 @@ class Partner(AbstractPartner):
 
         parts = [self.street_address, self.commune_name, province_name()]
         return ", ".join(p for p in parts if p)
+
+
+class ShopMemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ShopMember(models.Model):
+    """Who may work in a shop's seller workspace, and as what.
+
+    Helpers are members of the community digital-technology teams (tổ công nghệ số cộng
+    đồng) who run a shop for a household seller who is not online; the owner grants and
+    revokes their access, and everything they do is logged on the shop's behalf.
+    """
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Chủ cửa hàng")
+        STAFF = "staff", _("Nhân viên")
+        HELPER = "helper", _("Người hỗ trợ (tổ công nghệ số)")
+
+    shop = models.ForeignKey("partner.Partner", on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_memberships"
+    )
+    role = models.CharField(_("Vai trò"), max_length=16, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    consent_note = models.TextField(
+        _("Ghi nhận đồng ý của chủ cửa hàng"), blank=True,
+        help_text=_("Khi người hỗ trợ được nêu trong đơn đăng ký: chủ cửa hàng đồng ý thế nào, khi nào."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ShopMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Thành viên cửa hàng")
+        verbose_name_plural = _("Thành viên cửa hàng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "user"], condition=models.Q(revoked_at__isnull=True),
+                name="one_active_membership_per_user_and_shop",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.shop}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ShippingOption(models.Model):
+    """A delivery option a shop offers; the buyer picks one per shop at checkout."""
+
+    class Kind(models.TextChoices):
+        FLAT = "flat", _("Phí cố định")
+        FREE_ABOVE = "free_above", _("Miễn phí từ một mức đơn hàng")
+        PICKUP = "pickup", _("Nhận tại cửa hàng")
+
+    shop = models.ForeignKey("partner.Partner", on_delete=models.CASCADE, related_name="shipping_options")
+    name = models.CharField(_("Tên"), max_length=128)
+    kind = models.CharField(_("Loại"), max_length=16, choices=Kind.choices, default=Kind.FLAT)
+    fee = models.PositiveIntegerField(_("Phí (₫)"), default=0)
+    free_above = models.PositiveIntegerField(_("Miễn phí khi đơn từ (₫)"), null=True, blank=True)
+    is_active = models.BooleanField(_("Đang áp dụng"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["shop", "position", "pk"]
+        verbose_name = _("Phương thức giao hàng")
+        verbose_name_plural = _("Phương thức giao hàng")
+
+    def __str__(self):
+        return self.name
+
+    def charge_for(self, basket_total: int) -> int:
+        """Whole đồng charged for an order of this shop worth `basket_total`."""
+        if self.kind == self.Kind.PICKUP:
+            return 0
+        if self.kind == self.Kind.FREE_ABOVE and self.free_above is not None and basket_total >= self.free_above:
+            return 0
+        return self.fee
+
+
+class StockAdjustment(models.Model):
+    """A change of stock made by hand in the seller workspace, with its reason."""
+
+    stockrecord = models.ForeignKey(
+        "partner.StockRecord", on_delete=models.CASCADE, related_name="adjustments"
+    )
+    delta = models.IntegerField(_("Thay đổi"))
+    resulting_level = models.IntegerField(_("Tồn kho sau"))
+    reason = models.CharField(_("Lý do"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Điều chỉnh tồn kho")
+        verbose_name_plural = _("Điều chỉnh tồn kho")
 
 
 from oscar.apps.partner.models import *  # noqa: E402,F403 -- Oscar's remaining models

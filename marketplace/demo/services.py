@@ -36,7 +36,7 @@ from catalogue.models import (
 )
 from marketplace.core.addresses import communes
 from marketplace.core.text import slugify_vi
-from shops.models import Partner, StockRecord
+from shops.models import Partner, ShopMember, StockRecord
 
 from . import catalogue_data as data
 from .images import product_photo
@@ -44,6 +44,7 @@ from .images import product_photo
 STAFF_GROUP = "Programme staff"
 # (app label, codename): Wagtail admin (/cms/) and Oscar dashboard (/dashboard/) access.
 STAFF_PERMISSIONS = [("wagtailadmin", "access_admin"), ("partner", "dashboard_access")]
+HELPER_EMAIL = f"helper@{data.DEMO_EMAIL_DOMAIN}"
 ADMIN_EMAIL = f"admin@{data.DEMO_EMAIL_DOMAIN}"
 STAFF_EMAIL = f"staff@{data.DEMO_EMAIL_DOMAIN}"
 BUYER_EMAIL = f"buyer@{data.DEMO_EMAIL_DOMAIN}"
@@ -100,6 +101,7 @@ def ensure_users(plan: list[data.ShopSpec], result: LoadResult) -> dict[str, obj
         (ADMIN_EMAIL, "Quản trị", "demo", True, True),
         (STAFF_EMAIL, "Cán bộ", "OCOP", True, False),
         (BUYER_EMAIL, "Khách", "mua hàng", False, False),
+        (HELPER_EMAIL, "Tổ công nghệ số", "cộng đồng", False, False),
     ] + [(shop.owner_email, "Chủ cửa hàng", shop.name[:150], False, False) for shop in plan]
     emails = [spec[0] for spec in specs]
     existing = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
@@ -182,17 +184,32 @@ def ensure_shops(
         )
         result.created["shops"] += 1
 
-    Owner = Partner.users.through
-    owned = set(
-        Owner.objects.filter(partner__in=shops.values()).values_list("partner_id", "user_id")
+    # Memberships are the source of truth for who works in a shop (shops.access).
+    active = set(
+        ShopMember.objects.active()
+        .filter(shop__in=shops.values())
+        .values_list("shop_id", "user_id", "role")
     )
-    links = []
-    for spec in plan:
-        shop, user = shops[spec.code], users[spec.owner_email]
-        if (shop.pk, user.pk) not in owned:
-            links.append(Owner(partner_id=shop.pk, user_id=user.pk))
-    Owner.objects.bulk_create(links)
-    result.created["shop_owners"] += len(links)
+    wanted = [
+        (shops[spec.code], users[spec.owner_email], ShopMember.Role.OWNER, "") for spec in plan
+    ]
+    # One helper of the community digital-technology team runs two household shops.
+    helper = users[HELPER_EMAIL]
+    households = [spec for spec in plan if spec.producer_type == Partner.ProducerType.HOUSEHOLD][:2]
+    wanted += [
+        (
+            shops[spec.code], helper, ShopMember.Role.HELPER,
+            "Chủ hộ đồng ý bằng văn bản ký tại UBND xã (dữ liệu minh họa).",
+        )
+        for spec in households
+    ]
+    members = [
+        ShopMember(shop=shop, user=user, role=role, consent_note=note)
+        for shop, user, role, note in wanted
+        if (shop.pk, user.pk, role) not in active
+    ]
+    ShopMember.objects.bulk_create(members)
+    result.created["shop_members"] += len(members)
     return shops
 
 

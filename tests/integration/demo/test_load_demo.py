@@ -27,7 +27,8 @@ from catalogue.models import (
 from marketplace.core.addresses import communes
 from marketplace.core.phones import validate_e164_mobile
 from marketplace.demo import catalogue_data as data
-from shops.models import Partner, StockRecord
+from shops.access import shops_for_user
+from shops.models import Partner, ShopMember, StockRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def fingerprint() -> dict[str, list]:
         "users": sorted(User.objects.values_list(
             "email", "username", "password", "is_staff", "is_superuser"
         )),
-        "owners": sorted(Partner.users.through.objects.values_list("partner__code", "user__email")),
+        "members": sorted(ShopMember.objects.values_list("shop__code", "user__email", "role")),
         "categories": sorted(Category.objects.values_list("code", "name", "path")),
         "pages": sorted(Page.objects.values_list("pk", "slug", "live")),
         "sites": sorted(Site.objects.values_list("hostname", "port", "root_page_id", "is_default_site")),
@@ -219,9 +220,20 @@ def test_demo_accounts_log_in(client):
 
 
 def test_each_shop_has_its_owner():
-    for shop in Partner.objects.prefetch_related("users"):
-        emails = {u.email for u in shop.users.all()}
-        assert f"seller-{shop.code}@demo.ocop.vn" in emails
+    for shop in Partner.objects.all():
+        owners = ShopMember.objects.active().filter(shop=shop, role=ShopMember.Role.OWNER)
+        assert [m.user.email for m in owners] == [f"seller-{shop.code}@demo.ocop.vn"]
+
+
+def test_one_helper_assists_two_household_shops():
+    from django.contrib.auth import get_user_model
+
+    helper = get_user_model().objects.get(email="helper@demo.ocop.vn")
+    shops = list(shops_for_user(helper))
+    assert len(shops) == 2
+    assert {shop.producer_type for shop in shops} == {Partner.ProducerType.HOUSEHOLD}
+    memberships = ShopMember.objects.active().filter(user=helper)
+    assert all(m.role == ShopMember.Role.HELPER and m.consent_note for m in memberships)
 
 
 def test_home_page_replaces_the_wagtail_welcome_page():

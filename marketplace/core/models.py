@@ -1,0 +1,46 @@
+"""The audit log: who did what, when, why, and on whose behalf."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One decision or change, kept for programme staff and shop owners to read.
+
+    `actor` is the signed-in person; `acting_as` says in which capacity (a helper of the
+    community digital-technology team acts on behalf of the shop). `shop` scopes the event
+    so a shop owner can read its own history and nobody else's.
+    """
+
+    class Capacity(models.TextChoices):
+        OWNER = "owner", _("Chủ cửa hàng")
+        STAFF = "staff", _("Nhân viên cửa hàng")
+        HELPER = "helper", _("Người hỗ trợ")
+        PROGRAMME = "programme", _("Cán bộ chương trình")
+        BUYER = "buyer", _("Người mua")
+        SYSTEM = "system", _("Hệ thống")
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acting_as = models.CharField(max_length=16, choices=Capacity.choices, default=Capacity.SYSTEM)
+    shop = models.ForeignKey(
+        "partner.Partner", on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=255, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["shop", "-created_at"])]
+        verbose_name = _("Nhật ký")
+        verbose_name_plural = _("Nhật ký")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

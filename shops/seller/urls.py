@@ -1,0 +1,13 @@
+"""/seller/: the seller workspace. Every URL below `<shop_code>/` is scoped to that shop."""
+
+from django.urls import include, path
+
+from shops.seller import views
+
+app_name = "seller"
+
+urlpatterns = [
+    path("", views.WorkspaceHomeView.as_view(), name="home"),
+    path("<slug:shop_code>/", include("shops.seller.operations.urls")),
+    path("<slug:shop_code>/products/", include("shops.seller.catalogue.urls")),
+]
