@@ -206,5 +206,8 @@ class StockAdjustment(models.Model):
         verbose_name = _("Điều chỉnh tồn kho")
         verbose_name_plural = _("Điều chỉnh tồn kho")
 
+    def __str__(self):
+        return f"{self.delta:+d} → {self.resulting_level}"
+
 
 from oscar.apps.partner.models import *  # noqa: E402,F403 -- Oscar's remaining models
