@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("shops/", include("shops.urls")),
     path("seller/", include("shops.seller.urls")),
+    path("dashboard/shops/", include("shops.dashboard.urls")),
     # Oscar: catalogue, basket, checkout, accounts, search, dashboard (its `/` redirect removed).
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves `/` and every other page.

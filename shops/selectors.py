@@ -1,19 +1,83 @@
-"""Reads of shops for buyers."""
+"""Reads of shops: the directory, storefronts and programme staff's application queue."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
 
+from django.db.models import Avg, Count, F, Q, QuerySet
+from oscar.core.loading import get_model
+
+from catalogue.models import Product
+from catalogue.selectors import product_list_public
+from marketplace.core.models import AuditEvent
 from shops.models import Partner
 
 
-def shop_list_approved() -> QuerySet[Partner]:
-    return (
-        Partner.objects.approved()
-        .annotate(product_count=Count("products", filter=Q(products__is_public=True)))
-        .order_by("name")
-    )
+def shop_list_approved(
+    *, commune_code: int | None = None, producer_type: str | None = None
+) -> QuerySet[Partner]:
+    """Approved shops for the directory, optionally in one commune / of one producer type."""
+    shops = Partner.objects.approved()
+    if commune_code is not None:
+        shops = shops.filter(commune_code=commune_code)
+    if producer_type:
+        shops = shops.filter(producer_type=producer_type)
+    return shops.annotate(
+        product_count=Count("products", filter=Q(products__is_public=True))
+    ).order_by("name", "pk")
 
 
 def shop_get_public(*, slug: str) -> Partner:
+    """An approved shop by its slug; Partner.DoesNotExist for any other status."""
     return Partner.objects.approved().get(code=slug)
+
+
+def storefront_products(*, shop: Partner) -> QuerySet[Product]:
+    """The shop's public products: OCOP-certified first (most stars), then the newest."""
+    return (
+        product_list_public()
+        .filter(shop=shop)
+        .order_by(F("ocop_stars").desc(nulls_last=True), "-date_created", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ShopRating:
+    average: float | None
+    count: int
+
+
+def shop_rating(*, shop: Partner) -> ShopRating:
+    """Average score of approved reviews of the shop's products, in one aggregate query."""
+    ProductReview = get_model("reviews", "ProductReview")
+    result = ProductReview.objects.filter(
+        product__shop=shop, status=ProductReview.APPROVED
+    ).aggregate(average=Avg("score"), count=Count("pk"))
+    average = result["average"]
+    return ShopRating(
+        average=round(float(average), 1) if average is not None else None, count=result["count"]
+    )
+
+
+# --- programme staff -------------------------------------------------------------
+
+
+def application_list(*, status: str | None = None) -> QuerySet[Partner]:
+    """Shops for the staff dashboard, newest application first."""
+    shops = Partner.objects.select_related("applicant")
+    if status:
+        shops = shops.filter(status=status)
+    return shops.order_by("-created_at", "-pk")
+
+
+def application_status_counts() -> dict[str, int]:
+    rows = Partner.objects.values("status").annotate(n=Count("pk")).order_by()
+    counts = {value: 0 for value, _label in Partner.Status.choices}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def shop_audit_history(*, shop: Partner) -> QuerySet[AuditEvent]:
+    return (
+        AuditEvent.objects.filter(shop=shop).select_related("actor").order_by("-created_at", "-pk")
+    )

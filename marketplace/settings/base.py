@@ -254,3 +254,26 @@ LOGGING = {
     },
 }
 OSCAR_SLUG_FUNCTION = "marketplace.core.text.slugify_vi"
+
+
+# --- Programme staff: shop applications in Oscar's dashboard (shops/dashboard, /dashboard/shops/) ---
+def _programme_staff_only(user, url_name=None, url_args=None, url_kwargs=None):
+    # Oscar's default access function only knows Oscar's own dashboard apps.
+    return bool(user.is_active and user.is_staff)
+
+
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    {
+        "label": _("Cửa hàng"),
+        "icon": "fas fa-store",
+        "children": [
+            {
+                "label": _("Duyệt và quản lý cửa hàng"),
+                "url_name": "shops-dashboard:list",
+                "url_kwargs": None,
+                "access_fn": _programme_staff_only,
+            },
+        ],
+    },
+]

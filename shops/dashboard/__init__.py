@@ -1,0 +1,1 @@
+"""Programme staff's review of shop applications, inside Oscar's dashboard (/dashboard/shops/)."""

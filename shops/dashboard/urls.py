@@ -1,0 +1,18 @@
+"""Mounted at /dashboard/shops/ (marketplace/urls.py), before Oscar's dashboard."""
+
+from django.urls import path
+
+from shops.dashboard import views
+
+app_name = "shops-dashboard"
+
+urlpatterns = [
+    path("", views.ApplicationListView.as_view(), name="list"),
+    path("<slug:shop_code>/", views.ApplicationDetailView.as_view(), name="detail"),
+    path("<slug:shop_code>/document/", views.ApplicationDocumentView.as_view(), name="document"),
+    path(
+        "<slug:shop_code>/<str:action>/",
+        views.ApplicationDecisionView.as_view(),
+        name="decide",
+    ),
+]

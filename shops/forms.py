@@ -1,0 +1,157 @@
+"""Buyer-side shop forms: the application to open a shop and the directory filters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.addresses import communes
+from marketplace.core.phones import normalise_mobile
+from marketplace.core.uploads import DocumentUploadField, ImageUploadField
+from shops.models import Partner
+
+
+def _commune_choices(blank_label):
+    return [("", blank_label), *((str(code), name) for code, name in communes())]
+
+
+class ShopApplicationForm(forms.Form):
+    name = forms.CharField(label=_("Tên cửa hàng"), max_length=128)
+    producer_type = forms.ChoiceField(label=_("Loại hình"), choices=Partner.ProducerType.choices)
+    legal_name = forms.CharField(
+        label=_("Tên pháp lý"),
+        max_length=255,
+        help_text=_("Tên ghi trên giấy chứng nhận đăng ký kinh doanh / hợp tác xã."),
+    )
+    registration_number = forms.CharField(
+        label=_("Mã số thuế / số đăng ký kinh doanh"), max_length=32
+    )
+    phone = forms.CharField(
+        label=_("Điện thoại di động"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    zalo_phone = forms.CharField(
+        label=_("Số Zalo"),
+        max_length=20,
+        required=False,
+        help_text=_("Để trống nếu trùng số điện thoại."),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
+    commune_code = forms.TypedChoiceField(label=_("Xã/phường"), coerce=int, choices=())
+    street_address = forms.CharField(label=_("Địa chỉ (ấp/khóm, đường, số nhà)"), max_length=255)
+    description = forms.CharField(
+        label=_("Giới thiệu cửa hàng"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    application_document = DocumentUploadField(
+        label=_("Ảnh hoặc PDF giấy chứng nhận đăng ký"),
+        help_text=_("Giấy chứng nhận đăng ký kinh doanh, hợp tác xã hoặc hộ kinh doanh."),
+        error_messages={"required": _("Vui lòng chọn ảnh hoặc tệp PDF giấy tờ đăng ký.")},
+    )
+    logo = ImageUploadField(label=_("Logo (không bắt buộc)"), required=False)
+    helper_email = forms.EmailField(
+        label=_("E-mail người hỗ trợ (tổ công nghệ số cộng đồng)"),
+        required=False,
+        help_text=_("Nếu một thành viên tổ công nghệ số cộng đồng giúp bạn quản lý cửa hàng."),
+    )
+    helper_consent = forms.BooleanField(
+        label=_("Tôi, chủ cửa hàng, đồng ý để người hỗ trợ này quản lý cửa hàng thay tôi."),
+        required=False,
+    )
+    helper_consent_note = forms.CharField(
+        label=_("Ghi chú về sự đồng ý"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ví dụ: đồng ý trực tiếp tại buổi hướng dẫn ở UBND xã ngày …"),
+    )
+
+    def __init__(self, *args, applicant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applicant = applicant
+        self.fields["commune_code"].choices = _commune_choices(_("— Chọn xã/phường —"))
+        self.helper_user = None
+
+    def clean_phone(self) -> str:
+        return normalise_mobile(self.cleaned_data["phone"])
+
+    def clean_zalo_phone(self) -> str:
+        value = self.cleaned_data.get("zalo_phone", "")
+        return normalise_mobile(value) if value.strip() else ""
+
+    def clean_helper_email(self) -> str:
+        email = (self.cleaned_data.get("helper_email") or "").strip()
+        if not email:
+            return ""
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise ValidationError(
+                _(
+                    "Không tìm thấy tài khoản với e-mail này. Người hỗ trợ cần đăng ký tài khoản trước."
+                ),
+                code="unknown_helper",
+            )
+        if self.applicant is not None and user.pk == self.applicant.pk:
+            raise ValidationError(
+                _("Người hỗ trợ phải là người khác chủ cửa hàng."), code="self_helper"
+            )
+        self.helper_user = user
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("helper_email") and not cleaned.get("helper_consent"):
+            self.add_error(
+                "helper_consent",
+                ValidationError(
+                    _("Cần có sự đồng ý của chủ cửa hàng khi nêu tên người hỗ trợ."),
+                    code="consent_required",
+                ),
+            )
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "producer_type": data["producer_type"],
+            "legal_name": data["legal_name"],
+            "registration_number": data["registration_number"],
+            "phone": data["phone"],
+            "zalo_phone": data["zalo_phone"],
+            "commune_code": data["commune_code"],
+            "street_address": data["street_address"],
+            "description": data["description"],
+            "application_document": data["application_document"],
+            "logo": data.get("logo") or None,
+            "helper": self.helper_user,
+            "helper_consent_note": data["helper_consent_note"] if self.helper_user else "",
+        }
+
+
+class ShopFilterForm(forms.Form):
+    """Directory filters; an invalid value is dropped (the view says so), never a 500."""
+
+    commune = forms.TypedChoiceField(
+        label=_("Xã/phường"), coerce=int, required=False, empty_value=None
+    )
+    type = forms.ChoiceField(label=_("Loại hình"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = _commune_choices(_("Tất cả xã/phường"))
+        self.fields["type"].choices = [("", _("Tất cả loại hình")), *Partner.ProducerType.choices]
+
+    def filters(self) -> dict:
+        """The valid filters only: {'commune_code': int | None, 'producer_type': str | None}."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "commune_code": data.get("commune") or None,
+            "producer_type": data.get("type") or None,
+        }

@@ -1,0 +1,202 @@
+"""Applying to open a shop at /shops/apply/: the form, the service, the e-mail, the audit."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from marketplace.core.models import AuditEvent
+from shops.models import Partner, ShopMember
+from shops.services import ShopApplicationError, shop_approve
+
+from .factories import PDF_BYTES, apply_for_shop, commune_code, make_user, png_bytes
+
+pytestmark = pytest.mark.django_db
+
+APPLY_URL = "/shops/apply/"
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "name": "Cơ sở Khô cá Đầm Dơi",
+        "producer_type": Partner.ProducerType.HOUSEHOLD,
+        "legal_name": "Hộ kinh doanh Nguyễn Văn An",
+        "registration_number": "61A8001234",
+        "phone": "0912 345 678",
+        "zalo_phone": "",
+        "commune_code": str(commune_code(3)),
+        "street_address": "Ấp Tân Lợi",
+        "description": "<p>Khô cá <strong>nhà làm</strong></p><script>alert(1)</script>",
+        "application_document": SimpleUploadedFile("giay-phep.png", png_bytes(), "image/png"),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def texts(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_apply_needs_a_signed_in_user(client):
+    assert reverse("shops:apply") == APPLY_URL
+    response = client.get(APPLY_URL)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_apply_page_renders(client, applicant):
+    client.force_login(applicant)
+    response = client.get(APPLY_URL)
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in response.content.decode()
+
+
+def test_apply_happy_path(client, applicant, django_capture_on_commit_callbacks):
+    client.force_login(applicant)
+    logo = SimpleUploadedFile("logo.png", png_bytes((40, 40)), "image/png")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(APPLY_URL, form_data(logo=logo))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("shops:apply-done")
+
+    shop = Partner.objects.get(applicant=applicant)
+    assert shop.status == Partner.Status.PENDING
+    assert shop.code == "co-so-kho-ca-dam-doi"
+    assert shop.phone == "+84912345678"
+    assert shop.commune_code == commune_code(3)
+    assert shop.legal_name == "Hộ kinh doanh Nguyễn Văn An"
+    assert "<script>" not in shop.description and "<strong>nhà làm</strong>" in shop.description
+    # the scan was re-encoded (a JPEG with a random name), the logo too
+    assert shop.application_document.name.endswith(".jpg")
+    assert shop.application_document.read(3) == b"\xff\xd8\xff"
+    assert shop.logo.name.endswith(".jpg")
+    owner = ShopMember.objects.active().get(shop=shop)
+    assert owner.user == applicant and owner.role == ShopMember.Role.OWNER
+    event = AuditEvent.objects.get(shop=shop, action="shop.applied")
+    assert event.actor == applicant
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [applicant.email]
+    assert "Cơ sở Khô cá Đầm Dơi" in mail.outbox[0].body
+
+    done = client.get(response["Location"])
+    assert done.status_code == 200
+    assert "Cơ sở Khô cá Đầm Dơi" in done.content.decode()
+    # the pending shop is not public yet
+    assert client.get(shop.get_absolute_url()).status_code == 404
+
+
+def test_apply_with_a_pdf(client, applicant):
+    client.force_login(applicant)
+    document = SimpleUploadedFile("giay-phep.pdf", PDF_BYTES, "application/pdf")
+    response = client.post(
+        APPLY_URL, form_data(application_document=document, zalo_phone="84 987 654 321")
+    )
+    assert response.status_code == 302
+    shop = Partner.objects.get(applicant=applicant)
+    assert shop.application_document.name.endswith(".pdf")
+    assert shop.zalo_phone == "+84987654321"
+
+
+def test_bad_phone_re_renders_with_messages_and_keeps_the_input(client, applicant):
+    client.force_login(applicant)
+    response = client.post(APPLY_URL, form_data(phone="0123"))
+    assert response.status_code == 200
+    assert not Partner.objects.exists()
+    body = response.content.decode()
+    assert "Số điện thoại di động không hợp lệ" in body
+    assert 'value="Cơ sở Khô cá Đầm Dơi"' in body  # what the user typed is kept
+    messages = texts(response)
+    assert any("Đơn chưa gửi được" in m for m in messages)
+    assert any("chọn lại tệp" in m for m in messages)
+
+
+def test_missing_document_re_renders(client, applicant):
+    client.force_login(applicant)
+    response = client.post(APPLY_URL, form_data(application_document=None))
+    assert response.status_code == 200
+    assert not Partner.objects.exists()
+    assert "Vui lòng chọn ảnh hoặc tệp PDF giấy tờ đăng ký." in response.content.decode()
+
+
+def test_a_file_that_is_not_a_document_is_refused(client, applicant):
+    client.force_login(applicant)
+    fake = SimpleUploadedFile("giay-phep.png", b"MZ\x90\x00 not an image", "image/png")
+    response = client.post(APPLY_URL, form_data(application_document=fake))
+    assert response.status_code == 200
+    assert not Partner.objects.exists()
+
+
+def test_bad_commune_re_renders(client, applicant):
+    client.force_login(applicant)
+    response = client.post(APPLY_URL, form_data(commune_code="99999999"))
+    assert response.status_code == 200
+    assert not Partner.objects.exists()
+
+
+def test_a_second_pending_application_is_refused(client, applicant):
+    apply_for_shop(applicant)
+    client.force_login(applicant)
+    page = client.get(APPLY_URL)
+    assert "đang chờ cán bộ chương trình duyệt" in page.content.decode()
+    response = client.post(APPLY_URL, form_data())
+    assert response.status_code == 200
+    assert Partner.objects.filter(applicant=applicant).count() == 1
+    assert any("đã có một đơn đăng ký đang chờ duyệt" in m for m in texts(response))
+    with pytest.raises(ShopApplicationError):
+        apply_for_shop(applicant, name="Cửa hàng khác")
+
+
+def test_codes_are_unique_and_never_shadow_the_apply_page(db):
+    first = apply_for_shop(make_user("a@example.vn"), name="Mật ong U Minh")
+    second = apply_for_shop(make_user("b@example.vn"), name="Mật ong U Minh")
+    third = apply_for_shop(make_user("c@example.vn"), name="Mật ong U Minh")
+    assert [first.code, second.code, third.code] == [
+        "mat-ong-u-minh",
+        "mat-ong-u-minh-2",
+        "mat-ong-u-minh-3",
+    ]
+    assert apply_for_shop(make_user("d@example.vn"), name="Apply").code == "apply-2"
+
+
+def test_a_helper_needs_the_owners_consent_and_an_account(client, applicant):
+    client.force_login(applicant)
+    response = client.post(APPLY_URL, form_data(helper_email="khong-co@example.vn"))
+    assert response.status_code == 200
+    assert "Không tìm thấy tài khoản" in response.content.decode()
+    make_user("tocongngheso@example.vn")
+    response = client.post(APPLY_URL, form_data(helper_email="tocongngheso@example.vn"))
+    assert response.status_code == 200
+    assert "Cần có sự đồng ý của chủ cửa hàng" in response.content.decode()
+    assert not Partner.objects.exists()
+
+
+def test_a_helper_named_with_consent_joins_when_the_shop_is_approved(
+    client, applicant, staff, search_settings
+):
+    helper = make_user("tocongngheso@example.vn")
+    client.force_login(applicant)
+    response = client.post(
+        APPLY_URL,
+        form_data(
+            helper_email="TOCONGNGHESO@example.vn",
+            helper_consent="on",
+            helper_consent_note="Đồng ý tại buổi hướng dẫn ở UBND xã ngày 3/11",
+        ),
+    )
+    assert response.status_code == 302
+    shop = Partner.objects.get(applicant=applicant)
+    # not a member while the application waits
+    assert not ShopMember.objects.filter(shop=shop, user=helper).exists()
+    event = AuditEvent.objects.get(shop=shop, action="shop.applied")
+    assert event.data["helper"]["email"] == helper.email
+
+    shop_approve(shop=shop, actor=staff)
+    member = ShopMember.objects.active().get(shop=shop, user=helper)
+    assert member.role == ShopMember.Role.HELPER
+    assert member.consent_note == "Đồng ý tại buổi hướng dẫn ở UBND xã ngày 3/11"
+    assert AuditEvent.objects.filter(
+        shop=shop, action="shop.member_added", data__role="helper"
+    ).exists()
