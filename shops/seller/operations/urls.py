@@ -1,1 +1,29 @@
-urlpatterns = []
+"""/seller/<shop_code>/…: the operations side of the seller workspace.
+
+No app_name: these patterns join the `seller` namespace of shops/seller/urls.py.
+"""
+
+from django.urls import path
+
+from shops.seller.operations import views
+
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("orders/", views.OrderListView.as_view(), name="orders"),
+    path("orders/<str:order_number>/", views.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<str:order_number>/status/", views.OrderStatusView.as_view(), name="order-status"),
+    path("shipping/", views.ShippingListView.as_view(), name="shipping"),
+    path("shipping/new/", views.ShippingCreateView.as_view(), name="shipping-create"),
+    path("shipping/<int:option_pk>/", views.ShippingEditView.as_view(), name="shipping-edit"),
+    path("shipping/<int:option_pk>/delete/", views.ShippingDeleteView.as_view(), name="shipping-delete"),
+    path("certificates/", views.CertificateListView.as_view(), name="certificates"),
+    path("certificates/new/", views.CertificateCreateView.as_view(), name="certificate-create"),
+    path(
+        "certificates/<int:certificate_pk>/", views.CertificateDetailView.as_view(),
+        name="certificate-detail",
+    ),
+    path("members/", views.MemberListView.as_view(), name="members"),
+    path("members/add/", views.MemberAddView.as_view(), name="member-add"),
+    path("members/<int:member_pk>/revoke/", views.MemberRevokeView.as_view(), name="member-revoke"),
+    path("history/", views.HistoryView.as_view(), name="history"),
+]

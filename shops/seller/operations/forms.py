@@ -1,0 +1,101 @@
+"""Forms of the seller workspace's operations side. Foreign keys offer only the shop's own objects."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import OcopCertificate
+from marketplace.core.uploads import DocumentUploadField
+from shops.models import Partner, ShippingOption, ShopMember
+from shops.seller.operations.services import LineStatus
+
+
+class OrderFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), required=False,
+        choices=[("", _("Tất cả"))] + LineStatus.choices(),
+    )
+
+
+class LineStatusForm(forms.Form):
+    from_status = forms.ChoiceField(choices=LineStatus.choices(), widget=forms.HiddenInput)
+    to_status = forms.ChoiceField(choices=LineStatus.choices(), widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Lý do hủy"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_status") in LineStatus.REASON_REQUIRED and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Vui lòng nêu lý do hủy."))
+        return data
+
+
+class ShippingOptionForm(forms.ModelForm):
+    class Meta:
+        model = ShippingOption
+        fields = ["name", "kind", "fee", "free_above", "is_active", "position"]
+        labels = {"position": _("Thứ tự hiển thị")}
+        widgets = {
+            "fee": forms.NumberInput(attrs={"min": 0, "step": 1000, "inputmode": "numeric"}),
+            "free_above": forms.NumberInput(attrs={"min": 0, "step": 1000, "inputmode": "numeric"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == ShippingOption.Kind.FREE_ABOVE and not data.get("free_above"):
+            self.add_error("free_above", _("Hãy nhập mức đơn hàng được miễn phí giao hàng."))
+        if kind == ShippingOption.Kind.PICKUP and data.get("fee"):
+            self.add_error("fee", _("Nhận tại cửa hàng thì phí giao hàng phải là 0 ₫."))
+        return data
+
+
+class CertificateForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Sản phẩm"), queryset=None, empty_label=None)
+    stars = forms.TypedChoiceField(
+        label=_("Số sao"), coerce=int, choices=[(3, "3★"), (4, "4★"), (5, "5★")]
+    )
+    score = forms.IntegerField(label=_("Điểm"), min_value=0, max_value=100)
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
+    issuing_body = forms.ChoiceField(label=_("Cơ quan cấp"), choices=OcopCertificate.IssuingBody.choices)
+    issued_on = forms.DateField(
+        label=_("Ngày cấp"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    scan = DocumentUploadField(label=_("Bản scan giấy chứng nhận"), required=False)
+
+    def __init__(self, *args, shop: Partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the shop's own products: another shop's product id is "not a valid choice".
+        self.fields["product"].queryset = shop.products.order_by("title")
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail của tài khoản đã đăng ký"))
+    role = forms.ChoiceField(
+        label=_("Vai trò"),
+        choices=[
+            (ShopMember.Role.HELPER, ShopMember.Role.HELPER.label),
+            (ShopMember.Role.STAFF, ShopMember.Role.STAFF.label),
+        ],
+    )
+    consent_note = forms.CharField(
+        label=_("Ghi nhận đồng ý"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Chủ cửa hàng đồng ý cho người này hỗ trợ thế nào, khi nào."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == ShopMember.Role.HELPER and not (data.get("consent_note") or "").strip():
+            self.add_error(
+                "consent_note", _("Hãy ghi lại sự đồng ý của chủ cửa hàng cho người hỗ trợ.")
+            )
+        return data
+
+
+class MemberRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=500, required=False)

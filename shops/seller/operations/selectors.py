@@ -1,0 +1,188 @@
+"""Reads of the seller workspace's operations side. Every queryset starts from the shop.
+
+A shop sees only its own lines of an order (`Line.partner == shop`), the delivery details
+it needs (recipient, phone, address, note) and never the buyer's e-mail, the payment or
+other shops' lines and totals.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from catalogue.models import OcopCertificate
+from marketplace.core.models import AuditEvent
+from marketplace.core.money import to_vnd
+from shops.models import Partner, ShippingOption, ShopMember, StockRecord
+from shops.seller.operations.services import LineStatus, stored_values
+
+Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+
+LOW_STOCK_THRESHOLD = 5
+OVERVIEW_DAYS = 30
+TOP_PRODUCTS = 5
+
+
+def shop_lines(*, shop: Partner) -> QuerySet:
+    return Line.objects.filter(partner=shop)
+
+
+def _shop_lines_prefetch(shop: Partner) -> Prefetch:
+    return Prefetch(
+        "lines", queryset=shop_lines(shop=shop).order_by("pk"), to_attr="shop_lines"
+    )
+
+
+def order_list_for_shop(*, shop: Partner, status: str = "") -> QuerySet:
+    """Orders holding lines of the shop (optionally lines in `status`), newest first.
+
+    Each order carries `shop_lines` (only this shop's lines) and `shop_total`.
+    """
+    lines = shop_lines(shop=shop).filter(order=OuterRef("pk"))
+    if status:
+        lines = lines.filter(status__in=stored_values(status))
+    shop_total = (
+        shop_lines(shop=shop).filter(order=OuterRef("pk"))
+        .values("order").annotate(total=Sum("line_price_incl_tax")).values("total")
+    )
+    return (
+        Order.objects.filter(Exists(lines))
+        .select_related("shipping_address")
+        .annotate(shop_total=shop_total)
+        .prefetch_related(_shop_lines_prefetch(shop))
+        .order_by("-date_placed", "-pk")
+    )
+
+
+def order_for_shop_or_404(*, shop: Partner, order_number: str):
+    """The order with this number if it holds lines of the shop; its `shop_lines` only."""
+    order = (
+        Order.objects.filter(
+            Exists(shop_lines(shop=shop).filter(order=OuterRef("pk"))), number=order_number
+        )
+        .select_related("shipping_address", "shipping_address__country")
+        .prefetch_related(_shop_lines_prefetch(shop))
+        .first()
+    )
+    if order is None:
+        raise Http404("No such order for this shop")
+    return order
+
+
+def order_shop_status_groups(*, order) -> list[dict]:
+    """The shop's lines grouped by status, with the transitions allowed from each status."""
+    groups: dict[str, dict] = {}
+    for line in order.shop_lines:
+        status = line.status or LineStatus.PENDING
+        group = groups.setdefault(status, {
+            "status": status,
+            "label": LineStatus.label(status),
+            "lines": [],
+            "actions": [
+                {"to": to, "label": LineStatus.ACTIONS[to],
+                 "needs_reason": to in LineStatus.REASON_REQUIRED}
+                for to in LineStatus.TRANSITIONS.get(status, ())
+            ],
+        })
+        group["lines"].append(line)
+    return list(groups.values())
+
+
+def shop_order_subtotal(*, order) -> int:
+    return sum(to_vnd(line.line_price_incl_tax) for line in order.shop_lines)
+
+
+def order_status_events(*, shop: Partner, order) -> QuerySet:
+    return (
+        AuditEvent.objects.filter(
+            shop=shop, object_type=Order._meta.label_lower, object_id=str(order.pk)
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def overview_summary(*, shop: Partner, now: datetime.datetime | None = None) -> dict:
+    """Sales of the last 30 days, low stock and pending certificates — aggregates only."""
+    since = (now or timezone.now()) - datetime.timedelta(days=OVERVIEW_DAYS)
+    sold = shop_lines(shop=shop).filter(order__date_placed__gte=since).exclude(
+        status=LineStatus.CANCELLED
+    )
+    totals = sold.aggregate(
+        orders=Count("order", distinct=True),
+        revenue=Coalesce(
+            Sum("line_price_incl_tax"), Value(Decimal(0)),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    )
+    top_products = list(
+        sold.filter(product__isnull=False)
+        .values("product_id")
+        .annotate(title=Max("title"), quantity=Sum("quantity"))
+        .order_by("-quantity", "product_id")[:TOP_PRODUCTS]
+    )
+    low_stock = list(
+        StockRecord.objects.filter(partner=shop, num_in_stock__isnull=False)
+        .annotate(
+            net=F("num_in_stock") - Coalesce("num_allocated", Value(0), output_field=IntegerField())
+        )
+        .filter(net__lte=LOW_STOCK_THRESHOLD)
+        .select_related("product")
+        .order_by("net", "pk")[:20]
+    )
+    pending_certificates = OcopCertificate.objects.filter(
+        product__shop=shop, status=OcopCertificate.Status.PENDING
+    ).count()
+    return {
+        "since": since,
+        "days": OVERVIEW_DAYS,
+        "orders": totals["orders"],
+        "revenue": to_vnd(totals["revenue"].to_integral_value()),
+        "top_products": top_products,
+        "low_stock": low_stock,
+        "low_stock_threshold": LOW_STOCK_THRESHOLD,
+        "pending_certificates": pending_certificates,
+    }
+
+
+def shipping_options_for_shop(*, shop: Partner) -> QuerySet:
+    return ShippingOption.objects.filter(shop=shop).order_by("position", "pk")
+
+
+def certificates_for_shop(*, shop: Partner) -> QuerySet:
+    return (
+        OcopCertificate.objects.filter(product__shop=shop)
+        .select_related("product")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def members_for_shop(*, shop: Partner) -> QuerySet:
+    return (
+        ShopMember.objects.active().filter(shop=shop)
+        .select_related("user", "granted_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def history_for_shop(*, shop: Partner) -> QuerySet:
+    return AuditEvent.objects.filter(shop=shop).select_related("actor").order_by("-created_at", "-pk")

@@ -1,0 +1,348 @@
+"""Seller workspace, operations side: orders (own lines only), shipping options, OCOP
+certificates, members and the shop's history. Views are thin: reads in `selectors`,
+writes in `services`; every queryset starts from `self.shop`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+
+from shops.models import ShippingOption, ShopMember
+from shops.seller.mixins import OwnerRequiredMixin, SellerShopMixin
+from shops.seller.operations import selectors, services
+from shops.seller.operations.forms import (
+    CertificateForm,
+    LineStatusForm,
+    MemberAddForm,
+    MemberRevokeForm,
+    OrderFilterForm,
+    ShippingOptionForm,
+)
+
+PAGE_SIZE = 20
+
+
+class ShopUrlMixin:
+    def shop_url(self, name: str, **kwargs) -> str:
+        return reverse(f"seller:{name}", kwargs={"shop_code": self.shop.code, **kwargs})
+
+
+class OverviewView(SellerShopMixin, ShopUrlMixin, TemplateView):
+    template_name = "seller/operations/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary"] = selectors.overview_summary(shop=self.shop)
+        return context
+
+
+# --- orders ------------------------------------------------------------------------------
+
+
+class OrderListView(SellerShopMixin, ListView):
+    template_name = "seller/operations/order_list.html"
+    context_object_name = "orders"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.filter_form = OrderFilterForm(self.request.GET or None)
+        status = self.filter_form.cleaned_data["status"] if self.filter_form.is_valid() else ""
+        return selectors.order_list_for_shop(shop=self.shop, status=status)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        context["status_labels"] = services.LineStatus.LABELS
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["filter_query"] = query.urlencode()
+        return context
+
+
+class OrderDetailView(SellerShopMixin, TemplateView):
+    template_name = "seller/operations/order_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = selectors.order_for_shop_or_404(shop=self.shop, order_number=kwargs["order_number"])
+        context.update(
+            order=order,
+            address=order.shipping_address,
+            status_groups=selectors.order_shop_status_groups(order=order),
+            shop_subtotal=selectors.shop_order_subtotal(order=order),
+            events=selectors.order_status_events(shop=self.shop, order=order)[:20],
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        # Look the order up first: another shop's order number is a 404, not a 405.
+        selectors.order_for_shop_or_404(shop=self.shop, order_number=kwargs["order_number"])
+        return HttpResponseNotAllowed(["GET"])
+
+
+class PostOnlyMixin:
+    """A POST endpoint whose GET still looks the object up first, so another shop's id
+    answers 404 (not 405, which would confirm that the object exists)."""
+
+    def get(self, request, *args, **kwargs):
+        self.get_object()
+        return HttpResponseNotAllowed(["POST"])
+
+
+class OrderStatusView(SellerShopMixin, PostOnlyMixin, View):
+    def get_object(self):
+        return selectors.order_for_shop_or_404(shop=self.shop, order_number=self.kwargs["order_number"])
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_object()
+        detail_url = reverse(
+            "seller:order-detail", kwargs={"shop_code": self.shop.code, "order_number": order.number}
+        )
+        form = LineStatusForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return HttpResponseRedirect(detail_url)
+        try:
+            moved = services.order_lines_transition(
+                shop=self.shop, order=order,
+                from_status=form.cleaned_data["from_status"],
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user, acting_as=self.capacity,
+            )
+        except services.OperationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Đã chuyển %(count)s dòng hàng sang “%(status)s”.")
+                % {"count": moved, "status": services.LineStatus.label(form.cleaned_data["to_status"])},
+            )
+        return HttpResponseRedirect(detail_url)
+
+
+# --- shipping options ----------------------------------------------------------------------
+
+
+class ShippingListView(SellerShopMixin, ListView):
+    template_name = "seller/operations/shipping_list.html"
+    context_object_name = "options"
+
+    def get_queryset(self):
+        return selectors.shipping_options_for_shop(shop=self.shop)
+
+
+class ShippingFormMixin(SellerShopMixin, ShopUrlMixin):
+    template_name = "seller/operations/shipping_form.html"
+    form_class = ShippingOptionForm
+
+    def form_valid(self, form):
+        services.shipping_option_save(
+            shop=self.shop, option=form.save(commit=False),
+            actor=self.request.user, acting_as=self.capacity,
+        )
+        messages.success(self.request, _("Đã lưu phương thức giao hàng."))
+        return redirect(self.shop_url("shipping"))
+
+
+class ShippingCreateView(ShippingFormMixin, FormView):
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = ShippingOption(shop=self.shop)
+        return kwargs
+
+
+class ShippingEditView(ShippingFormMixin, FormView):
+    def dispatch(self, request, *args, **kwargs):
+        self.option = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_option(self) -> ShippingOption:
+        if self.option is None:
+            self.option = get_object_or_404(
+                selectors.shipping_options_for_shop(shop=self.shop), pk=self.kwargs["option_pk"]
+            )
+        return self.option
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_option()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["option"] = self.get_option()
+        return context
+
+
+class ShippingDeleteView(SellerShopMixin, ShopUrlMixin, TemplateView):
+    template_name = "seller/operations/shipping_confirm_delete.html"
+
+    def get_option(self) -> ShippingOption:
+        return get_object_or_404(
+            selectors.shipping_options_for_shop(shop=self.shop), pk=self.kwargs["option_pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["option"] = self.get_option()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        services.shipping_option_delete(
+            shop=self.shop, option=self.get_option(), actor=request.user, acting_as=self.capacity
+        )
+        messages.success(request, _("Đã xóa phương thức giao hàng."))
+        return redirect(self.shop_url("shipping"))
+
+
+# --- OCOP certificates ------------------------------------------------------------------
+
+
+class CertificateListView(SellerShopMixin, ListView):
+    template_name = "seller/operations/certificate_list.html"
+    context_object_name = "certificates"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return selectors.certificates_for_shop(shop=self.shop)
+
+
+class CertificateCreateView(SellerShopMixin, ShopUrlMixin, FormView):
+    template_name = "seller/operations/certificate_form.html"
+    form_class = CertificateForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["shop"] = self.shop
+        return kwargs
+
+    def get_initial(self):
+        initial = super().get_initial()
+        product_pk = self.request.GET.get("product")
+        if product_pk and product_pk.isdigit():
+            initial["product"] = product_pk
+        return initial
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            certificate = services.certificate_submit(
+                shop=self.shop, product=data["product"], stars=data["stars"], score=data["score"],
+                decision_number=data["decision_number"], issuing_body=data["issuing_body"],
+                issued_on=data["issued_on"], scan=data.get("scan"),
+                actor=self.request.user, acting_as=self.capacity,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            return self.form_invalid(form)
+        except services.OperationError as exc:
+            form.add_error("product", str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Đã gửi chứng nhận; cán bộ chương trình OCOP sẽ xác minh.")
+        )
+        return redirect(self.shop_url("certificate-detail", certificate_pk=certificate.pk))
+
+
+class CertificateDetailView(SellerShopMixin, DetailView):
+    template_name = "seller/operations/certificate_detail.html"
+    context_object_name = "certificate"
+    pk_url_kwarg = "certificate_pk"
+
+    def get_queryset(self):
+        return selectors.certificates_for_shop(shop=self.shop)
+
+    def post(self, request, *args, **kwargs):
+        self.get_object()  # another shop's certificate is a 404, not a 405
+        return HttpResponseNotAllowed(["GET"])
+
+
+# --- members -----------------------------------------------------------------------------
+
+
+class MemberListView(SellerShopMixin, ListView):
+    template_name = "seller/operations/member_list.html"
+    context_object_name = "members"
+
+    def get_queryset(self):
+        return selectors.members_for_shop(shop=self.shop)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_owner"] = self.membership.role == ShopMember.Role.OWNER
+        context["revoke_form"] = MemberRevokeForm()
+        return context
+
+
+class MemberAddView(OwnerRequiredMixin, ShopUrlMixin, FormView):
+    template_name = "seller/operations/member_form.html"
+    form_class = MemberAddForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            member = services.shop_member_add(
+                shop=self.shop, email=data["email"], role=data["role"],
+                consent_note=data["consent_note"], actor=self.request.user,
+                acting_as=self.capacity,
+            )
+        except services.OperationError as exc:
+            form.add_error("email", str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Đã cấp quyền cho %(user)s (%(role)s).")
+            % {"user": member.user.get_full_name() or member.user.email, "role": member.get_role_display()},
+        )
+        return redirect(self.shop_url("members"))
+
+
+class MemberRevokeView(OwnerRequiredMixin, ShopUrlMixin, PostOnlyMixin, View):
+    def get_object(self):
+        return get_object_or_404(
+            selectors.members_for_shop(shop=self.shop), pk=self.kwargs["member_pk"]
+        )
+
+    def post(self, request, *args, **kwargs):
+        member = self.get_object()
+        form = MemberRevokeForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            services.shop_member_revoke(
+                shop=self.shop, member=member, actor=request.user, acting_as=self.capacity,
+                reason=reason,
+            )
+        except services.OperationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Đã thu hồi quyền của %(user)s.")
+                % {"user": member.user.get_full_name() or member.user.email},
+            )
+        if member.user_id == request.user.pk and member.role != ShopMember.Role.OWNER:
+            return redirect("seller:home")
+        return redirect(self.shop_url("members"))
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+class HistoryView(SellerShopMixin, ListView):
+    template_name = "seller/operations/history.html"
+    context_object_name = "events"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return selectors.history_for_shop(shop=self.shop)
