@@ -1,0 +1,297 @@
+"""CSV export and import of a shop's products (sku, title, category, price, stock, public, description).
+
+Export is UTF-8 with a BOM so Excel on Windows shows Vietnamese correctly. Import reads
+UTF-8 (with or without BOM) or Windows-1258, with a comma, semicolon or tab separator, and
+validates every row before anything is written: one bad row and nothing is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from catalogue.models import Category
+from shops.models import Partner, StockRecord
+
+from .forms import parse_vnd
+from .services import MAX_STOCK, SKU_MAX_LENGTH, ImportRow
+
+COLUMNS = ["sku", "title", "category", "price", "stock", "public", "description"]
+REQUIRED_COLUMNS = {"sku", "title", "category", "price", "stock"}
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
+TITLE_MAX_LENGTH = 255
+
+TRUE_WORDS = {"1", "co", "có", "true", "yes", "x", "hien", "hiện", "công khai", "cong khai"}
+FALSE_WORDS = {"0", "khong", "không", "false", "no", "an", "ẩn"}
+# Cells starting with these run as formulas in spreadsheets (CSV injection): exported
+# with a leading apostrophe, which the import strips again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- export ------------------------------------------------------------------------
+
+
+def category_code(category: Category, by_path: dict[str, Category]) -> str:
+    """The category's code ('thuc-pham/mat-ong'), else its slug path."""
+    if category.code:
+        return category.code
+    steplen = Category.steplen
+    return "/".join(
+        by_path[category.path[:end]].slug
+        for end in range(steplen, len(category.path) + 1, steplen)
+        if category.path[:end] in by_path
+    )
+
+
+def _protect(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _unprotect(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+
+
+def export_rows(shop: Partner) -> Iterator[list[str]]:
+    """The header, then one row per product of the shop (a constant number of queries)."""
+    by_path = {c.path: c for c in Category.objects.all()}
+    records = (
+        StockRecord.objects.filter(partner=shop, product__shop=shop)
+        .select_related("product")
+        .prefetch_related(
+            Prefetch(
+                "product__categories",
+                queryset=Category.objects.order_by("path"),
+            )
+        )
+        .order_by("product__title", "pk")
+    )
+    yield COLUMNS
+    for record in records:
+        product = record.product
+        categories = list(product.categories.all())
+        yield [
+            _protect(record.partner_sku),
+            _protect(product.title),
+            category_code(categories[0], by_path) if categories else "",
+            str(int(record.price)) if record.price is not None else "",
+            str(record.num_in_stock or 0),
+            "có" if product.is_public else "không",
+            _protect(product.description or ""),
+        ]
+
+
+def export_csv(shop: Partner) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows(export_rows(shop))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- import ------------------------------------------------------------------------
+
+
+@dataclass
+class ParseResult:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, column, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (size, encoding, header, row count)."""
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("Không đọc được tệp: hãy lưu tệp dạng “CSV UTF-8”."))
+
+
+def _reader(text: str) -> csv.reader:
+    first_line = text.split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def category_lookup() -> dict[str, Category]:
+    """Every way a seller may name a category: code, slug path, full name (folded case)."""
+    categories = list(Category.objects.order_by("path"))
+    by_path = {c.path: c for c in categories}
+    lookup: dict[str, Category] = {}
+    for category in categories:
+        names = [category.code or "", category_code(category, by_path)]
+        chain = [
+            by_path[category.path[:end]].name
+            for end in range(Category.steplen, len(category.path) + 1, Category.steplen)
+            if category.path[:end] in by_path
+        ]
+        names.append(" > ".join(chain))
+        for name in names:
+            if name:
+                lookup.setdefault(name.strip().lower(), category)
+    return lookup
+
+
+_KEEP = object()  # a blank `public` cell: new products are shown, existing ones keep their state
+
+
+def _parse_public(value: str):
+    word = value.strip().lower()
+    if word == "":
+        return _KEEP
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def _parse_stock(value: str) -> int:
+    text = value.strip()
+    if re.fullmatch(r"-[0-9]+", text):
+        raise ValidationError(_("Tồn kho không được âm."))
+    if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+", text):  # 1.000 written the Vietnamese way
+        text = text.replace(".", "")
+    if not re.fullmatch(r"[0-9]+", text):
+        raise ValidationError(_("Tồn kho phải là số nguyên không âm."))
+    stock = int(text)
+    if stock > MAX_STOCK:
+        raise ValidationError(_("Tồn kho quá lớn."))
+    return stock
+
+
+def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
+    """Validate every row of the uploaded CSV; never writes anything.
+
+    Raises ImportFileError when the file as a whole is unusable; row problems are
+    collected in `errors` with their line number (the header is line 1).
+    """
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > MAX_FILE_BYTES:
+        raise ImportFileError(_("Tệp quá lớn: tối đa 2 MB."))
+    data = uploaded.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(_("Tệp quá lớn: tối đa 2 MB."))
+    if not data.strip():
+        raise ImportFileError(_("Tệp đang trống."))
+    try:
+        lines = list(_reader(_decode(data)))
+    except csv.Error as exc:
+        raise ImportFileError(_("Tệp CSV không hợp lệ: %(error)s") % {"error": exc}) from exc
+    header = [cell.strip().lstrip("\ufeff").lower() for cell in lines[0]] if lines else []
+    missing = [name for name in COLUMNS if name in REQUIRED_COLUMNS and name not in header]
+    if missing:
+        raise ImportFileError(
+            _("Thiếu cột: %(missing)s. Dòng đầu tiên phải là: %(columns)s.")
+            % {"missing": ", ".join(missing), "columns": ",".join(COLUMNS)}
+        )
+    body = [(number, cells) for number, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)]
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(_("Tệp có quá nhiều dòng: tối đa %(max)s sản phẩm một lần.") % {"max": MAX_ROWS})
+    if not body:
+        raise ImportFileError(_("Tệp không có dòng sản phẩm nào."))
+
+    result = ParseResult()
+    categories = category_lookup()
+    skus = {
+        _unprotect(cells[header.index("sku")].strip())
+        for _n, cells in body
+        if len(cells) > header.index("sku")
+    } - {""}
+    own = {
+        record.partner_sku: record
+        for record in StockRecord.objects.filter(partner=shop, partner_sku__in=skus, product__shop=shop)
+    }
+    # A SKU of another shop is refused: the seller probably copied someone else's file.
+    foreign = set(
+        StockRecord.objects.filter(partner_sku__in=skus - set(own))
+        .exclude(partner=shop)
+        .values_list("partner_sku", flat=True)
+    )
+    # The shop's SKU on a product that is not the shop's own (should never exist): refuse too.
+    foreign |= set(
+        StockRecord.objects.filter(partner=shop, partner_sku__in=skus - set(own)).values_list(
+            "partner_sku", flat=True
+        )
+    )
+    seen: dict[str, int] = {}
+
+    for number, cells in body:
+        values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
+        row_errors: list[tuple[str, str]] = []
+
+        sku = _unprotect(values.get("sku", ""))
+        if len(sku) > SKU_MAX_LENGTH:
+            row_errors.append(("sku", _("Mã SKU dài quá %(max)s ký tự.") % {"max": SKU_MAX_LENGTH}))
+        elif sku in foreign:
+            row_errors.append(("sku", _("Mã SKU “%(sku)s” thuộc cửa hàng khác, không được dùng.") % {"sku": sku}))
+        elif sku and sku in seen:
+            row_errors.append(("sku", _("Mã SKU “%(sku)s” trùng với dòng %(line)s.") % {"sku": sku, "line": seen[sku]}))
+        if sku:
+            seen.setdefault(sku, number)
+
+        title = " ".join(_unprotect(values.get("title", "")).split())
+        if not title:
+            row_errors.append(("title", _("Thiếu tên sản phẩm.")))
+        elif len(title) > TITLE_MAX_LENGTH:
+            row_errors.append(("title", _("Tên sản phẩm dài quá %(max)s ký tự.") % {"max": TITLE_MAX_LENGTH}))
+
+        category = categories.get(values.get("category", "").lower())
+        if not values.get("category"):
+            row_errors.append(("category", _("Thiếu nhóm sản phẩm (mã nhóm, ví dụ thuc-pham/mat-ong).")))
+        elif category is None:
+            row_errors.append(("category", _("Không có nhóm sản phẩm “%(code)s”.") % {"code": values["category"]}))
+
+        price = None
+        try:
+            price = parse_vnd(values.get("price", ""))
+        except ValidationError as error:
+            row_errors.append(("price", " ".join(error.messages)))
+
+        stock = None
+        if not values.get("stock"):
+            row_errors.append(("stock", _("Thiếu số lượng tồn kho.")))
+        else:
+            try:
+                stock = _parse_stock(values["stock"])
+            except ValidationError as error:
+                row_errors.append(("stock", " ".join(error.messages)))
+
+        is_public = _parse_public(values.get("public", ""))
+        if is_public is None:
+            row_errors.append(("public", _("Cột public chỉ nhận “có” hoặc “không”.")))
+
+        record = own.get(sku) if sku else None
+        if record is not None and stock is not None and stock < (record.num_allocated or 0):
+            row_errors.append(("stock", _("Tồn kho %(stock)s thấp hơn số đã giữ cho đơn hàng (%(allocated)s).")
+                               % {"stock": stock, "allocated": record.num_allocated}))
+
+        if row_errors:
+            result.errors.extend((number, column, message) for column, message in row_errors)
+            continue
+        result.rows.append(ImportRow(
+            line=number, sku=sku, title=title, category=category, price=price, stock=stock,
+            is_public=None if is_public is _KEEP else is_public, description=_unprotect(values["description"]) if "description" in values else None,
+            stockrecord=record,
+        ))
+    return result
+
+

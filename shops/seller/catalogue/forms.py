@@ -1,0 +1,196 @@
+"""Forms of the seller's product pages: Vietnamese messages, whole đồng, the shop's own objects."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Category, Product
+from marketplace.core.uploads import MultipleImageUploadField
+from shops.models import Partner, StockRecord
+
+from .services import MAX_PRICE, MAX_STOCK, SKU_MAX_LENGTH
+
+_CURRENCY = re.compile(r"(₫|vnđ|vnd|đồng|dong|đ)$", re.IGNORECASE)
+_DIGITS = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}([. ][0-9]{3})+")
+
+
+def parse_vnd(text) -> int:
+    """'250000', '250.000', '250.000 ₫', '250 000đ' -> 250000; anything else is a ValidationError.
+
+    VND has no minor unit: '12,5' or '12.50' is refused with a message saying so (in
+    Vietnamese the comma is the decimal separator, the dot groups thousands).
+    """
+    value = str(text or "").strip().replace("\u00a0", " ")
+    value = _CURRENCY.sub("", value).strip()
+    if not value:
+        raise ValidationError(_("Nhập giá bán (số đồng)."), code="required")
+    if value.startswith("-"):
+        raise ValidationError(_("Giá không được âm."), code="negative")
+    if value.startswith("+"):
+        value = value[1:]
+    if _DIGITS.fullmatch(value):
+        amount = int(value)
+    elif _GROUPED.fullmatch(value):
+        amount = int(re.sub(r"[. ]", "", value))
+    elif re.fullmatch(r"[0-9. ]*[,.][0-9]*", value) and re.search(r"[0-9]", value):
+        raise ValidationError(
+            _("Giá là số đồng nguyên, không có phần lẻ (ví dụ 250000 hoặc 250.000)."),
+            code="fraction",
+        )
+    else:
+        raise ValidationError(
+            _("Giá không hợp lệ: chỉ nhập chữ số, ví dụ 250000 hoặc 250.000."), code="invalid"
+        )
+    if amount > MAX_PRICE:
+        raise ValidationError(_("Giá quá lớn."), code="too_large")
+    return amount
+
+
+class VndField(forms.Field):
+    """A price in whole đồng typed the way Vietnamese sellers write it; cleans to an int."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "numeric", "autocomplete": "off", "maxlength": "32"})
+        return attrs
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", ".")
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        if len(str(value)) > 32:
+            raise ValidationError(_("Giá không hợp lệ."), code="invalid")
+        return parse_vnd(value)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """The OCOP groups and sub-groups as an indented tree (one query)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Category.objects.order_by("path"), **kwargs)
+
+    def label_from_instance(self, obj):
+        return "\u2003" * (obj.depth - 1) + ("– " if obj.depth > 1 else "") + obj.name
+
+
+def _sku_field():
+    return forms.CharField(
+        label=_("Mã sản phẩm (SKU)"), max_length=SKU_MAX_LENGTH, required=False,
+        help_text=_("Để trống để hệ thống tự tạo từ tên sản phẩm."),
+    )
+
+
+class ProductForm(forms.Form):
+    """Create or edit a product of `shop`. No field names another shop's object."""
+
+    title = forms.CharField(label=_("Tên sản phẩm"), max_length=255)
+    category = CategoryChoiceField(
+        label=_("Nhóm sản phẩm (OCOP)"), empty_label=_("— Chọn nhóm —"),
+        error_messages={
+            "required": _("Chọn nhóm sản phẩm."),
+            "invalid_choice": _("Nhóm sản phẩm không tồn tại."),
+        },
+    )
+    price = VndField(
+        label=_("Giá bán (₫)"), help_text=_("Số đồng nguyên, ví dụ 250.000."),
+        error_messages={"required": _("Nhập giá bán (số đồng).")},
+    )
+    stock = forms.IntegerField(
+        label=_("Số lượng tồn kho"), min_value=0, max_value=MAX_STOCK,
+        error_messages={
+            "required": _("Nhập số lượng tồn kho."),
+            "invalid": _("Tồn kho là một số nguyên."),
+            "min_value": _("Tồn kho không được âm."),
+            "max_value": _("Tồn kho quá lớn."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Có thể dùng đoạn văn, danh sách, chữ đậm; mã lệnh và kiểu dáng sẽ bị bỏ."),
+    )
+    sku = _sku_field()
+    traceability_url = forms.URLField(
+        label=_("Liên kết truy xuất nguồn gốc"), required=False, assume_scheme="https",
+        help_text=_("Trang truy xuất (mã QR) của sản phẩm, nếu có."),
+        error_messages={"invalid": _("Nhập một địa chỉ web hợp lệ (https://…).")},
+    )
+
+    def __init__(self, *args, shop: Partner, product: Product | None = None, **kwargs):
+        self.shop = shop
+        self.product = product
+        super().__init__(*args, **kwargs)
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise ValidationError(_("Nhập tên sản phẩm."))
+        return title
+
+    def clean_sku(self):
+        sku = self.cleaned_data["sku"].strip()
+        if not sku:
+            return sku
+        taken = StockRecord.objects.filter(partner=self.shop, partner_sku=sku)
+        if self.product is not None:
+            taken = taken.exclude(product=self.product)
+        if taken.exists():
+            raise ValidationError(_("Mã SKU này đã dùng cho một sản phẩm khác của cửa hàng."))
+        return sku
+
+
+class ProductCreateForm(ProductForm):
+    photos = MultipleImageUploadField(
+        label=_("Ảnh sản phẩm"), required=False,
+        help_text=_("Chọn một hoặc nhiều ảnh; ảnh đầu tiên là ảnh chính."),
+    )
+
+
+class ProductEditForm(ProductForm):
+    # The stock level shown when the page was rendered: the difference with `stock` is
+    # applied with F(), so orders placed while the seller was typing are not undone.
+    stock_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ImagesUploadForm(forms.Form):
+    photos = MultipleImageUploadField(
+        label=_("Thêm ảnh"), error_messages={"required": _("Chọn ít nhất một ảnh.")},
+    )
+
+
+class StockAdjustForm(forms.Form):
+    delta = forms.IntegerField(
+        label=_("Thay đổi (+ nhập thêm, − bớt đi)"), min_value=-MAX_STOCK, max_value=MAX_STOCK,
+        error_messages={
+            "required": _("Nhập số lượng thay đổi, ví dụ 10 hoặc -3."),
+            "invalid": _("Nhập một số nguyên, ví dụ 10 hoặc -3."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Lý do"), max_length=255,
+        error_messages={"required": _("Ghi lý do, ví dụ: nhập hàng mới, hàng hỏng, kiểm kho.")},
+    )
+
+    def clean_delta(self):
+        delta = self.cleaned_data["delta"]
+        if delta == 0:
+            raise ValidationError(_("Số lượng thay đổi phải khác 0."))
+        return delta
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp CSV"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={"required": _("Chọn tệp CSV để nhập."), "empty": _("Tệp đang trống.")},
+    )

@@ -1,0 +1,540 @@
+"""Writes of the seller workspace's product side: products, photos, stock, CSV import.
+
+Every function here is keyword-only, scoped by the caller to one shop (views pass
+objects they fetched through `self.shop`), records an audit event in the capacity
+the member acts in, and reindexes the touched products once the transaction
+commits so the storefront and search follow within seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import GreaterThanOrEqual
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from catalogue.models import Category, Product, ProductCategory, ProductClass, ProductImage
+from marketplace.core.audit import audit_record
+from marketplace.core.sanitize import sanitize_html
+from marketplace.core.text import slugify_vi
+from shops.models import Partner, StockAdjustment, StockRecord
+
+logger = logging.getLogger(__name__)
+
+PRODUCT_CLASS_NAME = "Sản phẩm"
+MAX_PRICE = 9_999_999_999  # StockRecord.price is DECIMAL(12, 2)
+MAX_STOCK = 2_000_000_000  # PositiveIntegerField on every database we run on
+SKU_MAX_LENGTH = 128
+
+
+class ProductInOrders(Exception):
+    """The product appears in order lines: orders keep their history, hide it instead."""
+
+
+class StockAdjustmentRefused(Exception):
+    """The adjustment would leave less stock than is allocated to orders (or below zero)."""
+
+
+class ImportConflict(Exception):
+    """The shop's data changed between validation and import (e.g. stock now allocated)."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def _reindex(ids: Iterable[int]) -> None:
+    """Push the products to search; a search outage never breaks the seller's save."""
+    from search.engine import SearchUnavailable
+    from search.indexing import index_products
+
+    ids = list(ids)
+    try:
+        index_products(ids)
+    except SearchUnavailable:
+        logger.warning("search unavailable: products %s will be indexed at the next rebuild", ids)
+
+
+def _unindex(ids: Iterable[int]) -> None:
+    from search.engine import SearchUnavailable
+    from search.indexing import delete_products
+
+    ids = list(ids)
+    try:
+        delete_products(ids)
+    except SearchUnavailable:
+        logger.warning("search unavailable: products %s stay in the index until the next rebuild", ids)
+
+
+def _reindex_on_commit(ids: Iterable[int]) -> None:
+    ids = list(ids)
+    transaction.on_commit(lambda: _reindex(ids))
+
+
+def _delete_files_on_commit(files: Sequence) -> None:
+    names = [(f.storage, f.name) for f in files if f and f.name]
+
+    def delete():
+        for storage, name in names:
+            try:
+                storage.delete(name)
+            except OSError:  # a missing file is not worth failing the request for
+                logger.warning("could not delete %s", name)
+
+    transaction.on_commit(delete)
+
+
+def product_class_default() -> ProductClass:
+    """The one product class of the marketplace (created on first use)."""
+    product_class = ProductClass.objects.order_by("pk").first()
+    if product_class is None:
+        product_class = ProductClass.objects.create(
+            name=PRODUCT_CLASS_NAME, slug=slugify_vi(PRODUCT_CLASS_NAME),
+            track_stock=True, requires_shipping=True,
+        )
+    return product_class
+
+
+def shop_stockrecord(*, shop: Partner, product: Product) -> StockRecord | None:
+    return StockRecord.objects.filter(partner=shop, product=product).order_by("pk").first()
+
+
+def sku_generate(*, shop: Partner, title: str, taken: set[str] | None = None) -> str:
+    """A SKU derived from the title ("MAT-ONG-U-MINH"), suffixed -2, -3… when taken in the shop."""
+    base = (slugify_vi(title).upper() or "SP")[: SKU_MAX_LENGTH - 6]
+    if taken is None:
+        taken = set(
+            StockRecord.objects.filter(partner=shop, partner_sku__startswith=base).values_list(
+                "partner_sku", flat=True
+            )
+        )
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def _set_category(product: Product, category: Category | None) -> None:
+    if category is None:
+        return
+    current = list(ProductCategory.objects.filter(product=product).values_list("category_id", flat=True))
+    if current == [category.pk]:
+        return
+    ProductCategory.objects.filter(product=product).delete()
+    ProductCategory.objects.create(product=product, category=category)
+
+
+def _add_images(product: Product, files: Sequence[File], start: int) -> list[ProductImage]:
+    images = []
+    for offset, upload in enumerate(files):
+        image = ProductImage(product=product, caption=product.title[:200], display_order=start + offset)
+        name = getattr(upload, "name", "") or f"anh-{product.pk}-{start + offset}.jpg"
+        image.original.save(name.rsplit("/", 1)[-1], upload, save=True)
+        images.append(image)
+    return images
+
+
+# --- products ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_create(
+    *,
+    shop: Partner,
+    actor,
+    acting_as: str,
+    title: str,
+    category: Category,
+    price: int,
+    stock: int,
+    description: str = "",
+    sku: str = "",
+    traceability_url: str = "",
+    images: Sequence[File] = (),
+    is_public: bool = True,
+    reindex: bool = True,
+) -> Product:
+    """A standalone product of the shop with its stock record, category and photos."""
+    product = Product.objects.create(
+        title=title.strip(),
+        slug=slugify_vi(title) or "san-pham",
+        description=sanitize_html(description),
+        product_class=product_class_default(),
+        structure=Product.STANDALONE,
+        shop=shop,
+        is_public=is_public,
+        traceability_url=traceability_url,
+    )
+    ProductCategory.objects.create(product=product, category=category)
+    StockRecord.objects.create(
+        product=product, partner=shop,
+        partner_sku=sku.strip() or sku_generate(shop=shop, title=title),
+        price=Decimal(int(price)), price_currency="VND", num_in_stock=int(stock), num_allocated=0,
+    )
+    _add_images(product, images, start=0)
+    audit_record(
+        action="product.created", actor=actor, acting_as=acting_as, shop=shop, target=product,
+        data={"price": int(price), "stock": int(stock), "images": len(images)},
+    )
+    if reindex:
+        _reindex_on_commit([product.pk])
+    return product
+
+
+@transaction.atomic
+def product_update(
+    *,
+    product: Product,
+    actor,
+    acting_as: str,
+    title: str,
+    category: Category,
+    price: int,
+    description: str = "",
+    sku: str = "",
+    traceability_url: str = "",
+    stock: int | None = None,
+    stock_seen: int | None = None,
+) -> Product:
+    """Change the product's fields; a changed stock is applied as a race-safe adjustment.
+
+    `stock_seen` is the level the seller saw when the form was rendered: the difference
+    `stock - stock_seen` is added with F(), so orders placed meanwhile are not undone.
+    """
+    shop = product.shop
+    changed = {}
+    new_values = {
+        "title": title.strip(),
+        "description": sanitize_html(description),
+        "traceability_url": traceability_url,
+    }
+    for name, value in new_values.items():
+        if getattr(product, name) != value:
+            changed[name] = value
+            setattr(product, name, value)
+    if "title" in changed:
+        product.slug = slugify_vi(product.title) or product.slug
+    if changed:
+        product.save()
+    _set_category(product, category)
+
+    record = shop_stockrecord(shop=shop, product=product)
+    if record is None:
+        record = StockRecord.objects.create(
+            product=product, partner=shop,
+            partner_sku=sku.strip() or sku_generate(shop=shop, title=product.title),
+            price=Decimal(int(price)), price_currency="VND", num_in_stock=stock or 0, num_allocated=0,
+        )
+        stock = stock_seen = None
+    else:
+        fields = {}
+        if record.price is None or int(record.price) != int(price):
+            fields["price"] = Decimal(int(price))
+        if sku.strip() and sku.strip() != record.partner_sku:
+            fields["partner_sku"] = sku.strip()
+        if fields:
+            StockRecord.objects.filter(pk=record.pk).update(**fields)
+            changed.update({k: str(v) for k, v in fields.items()})
+    audit_record(
+        action="product.changed", actor=actor, acting_as=acting_as, shop=shop, target=product,
+        data={"fields": sorted(changed)},
+    )
+    if stock is not None and stock_seen is not None and stock != stock_seen:
+        stock_adjust(
+            stockrecord=record, delta=stock - stock_seen, reason=_("Sửa trong trang sản phẩm"),
+            actor=actor, acting_as=acting_as,
+        )
+    _reindex_on_commit([product.pk])
+    return product
+
+
+@transaction.atomic
+def product_set_public(*, product: Product, is_public: bool, actor, acting_as: str) -> Product:
+    Product.objects.filter(pk=product.pk).update(is_public=is_public)
+    product.is_public = is_public
+    audit_record(
+        action="product.shown" if is_public else "product.hidden",
+        actor=actor, acting_as=acting_as, shop=product.shop, target=product,
+    )
+    _reindex_on_commit([product.pk])
+    return product
+
+
+def product_has_orders(product: Product) -> bool:
+    """True when the product must be kept: ordered (orders keep their history) or
+    holding an OCOP certificate (the programme keeps its records). Hide it instead."""
+    Line = get_model("order", "Line")
+    return (
+        Line.objects.filter(product=product).exists()
+        or product.ocop_certificates.exists()
+    )
+
+
+@transaction.atomic
+def product_delete(*, product: Product, actor, acting_as: str) -> None:
+    """Delete a product nobody ordered and with no OCOP certificate; others are hidden instead."""
+    if product_has_orders(product):
+        raise ProductInOrders(product.pk)
+    shop, pk = product.shop, product.pk
+    files = [image.original for image in product.images.all()]
+    audit_record(
+        action="product.deleted", actor=actor, acting_as=acting_as, shop=shop, target=product,
+        data={"title": product.title},
+    )
+    product.delete()
+    _delete_files_on_commit(files)
+    transaction.on_commit(lambda: _unindex([pk]))
+
+
+# --- photos ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_images_add(
+    *, product: Product, files: Sequence[File], actor, acting_as: str
+) -> list[ProductImage]:
+    """Append photos after the existing ones (the first photo of a product becomes main)."""
+    last = product.images.order_by("-display_order").values_list("display_order", flat=True).first()
+    images = _add_images(product, files, start=0 if last is None else last + 1)
+    _renumber(product)
+    audit_record(
+        action="product.images_added", actor=actor, acting_as=acting_as, shop=product.shop,
+        target=product, data={"images": [image.pk for image in images]},
+    )
+    _reindex_on_commit([product.pk])
+    return images
+
+
+def _renumber(product: Product, ordered_ids: Sequence[int] | None = None) -> None:
+    """display_order 0..n-1 in the given order (the rest keep their relative order)."""
+    images = list(product.images.order_by("display_order", "pk"))
+    if ordered_ids is not None:
+        position = {pk: index for index, pk in enumerate(ordered_ids)}
+        images.sort(key=lambda image: (position.get(image.pk, len(position)), image.display_order, image.pk))
+    dirty = []
+    for index, image in enumerate(images):
+        if image.display_order != index:
+            image.display_order = index
+            dirty.append(image)
+    ProductImage.objects.bulk_update(dirty, ["display_order"])
+
+
+@transaction.atomic
+def product_image_reorder(
+    *, product: Product, ordered_ids: Sequence[int], actor, acting_as: str
+) -> None:
+    """Put the product's photos in this order; the first one becomes the main photo.
+
+    Ids that are not photos of this product are ignored (the caller scoped nothing else).
+    """
+    own = set(product.images.values_list("pk", flat=True))
+    ordered = [pk for pk in ordered_ids if pk in own]
+    _renumber(product, ordered)
+    audit_record(
+        action="product.images_reordered", actor=actor, acting_as=acting_as, shop=product.shop,
+        target=product, data={"order": ordered},
+    )
+    _reindex_on_commit([product.pk])
+
+
+@transaction.atomic
+def product_image_set_main(*, image: ProductImage, actor, acting_as: str) -> None:
+    product = image.product
+    _renumber(product, [image.pk])
+    audit_record(
+        action="product.main_image_set", actor=actor, acting_as=acting_as, shop=product.shop,
+        target=product, data={"image": image.pk},
+    )
+    _reindex_on_commit([product.pk])
+
+
+@transaction.atomic
+def product_image_delete(*, image: ProductImage, actor, acting_as: str) -> None:
+    product = image.product
+    _delete_files_on_commit([image.original])
+    ProductImage.objects.filter(pk=image.pk).delete()  # not Model.delete: it renumbers row by row
+    _renumber(product)
+    audit_record(
+        action="product.image_deleted", actor=actor, acting_as=acting_as, shop=product.shop,
+        target=product, data={"image": image.pk},
+    )
+    _reindex_on_commit([product.pk])
+
+
+# --- stock -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def stock_adjust(
+    *, stockrecord: StockRecord, delta: int, reason: str, actor, acting_as: str,
+    reindex: bool = True,
+) -> StockAdjustment:
+    """Add `delta` (signed) to the stock in one conditional UPDATE.
+
+    The WHERE clause refuses a result below the allocated quantity (or below zero), so
+    two sellers — or a seller and a checkout — adjusting at once can never oversell:
+    each UPDATE applies to the row as it is then, never to a stale copy.
+    """
+    delta = int(delta)
+    level = Coalesce(F("num_in_stock"), Value(0)) + Value(delta)
+    floor = Greatest(Coalesce(F("num_allocated"), Value(0)), Value(0))
+    updated = (
+        StockRecord.objects.filter(pk=stockrecord.pk)
+        .filter(GreaterThanOrEqual(level, floor))
+        .update(num_in_stock=level)
+    )
+    if not updated:
+        raise StockAdjustmentRefused(stockrecord.pk)
+    resulting = StockRecord.objects.filter(pk=stockrecord.pk).values_list("num_in_stock", flat=True).get()
+    stockrecord.num_in_stock = resulting
+    adjustment = StockAdjustment.objects.create(
+        stockrecord=stockrecord, delta=delta, resulting_level=resulting, reason=reason[:255],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        action="stock.adjusted", actor=actor, acting_as=acting_as, shop=stockrecord.partner,
+        target=stockrecord.product, reason=reason,
+        data={"delta": delta, "resulting_level": resulting, "sku": stockrecord.partner_sku},
+    )
+    if reindex:
+        _reindex_on_commit([stockrecord.product_id])
+    return adjustment
+
+
+# --- CSV import --------------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    """One validated CSV row (see csv_io.parse_products_csv)."""
+
+    line: int
+    sku: str
+    title: str
+    category: Category
+    price: int
+    stock: int
+    is_public: bool | None  # None: shown when new, unchanged when it exists
+    description: str | None  # None (no such column): unchanged
+    stockrecord: StockRecord | None = None  # the shop's record with this SKU, when it exists
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    product_ids: list[int] = field(default_factory=list)
+
+
+def _row_changes(row: ImportRow, record: StockRecord, category_ids: list[int]) -> dict:
+    product = record.product
+    changes = {}
+    if product.title != row.title:
+        changes["title"] = row.title
+    if row.description is not None and sanitize_html(product.description) != sanitize_html(row.description):
+        changes["description"] = row.description
+    if row.is_public is not None and product.is_public != row.is_public:
+        changes["is_public"] = row.is_public
+    if category_ids != [row.category.pk]:
+        changes["category"] = row.category
+    if record.price is None or int(record.price) != row.price:
+        changes["price"] = row.price
+    if (record.num_in_stock or 0) != row.stock:
+        changes["stock"] = row.stock
+    return changes
+
+
+@transaction.atomic
+def products_import(
+    *, shop: Partner, rows: Sequence[ImportRow], actor, acting_as: str
+) -> ImportResult:
+    """Create or update the shop's products by SKU, all or nothing.
+
+    Rows were validated beforehand; stock records are locked here and re-checked (a new
+    stock level may not fall below what orders allocated meanwhile). Any conflict raises
+    ImportConflict and the transaction rolls back: nothing is imported.
+    """
+    result = ImportResult()
+    skus = [row.sku for row in rows if row.sku]
+    records = {
+        record.partner_sku: record
+        for record in StockRecord.objects.select_for_update()
+        .filter(partner=shop, partner_sku__in=skus, product__shop=shop)
+        .select_related("product")
+    }
+    categories_of: dict[int, list[int]] = {}
+    for product_id, category_id in ProductCategory.objects.filter(
+        product_id__in=[r.product_id for r in records.values()]
+    ).values_list("product_id", "category_id").order_by("category__path"):
+        categories_of.setdefault(product_id, []).append(category_id)
+
+    conflicts: list[tuple[int, str]] = []
+    taken = set(StockRecord.objects.filter(partner=shop).values_list("partner_sku", flat=True))
+    for row in rows:
+        record = records.get(row.sku) if row.sku else None
+        if record is None:
+            sku = row.sku or sku_generate(shop=shop, title=row.title, taken=taken)
+            taken.add(sku)
+            product = product_create(
+                shop=shop, actor=actor, acting_as=acting_as, title=row.title, category=row.category,
+                price=row.price, stock=row.stock, description=row.description or "", sku=sku,
+                is_public=row.is_public is not False, reindex=False,
+            )
+            result.created += 1
+            result.product_ids.append(product.pk)
+            continue
+        changes = _row_changes(row, record, categories_of.get(record.product_id, []))
+        if not changes:
+            result.unchanged += 1
+            continue
+        if "stock" in changes and row.stock < (record.num_allocated or 0):
+            conflicts.append((row.line, _("Tồn kho %(stock)s thấp hơn số đã giữ cho đơn hàng (%(allocated)s).")
+                              % {"stock": row.stock, "allocated": record.num_allocated}))
+            continue
+        product = record.product
+        product_fields = [name for name in ("title", "description", "is_public") if name in changes]
+        if product_fields:
+            product.title = row.title
+            product.slug = slugify_vi(row.title) or product.slug
+            if row.description is not None:
+                product.description = sanitize_html(row.description)
+            if row.is_public is not None:
+                product.is_public = row.is_public
+            product.save()
+        if "category" in changes:
+            _set_category(product, row.category)
+        if "price" in changes:
+            StockRecord.objects.filter(pk=record.pk).update(price=Decimal(row.price))
+        if "stock" in changes:
+            # The row is locked (select_for_update): the difference is exact.
+            stock_adjust(
+                stockrecord=record, delta=row.stock - (record.num_in_stock or 0),
+                reason=_("Nhập từ tệp CSV"), actor=actor, acting_as=acting_as, reindex=False,
+            )
+        audit_record(
+            action="product.changed", actor=actor, acting_as=acting_as, shop=shop, target=product,
+            data={"fields": sorted(changes), "source": "csv"},
+        )
+        result.updated += 1
+        result.product_ids.append(product.pk)
+    if conflicts:
+        raise ImportConflict(conflicts)
+    audit_record(
+        action="products.imported", actor=actor, acting_as=acting_as, shop=shop,
+        data={"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    _reindex_on_commit(result.product_ids)
+    return result

@@ -1,0 +1,433 @@
+"""The seller's products, photos, stock and CSV pages. Thin: writes go through services.
+
+Every queryset starts from `self.shop` (SellerShopMixin), so another shop's product or
+photo id answers 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView, View
+
+from catalogue.models import Product, ProductImage
+from shops.models import StockRecord
+from shops.seller.mixins import SellerShopMixin
+
+from . import csv_io, services
+from .forms import ImagesUploadForm, ImportForm, ProductCreateForm, ProductEditForm, StockAdjustForm
+
+
+class ShopProductMixin(SellerShopMixin):
+    """`self.product`: the product of the URL, looked up among the shop's own products."""
+
+    product = None
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.get_object_or_404()  # another shop's id is a 404 whatever the method
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+    def get_object_or_404(self):
+        return self.get_product()
+
+    def get_product(self) -> Product:
+        if self.product is None:
+            self.product = get_object_or_404(
+                self.shop.products.select_related("shop"), pk=self.kwargs["product_pk"]
+            )
+        return self.product
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["product"] = self.get_product()
+        return context
+
+    def products_url(self) -> str:
+        return reverse("seller:products", kwargs={"shop_code": self.shop.code})
+
+    def next_or(self, default: str) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return target
+        return default
+
+
+# --- products ----------------------------------------------------------------------
+
+
+class ProductListView(SellerShopMixin, ListView):
+    template_name = "seller/catalogue/product_list.html"
+    context_object_name = "products"
+    paginate_by = 20
+
+    def get_queryset(self):
+        record = StockRecord.objects.filter(partner=self.shop, product=OuterRef("pk")).order_by("pk")
+        queryset = (
+            self.shop.products.exclude(structure=Product.PARENT)
+            .annotate(
+                shop_price=Subquery(record.values("price")[:1]),
+                shop_stock=Subquery(record.values("num_in_stock")[:1]),
+                shop_allocated=Subquery(record.values("num_allocated")[:1]),
+                shop_sku=Subquery(record.values("partner_sku")[:1]),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "images",
+                    queryset=ProductImage.objects.order_by("display_order", "pk"),
+                    to_attr="ordered_images",
+                )
+            )
+            .order_by("-date_created", "-pk")
+        )
+        self.query = " ".join(self.request.GET.get("q", "").split())[:100]
+        if self.query:
+            queryset = queryset.filter(
+                Q(title__icontains=self.query) | Q(stockrecords__partner_sku__iexact=self.query)
+            ).distinct()
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.query
+        return context
+
+
+class ProductCreateView(SellerShopMixin, FormView):
+    template_name = "seller/catalogue/product_form.html"
+    form_class = ProductCreateForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "shop": self.shop}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            product = services.product_create(
+                shop=self.shop, actor=self.request.user, acting_as=self.capacity,
+                title=data["title"], category=data["category"], price=data["price"],
+                stock=data["stock"], description=data["description"], sku=data["sku"],
+                traceability_url=data["traceability_url"], images=data["photos"],
+            )
+        except IntegrityError:  # the same SKU saved a moment ago (double tap, two helpers)
+            form.add_error("sku", _("Mã SKU này vừa được dùng cho một sản phẩm khác. Hãy kiểm tra lại."))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã thêm sản phẩm “%(title)s”.") % {"title": product.title})
+        return redirect("seller:products", shop_code=self.shop.code)
+
+
+class ProductEditView(ShopProductMixin, FormView):
+    template_name = "seller/catalogue/product_form.html"
+    form_class = ProductEditForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "shop": self.shop, "product": self.get_product()}
+
+    def get_initial(self):
+        product = self.get_product()
+        record = services.shop_stockrecord(shop=self.shop, product=product)
+        category = product.categories.order_by("path").first()
+        stock = record.num_in_stock if record and record.num_in_stock is not None else 0
+        return {
+            "title": product.title,
+            "description": product.description,
+            "category": category,
+            "price": int(record.price) if record and record.price is not None else None,
+            "stock": stock,
+            "stock_seen": stock,
+            "sku": record.partner_sku if record else "",
+            "traceability_url": product.traceability_url,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        product = self.get_product()
+        context["images"] = list(product.images.order_by("display_order", "pk"))
+        context["has_orders"] = services.product_has_orders(product)
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        product = services.product_update(
+            product=self.get_product(), actor=self.request.user, acting_as=self.capacity,
+            title=data["title"], category=data["category"], price=data["price"],
+            description=data["description"], sku=data["sku"],
+            traceability_url=data["traceability_url"],
+            stock=data["stock"], stock_seen=data.get("stock_seen"),
+        )
+        messages.success(self.request, _("Đã lưu sản phẩm “%(title)s”.") % {"title": product.title})
+        return redirect("seller:product-edit", shop_code=self.shop.code, product_pk=product.pk)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except services.StockAdjustmentRefused:
+            form = self.get_form()
+            form.is_valid()
+            form.add_error("stock", _("Tồn kho không thể thấp hơn số đã giữ cho các đơn hàng đang xử lý."))
+            return self.form_invalid(form)
+
+
+class ProductHideView(ShopProductMixin, View):
+    """POST: show a hidden product, hide a shown one."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        product = self.get_product()
+        services.product_set_public(
+            product=product, is_public=not product.is_public,
+            actor=request.user, acting_as=self.capacity,
+        )
+        if product.is_public:
+            messages.success(request, _("Sản phẩm “%(title)s” đã hiện lại trên cửa hàng.") % {"title": product.title})
+        else:
+            messages.success(request, _("Đã ẩn sản phẩm “%(title)s”: người mua không còn thấy.") % {"title": product.title})
+        return HttpResponseRedirect(self.next_or(self.products_url()))
+
+
+class ProductDeleteView(ShopProductMixin, TemplateView):
+    """GET: confirm; POST: delete, or refuse when the product was ordered (offer hiding)."""
+
+    template_name = "seller/catalogue/product_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["has_orders"] = services.product_has_orders(self.get_product())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        product = self.get_product()
+        title = product.title
+        try:
+            services.product_delete(product=product, actor=request.user, acting_as=self.capacity)
+        except services.ProductInOrders:
+            messages.error(
+                request,
+                _("Không thể xoá “%(title)s” vì sản phẩm đã có trong đơn hàng hoặc có chứng nhận OCOP (cần giữ lịch sử). "
+                  "Bạn có thể ẩn sản phẩm thay vì xoá.") % {"title": title},
+            )
+            return self.render_to_response(self.get_context_data(), status=409)
+        messages.success(request, _("Đã xoá sản phẩm “%(title)s”.") % {"title": title})
+        return HttpResponseRedirect(self.products_url())
+
+
+# --- photos ------------------------------------------------------------------------
+
+
+class ProductImagesView(ShopProductMixin, FormView):
+    """Upload several photos; reorder them (position numbers or ↑/↓ buttons, no JS)."""
+
+    template_name = "seller/catalogue/product_images.html"
+    form_class = ImagesUploadForm
+
+    def images(self) -> list[ProductImage]:
+        return list(self.get_product().images.order_by("display_order", "pk"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["images"] = self.images()
+        return context
+
+    def url(self) -> str:
+        return reverse(
+            "seller:product-images",
+            kwargs={"shop_code": self.shop.code, "product_pk": self.get_product().pk},
+        )
+
+    def post(self, request, *args, **kwargs):
+        product = self.get_product()
+        if "move" in request.POST:
+            return self._move(request.POST["move"])
+        if "reorder" in request.POST:
+            return self._reorder()
+        form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        services.product_images_add(
+            product=product, files=form.cleaned_data["photos"],
+            actor=request.user, acting_as=self.capacity,
+        )
+        messages.success(request, _("Đã thêm %(count)s ảnh.") % {"count": len(form.cleaned_data["photos"])})
+        return HttpResponseRedirect(self.url())
+
+    def _move(self, value: str):
+        pk_text, _sep, direction = value.partition(":")
+        ids = [image.pk for image in self.images()]
+        try:
+            index = ids.index(int(pk_text))
+        except ValueError:
+            return HttpResponseRedirect(self.url())  # not a photo of this product: nothing to do
+        target = index - 1 if direction == "up" else index + 1
+        if 0 <= target < len(ids):
+            ids[index], ids[target] = ids[target], ids[index]
+            services.product_image_reorder(
+                product=self.get_product(), ordered_ids=ids,
+                actor=self.request.user, acting_as=self.capacity,
+            )
+        return HttpResponseRedirect(self.url())
+
+    def _reorder(self):
+        positions = []
+        for index, image in enumerate(self.images()):
+            raw = self.request.POST.get(f"position-{image.pk}", "")
+            try:
+                position = int(raw)
+            except ValueError:
+                position = index + 1
+            positions.append((position, index, image.pk))
+        ordered = [pk for _position, _index, pk in sorted(positions)]
+        services.product_image_reorder(
+            product=self.get_product(), ordered_ids=ordered,
+            actor=self.request.user, acting_as=self.capacity,
+        )
+        messages.success(self.request, _("Đã lưu thứ tự ảnh."))
+        return HttpResponseRedirect(self.url())
+
+
+class ProductImageMixin(ShopProductMixin):
+    def get_object_or_404(self):
+        return self.get_image()
+
+    def get_image(self) -> ProductImage:
+        return get_object_or_404(self.get_product().images.all(), pk=self.kwargs["image_pk"])
+
+    def images_url(self) -> str:
+        return reverse(
+            "seller:product-images",
+            kwargs={"shop_code": self.shop.code, "product_pk": self.get_product().pk},
+        )
+
+
+class ProductImageMainView(ProductImageMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        services.product_image_set_main(image=self.get_image(), actor=request.user, acting_as=self.capacity)
+        messages.success(request, _("Đã chọn ảnh chính."))
+        return HttpResponseRedirect(self.images_url())
+
+
+class ProductImageDeleteView(ProductImageMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        services.product_image_delete(image=self.get_image(), actor=request.user, acting_as=self.capacity)
+        messages.success(request, _("Đã xoá ảnh."))
+        return HttpResponseRedirect(self.images_url())
+
+
+# --- stock -------------------------------------------------------------------------
+
+
+def _net_level():
+    return Coalesce(F("num_in_stock"), Value(0)) - Coalesce(F("num_allocated"), Value(0))
+
+
+class StockListView(SellerShopMixin, ListView):
+    """Stock levels of the shop, lowest available stock first."""
+
+    template_name = "seller/catalogue/stock_list.html"
+    context_object_name = "records"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            StockRecord.objects.filter(partner=self.shop, product__shop=self.shop)
+            .select_related("product")
+            .annotate(available=_net_level())
+            .order_by("available", "product__title", "pk")
+        )
+
+
+class StockAdjustView(ShopProductMixin, FormView):
+    template_name = "seller/catalogue/stock_adjust.html"
+    form_class = StockAdjustForm
+
+    def get_record(self) -> StockRecord:
+        return get_object_or_404(
+            StockRecord.objects.select_related("product", "partner"),
+            partner=self.shop, product=self.get_product(),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.get_record()
+        context["record"] = record
+        context["adjustments"] = record.adjustments.select_related("actor")[:10]
+        return context
+
+    def form_valid(self, form):
+        record = self.get_record()
+        try:
+            adjustment = services.stock_adjust(
+                stockrecord=record, delta=form.cleaned_data["delta"],
+                reason=form.cleaned_data["reason"], actor=self.request.user, acting_as=self.capacity,
+            )
+        except services.StockAdjustmentRefused:
+            form.add_error(
+                "delta",
+                _("Không thể giảm như vậy: tồn kho sẽ thấp hơn số đã giữ cho đơn hàng (%(allocated)s).")
+                % {"allocated": record.num_allocated or 0},
+            )
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Đã cập nhật tồn kho “%(title)s”: còn %(level)s.")
+            % {"title": record.product.title, "level": adjustment.resulting_level},
+        )
+        return HttpResponseRedirect(
+            self.next_or(reverse("seller:stock", kwargs={"shop_code": self.shop.code}))
+        )
+
+
+# --- CSV ---------------------------------------------------------------------------
+
+
+class ProductsExportView(SellerShopMixin, View):
+    def get(self, request, *args, **kwargs):
+        filename = f"san-pham-{self.shop.code}-{timezone.localdate():%Y%m%d}.csv"
+        response = HttpResponse(csv_io.export_csv(self.shop), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ProductsImportView(SellerShopMixin, FormView):
+    template_name = "seller/catalogue/products_import.html"
+    form_class = ImportForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = csv_io.COLUMNS
+        context["max_rows"] = csv_io.MAX_ROWS
+        return context
+
+    def form_valid(self, form):
+        try:
+            parsed = csv_io.parse_products_csv(self.shop, form.cleaned_data["file"])
+        except csv_io.ImportFileError as error:
+            form.add_error("file", str(error))
+            return self.form_invalid(form)
+        if not parsed.ok:
+            return self.render_to_response(
+                self.get_context_data(form=form, row_errors=parsed.errors), status=400
+            )
+        try:
+            result = services.products_import(
+                shop=self.shop, rows=parsed.rows, actor=self.request.user, acting_as=self.capacity
+            )
+        except services.ImportConflict as conflict:
+            errors = [(line, "stock", message) for line, message in conflict.errors]
+            return self.render_to_response(
+                self.get_context_data(form=form, row_errors=errors), status=409
+            )
+        return self.render_to_response(self.get_context_data(form=ImportForm(), result=result))
