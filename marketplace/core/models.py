@@ -4,6 +4,32 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What people read in histories; the stored `action` code stays stable for queries.
+ACTION_LABELS = {
+    "shop.applied": _("Gửi đơn mở cửa hàng"),
+    "shop.approved": _("Duyệt cửa hàng"),
+    "shop.rejected": _("Từ chối cửa hàng"),
+    "shop.suspended": _("Tạm ngưng cửa hàng"),
+    "shop.reinstated": _("Mở lại cửa hàng"),
+    "shop.member_added": _("Thêm thành viên"),
+    "shop.member_revoked": _("Thu hồi quyền thành viên"),
+    "product.created": _("Thêm sản phẩm"),
+    "product.changed": _("Sửa sản phẩm"),
+    "product.shown": _("Hiện/ẩn sản phẩm"),
+    "product.deleted": _("Xóa sản phẩm"),
+    "product.images_added": _("Thêm ảnh sản phẩm"),
+    "product.images_reordered": _("Sắp xếp ảnh sản phẩm"),
+    "product.main_image_set": _("Chọn ảnh chính"),
+    "product.image_deleted": _("Xóa ảnh sản phẩm"),
+    "products.imported": _("Nhập sản phẩm từ CSV"),
+    "stock.adjusted": _("Điều chỉnh tồn kho"),
+    "order.lines_status_changed": _("Cập nhật trạng thái đơn"),
+    "shipping.option_created": _("Thêm phương thức giao hàng"),
+    "shipping.option_changed": _("Sửa phương thức giao hàng"),
+    "shipping.option_deleted": _("Xóa phương thức giao hàng"),
+    "certificate.submitted": _("Gửi chứng nhận OCOP"),
+}
+
 
 class AuditEvent(models.Model):
     """One decision or change, kept for programme staff and shop owners to read.
@@ -44,3 +70,7 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<slug:shop_code>/", views.ApplicationDetailView.as_view(), name="detail"),
     path("<slug:shop_code>/document/", views.ApplicationDocumentView.as_view(), name="document"),
     path(
+        "<slug:shop_code>/members/<int:member_pk>/revoke/",
+        views.MemberRevokeView.as_view(),
+        name="member-revoke",
+    ),
+    path(
         "<slug:shop_code>/<str:action>/",
         views.ApplicationDecisionView.as_view(),
         name="decide",

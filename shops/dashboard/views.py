@@ -140,3 +140,30 @@ class ApplicationDocumentView(ProgrammeStaffRequiredMixin, View):
         response = FileResponse(handle, content_type=content_type, filename=name)
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class MemberRevokeView(ProgrammeStaffRequiredMixin, View):
+    """Programme staff end a member's access (e.g. a helper the household no longer wants)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, shop_code: str, member_pk: int):
+        from marketplace.core.models import AuditEvent
+        from shops.membership import MembershipError, member_revoke
+
+        member = get_object_or_404(ShopMember.objects.active(), pk=member_pk, shop__code=shop_code)
+        form = DecisionForm(request.POST, reason_required=True)
+        if not form.is_valid():
+            for error in form.errors.get("reason", []):
+                messages.error(request, error)
+            return redirect("shops-dashboard:detail", shop_code=shop_code)
+        try:
+            member_revoke(
+                member=member, revoked_by=request.user, acting_as=AuditEvent.Capacity.PROGRAMME,
+                reason=form.cleaned_data["reason"],
+            )
+        except MembershipError:
+            messages.error(request, _("Không thể thu hồi: cửa hàng phải còn ít nhất một chủ."))
+        else:
+            messages.success(request, _("Đã thu hồi quyền của %(email)s.") % {"email": member.user.email})
+        return redirect("shops-dashboard:detail", shop_code=shop_code)

@@ -66,7 +66,7 @@ def test_staff_list_and_detail(staff_client, shop, applicant):
         shop.registration_number,
         shop.phone,
         applicant.email,
-        "shop.applied",
+        "Gửi đơn mở cửa hàng",  # the history shows the action label, not its code
     ):
         assert value in body
     document_url = reverse("shops-dashboard:document", kwargs={"shop_code": shop.code})
@@ -213,3 +213,39 @@ def test_sellers_never_get_in(client, shop, applicant):
     shop.refresh_from_db()
     assert shop.status == Partner.Status.PENDING
     assert not decisions(shop)
+
+
+def test_programme_staff_revoke_a_helper(staff_client, shop, applicant):
+    """A helper loses access the moment programme staff revoke it; the reason is kept."""
+    from shops.membership import member_add
+    from shops.models import ShopMember
+
+    Partner.objects.filter(pk=shop.pk).update(status=Partner.Status.APPROVED)
+    helper = make_user("tocongnghe@example.vn", password="pw-123456")
+    member = member_add(shop=shop, user=helper, role=ShopMember.Role.HELPER, granted_by=applicant)
+    url = reverse("shops-dashboard:member-revoke", kwargs={"shop_code": shop.code, "member_pk": member.pk})
+
+    assert staff_client.post(url, {"reason": ""}).status_code == 302  # reason required
+    assert ShopMember.objects.active().filter(pk=member.pk).exists()
+
+    response = staff_client.post(url, {"reason": "Hộ dân tự quản lý"})
+    assert response.status_code == 302
+    assert not ShopMember.objects.active().filter(pk=member.pk).exists()
+    event = AuditEvent.objects.get(shop=shop, action="shop.member_revoked")
+    assert event.acting_as == AuditEvent.Capacity.PROGRAMME and event.reason == "Hộ dân tự quản lý"
+
+    from django.test import Client
+
+    helper_client = Client()
+    helper_client.force_login(helper)
+    assert helper_client.get(f"/seller/{shop.code}/").status_code == 404
+
+
+def test_a_seller_cannot_revoke_through_the_dashboard(client, shop, applicant):
+    from shops.models import ShopMember
+
+    owner = ShopMember.objects.get(shop=shop, role=ShopMember.Role.OWNER)
+    client.force_login(applicant)
+    url = reverse("shops-dashboard:member-revoke", kwargs={"shop_code": shop.code, "member_pk": owner.pk})
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    assert ShopMember.objects.active().filter(pk=owner.pk).exists()

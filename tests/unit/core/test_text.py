@@ -35,3 +35,21 @@ def test_mobile_numbers_are_stored_in_e164(typed, stored):
 def test_bad_mobile_numbers_are_refused(typed):
     with pytest.raises(ValidationError):
         normalise_mobile(typed)
+
+
+def test_every_recorded_action_has_a_label():
+    """Histories show words, not codes: each action written by the code has a label."""
+    import re
+    from pathlib import Path
+
+    from marketplace.core.models import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[3]
+    written = set()
+    for folder in ("shops", "catalogue", "marketplace", "search"):
+        for path in (root / folder).rglob("*.py"):
+            written |= set(re.findall(r'action="([a-z_]+\.[a-z_.]+)"', path.read_text(encoding="utf-8")))
+            written |= set(re.findall(r'_ACTION = "([a-z_]+\.[a-z_.]+)"', path.read_text(encoding="utf-8")))
+    written |= {"shipping.option_changed"}
+    assert written, "no actions found: the pattern is stale"
+    assert written <= set(ACTION_LABELS), sorted(written - set(ACTION_LABELS))
