@@ -7,6 +7,7 @@ certifies 3★ and 4★, the central council 5★; a certificate is valid 36 mon
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -34,6 +35,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 class Product(AbstractProduct):
+    class Moderation(models.TextChoices):
+        APPROVED = "approved", _("Đã duyệt")
+        PENDING = "pending", _("Chờ duyệt")
+        REJECTED = "rejected", _("Không được duyệt")
+
     shop = models.ForeignKey(
         "partner.Partner",
         on_delete=models.PROTECT,
@@ -43,6 +49,14 @@ class Product(AbstractProduct):
         verbose_name=_("Cửa hàng"),
     )
     traceability_url = models.URLField(_("Liên kết truy xuất nguồn gốc"), blank=True)
+    # Programme curation: featured products lead the home page and rank higher in search.
+    is_featured = models.BooleanField(_("Nổi bật"), default=False, db_index=True)
+    # Shops under moderation (Partner.moderation_required) publish only what staff approved.
+    moderation_status = models.CharField(
+        _("Kiểm duyệt"), max_length=16, choices=Moderation.choices, default=Moderation.APPROVED,
+        db_index=True,
+    )
+    moderation_reason = models.TextField(_("Lý do kiểm duyệt"), blank=True)
 
 
 class CertificateQuerySet(models.QuerySet):
@@ -79,6 +93,13 @@ class OcopCertificate(models.Model):
     )
     scan = models.FileField(_("Bản scan"), upload_to="ocop/certificates/%Y/", blank=True)
     decision_reason = models.TextField(_("Lý do"), blank=True)
+    decided_at = models.DateTimeField(_("Thời điểm quyết định"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The expiry date the holder was last warned about: the daily warning job sends one
+    # e-mail per certificate and expiry date, however often it runs.
+    expiry_warning_sent_for = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()
@@ -138,6 +159,62 @@ class OcopCertificate(models.Model):
         if self.status == self.Status.VERIFIED:
             return "valid" if self.is_valid else "expired"
         return self.status
+
+
+class Collection(models.Model):
+    """A named, ordered selection of products curated by programme staff
+    ("OCOP 4 sao", "Quà Tết Cà Mau"), shown by the home page and campaigns."""
+
+    name = models.CharField(_("Tên"), max_length=128)
+    slug = models.SlugField(_("Đường dẫn"), max_length=128, unique=True)
+    description = models.TextField(_("Mô tả"), blank=True)
+    is_active = models.BooleanField(_("Đang dùng"), default=True)
+    products = models.ManyToManyField(
+        "catalogue.Product", through="CollectionItem", related_name="collections", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Bộ sưu tập")
+        verbose_name_plural = _("Bộ sưu tập")
+
+    def __str__(self):
+        return self.name
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey("catalogue.Product", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "product"], name="product_once_per_collection")
+        ]
+
+    def __str__(self):
+        return f"{self.collection} #{self.position}: {self.product_id}"
+
+
+class ReviewMeta(models.Model):
+    """What the marketplace adds to an Oscar review: verified purchase, the seller's reply."""
+
+    review = models.OneToOneField("reviews.ProductReview", on_delete=models.CASCADE, related_name="meta")
+    verified_purchase = models.BooleanField(_("Đã mua hàng"), default=False)
+    seller_reply = models.TextField(_("Phản hồi của cửa hàng"), blank=True)
+    seller_reply_at = models.DateTimeField(null=True, blank=True)
+    seller_reply_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Thông tin đánh giá")
+        verbose_name_plural = _("Thông tin đánh giá")
+
+    def __str__(self):
+        return f"review {self.review_id}"
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F403 -- Oscar's remaining models

@@ -20,7 +20,11 @@ def product_list_public() -> QuerySet[Product]:
     """
     best = valid_certificates().filter(product=OuterRef("pk")).order_by("-stars", "-expires_on")
     return (
-        Product.objects.filter(is_public=True, shop__status=Partner.Status.APPROVED)
+        Product.objects.filter(
+            is_public=True,
+            moderation_status=Product.Moderation.APPROVED,
+            shop__status=Partner.Status.APPROVED,
+        )
         .exclude(structure=Product.PARENT)
         .select_related("shop", "product_class")
         .prefetch_related(

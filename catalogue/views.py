@@ -11,4 +11,9 @@ class ProductDetailView(OscarProductDetailView):
         if request.user.is_staff:
             return True
         shop = product.parent.shop if product.is_child else product.shop
-        return bool(shop and shop.is_approved) and super().is_viewable(product, request)
+        moderated = product.parent if product.is_child else product
+        return (
+            bool(shop and shop.is_approved)
+            and moderated.moderation_status == moderated.Moderation.APPROVED
+            and super().is_viewable(product, request)
+        )

@@ -64,6 +64,8 @@ class Partner(AbstractPartner):
         related_name="shop_applications", verbose_name=_("Người đăng ký"),
     )
     status_reason = models.TextField(_("Lý do"), blank=True)
+    # Set by programme staff: new and edited products wait for approval before going public.
+    moderation_required = models.BooleanField(_("Kiểm duyệt sản phẩm trước khi đăng"), default=False)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, null=True)
 

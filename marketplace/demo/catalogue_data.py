@@ -18,51 +18,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from catalogue.ocop import (  # noqa: F401 -- re-exported for the loader and its tests
+    OCOP_GROUP_CODES,
+    OCOP_GROUPS,
+    OTHER_CATEGORY,
+    category_specs,
+)
 from marketplace.core.text import fold, slugify_vi
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_EMAIL_DOMAIN = "demo.ocop.vn"
 
-# OCOP product groups and sub-groups. The six groups are those of Decision
-# 148/QĐ-TTg (2023); the sub-groups are a marketplace choice. (code, name, children)
-OCOP_GROUPS: list[tuple[str, str, list[tuple[str, str]]]] = [
-    ("thuc-pham", "Thực phẩm", [
-        ("thuy-san-kho", "Thủy sản khô"),
-        ("thuy-san-che-bien", "Thủy sản chế biến"),
-        ("thuy-san-tuoi-song", "Thủy sản tươi sống"),
-        ("mat-ong", "Mật ong"),
-        ("yen-sao", "Yến sào"),
-        ("gia-vi-nuoc-mam", "Gia vị & nước mắm"),
-        ("banh-keo", "Bánh kẹo"),
-        ("gao", "Gạo"),
-        ("rau-cu-qua-che-bien", "Rau củ quả chế biến"),
-    ]),
-    ("do-uong", "Đồ uống", [
-        ("ruou", "Rượu"),
-        ("nuoc-ep-nuoc-cot", "Nước ép & nước cốt"),
-    ]),
-    ("duoc-lieu", "Dược liệu và sản phẩm từ dược liệu", [
-        ("tinh-dau", "Tinh dầu"),
-        ("tra-thao-duoc", "Trà thảo dược"),
-        ("duoc-lieu-kho-bot", "Dược liệu khô & bột"),
-    ]),
-    ("thu-cong-my-nghe", "Hàng thủ công mỹ nghệ", [
-        ("do-go-tre", "Đồ gỗ & tre"),
-        ("dan-lat", "Đan lát"),
-    ]),
-    ("sinh-vat-canh", "Sinh vật cảnh", [
-        ("cay-canh-bonsai", "Cây cảnh & bonsai"),
-        ("hoa-lan", "Hoa lan"),
-    ]),
-    ("du-lich", "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch", [
-        ("du-lich-sinh-thai", "Du lịch sinh thái"),
-        ("du-lich-cong-dong-homestay", "Du lịch cộng đồng & homestay"),
-        ("tour-trai-nghiem", "Tour trải nghiệm"),
-    ]),
-]
-OCOP_GROUP_CODES = [code for code, _name, _children in OCOP_GROUPS]
-# Not an OCOP group: local specialties sold on the marketplace without a rating.
-OTHER_CATEGORY = ("dac-san-dia-phuong-khac", "Đặc sản địa phương khác")
 GROUP_CODE_BY_NAME = {name: code for code, name, _children in OCOP_GROUPS}
 
 PRODUCT_CLASS_NAME = "Sản phẩm"
@@ -286,14 +252,6 @@ def load_sources() -> tuple[dict, dict]:
     return real, extra
 
 
-def category_specs() -> list[tuple[str, str, str | None]]:
-    """(code, name, parent code) for every category, parents first."""
-    specs: list[tuple[str, str, str | None]] = []
-    for code, name, children in OCOP_GROUPS:
-        specs.append((code, name, None))
-        specs.extend((f"{code}/{child}", child_name, code) for child, child_name in children)
-    specs.append((OTHER_CATEGORY[0], OTHER_CATEGORY[1], None))
-    return specs
 
 
 def _strip_prefix(name: str) -> str:

@@ -34,6 +34,7 @@ from catalogue.models import (
     add_months,
     today_local,
 )
+from catalogue.ocop import ensure_ocop_categories
 from marketplace.core.addresses import communes
 from marketplace.core.text import slugify_vi
 from shops.models import Partner, ShopMember, StockRecord
@@ -150,19 +151,8 @@ def ensure_product_class(result: LoadResult) -> ProductClass:
 
 def ensure_categories(result: LoadResult) -> dict[str, Category]:
     """The OCOP groups (Decision 148/QĐ-TTg, 2023) with sub-groups, plus 'other'."""
-    by_code = {c.code: c for c in Category.objects.filter(code__isnull=False)}
-    for code, name, parent_code in data.category_specs():
-        if code in by_code:
-            continue
-        slug = slugify_vi(name)
-        if parent_code is None:
-            category = Category.add_root(name=name, code=code, slug=slug)
-        else:
-            parent = Category.objects.get(pk=by_code[parent_code].pk)  # fresh treebeard node
-            category = parent.add_child(name=name, code=code, slug=slug)
-        by_code[code] = category
-        result.created["categories"] += 1
-    return by_code
+    result.created["categories"] += ensure_ocop_categories()
+    return {c.code: c for c in Category.objects.filter(code__isnull=False)}
 
 
 # --- Shops ----------------------------------------------------------------------------

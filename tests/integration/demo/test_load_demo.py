@@ -264,3 +264,14 @@ def test_second_run_keeps_a_changed_password():
     call_command("load_demo", quiet=True)
     buyer.refresh_from_db()
     assert buyer.check_password("changed-by-the-buyer")
+
+
+@pytest.mark.django_db
+def test_ocop_groups_exist_after_migrate_without_the_demo():
+    """The six OCOP groups of Decision 148/QĐ-TTg are reference data, not demo data."""
+    from catalogue.models import Category
+    from catalogue.ocop import OCOP_GROUP_CODES, ensure_ocop_categories
+
+    roots = set(Category.get_root_nodes().values_list("code", flat=True))
+    assert set(OCOP_GROUP_CODES) <= roots and len(OCOP_GROUP_CODES) == 6
+    assert ensure_ocop_categories() == 0  # idempotent

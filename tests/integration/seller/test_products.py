@@ -45,10 +45,12 @@ def make_shop(code: str, owner, *, status=Partner.Status.APPROVED) -> Partner:
 
 
 def make_categories() -> dict[str, Category]:
-    food = Category.add_root(name="Thực phẩm", code="thuc-pham", slug="thuc-pham")
-    honey = Category.objects.get(pk=food.pk).add_child(name="Mật ong", code="thuc-pham/mat-ong", slug="mat-ong")
-    drinks = Category.add_root(name="Đồ uống", code="do-uong", slug="do-uong")
-    return {"food": food, "honey": honey, "drinks": drinks}
+    """The OCOP reference categories exist after migrate (catalogue/ocop.py)."""
+    return {
+        "food": Category.objects.get(code="thuc-pham"),
+        "honey": Category.objects.get(code="thuc-pham/mat-ong"),
+        "drinks": Category.objects.get(code="do-uong"),
+    }
 
 
 def png_bytes(color=(200, 120, 30), size=(40, 30)) -> bytes:
