@@ -20,6 +20,8 @@ urlpatterns = [
     path("shops/", include("shops.urls")),
     path("seller/", include("shops.seller.urls")),
     path("dashboard/shops/", include("shops.dashboard.urls")),
+    path("dashboard/ocop/", include("catalogue.dashboard.urls")),
+    path("dashboard/curation/", include("catalogue.curation.urls")),
     # Oscar: catalogue, basket, checkout, accounts, search, dashboard (its `/` redirect removed).
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves `/` and every other page.
