@@ -1,0 +1,1 @@
+"""Programme staff verify, reject and revoke OCOP certificates (/dashboard/ocop/)."""
