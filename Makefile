@@ -32,7 +32,7 @@ lint: install
 deploy-check: install
 	DJANGO_SETTINGS_MODULE=marketplace.settings.production \
 	SECRET_KEY=ci-deploy-check-7f3a9c2e1b8d4f6a0c5e9b2d7a1f3c8e6b4d0a9f2c7e5b1d8a3f6c0e9b2d4a7f \
-	ALLOWED_HOSTS=ocop.example.vn DATABASE_URL=postgres://ocop@db.example.vn/ocop \
+	ALLOWED_HOSTS=ocop.example.vn SITE_URL=https://ocop.example.vn DATABASE_URL=postgres://ocop@db.example.vn/ocop \
 	ELASTICSEARCH_URL=https://search.example.vn:9200 STRIPE_SECRET_KEY=sk_live_dummy \
 	STRIPE_PUBLISHABLE_KEY=pk_live_dummy STRIPE_WEBHOOK_SECRET=whsec_dummy \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,6 +1,26 @@
-"""Product page: only public products of approved shops (staff may preview any)."""
+"""Product page and its QR code: only public products of approved shops (staff may preview any)."""
 
+import hashlib
+
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header
+from django.views import View
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
+
+from catalogue import qr
+
+QR_FORMATS = {
+    "png": ("image/png", qr.product_qr_png),
+    "svg": ("image/svg+xml", qr.product_qr_svg),
+}
+QR_MAX_AGE = 24 * 3600
+
+
+def best_valid_certificate(product):
+    """The certificate a buyer is shown: verified, valid today, most stars first."""
+    return product.ocop_certificates.valid().order_by("-stars", "-expires_on").first()
 
 
 class ProductDetailView(OscarProductDetailView):
@@ -8,12 +28,71 @@ class ProductDetailView(OscarProductDetailView):
         return super().get_queryset().select_related("shop", "parent__shop")
 
     def is_viewable(self, product, request):
-        if request.user.is_staff:
-            return True
-        shop = product.parent.shop if product.is_child else product.shop
-        moderated = product.parent if product.is_child else product
-        return (
-            bool(shop and shop.is_approved)
-            and moderated.moderation_status == moderated.Moderation.APPROVED
-            and super().is_viewable(product, request)
+        return request.user.is_staff or product_is_public(product)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        product = self.object
+        ctx["ocop_certificate"] = best_valid_certificate(product)
+        # The producing shop (a variant's is its parent's), for the origin box.
+        ctx["product_shop"] = product.parent.shop if product.is_child else product.shop
+        return ctx
+
+
+def product_is_public(product) -> bool:
+    """What a buyer may see: an approved shop's public, approved product (and parent)."""
+    shop = product.parent.shop if product.is_child else product.shop
+    moderated = product.parent if product.is_child else product
+    return (
+        bool(shop and shop.is_approved)
+        and moderated.moderation_status == moderated.Moderation.APPROVED
+        and product.is_public
+        and (not product.is_child or product.parent.is_public)
+    )
+
+
+class ProductQrView(View):
+    """The product page's address as a QR code, PNG or SVG, downloaded for printing.
+
+    Same visibility as the product page: 404 for what buyers may not see (staff may preview).
+    """
+
+    def get(self, request, product_slug, pk, fmt):
+        product = (
+            ProductDetailView.model.objects.select_related("shop", "parent__shop")
+            .filter(pk=pk)
+            .first()
         )
+        if product is None or fmt not in QR_FORMATS:
+            raise Http404()
+        public = product_is_public(product)
+        if not (public or request.user.is_staff):
+            raise Http404()
+        if product_slug != product.slug:
+            return HttpResponsePermanentRedirect(
+                reverse(
+                    "catalogue:product-qr",
+                    kwargs={
+                        "product_slug": product.slug,
+                        "pk": product.pk,
+                        "fmt": fmt,
+                    },
+                )
+            )
+        content_type, render = QR_FORMATS[fmt]
+        # The image depends only on the encoded address: a stable validator for revalidation.
+        fingerprint = f"{fmt}|{qr.QUIET_ZONE}|{qr.product_absolute_url(product)}"
+        etag = f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            response = HttpResponse(render(product), content_type=content_type)
+            response["Content-Disposition"] = content_disposition_header(
+                as_attachment=True, filename=f"ocop-{product.slug}.{fmt}"
+            )
+        response["ETag"] = etag
+        response["X-Content-Type-Options"] = "nosniff"
+        if public:
+            patch_cache_control(response, public=True, max_age=QR_MAX_AGE)
+        else:  # a staff preview of a hidden product stays out of shared caches
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -32,6 +32,10 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
     elif database_url.startswith("sqlite"):
         problems.append("DATABASE_URL points at SQLite; production runs on PostgreSQL")
 
+    site_url = environ.get("SITE_URL", "")
+    if not site_url.startswith("https://"):
+        problems.append("SITE_URL must be the public https:// address (it is printed in QR codes and e-mails)")
+
     if not environ.get("ELASTICSEARCH_URL", ""):
         problems.append("ELASTICSEARCH_URL is not set (the embedded search server is for development only)")
 

@@ -12,6 +12,7 @@ from marketplace.settings.safety import production_problems
 SAFE = {
     "SECRET_KEY": "k3v9-Qw7!pZr2@Lm8#Tx5$Hn4%Bc6^Dy1&Fg0*Js3(Ua7)Ve9_Wi2+Ok5=Pl8",
     "ALLOWED_HOSTS": "cho.ocop.camau.gov.vn",
+    "SITE_URL": "https://cho.ocop.camau.gov.vn",
     "DATABASE_URL": "postgres://ocop:secret@db.internal:5432/ocop",
     "ELASTICSEARCH_URL": "https://search.internal:9200",
     "STRIPE_SECRET_KEY": "sk_live_abc",
@@ -50,6 +51,8 @@ def test_safe_configuration_has_no_problems():
         ({"DATABASE_URL": ""}, "DATABASE_URL is not set"),
         ({"DATABASE_URL": "sqlite:///db.sqlite3"}, "SQLite"),
         ({"ELASTICSEARCH_URL": ""}, "ELASTICSEARCH_URL is not set"),
+        ({"SITE_URL": ""}, "SITE_URL must be"),
+        ({"SITE_URL": "http://127.0.0.1:8000"}, "SITE_URL must be"),
         ({"STRIPE_SECRET_KEY": ""}, "STRIPE_SECRET_KEY is not set"),
         ({"STRIPE_SECRET_KEY": "pk_live_wrong"}, "STRIPE_SECRET_KEY does not look like"),
         ({"STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_WEBHOOK_SECRET is not set"),
