@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from catalogue.models import OcopCertificate, Product, ProductImage
 from shops.models import Partner
@@ -40,15 +40,15 @@ def product_list_public() -> QuerySet[Product]:
 
 
 def featured_products(*, limit: int = 12, per_shop: int = 2) -> list[Product]:
-    """The home page's shelf: OCOP products, most stars first, at most `per_shop` per shop.
+    """The home page's shelf: products staff featured first, then OCOP products, most
+    stars first, at most `per_shop` per shop.
 
     A shop with many packagings of one product would otherwise fill the shelf.
     """
     queryset = (
         product_list_public()
-        .filter(ocop_certificates__in=valid_certificates())
-        .distinct()
-        .order_by("-ocop_stars", "-date_created", "pk")
+        .filter(Q(is_featured=True) | Q(ocop_stars__isnull=False))
+        .order_by("-is_featured", F("ocop_stars").desc(nulls_last=True), "-date_created", "pk")
     )
     chosen: list[Product] = []
     per_shop_count: dict[int, int] = {}

@@ -33,10 +33,12 @@ class HomePage(Page):
         verbose_name = _("Trang chủ")
 
     def get_context(self, request, *args, **kwargs):
+        from catalogue.curation.selectors import collection_list_active
         from catalogue.selectors import featured_products
         from shops.selectors import shop_list_approved
 
         context = super().get_context(request, *args, **kwargs)
         context["featured_products"] = featured_products(limit=12)
         context["shops"] = shop_list_approved()[:8]
+        context["collections"] = collection_list_active(per_collection=8)
         return context

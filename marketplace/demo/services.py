@@ -26,6 +26,8 @@ from tqdm import tqdm
 from catalogue.models import (
     CERTIFICATE_VALIDITY_MONTHS,
     Category,
+    Collection,
+    CollectionItem,
     OcopCertificate,
     Product,
     ProductCategory,
@@ -87,6 +89,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         shops = ensure_shops(plan, users, result, progress=progress)
         ensure_products(plan, shops, categories, product_class, result, progress=progress)
         ensure_home_page(result)
+        ensure_collections(plan, result)
     _count(plan, result)
     result.seconds = time.monotonic() - started
     return result
@@ -380,6 +383,68 @@ def ensure_home_page(result: LoadResult) -> None:
     for page in welcome.filter(slug="home"):
         page.delete()
         result.created["welcome_pages_deleted"] += 1
+
+
+# --- Curation ---------------------------------------------------------------------
+
+#: (slug, name, description) of the demo's curated collections.
+DEMO_COLLECTIONS = [
+    ("ocop-4-sao", "OCOP 4 sao", "Sản phẩm đạt OCOP 4 sao của Cà Mau."),
+    ("qua-tet-ca-mau", "Quà Tết Cà Mau", "Hộp quà đặc sản Cà Mau cho dịp Tết."),
+]
+COLLECTION_SIZE = 24
+FEATURED_COUNT = 4
+
+
+def ensure_collections(plan: list[data.ShopSpec], result: LoadResult) -> None:
+    """The curated collections and a few featured products, each made once.
+
+    A collection found by its slug is left as it is (staff may have edited it); products
+    are featured only while none of the demo's products is, so staff's choices survive.
+    """
+    upcs = [p.upc for s in plan for p in s.products]
+    demo_products = Product.objects.filter(upc__in=upcs, is_public=True)
+    four_stars = (
+        demo_products.filter(ocop_certificates__in=OcopCertificate.objects.valid().filter(stars=4))
+        .distinct()
+        .order_by("upc")
+    )
+    gift_boxes = demo_products.filter(title__contains="Hộp quà").order_by("upc")
+    members = {"ocop-4-sao": four_stars, "qua-tet-ca-mau": gift_boxes}
+    existing = set(Collection.objects.filter(slug__in=members).values_list("slug", flat=True))
+    for slug, name, description in DEMO_COLLECTIONS:
+        if slug in existing:
+            continue
+        collection = Collection.objects.create(slug=slug, name=name, description=description)
+        ids = _interleave_shops(members[slug])[:COLLECTION_SIZE]
+        CollectionItem.objects.bulk_create(
+            CollectionItem(collection=collection, product_id=pk, position=index)
+            for index, pk in enumerate(ids)
+        )
+        result.created["collections"] += 1
+        result.created["collection_items"] += len(ids)
+    if not demo_products.filter(is_featured=True).exists():
+        # The shelf's first products as it stands: featuring them keeps its order
+        # (most stars first) while showing what the flag does.
+        from catalogue.selectors import featured_products
+
+        demo_upcs = set(upcs)
+        chosen = [p.pk for p in featured_products(limit=FEATURED_COUNT) if p.upc in demo_upcs]
+        result.created["featured"] += Product.objects.filter(pk__in=chosen).update(is_featured=True)
+
+
+def _interleave_shops(products) -> list[int]:
+    """Product ids with the shops interleaved (variety on the shelf), in a stable order."""
+    by_shop: dict[int, list[int]] = {}
+    for pk, shop_id in products.values_list("pk", "shop_id"):
+        by_shop.setdefault(shop_id, []).append(pk)
+    ordered: list[int] = []
+    queues = [by_shop[shop_id] for shop_id in sorted(by_shop)]
+    while any(queues):
+        for queue in queues:
+            if queue:
+                ordered.append(queue.pop(0))
+    return ordered
 
 
 def _count(plan: list[data.ShopSpec], result: LoadResult) -> None:

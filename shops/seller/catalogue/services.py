@@ -95,6 +95,13 @@ def _delete_files_on_commit(files: Sequence) -> None:
     transaction.on_commit(delete)
 
 
+def _moderation_fields(shop: Partner) -> dict:
+    """A shop under programme moderation publishes a new or edited product only once approved."""
+    if shop is not None and shop.moderation_required:
+        return {"moderation_status": Product.Moderation.PENDING, "moderation_reason": ""}
+    return {}
+
+
 def product_class_default() -> ProductClass:
     """The one product class of the marketplace (created on first use)."""
     product_class = ProductClass.objects.order_by("pk").first()
@@ -176,6 +183,7 @@ def product_create(
         shop=shop,
         is_public=is_public,
         traceability_url=traceability_url,
+        **_moderation_fields(shop),
     )
     ProductCategory.objects.create(product=product, category=category)
     StockRecord.objects.create(
@@ -226,7 +234,10 @@ def product_update(
             setattr(product, name, value)
     if "title" in changed:
         product.slug = slugify_vi(product.title) or product.slug
-    if changed:
+    moderation = _moderation_fields(shop)
+    for name, value in moderation.items():
+        setattr(product, name, value)
+    if changed or moderation:
         product.save()
     _set_category(product, category)
 
@@ -506,7 +517,10 @@ def products_import(
             continue
         product = record.product
         product_fields = [name for name in ("title", "description", "is_public") if name in changes]
-        if product_fields:
+        moderation = _moderation_fields(shop)
+        for name, value in moderation.items():
+            setattr(product, name, value)
+        if product_fields or moderation:
             product.title = row.title
             product.slug = slugify_vi(row.title) or product.slug
             if row.description is not None:

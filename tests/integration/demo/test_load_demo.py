@@ -18,6 +18,8 @@ from PIL import Image
 from catalogue.models import (
     STAR_SCORE_RANGES,
     Category,
+    Collection,
+    CollectionItem,
     OcopCertificate,
     Product,
     ProductImage,
@@ -78,6 +80,11 @@ def fingerprint() -> dict[str, list]:
         "categories": sorted(Category.objects.values_list("code", "name", "path")),
         "pages": sorted(Page.objects.values_list("pk", "slug", "live")),
         "sites": sorted(Site.objects.values_list("hostname", "port", "root_page_id", "is_default_site")),
+        "collections": sorted(Collection.objects.values_list("slug", "name", "is_active")),
+        "collection_items": sorted(CollectionItem.objects.values_list(
+            "collection__slug", "product__upc", "position"
+        )),
+        "featured": sorted(Product.objects.filter(is_featured=True).values_list("upc", flat=True)),
     }
 
 
