@@ -28,6 +28,21 @@ ACTION_LABELS = {
     "shipping.option_changed": _("Sửa phương thức giao hàng"),
     "shipping.option_deleted": _("Xóa phương thức giao hàng"),
     "certificate.submitted": _("Gửi chứng nhận OCOP"),
+    "certificate.verified": _("Xác minh chứng nhận OCOP"),
+    "certificate.rejected": _("Từ chối chứng nhận OCOP"),
+    "certificate.revoked": _("Thu hồi chứng nhận OCOP"),
+    "review.created": _("Viết đánh giá sản phẩm"),
+    "review.replied": _("Phản hồi đánh giá"),
+    "product.featured": _("Đưa sản phẩm vào mục nổi bật"),
+    "product.unfeatured": _("Bỏ sản phẩm khỏi mục nổi bật"),
+    "product.moderation_approved": _("Duyệt sản phẩm"),
+    "product.moderation_rejected": _("Không duyệt sản phẩm"),
+    "collection.created": _("Tạo bộ sưu tập"),
+    "collection.changed": _("Sửa bộ sưu tập"),
+    "collection.products_set": _("Sắp xếp sản phẩm của bộ sưu tập"),
+    "collection.deleted": _("Xóa bộ sưu tập"),
+    "shop.moderation_on": _("Bật kiểm duyệt sản phẩm"),
+    "shop.moderation_off": _("Tắt kiểm duyệt sản phẩm"),
 }
 
 

@@ -230,7 +230,9 @@ THUMBNAIL_QUALITY = 75
 
 # --- Wagtail ---
 WAGTAIL_SITE_NAME = MARKETPLACE_NAME
-WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address: absolute links in e-mails, Wagtail, and the QR codes printed on packaging.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("vi", "Tiếng Việt")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -271,6 +273,64 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {
                 "label": _("Duyệt và quản lý cửa hàng"),
                 "url_name": "shops-dashboard:list",
+                "url_kwargs": None,
+                "access_fn": _programme_staff_only,
+            },
+        ],
+    },
+]
+
+# Reviews (catalogue/reviews/): only signed-in buyers with a delivered line may review; no
+# moderation queue (a review is published at once, staff can still hide it in /dashboard/).
+OSCAR_ALLOW_ANON_REVIEWS = False
+OSCAR_MODERATE_REVIEWS = False
+
+
+# --- Programme staff: OCOP certificate review (catalogue/dashboard, /dashboard/ocop/) ---
+for _entry in OSCAR_DASHBOARD_NAVIGATION:
+    # The "Cửa hàng" entry above: the one whose children include the shops review.
+    if any(c.get("url_name") == "shops-dashboard:list" for c in _entry.get("children", [])):
+        _entry["children"] = [
+            *_entry.get("children", []),
+            {
+                "label": _("Chứng nhận OCOP"),
+                "url_name": "ocop-dashboard:list",
+                "url_kwargs": None,
+                "access_fn": _programme_staff_only,
+            },
+        ]
+        break
+del _entry
+
+
+# --- Programme staff: curation (catalogue/curation, /dashboard/curation/) ---
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("Giới thiệu sản phẩm"),
+        "icon": "fas fa-star",
+        "children": [
+            {
+                "label": _("Sản phẩm nổi bật"),
+                "url_name": "curation:featured",
+                "url_kwargs": None,
+                "access_fn": _programme_staff_only,
+            },
+            {
+                "label": _("Bộ sưu tập"),
+                "url_name": "curation:collections",
+                "url_kwargs": None,
+                "access_fn": _programme_staff_only,
+            },
+            {
+                "label": _("Chờ kiểm duyệt"),
+                "url_name": "curation:moderation",
+                "url_kwargs": None,
+                "access_fn": _programme_staff_only,
+            },
+            {
+                "label": _("Cửa hàng cần kiểm duyệt"),
+                "url_name": "curation:shops",
                 "url_kwargs": None,
                 "access_fn": _programme_staff_only,
             },

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.WorkspaceHomeView.as_view(), name="home"),
     path("<slug:shop_code>/", include("shops.seller.operations.urls")),
     path("<slug:shop_code>/products/", include("shops.seller.catalogue.urls")),
+    path("<slug:shop_code>/reviews/", include("shops.seller.reviews.urls")),
 ]

@@ -3,7 +3,7 @@
 The URL patterns are collected from the `seller` namespace itself, so a view added later
 is covered without editing this test. Object kwargs follow one naming convention
 (`product_pk`, `image_pk`, `order_number`, `line_pk`, `option_pk`, `certificate_pk`,
-`member_pk`); a pattern with a kwarg outside it fails the test until it is added here.
+`member_pk`, `review_pk`); a pattern with a kwarg outside it fails the test until it is added here.
 """
 
 from __future__ import annotations
@@ -14,15 +14,19 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from oscar.core.loading import get_model
 from oscar.test.factories import create_basket, create_order
 
-from catalogue.models import OcopCertificate, Product, ProductClass, ProductImage
+from catalogue.models import OcopCertificate, Product, ProductClass, ProductImage, ReviewMeta
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 
 pytestmark = pytest.mark.django_db
 
+ProductReview = get_model("reviews", "ProductReview")
+
 OBJECT_KWARGS = {
     "product_pk", "image_pk", "order_number", "line_pk", "option_pk", "certificate_pk", "member_pk",
+    "review_pk",
 }
 
 
@@ -65,13 +69,16 @@ def make_shop(code: str) -> dict:
         product=product, stars=3, score=60, decision_number=f"{code}/QĐ", issuing_body="province",
         issued_on=datetime.date(2025, 1, 1),
     )
+    buyer = User.objects.create_user(username=f"{code}-buyer", email=f"{code}-b@example.vn", password="x")
+    review = ProductReview.objects.create(product=product, user=buyer, score=4, title="Ngon", body="Ngon lắm")
+    ReviewMeta.objects.create(review=review, verified_purchase=True)
     return {
         "owner": owner, "shop": shop, "record": record,
         "kwargs": {
             "shop_code": shop.code, "product_pk": product.pk, "image_pk": image.pk,
             "order_number": order.number, "line_pk": order.lines.first().pk,
             "option_pk": option.pk, "certificate_pk": certificate.pk,
-            "member_pk": helper.pk,
+            "member_pk": helper.pk, "review_pk": review.pk,
         },
     }
 
@@ -140,7 +147,11 @@ def test_nothing_of_the_other_shop_changed(client, two_shops):
         if not kwarg_names & OBJECT_KWARGS:
             continue
         kwargs = {k: other["kwargs"][k] if k in OBJECT_KWARGS else own["kwargs"][k] for k in kwarg_names}
-        client.post(reverse(f"seller:{name}", kwargs=kwargs), {"delta": "-5", "reason": "x", "status": "cancelled"})
+        client.post(
+            reverse(f"seller:{name}", kwargs=kwargs),
+            {"delta": "-5", "reason": "x", "status": "cancelled", "text": "x"},
+        )
     assert StockRecord.objects.get(pk=other["record"].pk).num_in_stock == before
     assert Product.objects.filter(pk=other["kwargs"]["product_pk"]).exists()
     assert ShopMember.objects.active().filter(pk=other["kwargs"]["member_pk"]).exists()
+    assert ReviewMeta.objects.get(review_id=other["kwargs"]["review_pk"]).seller_reply == ""

@@ -1,0 +1,93 @@
+"""Who may review a product, and writing a review.
+
+Only a signed-in buyer who has RECEIVED the product (an order line of theirs for it, or for
+one of its variants, whose status is "delivered" in the seller pipeline) may review it,
+once. Such a review is marked as a verified purchase (`catalogue.ReviewMeta`).
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from catalogue.models import Product, ReviewMeta
+from marketplace.core.audit import audit_record
+from marketplace.core.models import AuditEvent
+from shops.seller.operations.services import LineStatus
+
+ProductReview = get_model("reviews", "ProductReview")
+Line = get_model("order", "Line")
+
+
+class ReviewRefused(Exception):
+    """The user may not review this product; the message says why (Vietnamese)."""
+
+
+def reviewable_product_or_404(product_pk: int) -> Product:
+    """A product buyers can see (public, approved, of an approved shop), else Http404."""
+    product = (
+        Product.objects.select_related("shop", "parent__shop")
+        .filter(pk=product_pk, is_public=True)
+        .first()
+    )
+    if product is None:
+        raise Http404("No such product")
+    moderated = product.parent if product.is_child else product
+    shop = moderated.shop
+    if (
+        shop is None
+        or not shop.is_approved
+        or moderated.moderation_status != Product.Moderation.APPROVED
+    ):
+        raise Http404("No such product")
+    return product
+
+
+def has_received(user, product: Product) -> bool:
+    """The user has an order line for the product (or a variant of it) that was delivered."""
+    return (
+        Line.objects.filter(order__user=user, status=LineStatus.DELIVERED)
+        .filter(Q(product=product) | Q(product__parent=product))
+        .exists()
+    )
+
+
+def review_refusal(user, product: Product) -> str:
+    """Why `user` may not review `product`, or "" if they may."""
+    if not getattr(user, "is_authenticated", False):
+        return _("Hãy đăng nhập để viết đánh giá.")
+    if ProductReview.objects.filter(product=product, user=user).exists():
+        return _("Bạn đã đánh giá sản phẩm này rồi.")
+    if not has_received(user, product):
+        return _("Chỉ người mua đã nhận được sản phẩm này mới có thể đánh giá.")
+    return ""
+
+
+def can_review(user, product: Product) -> bool:
+    return not review_refusal(user, product)
+
+
+def review_create(*, user, product: Product, score: int, title: str, body: str):
+    """Publish the buyer's review, marked as a verified purchase. Raises ReviewRefused."""
+    refusal = review_refusal(user, product)
+    if refusal:
+        raise ReviewRefused(refusal)
+    shop = product.parent.shop if product.is_child else product.shop
+    try:
+        with transaction.atomic():
+            review = ProductReview(
+                product=product, user=user, score=score, title=title.strip(), body=body.strip()
+            )
+            review.save()
+            ReviewMeta.objects.create(review=review, verified_purchase=True)
+            audit_record(
+                action="review.created", actor=user, acting_as=AuditEvent.Capacity.BUYER,
+                shop=shop, target=review, data={"product": product.pk, "score": score},
+            )
+    except IntegrityError:
+        # (product, user) is unique: a double submit lost the race to the first one.
+        raise ReviewRefused(_("Bạn đã đánh giá sản phẩm này rồi.")) from None
+    return review
