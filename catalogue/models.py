@@ -155,9 +155,12 @@ class OcopCertificate(models.Model):
 
     @property
     def display_status(self) -> str:
-        """valid / expired / revoked / pending / rejected — 'expired' derived from today."""
+        """valid / expired / not_yet_valid / revoked / pending / rejected, from today's local date."""
         if self.status == self.Status.VERIFIED:
-            return "valid" if self.is_valid else "expired"
+            today = today_local()
+            if today < self.issued_on:
+                return "not_yet_valid"
+            return "valid" if today <= self.expires_on else "expired"
         return self.status
 
 

@@ -206,3 +206,18 @@ def test_statuses_other_than_verified_show_as_themselves(expiring_feb_28, produc
         assert expiring_feb_28.display_status == shown
         assert not expiring_feb_28.is_valid
         assert public_stars(product) is None
+
+
+@pytest.mark.django_db
+def test_a_verified_certificate_issued_in_the_future_is_not_yet_valid():
+    import datetime as _dt
+
+    from catalogue.models import OcopCertificate, today_local
+
+    certificate = OcopCertificate(
+        stars=3, score=55, issuing_body="province", status=OcopCertificate.Status.VERIFIED,
+        issued_on=today_local() + _dt.timedelta(days=3),
+    )
+    certificate.expires_on = certificate.issued_on + _dt.timedelta(days=1000)
+    assert certificate.display_status == "not_yet_valid"
+    assert not certificate.is_valid
