@@ -16,10 +16,12 @@ from elasticsearch.dsl import (
     Boolean,
     Completion,
     Date,
+    DateRange,
     Document,
     Integer,
     Keyword,
     Long,
+    Object,
     Text,
     analyzer,
     token_filter,
@@ -49,6 +51,14 @@ prefix = analyzer(
 #: words are spread over title, shop and category still needs all its words.
 TEXT_FIELDS = ("title", "description", "shop_name", "category_names", "commune_name")
 
+#: OCOP star levels; each has its own field of validity periods (`ocop_field`).
+OCOP_LEVELS = (3, 4, 5)
+
+
+def ocop_field(stars: int) -> str:
+    """The date-range field holding the validity periods of a star level's certificates."""
+    return f"ocop_valid_{stars}"
+
 
 def _folded_text(**kwargs) -> Text:
     return Text(analyzer=folding, copy_to="text", **kwargs)
@@ -75,8 +85,19 @@ class ProductDocument(Document):
     category_names = _folded_text(multi=True)
     category_path = Keyword(multi=True)  # "Thực phẩm > Mật ong"
 
-    ocop_stars = Integer()  # best valid certificate only; None without one
-    ocop_expires = Date()
+    # OCOP: whether a certificate counts is decided at QUERY time (today in
+    # Asia/Ho_Chi_Minh), so an expiry needs no reindex. Per star level, the
+    # validity periods [issued_on, expires_on] of the product's VERIFIED
+    # certificates as date ranges (a range keeps its two ends paired, unlike an
+    # array of objects); pending/rejected/revoked certificates are not indexed.
+    ocop_valid_3 = DateRange(multi=True)
+    ocop_valid_4 = DateRange(multi=True)
+    ocop_valid_5 = DateRange(multi=True)
+    # The same facts, for reading the source (never for deciding validity).
+    ocop_certificates = Object(
+        multi=True,
+        properties={"stars": Integer(), "issued_on": Date(), "expires_on": Date()},
+    )
 
     commune_code = Integer()
     commune_name = _folded_text(fields={"raw": Keyword()})

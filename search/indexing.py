@@ -5,6 +5,10 @@
 one atomic `_aliases` call and only then deletes the old indices. Documents are
 built from `catalogue.selectors.product_list_public()` in batches, with a
 constant number of queries per batch.
+
+OCOP certificates are indexed as facts (the validity periods of the verified
+ones), never as "valid today": search.query decides validity per request, so
+an expiry needs no reindex. Changes reach the index through search.receivers.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
+from django.db.models import Prefetch
 from elasticsearch import NotFoundError
 from elasticsearch.helpers import bulk
 
-from catalogue.models import Category, Product
+from catalogue.models import Category, OcopCertificate, Product, today_local
 from catalogue.selectors import product_list_public
-from search.documents import index_body
+from search.documents import OCOP_LEVELS, index_body, ocop_field
 from search.engine import get_client, index_alias
 
 logger = logging.getLogger(__name__)
@@ -83,6 +88,30 @@ def _image_url(product: Product) -> str | None:
         return None
 
 
+def _verified_certificates(product: Product) -> list[OcopCertificate]:
+    certificates = getattr(product, "verified_certificates", None)
+    if certificates is None:  # not prefetched (a product built elsewhere)
+        certificates = list(
+            product.ocop_certificates.filter(status=OcopCertificate.Status.VERIFIED)
+        )
+    return [c for c in certificates if c.issued_on and c.expires_on]
+
+
+def _ocop_fields(certificates: list[OcopCertificate]) -> dict:
+    """Validity periods per star level: the query decides which count today."""
+    fields: dict = {ocop_field(stars): [] for stars in OCOP_LEVELS}
+    for certificate in certificates:
+        if certificate.stars in OCOP_LEVELS:
+            fields[ocop_field(certificate.stars)].append(
+                {"gte": certificate.issued_on.isoformat(), "lte": certificate.expires_on.isoformat()}
+            )
+    fields["ocop_certificates"] = [
+        {"stars": c.stars, "issued_on": c.issued_on.isoformat(), "expires_on": c.expires_on.isoformat()}
+        for c in certificates
+    ]
+    return fields
+
+
 def product_document(product: Product, tree: _CategoryTree) -> dict:
     """The indexed source of one product from `product_list_public()`."""
     shop = product.shop
@@ -101,8 +130,11 @@ def product_document(product: Product, tree: _CategoryTree) -> dict:
                 category_slugs.append(node.slug)
         category_paths.append(" > ".join(node.name for node in lineage))
     title = product.title or (product.parent.title if product.parent_id else "")
-    stars = getattr(product, "ocop_stars", None)
-    expires = getattr(product, "ocop_expires", None)
+    certificates = _verified_certificates(product)
+    today = today_local()
+    # Only a ranking hint for the completion suggester (no badge is shown there).
+    stars_today = max((c.stars for c in certificates if c.issued_on <= today <= c.expires_on),
+                      default=0)
     return {
         "id": product.pk,
         "title": title,
@@ -114,24 +146,33 @@ def product_document(product: Product, tree: _CategoryTree) -> dict:
         "category_names": category_names,
         "category_slugs": category_slugs,
         "category_path": category_paths,
-        "ocop_stars": stars,
-        "ocop_expires": expires.isoformat() if expires else None,
+        **_ocop_fields(certificates),
         "commune_code": shop.commune_code if shop else None,
         "commune_name": shop.commune_name if shop else None,
         "price": int(record.price) if record is not None and record.price is not None else None,
         "available": _available(product, record),
-        "featured": False,
+        "featured": bool(product.is_featured),
         "popularity": 0,
         "created": product.date_created.isoformat() if product.date_created else None,
         "image": _image_url(product),
         "url": product.get_absolute_url(),
-        "suggest": {"input": _suggest_inputs(title), "weight": 1 + (stars or 0)},
+        "suggest": {
+            "input": _suggest_inputs(title),
+            "weight": 1 + stars_today + (2 if product.is_featured else 0),
+        },
     }
 
 
 def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+_VERIFIED_CERTIFICATES = Prefetch(
+    "ocop_certificates",
+    queryset=OcopCertificate.objects.filter(status=OcopCertificate.Status.VERIFIED).order_by("pk"),
+    to_attr="verified_certificates",
+)
 
 
 def iter_documents(
@@ -144,7 +185,13 @@ def iter_documents(
     all_ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     tree = _CategoryTree()
     for chunk in _batches(all_ids, batch_size):
-        products = product_list_public().filter(pk__in=chunk).select_related("parent").order_by("pk")
+        products = (
+            product_list_public()
+            .filter(pk__in=chunk)
+            .select_related("parent")
+            .prefetch_related(_VERIFIED_CERTIFICATES)
+            .order_by("pk")
+        )
         yield [product_document(product, tree) for product in products]
 
 

@@ -9,10 +9,18 @@ Used by the HTML views (search.views) and the JSON API alike:
 Facets are disjunctive: the hits are narrowed by a `post_filter`, and each
 facet's counts come from an aggregation filtered by every *other* facet's
 selection, so picking "4★" still shows how many 3★ and 5★ products there are.
+
+OCOP validity is decided here, per request, not at indexing: the index holds
+the validity periods of each product's verified certificates per star level
+(search.documents.ocop_field) and every OCOP clause asks which period contains
+*today* in Asia/Ho_Chi_Minh (`timezone.localdate()`). A certificate therefore
+stops counting the day after it expires without any reindex. A product's stars
+are those of its best certificate valid today, as on its badge.
 """
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from collections.abc import Mapping
@@ -20,10 +28,12 @@ from dataclasses import dataclass, field, replace
 from math import ceil
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.money import format_vnd
 from marketplace.core.text import fold
+from search.documents import ocop_field
 from search.engine import get_client, index_alias
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "popular")
@@ -43,6 +53,7 @@ PRICE_RANGES: tuple[tuple[int | None, int | None], ...] = (
 )
 FUZZINESS = "AUTO:4,7"  # 1 edit from 4 letters, 2 from 7: "mat" must not become "mam"
 STAR_WEIGHTS = {3: 1.1, 4: 1.2, 5: 1.3}
+FEATURED_WEIGHT = 1.25  # staff-featured products: between a 4★ and a 5★ boost, multiplied
 # Private-use sentinels: fragments are HTML-escaped, then marked. (osmem-server trims
 # ASCII control characters at fragment edges, so \x02/\x03 would not survive.)
 _HL_PRE, _HL_POST = "\ue000", "\ue001"
@@ -250,7 +261,25 @@ def _price_key(low: int | None, high: int | None) -> str:
 # --- the request -----------------------------------------------------------
 
 
-def _filters(params: SearchParams) -> dict[str, dict]:
+def _today(today: datetime.date | None) -> str:
+    return (today or timezone.localdate()).isoformat()
+
+
+def _valid(stars: int, today: str) -> dict:
+    """A certificate of these stars is valid today (issued_on <= today <= expires_on)."""
+    return {"term": {ocop_field(stars): today}}
+
+
+def best_stars_clause(stars: int, today: str) -> dict:
+    """The product's best certificate valid today has these stars (none higher is valid)."""
+    higher = [_valid(level, today) for level in STARS if level > stars]
+    clause: dict = {"filter": [_valid(stars, today)]}
+    if higher:
+        clause["must_not"] = higher
+    return {"bool": clause}
+
+
+def _filters(params: SearchParams, today: str) -> dict[str, dict]:
     """Each facet's filter clause (only the selected ones)."""
     clauses: dict[str, dict] = {}
     if params.category:
@@ -263,7 +292,10 @@ def _filters(params: SearchParams) -> dict[str, dict]:
             should.append({"terms": {"category_slugs": slugs}})
         clauses["category"] = {"bool": {"should": should, "minimum_should_match": 1}}
     if params.stars:
-        clauses["stars"] = {"terms": {"ocop_stars": list(params.stars)}}
+        clauses["stars"] = {"bool": {
+            "should": [best_stars_clause(stars, today) for stars in params.stars],
+            "minimum_should_match": 1,
+        }}
     if params.shop:
         clauses["shop"] = {"terms": {"shop_slug": list(params.shop)}}
     if params.commune:
@@ -306,18 +338,26 @@ def _text_query(q: str) -> dict:
     return {"bool": {"must": [matches], "should": boosts}}
 
 
-def _scored(query: dict) -> dict:
+def _scored(query: dict, today: str) -> dict:
+    """OCOP stars valid today and staff featuring multiply the relevance.
+
+    The star functions are exclusive (best valid level only), so `multiply`
+    combines one star weight with the featured weight.
+    """
     functions = [
-        {"filter": {"term": {"ocop_stars": stars}}, "weight": weight}
+        {"filter": best_stars_clause(stars, today), "weight": weight}
         for stars, weight in STAR_WEIGHTS.items()
     ]
+    functions.append({"filter": {"term": {"featured": True}}, "weight": FEATURED_WEIGHT})
     return {"function_score": {"query": query, "functions": functions,
-                               "score_mode": "max", "boost_mode": "multiply"}}
+                               "score_mode": "multiply", "boost_mode": "multiply"}}
 
 
 def _sort(params: SearchParams) -> list:
+    # No sort on stars: validity is only known at query time, and the score
+    # already carries the weight of the stars valid today (and featuring), so
+    # without a query `_score` orders by stars.
     tie = {"id": {"order": "asc"}}
-    stars = {"ocop_stars": {"order": "desc", "missing": "_last"}}
     newest = {"created": {"order": "desc", "missing": "_last"}}
     if params.sort == "price_asc":
         return [{"price": {"order": "asc", "missing": "_last"}}, "_score", tie]
@@ -326,14 +366,17 @@ def _sort(params: SearchParams) -> list:
     if params.sort == "newest":
         return [newest, tie]
     if params.sort == "popular":
-        return [{"popularity": {"order": "desc"}}, stars, "_score", tie]
-    return ["_score", stars, newest, tie]
+        return [{"popularity": {"order": "desc"}}, "_score", newest, tie]
+    return ["_score", newest, tie]
 
 
-def _aggregations(clauses: dict[str, dict]) -> dict:
+def _aggregations(clauses: dict[str, dict], today: str) -> dict:
     sub = {
         "category": {"terms": {"field": "category_ids", "size": 200}},
-        "stars": {"terms": {"field": "ocop_stars", "size": len(STARS)}},
+        # one bucket per level: products whose best certificate valid today has it
+        "stars": {"filters": {"filters": {
+            str(stars): best_stars_clause(stars, today) for stars in sorted(STARS, reverse=True)
+        }}},
         "shop": {"terms": {"field": "shop_slug", "size": 100}},
         "commune": {"terms": {"field": "commune_code", "size": 200}},
         "price": {"range": {"field": "price", "ranges": [
@@ -362,17 +405,22 @@ def _highlight() -> dict:
     }
 
 
-def build_request(params: SearchParams) -> dict:
-    """The search body (without index): query, post_filter, aggs, sort, page, highlight."""
-    clauses = _filters(params)
+def build_request(params: SearchParams, *, today: datetime.date | None = None) -> dict:
+    """The search body (without index): query, post_filter, aggs, sort, page, highlight.
+
+    `today` (default: today in the marketplace's time zone) decides which OCOP
+    certificates count.
+    """
+    day = _today(today)
+    clauses = _filters(params, day)
     query = _text_query(params.q) if params.q else {"match_all": {}}
     if params.within_category is not None:
         query = {"bool": {"must": [query],
                           "filter": [{"term": {"category_ids": params.within_category}}]}}
     body = {
-        "query": _scored(query),
+        "query": _scored(query, day),
         "post_filter": _all_of(list(clauses.values())),
-        "aggs": _aggregations(clauses),
+        "aggs": _aggregations(clauses, day),
         "sort": _sort(params),
         "from": params.offset,
         "size": params.page_size,
@@ -448,7 +496,9 @@ def search_products(params: SearchParams) -> SearchResult:
 def _filters_hide_matches(client, params: SearchParams) -> bool:
     """True when the words match products and only the filters leave nothing:
     then the words need no correction (the facets show where the products are)."""
-    if not _filters(params) and params.within_category is None:
+    if not (params.category or params.stars or params.shop or params.commune
+            or params.price_min is not None or params.price_max is not None
+            or params.within_category is not None):
         return False
     unfiltered = replace(params, category=(), stars=(), shop=(), commune=(),
                          price_min=None, price_max=None, within_category=None)
@@ -528,7 +578,11 @@ def _facets(params: SearchParams, aggregations: Mapping) -> dict[str, list[Facet
     raw: dict[str, list[tuple[str, int]]] = {}
     for facet in FACETS:
         buckets = aggregations.get(facet, {}).get("values", {}).get("buckets", [])
-        raw[facet] = [(str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets]
+        if isinstance(buckets, Mapping):  # a `filters` aggregation: keyed buckets
+            raw[facet] = sorted(((str(key), int(bucket["doc_count"])) for key, bucket in buckets.items()),
+                                key=lambda item: item[0], reverse=True)
+        else:
+            raw[facet] = [(str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets]
     labels = _labels(raw, params)
     facets: dict[str, list[FacetValue]] = {}
     for facet in FACETS:

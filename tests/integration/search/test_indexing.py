@@ -96,7 +96,13 @@ def test_document_fields(catalogue):
     documents = {d["title"]: d for batch in iter_documents() for d in batch}
     honey = documents["Mật ong U Minh"]
     shop = catalogue["u_minh"].shop
-    assert honey["ocop_stars"] == 4
+    # OCOP: the verified certificate's validity period, judged at query time
+    certificate = catalogue["u_minh"].ocop_certificates.get()
+    period = {"gte": certificate.issued_on.isoformat(), "lte": certificate.expires_on.isoformat()}
+    assert honey["ocop_valid_4"] == [period]
+    assert honey["ocop_valid_3"] == honey["ocop_valid_5"] == []
+    assert honey["ocop_certificates"] == [{"stars": 4, "issued_on": period["gte"],
+                                           "expires_on": period["lte"]}]
     assert honey["price"] == 150_000 and isinstance(honey["price"], int)
     assert honey["shop_slug"] == shop.code and honey["shop_name"] == shop.name
     assert honey["commune_code"] == shop.commune_code
@@ -105,7 +111,9 @@ def test_document_fields(catalogue):
     assert honey["category_path"] == ["Thực phẩm > Mật ong"]
     assert honey["available"] is True and honey["featured"] is False
     assert honey["url"] == catalogue["u_minh"].get_absolute_url()
-    assert documents["Tôm khô Rạch Gốc"]["ocop_stars"] is None
+    # an expired certificate is still indexed: the query leaves it out
+    assert len(documents["Tôm khô Rạch Gốc"]["ocop_valid_4"]) == 1
+    assert documents["Mật ong hoa tràm"]["ocop_certificates"] == []
 
 
 def test_management_command_rebuilds(catalogue, capsys):

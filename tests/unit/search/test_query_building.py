@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.http import QueryDict
+from freezegun import freeze_time
 
 from search.engine import _COMPAT_MIMETYPE
 from search.query import (
     FACETS,
+    FEATURED_WEIGHT,
     InvalidSearchParams,
     SearchParams,
+    best_stars_clause,
     build_request,
     mark,
 )
@@ -53,14 +58,16 @@ def test_one_value_only_for_scalars():
 
 def test_facets_are_disjunctive_in_the_request():
     params = SearchParams(q="mật ong", stars=(4,), shop=("htx-a",), price_min=1, price_max=9)
-    body = build_request(params)
+    body = build_request(params, today=datetime.date(2026, 3, 1))
     post = body["post_filter"]["bool"]["filter"]
-    assert {"terms": {"ocop_stars": [4]}} in post
+    stars_clause = {"bool": {"should": [best_stars_clause(4, "2026-03-01")],
+                             "minimum_should_match": 1}}
+    assert stars_clause in post
     assert {"terms": {"shop_slug": ["htx-a"]}} in post
     assert {"range": {"price": {"gte": 1, "lte": 9}}} in post
     assert set(body["aggs"]) == set(FACETS)
     stars_filter = body["aggs"]["stars"]["filter"]["bool"]["filter"]
-    assert {"terms": {"ocop_stars": [4]}} not in stars_filter
+    assert stars_clause not in stars_filter
     assert {"terms": {"shop_slug": ["htx-a"]}} in stars_filter
     assert body["aggs"]["category"]["filter"]["bool"]["filter"] == post
     # the query itself is not filtered: facets count beyond the selection
@@ -110,3 +117,31 @@ def test_compat_media_type_is_rewritten_to_plain_json():
     assert _COMPAT_MIMETYPE.sub(r"application/\1", compat) == "application/json"
     ndjson = "application/vnd.elasticsearch+x-ndjson; compatible-with=8"
     assert _COMPAT_MIMETYPE.sub(r"application/\1", ndjson) == "application/x-ndjson"
+
+
+def test_ocop_clauses_ask_for_a_certificate_valid_today_and_none_better():
+    assert best_stars_clause(5, "2026-03-01") == {
+        "bool": {"filter": [{"term": {"ocop_valid_5": "2026-03-01"}}]}}
+    assert best_stars_clause(3, "2026-03-01") == {"bool": {
+        "filter": [{"term": {"ocop_valid_3": "2026-03-01"}}],
+        "must_not": [{"term": {"ocop_valid_4": "2026-03-01"}},
+                     {"term": {"ocop_valid_5": "2026-03-01"}}],
+    }}
+
+
+@freeze_time("2026-03-01T18:30:00Z")  # already 2 March in Cà Mau (UTC+7)
+def test_today_is_computed_per_request_in_ho_chi_minh_time():
+    body = build_request(SearchParams(stars=(4,)))
+    assert "2026-03-02" in str(body["post_filter"])
+    assert "2026-03-01" not in str(body)
+    stars_buckets = body["aggs"]["stars"]["aggs"]["values"]["filters"]["filters"]
+    assert stars_buckets["4"] == best_stars_clause(4, "2026-03-02")
+    with freeze_time("2026-03-02T17:00:00Z"):  # 3 March, 00:00 local
+        assert "2026-03-03" in str(build_request(SearchParams(stars=(4,)))["post_filter"])
+
+
+def test_relevance_boosts_valid_stars_and_featured_products():
+    functions = build_request(SearchParams(), today=datetime.date(2026, 3, 1))[
+        "query"]["function_score"]["functions"]
+    assert {"filter": best_stars_clause(5, "2026-03-01"), "weight": 1.3} in functions
+    assert {"filter": {"term": {"featured": True}}, "weight": FEATURED_WEIGHT} in functions

@@ -1,0 +1,109 @@
+"""Background work of the search index (django-tasks).
+
+Development and tests run tasks at once (`ImmediateBackend`); production can
+move them to a worker by changing `TASKS` only. Product changes reach the index
+through `reindex_on_commit()` (the signal receivers in search.receivers call
+it): ids are collected per thread and handed to one `reindex_products` task
+when the transaction commits, so saving a product, its price and its photos in
+one transaction indexes it once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def reindex_products(product_ids: list[int]) -> int:
+    """(Re)index these products and the variants of any parent among them.
+
+    Products no longer public are removed from the index (search.indexing).
+    A search server that cannot be reached is logged: the next change or
+    `search_index --rebuild` catches up.
+    """
+    from catalogue.models import Product
+    from search.engine import SearchUnavailable
+    from search.indexing import index_products
+
+    ids = {int(pk) for pk in product_ids}
+    if not ids:
+        return 0
+    ids.update(Product.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+    try:
+        return index_products(sorted(ids))
+    except SearchUnavailable as exc:
+        logger.warning("search unavailable, products %s not re-indexed: %s", sorted(ids), exc)
+        return 0
+
+
+# --- collecting changes until the commit ------------------------------------------
+
+
+class _Pending(threading.local):
+    def __init__(self):
+        self.products: set[int] = set()
+        self.shops: set[int] = set()
+
+
+_pending = _Pending()
+
+
+def reindex_on_commit(product_ids: Iterable[int]) -> None:
+    """Re-index these products once the current transaction commits (at once outside one).
+
+    Also the way to follow bulk changes that send no signals (`QuerySet.update()`).
+    """
+    ids = {int(pk) for pk in product_ids if pk is not None}
+    if ids:
+        _collect(_pending.products, ids)
+
+
+def reindex_shops_on_commit(shop_ids: Iterable[int]) -> None:
+    """Re-index (or remove) every product of these shops after the commit."""
+    ids = {int(pk) for pk in shop_ids if pk is not None}
+    if ids:
+        _collect(_pending.shops, ids)
+
+
+def _collect(into: set[int], ids: set[int]) -> None:
+    connection = transaction.get_connection()
+    if not any(entry[1] is _flush for entry in connection.run_on_commit):
+        # No flush is waiting: what was collected belongs to a transaction that
+        # was rolled back (its callbacks went with it). Start afresh.
+        _pending.products.clear()
+        _pending.shops.clear()
+    into.update(ids)
+    transaction.on_commit(_flush, robust=True)
+
+
+def _flush() -> None:
+    """Hand everything collected to one task (the later callbacks find nothing left).
+
+    Ids of a savepoint rolled back inside a committed transaction ride along:
+    re-indexing reads the database, so that is only a little extra work.
+    """
+    products, shops = _pending.products, _pending.shops
+    if not products and not shops:
+        return
+    _pending.products, _pending.shops = set(), set()
+    if not settings.ELASTICSEARCH_URL:
+        # The embedded server has not been started in this process: when it is,
+        # it indexes the whole catalogue from the database (search.engine).
+        return
+    try:
+        if shops:
+            from catalogue.models import Product
+
+            products |= set(Product.objects.filter(shop_id__in=shops).values_list("pk", flat=True))
+        if products:
+            reindex_products.enqueue(sorted(products))
+    except Exception:  # noqa: BLE001 -- indexing must never break the change that triggered it
+        logger.exception("could not schedule re-indexing of products %s", sorted(products))
