@@ -90,9 +90,9 @@ def _decide(
 
 
 def _after_commit(certificate: OcopCertificate, *, template: str) -> None:
-    from search.indexing import index_products
+    from search.tasks import reindex_on_commit
 
-    transaction.on_commit(partial(index_products, [certificate.product_id]), robust=True)
+    reindex_on_commit([certificate.product_id])
     transaction.on_commit(
         partial(_send_certificate_email, certificate_pk=certificate.pk, template=template),
         robust=True,

@@ -220,24 +220,13 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _product_ids(shop: Partner) -> list[int]:
-    return list(shop.products.values_list("pk", flat=True))
-
-
 def _reindex_on_commit(shop: Partner) -> None:
-    from search.indexing import index_products
+    """Re-index (or remove, when the shop no longer sells) all its products after the commit."""
+    from search.tasks import reindex_shops_on_commit
 
-    ids = _product_ids(shop)
-    if ids:
-        transaction.on_commit(partial(index_products, ids), robust=True)
+    reindex_shops_on_commit([shop.pk])
 
 
-def _unindex_on_commit(shop: Partner) -> None:
-    from search.indexing import delete_products
-
-    ids = _product_ids(shop)
-    if ids:
-        transaction.on_commit(partial(delete_products, ids), robust=True)
 
 
 def _email_on_commit(shop: Partner, template: str) -> None:
@@ -307,7 +296,7 @@ def shop_suspend(*, shop: Partner, actor, reason: str) -> Partner:
         action="shop.suspended",
         error=_("Chỉ tạm ngưng được cửa hàng đang hoạt động."),
     )
-    _unindex_on_commit(shop)
+    _reindex_on_commit(shop)  # indexing removes the products of a shop that no longer sells
     _email_on_commit(shop, "suspended")
     return shop
 

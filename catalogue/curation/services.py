@@ -28,20 +28,10 @@ class CurationError(ValueError):
     """The decision does not apply (e.g. a reject without a reason, a taken slug)."""
 
 
-def _reindex(ids: list[int]) -> None:
-    from search.engine import SearchUnavailable
-    from search.indexing import index_products
-
-    try:
-        index_products(ids)
-    except SearchUnavailable:
-        logger.warning("search unavailable: products %s will be indexed at the next rebuild", ids)
-
-
 def _reindex_on_commit(ids: Iterable[int]) -> None:
-    ids = [int(pk) for pk in ids]
-    if ids:
-        transaction.on_commit(lambda: _reindex(ids), robust=True)
+    from search.tasks import reindex_on_commit
+
+    reindex_on_commit(ids)
 
 
 # --- featured products ---------------------------------------------------------------

@@ -16,7 +16,7 @@ ACTION_LABELS = {
     "product.created": _("Thêm sản phẩm"),
     "product.changed": _("Sửa sản phẩm"),
     "product.shown": _("Hiện/ẩn sản phẩm"),
-    "product.deleted": _("Xóa sản phẩm"),
+    "product.deleted": _("Xoá sản phẩm"),
     "product.images_added": _("Thêm ảnh sản phẩm"),
     "product.images_reordered": _("Sắp xếp ảnh sản phẩm"),
     "product.main_image_set": _("Chọn ảnh chính"),

@@ -54,32 +54,12 @@ class ImportConflict(Exception):
 # --- helpers -----------------------------------------------------------------------
 
 
-def _reindex(ids: Iterable[int]) -> None:
-    """Push the products to search; a search outage never breaks the seller's save."""
-    from search.engine import SearchUnavailable
-    from search.indexing import index_products
-
-    ids = list(ids)
-    try:
-        index_products(ids)
-    except SearchUnavailable:
-        logger.warning("search unavailable: products %s will be indexed at the next rebuild", ids)
-
-
-def _unindex(ids: Iterable[int]) -> None:
-    from search.engine import SearchUnavailable
-    from search.indexing import delete_products
-
-    ids = list(ids)
-    try:
-        delete_products(ids)
-    except SearchUnavailable:
-        logger.warning("search unavailable: products %s stay in the index until the next rebuild", ids)
-
-
 def _reindex_on_commit(ids: Iterable[int]) -> None:
-    ids = list(ids)
-    transaction.on_commit(lambda: _reindex(ids))
+    """Search follows after the commit, batched with the model signals' own requests
+    (search.tasks); a search outage is logged there and never breaks the seller's save."""
+    from search.tasks import reindex_on_commit
+
+    reindex_on_commit(ids)
 
 
 def _delete_files_on_commit(files: Sequence) -> None:
@@ -306,7 +286,7 @@ def product_delete(*, product: Product, actor, acting_as: str) -> None:
     )
     product.delete()
     _delete_files_on_commit(files)
-    transaction.on_commit(lambda: _unindex([pk]))
+    _reindex_on_commit([pk])  # a deleted product is removed from the index
 
 
 # --- photos ------------------------------------------------------------------------
