@@ -53,7 +53,9 @@ def _require_reason(reason: str) -> str:
 
 def _lock(certificate: OcopCertificate) -> OcopCertificate:
     return (
-        OcopCertificate.objects.select_for_update()
+        # Lock the certificate row only: PostgreSQL refuses FOR UPDATE on the nullable
+        # side of the outer join to the product's shop.
+        OcopCertificate.objects.select_for_update(of=("self",))
         .select_related("product", "product__shop")
         .get(pk=certificate.pk)
     )

@@ -462,7 +462,7 @@ def products_import(
     skus = [row.sku for row in rows if row.sku]
     records = {
         record.partner_sku: record
-        for record in StockRecord.objects.select_for_update()
+        for record in StockRecord.objects.select_for_update(of=("self",))
         .filter(partner=shop, partner_sku__in=skus, product__shop=shop)
         .select_related("product")
     }
