@@ -8,7 +8,6 @@ catalogue.curation.services.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,13 +19,8 @@ from django.views.generic import FormView, ListView, RedirectView, TemplateView
 from catalogue.curation import selectors, services
 from catalogue.curation.forms import CollectionForm, ProductSearchForm, RejectForm, products_initial
 from catalogue.models import Collection, Product
+from marketplace.core.staff import ProgrammeStaffRequiredMixin
 from shops.models import Partner
-
-
-class ProgrammeStaffRequiredMixin(UserPassesTestMixin):
-    def test_func(self) -> bool:
-        user = self.request.user
-        return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def _back(request, default: str):

@@ -25,24 +25,3 @@ class CertificateFilterForm(forms.Form):
         }
 
 
-class DecisionForm(forms.Form):
-    """The reason of a decision; required to reject or revoke (the seller is told why)."""
-
-    reason = forms.CharField(
-        label=_("Lý do"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args, reason_required: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = reason_required
-        self.fields["reason"].error_messages["required"] = _(
-            "Vui lòng ghi lý do (người bán sẽ nhận được)."
-        )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data.get("reason", "").strip()
-        if self.fields["reason"].required and not reason:
-            raise forms.ValidationError(
-                self.fields["reason"].error_messages["required"], code="required"
-            )
-        return reason

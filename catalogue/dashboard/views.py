@@ -7,11 +7,8 @@ catalogue.services, which checks the transition again under a row lock.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from catalogue import services
-from catalogue.dashboard.forms import CertificateFilterForm, DecisionForm
+from catalogue.dashboard.forms import CertificateFilterForm
 from catalogue.dashboard.selectors import (
     certificate_expiring_count,
     certificate_history,
@@ -27,6 +24,7 @@ from catalogue.dashboard.selectors import (
     certificate_status_counts,
 )
 from catalogue.models import OcopCertificate
+from marketplace.core.staff import DecisionForm, ProgrammeStaffRequiredMixin, private_file_response
 
 #: action → (service, reason required, success message)
 DECISIONS = {
@@ -53,12 +51,6 @@ ACTIONS_FOR_STATUS = {
     OcopCertificate.Status.REJECTED: (),
     OcopCertificate.Status.REVOKED: (),
 }
-
-
-class ProgrammeStaffRequiredMixin(UserPassesTestMixin):
-    def test_func(self) -> bool:
-        user = self.request.user
-        return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def _certificates():
@@ -149,16 +141,4 @@ class CertificateScanView(ProgrammeStaffRequiredMixin, View):
 
     def get(self, request, certificate_pk: int):
         certificate = get_object_or_404(OcopCertificate, pk=certificate_pk)
-        scan = certificate.scan
-        if not scan:
-            raise Http404
-        try:
-            handle = scan.open("rb")
-        except (FileNotFoundError, OSError) as exc:
-            raise Http404 from exc
-        name = scan.name.rsplit("/", 1)[-1]
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        response = FileResponse(handle, content_type=content_type, filename=name)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_file_response(certificate.scan)

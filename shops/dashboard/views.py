@@ -7,19 +7,17 @@ shops.services, which checks the transition again under a row lock.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from marketplace.core.staff import DecisionForm, ProgrammeStaffRequiredMixin, private_file_response
 from shops import services
-from shops.dashboard.forms import ApplicationFilterForm, DecisionForm
+from shops.dashboard.forms import ApplicationFilterForm
 from shops.models import Partner, ShopMember
 from shops.selectors import application_list, application_status_counts, shop_audit_history
 
@@ -41,12 +39,6 @@ ACTIONS_FOR_STATUS = {
     Partner.Status.SUSPENDED: ("reinstate",),
     Partner.Status.REJECTED: (),
 }
-
-
-class ProgrammeStaffRequiredMixin(UserPassesTestMixin):
-    def test_func(self) -> bool:
-        user = self.request.user
-        return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 class ApplicationListView(ProgrammeStaffRequiredMixin, ListView):
@@ -128,18 +120,7 @@ class ApplicationDocumentView(ProgrammeStaffRequiredMixin, View):
 
     def get(self, request, shop_code: str):
         shop = get_object_or_404(Partner, code=shop_code)
-        document = shop.application_document
-        if not document:
-            raise Http404
-        try:
-            handle = document.open("rb")
-        except (FileNotFoundError, OSError) as exc:
-            raise Http404 from exc
-        name = document.name.rsplit("/", 1)[-1]
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        response = FileResponse(handle, content_type=content_type, filename=name)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(shop.application_document)
 
 
 class MemberRevokeView(ProgrammeStaffRequiredMixin, View):
