@@ -57,6 +57,17 @@ class Product(AbstractProduct):
         db_index=True,
     )
     moderation_reason = models.TextField(_("Lý do kiểm duyệt"), blank=True)
+    # Lower-case title without diacritics (đ → d): the database fallback of search matches
+    # "mat ong" against it when the search server is down (search/fallback.py).
+    search_text = models.TextField(blank=True, editable=False)
+
+    def save(self, *args, **kwargs):
+        from marketplace.core.text import fold
+
+        self.search_text = fold(self.title or "").lower()
+        if kwargs.get("update_fields") is not None and "title" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class CertificateQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 """The database fallback: when the search server is down, pages still list products.
 
-A plain `icontains` on the title (no diacritic folding, no typo tolerance, no
-facets) over `product_list_public()`, with the simple filters applied. The
+A plain `icontains` on the folded title (`Product.search_text`: "mat ong" finds
+"Mật ong"; no typo tolerance, no facets) over `product_list_public()`, with the simple filters applied. The
 result has the same shape as the engine's (search.query.SearchResult) with
 `degraded=True`, so views render it the same way with a notice.
 """
@@ -18,7 +18,10 @@ from search.query import SearchParams, SearchResult
 def database_search(params: SearchParams) -> SearchResult:
     queryset = product_list_public()
     if params.q:
-        queryset = queryset.filter(title__icontains=params.q)
+        from marketplace.core.text import fold
+
+        for word in fold(params.q).lower().split():
+            queryset = queryset.filter(search_text__contains=word)
     if params.shop:
         queryset = queryset.filter(shop__code__in=params.shop)
     if params.stars:

@@ -38,7 +38,7 @@ from catalogue.models import (
 )
 from catalogue.ocop import ensure_ocop_categories
 from marketplace.core.addresses import communes
-from marketplace.core.text import slugify_vi
+from marketplace.core.text import fold, slugify_vi
 from shops.models import Partner, ShopMember, StockRecord
 
 from . import catalogue_data as data
@@ -223,6 +223,7 @@ def ensure_products(
     new = [
         Product(
             upc=spec.upc, title=spec.title, slug=slugify_vi(spec.title),
+            search_text=fold(spec.title).lower(),  # bulk_create skips Product.save()
             description=spec.description, product_class=product_class,
             shop=shops[spec.shop_code], structure=Product.STANDALONE, is_public=True,
         )

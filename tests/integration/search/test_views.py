@@ -96,3 +96,18 @@ def test_pages_degrade_to_the_database_when_search_is_down(client, catalogue, se
     browse = client.get("/catalogue/", {"sort": "price_asc", "shop": catalogue["kho_ca"].shop.code})
     assert browse.status_code == 200
     assert [p.title for p in browse.context["products"]] == ["Khô cá bổi"]
+
+
+def test_database_fallback_folds_diacritics(client, catalogue, search_settings):
+    """With the real search server stopped, "mat ong" still finds "Mật ong" from the database."""
+    dead = embedded.start_search()
+    dead.stop()
+    search_settings.ELASTICSEARCH_URL = dead.url
+    search_settings.ELASTICSEARCH_TIMEOUT = 2
+    reset_client()
+    response = client.get("/search/", {"q": "mat ong u minh"})
+    assert response.status_code == 200
+    assert response.context["search_unavailable"]
+    html = response.content.decode()
+    assert "Mật ong U Minh" in html
+    assert "Khô cá bổi" not in html
