@@ -1,27 +1,35 @@
-"""The database fallback: when the search server is down, pages still list products.
+"""The database fallback: when the search server is down or slow, pages still list products.
 
-A plain `icontains` on the folded title (`Product.search_text`: "mat ong" finds
-"Mật ong"; no typo tolerance, no facets) over `product_list_public()`, with the simple filters applied. The
-result has the same shape as the engine's (search.query.SearchResult) with
+Every word must be in the folded title (`Product.search_text`: "mat ong" finds
+"Mật ong"; "f" typed for "ph" is tried too; no typo tolerance, no facets) over
+`product_list_public()`, with the simple filters applied. A simpler ranking:
+titles starting with the query, then containing it as typed, then the others;
+within each, more OCOP stars (valid today) first, then the newest. The result
+has the same shape as the engine's (search.query.SearchResult) with
 `degraded=True`, so views render it the same way with a notice.
 """
 
 from __future__ import annotations
 
-from django.db.models import Min, Q
+from django.db.models import Case, F, IntegerField, Min, Q, Value, When
 
 from catalogue.models import Category
 from catalogue.selectors import product_list_public
-from search.query import SearchParams, SearchResult
+from search.query import SearchParams, SearchResult, spellings
 
 
 def database_search(params: SearchParams) -> SearchResult:
-    queryset = product_list_public()
-    if params.q:
-        from marketplace.core.text import fold
+    from marketplace.core.text import fold
 
-        for word in fold(params.q).lower().split():
-            queryset = queryset.filter(search_text__contains=word)
+    queryset = product_list_public()
+    phrases = [" ".join(fold(text).lower().split()) for text in spellings(params.q)]
+    if params.q:
+        words = [phrase.split() for phrase in phrases]
+        for position in range(len(words[0])):
+            match = Q()
+            for variant in {spelling[position] for spelling in words}:
+                match |= Q(search_text__contains=variant)
+            queryset = queryset.filter(match)
     if params.shop:
         queryset = queryset.filter(shop__code__in=params.shop)
     if params.stars:
@@ -37,10 +45,21 @@ def database_search(params: SearchParams) -> SearchResult:
         queryset = queryset.filter(min_price__gte=params.price_min)
     if params.price_max is not None:
         queryset = queryset.filter(min_price__lte=params.price_max)
+    newest = ["-date_created", "-pk"]
     order = {
         "price_asc": ["min_price", "pk"],
         "price_desc": ["-min_price", "pk"],
-    }.get(params.sort, ["-date_created", "-pk"])
+        "newest": newest,
+    }.get(params.sort)
+    if order is None:  # relevance (and popular: no order statistics in the database)
+        order = [F("ocop_stars").desc(nulls_last=True), *newest]
+        if params.q:
+            queryset = queryset.annotate(title_rank=Case(
+                *[When(search_text__startswith=phrase, then=Value(0)) for phrase in phrases],
+                *[When(search_text__contains=phrase, then=Value(1)) for phrase in phrases],
+                default=Value(2), output_field=IntegerField(),
+            ))
+            order = ["title_rank", *order]
     ids = list(dict.fromkeys(queryset.order_by(*order).values_list("pk", flat=True)))
     page = ids[params.offset : params.offset + params.page_size]
     return SearchResult(params=params, ids=page, total=len(ids), degraded=True)

@@ -314,14 +314,41 @@ def _all_of(clauses: list[dict]) -> dict:
     return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
 
 
+#: A word starting with "f": Vietnamese has no f, buyers type it for "ph" ("banh fong tom").
+_F_WORD = re.compile(r"\b([fF])(?=\w)")
+
+
+def spellings(q: str) -> list[str]:
+    """The query, then its respelling when it has one: "banh fong tom" → "banh phong tom".
+
+    Fuzziness cannot bridge "fong" → "phong" (two edits on a four-letter word,
+    where AUTO:4,7 allows one), so the common "ph" typed as "f" is respelled.
+    The original stays first: foreign words ("farm") still match as typed.
+    """
+    respelled = _F_WORD.sub(lambda m: "Ph" if m.group(1) == "F" else "ph", q)
+    return [q, respelled] if respelled != q else [q]
+
+
 def _text_query(q: str) -> dict:
+    """Folded, typo-tolerant match (for each spelling of the query, see `spellings`)."""
+    variants = spellings(q)
+    if len(variants) == 1:
+        return _text_query_one(q)
+    # The respelling is not fuzzy: "farm" → "pharm" must not then match "phẩm".
+    queries = [_text_query_one(q)] + [_text_query_one(v, fuzzy=False) for v in variants[1:]]
+    return {"bool": {"should": queries, "minimum_should_match": 1}}
+
+
+def _text_query_one(q: str, *, fuzzy: bool = True) -> dict:
     """Folded, typo-tolerant match; exact accents, phrases and OCOP stars rank higher."""
+    every_word = {"query": q, "operator": "and"}
+    if fuzzy:
+        every_word.update(fuzziness=FUZZINESS, prefix_length=1)
     matches = {
         "bool": {
             "should": [
                 # every word somewhere in title/description/shop/category/commune
-                {"match": {"text": {"query": q, "operator": "and", "fuzziness": FUZZINESS,
-                                    "prefix_length": 1}}},
+                {"match": {"text": every_word}},
                 # a title being typed: "mat o" → "Mật ong"
                 {"match": {"title.prefix": {"query": q, "operator": "and"}}},
             ],
@@ -471,9 +498,21 @@ def mark(fragment: str) -> str:
     return html.escape(fragment).replace(_HL_PRE, "<mark>").replace(_HL_POST, "</mark>")
 
 
+def search_client():
+    """The client for interactive searches (HTML pages, API): a short timeout.
+
+    A slow search server must not hold a buyer's page: after
+    settings.SEARCH_REQUEST_TIMEOUT seconds the request fails (no retry on a
+    timeout) and the views answer from the database (search.fallback).
+    Refused connections are still retried (ELASTICSEARCH_MAX_RETRIES): they fail fast.
+    """
+    timeout = getattr(settings, "SEARCH_REQUEST_TIMEOUT", 2)
+    return get_client().options(request_timeout=timeout, retry_on_timeout=False)
+
+
 def search_products(params: SearchParams) -> SearchResult:
     """Run the search; engine errors propagate (see search.engine.SearchUnavailable)."""
-    client = get_client()
+    client = search_client()
     response = client.search(index=index_alias(), **build_request(params))
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]
@@ -517,7 +556,7 @@ def did_you_mean(params: SearchParams) -> str | None:
     the best hits' title, shop or category (1 edit for words up to 4 letters, 2
     beyond); filters are ignored: the words themselves are what is misspelt.
     """
-    client = get_client()
+    client = search_client()
     body = {
         "query": {"multi_match": {
             "query": params.q,
@@ -664,7 +703,7 @@ def suggest(q: str, *, limit: int = 8) -> list[dict]:
     limit = max(1, min(limit, 9))
     if not q:
         return []
-    client = get_client()
+    client = search_client()
     options = _completion(client, q, limit, fuzzy=False)
     if not options:
         options = _completion(client, q, limit, fuzzy=True)

@@ -337,3 +337,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         ],
     },
 ]
+
+# Seconds an interactive search (pages, API) waits for the search server before the
+# page answers from the database instead (search/fallback.py); no retry on a timeout.
+SEARCH_REQUEST_TIMEOUT = env_int("SEARCH_REQUEST_TIMEOUT", 2)
