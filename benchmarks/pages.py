@@ -87,8 +87,6 @@ def main() -> None:
         )
 
     lines = [
-        "# Benchmarks",
-        "",
         "## Buyer pages (`benchmarks/pages.py`)",
         "",
         f"Demo catalogue, SQLite, embedded search server, Django test client in-process, "
@@ -103,8 +101,25 @@ def main() -> None:
     for label, median, p95, n_queries, size, gz in rows:
         lines.append(f"| {label} | {median:.1f} | {p95:.1f} | {n_queries} | {size:.1f} | {gz:.1f} |")
     lines.append("")
-    Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_section(Path(args.output), "\n".join(lines))
     print("\n".join(lines))
+
+
+START_MARKER = "<!-- pages-benchmark:start -->"
+END_MARKER = "<!-- pages-benchmark:end -->"
+
+
+def write_section(path: Path, body: str) -> None:
+    """Replace only this benchmark's marked section: other benchmarks share the file."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    section = f"{START_MARKER}\n{body.rstrip()}\n{END_MARKER}\n"
+    if START_MARKER in text and END_MARKER in text:
+        before, rest = text.split(START_MARKER, 1)
+        _old, after = rest.split(END_MARKER, 1)
+        text = before + section + after.lstrip("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
