@@ -92,9 +92,7 @@ def _decide(
 
 
 def _after_commit(certificate: OcopCertificate, *, template: str) -> None:
-    from search.tasks import reindex_on_commit
-
-    reindex_on_commit([certificate.product_id])
+    # Search follows the certificate's save through search/receivers.py.
     transaction.on_commit(
         partial(_send_certificate_email, certificate_pk=certificate.pk, template=template),
         robust=True,

@@ -220,13 +220,6 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _reindex_on_commit(shop: Partner) -> None:
-    """Re-index (or remove, when the shop no longer sells) all its products after the commit."""
-    from search.tasks import reindex_shops_on_commit
-
-    reindex_shops_on_commit([shop.pk])
-
-
 
 
 def _email_on_commit(shop: Partner, template: str) -> None:
@@ -260,7 +253,6 @@ def shop_approve(*, shop: Partner, actor, reason: str = "") -> Partner:
                 consent_note=helper.get("consent_note")
                 or _("Chủ cửa hàng đồng ý trong đơn đăng ký."),
             )
-    _reindex_on_commit(shop)
     _email_on_commit(shop, "approved")
     return shop
 
@@ -283,7 +275,8 @@ def shop_reject(*, shop: Partner, actor, reason: str) -> Partner:
 
 @transaction.atomic
 def shop_suspend(*, shop: Partner, actor, reason: str) -> Partner:
-    """Stop an approved shop selling: its products leave the catalogue and search now.
+    """Stop an approved shop selling: its products leave the catalogue and search now
+    (search follows the status change through search/receivers.py).
 
     Its orders stay as they are (buyers and the shop still handle them).
     """
@@ -296,7 +289,6 @@ def shop_suspend(*, shop: Partner, actor, reason: str) -> Partner:
         action="shop.suspended",
         error=_("Chỉ tạm ngưng được cửa hàng đang hoạt động."),
     )
-    _reindex_on_commit(shop)  # indexing removes the products of a shop that no longer sells
     _email_on_commit(shop, "suspended")
     return shop
 
@@ -313,7 +305,6 @@ def shop_reinstate(*, shop: Partner, actor, reason: str = "") -> Partner:
         action="shop.reinstated",
         error=_("Chỉ khôi phục được cửa hàng đang bị tạm ngưng."),
     )
-    _reindex_on_commit(shop)
     _email_on_commit(shop, "reinstated")
     return shop
 
