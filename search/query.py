@@ -674,17 +674,19 @@ def _price_label(low: int | None, high: int | None) -> str:
 # --- products --------------------------------------------------------------
 
 
-def hydrate(result: SearchResult) -> list:
+def hydrate(result: SearchResult, *, queryset=None) -> list:
     """The result's products from the database, in result order, in one queryset.
 
     Each product carries `search_highlight` (dict field → safe HTML, may be empty).
-    Products that stopped being public since indexing are left out.
+    Products that stopped being public since indexing are left out. `queryset`
+    (default `product_list_public()`) must be a narrowing of that one.
     """
     from catalogue.selectors import product_list_public
 
     if not result.ids:
         return []
-    by_id = {product.pk: product for product in product_list_public().filter(pk__in=result.ids)}
+    queryset = product_list_public() if queryset is None else queryset
+    by_id = {product.pk: product for product in queryset.filter(pk__in=result.ids)}
     products = []
     for pk in result.ids:
         product = by_id.get(pk)

@@ -7,7 +7,9 @@ seller's legal name, address, phone and tax or business-registration number.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.partner.abstract_models import AbstractPartner
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
 
 from marketplace.core.addresses import commune_name
 from marketplace.core.phones import validate_e164_mobile
@@ -64,6 +66,11 @@ class Partner(AbstractPartner):
         related_name="shop_applications", verbose_name=_("Người đăng ký"),
     )
     status_reason = models.TextField(_("Lý do"), blank=True)
+    # Where buyers paying by bank transfer send this shop's money (VietQR, NAPAS 247).
+    # Blank: the programme's account from settings (VIETQR_*) receives it instead.
+    bank_bin = models.CharField(_("Ngân hàng"), max_length=6, blank=True)
+    bank_account_number = models.CharField(_("Số tài khoản"), max_length=19, blank=True)
+    bank_account_name = models.CharField(_("Tên chủ tài khoản"), max_length=64, blank=True)
     # Set by programme staff: new and edited products wait for approval before going public.
     moderation_required = models.BooleanField(_("Kiểm duyệt sản phẩm trước khi đăng"), default=False)
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -210,6 +217,43 @@ class StockAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.delta:+d} → {self.resulting_level}"
+
+
+class InsufficientStock(Exception):
+    """Raised by StockRecord.allocate when fewer units are free than asked for."""
+
+    def __init__(self, stockrecord, quantity: int):
+        super().__init__(f"stock record {stockrecord.pk}: {quantity} asked, not enough free")
+        self.stockrecord = stockrecord
+        self.quantity = quantity
+
+
+class StockRecord(AbstractStockRecord):
+    """Oscar's stock record whose allocation refuses to oversell.
+
+    Oscar's `allocate()` adds to `num_allocated` unconditionally. Here it is one
+    conditional UPDATE: it only matches while `num_in_stock - num_allocated` still covers
+    the quantity, so two buyers racing for the last unit cannot both get it, on any
+    database, without a lock held across the request.
+    """
+
+    def allocate(self, quantity):
+        if not self.can_track_allocations:
+            return
+        self.pre_save_signal()
+        allocated = Coalesce(F("num_allocated"), 0)
+        updated = (
+            type(self).objects.filter(pk=self.pk)
+            .alias(free=F("num_in_stock") - allocated)
+            .filter(free__gte=quantity)
+            .update(num_allocated=allocated + quantity)
+        )
+        self.refresh_from_db(fields=["num_allocated", "num_in_stock"])
+        if not updated:
+            raise InsufficientStock(self, quantity)
+        self.post_save_signal()
+
+    allocate.alters_data = True
 
 
 from oscar.apps.partner.models import *  # noqa: E402,F403 -- Oscar's remaining models

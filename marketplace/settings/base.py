@@ -213,6 +213,18 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 # Set by the embedded launcher to localstripe's URL; empty means api.stripe.com.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 
+# --- Checkout and payments (docs/decisions/0009-purchases.md) ---
+# The programme's account receives bank transfers for shops that set none (VietQR).
+VIETQR_BANK_BIN = env_str("VIETQR_BANK_BIN", "")
+VIETQR_ACCOUNT_NUMBER = env_str("VIETQR_ACCOUNT_NUMBER", "")
+VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "")
+# A card purchase not paid within this many minutes is cancelled and its stock released.
+CHECKOUT_CARD_TIMEOUT_MINUTES = env_int("CHECKOUT_CARD_TIMEOUT_MINUTES", 30)
+# The payment methods buyers may choose, in order.
+CHECKOUT_PAYMENT_METHODS = ("cod", "bank_transfer", "card")
+# Delivery fee of a shop that has not set its own options yet (whole đồng).
+CHECKOUT_DEFAULT_SHIPPING_FEE = env_int("CHECKOUT_DEFAULT_SHIPPING_FEE", 30000)
+
 # --- Oscar ---
 OSCAR_SHOP_NAME = MARKETPLACE_NAME
 OSCAR_SHOP_TAGLINE = _("Đặc sản và sản phẩm OCOP Cà Mau")
@@ -223,6 +235,18 @@ OSCAR_IMAGE_FOLDER = "images/products/%Y/%m/"
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line4", "country", "phone_number")
 OSCAR_SEND_REGISTRATION_EMAIL = False
+# Each shop order moves through the seller pipeline (shops/seller/operations/services.py).
+OSCAR_INITIAL_ORDER_STATUS = "pending"
+OSCAR_INITIAL_LINE_STATUS = "pending"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "pending": ("confirmed", "cancelled"),
+    "confirmed": ("handed_to_carrier", "cancelled"),
+    "handed_to_carrier": ("delivered",),
+    "delivered": (),
+    "cancelled": (),
+}
+OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
+OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False

@@ -1,0 +1,172 @@
+"""What a basket costs, shop by shop: the figures the review page shows and the
+checkout places. Every amount is recomputed here from the database, never taken
+from the buyer's form, so a tampered price or shipping fee cannot reach an order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from marketplace.core.money import format_vnd, to_vnd
+from shops.models import Partner, ShippingOption
+
+DEFAULT_OPTION_KEY = "default"
+
+
+class CheckoutError(ValueError):
+    """A checkout that cannot go on; `messages` are shown to the buyer as they are."""
+
+    def __init__(self, *messages: str):
+        super().__init__(" ".join(str(m) for m in messages))
+        self.messages = [str(m) for m in messages]
+
+
+def default_option() -> ShippingOption:
+    """The programme's delivery option for a shop that has not set any yet (never saved)."""
+    return ShippingOption(
+        name=_("Giao hàng tiêu chuẩn"), kind=ShippingOption.Kind.FLAT,
+        fee=settings.CHECKOUT_DEFAULT_SHIPPING_FEE,
+    )
+
+
+def option_key(option: ShippingOption) -> str:
+    return str(option.pk) if option.pk else DEFAULT_OPTION_KEY
+
+
+@dataclass
+class ShopPart:
+    """One shop's lines of the basket: they become one order."""
+
+    shop: Partner
+    lines: list = field(default_factory=list)
+    options: list[ShippingOption] = field(default_factory=list)
+    option: ShippingOption | None = None
+
+    @property
+    def items_total(self) -> int:
+        return sum(to_vnd(line.line_price_incl_tax_incl_discounts) for line in self.lines)
+
+    @property
+    def shipping(self) -> int:
+        return self.option.charge_for(self.items_total) if self.option is not None else 0
+
+    @property
+    def total(self) -> int:
+        return self.items_total + self.shipping
+
+    @property
+    def num_items(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    def charges(self) -> list[tuple[ShippingOption, int]]:
+        """Each option with what it would cost for this shop's lines (for the choice form)."""
+        return [(option, option.charge_for(self.items_total)) for option in self.options]
+
+
+@dataclass
+class Quote:
+    parts: list[ShopPart]
+
+    @property
+    def items_total(self) -> int:
+        return sum(part.items_total for part in self.parts)
+
+    @property
+    def shipping_total(self) -> int:
+        return sum(part.shipping for part in self.parts)
+
+    @property
+    def total(self) -> int:
+        return self.items_total + self.shipping_total
+
+    @property
+    def shipping_chosen(self) -> bool:
+        return all(part.option is not None for part in self.parts)
+
+    def choices(self) -> dict[str, str]:
+        """{shop id: option key} of the options in force (what the session keeps)."""
+        return {str(part.shop.pk): option_key(part.option) for part in self.parts if part.option}
+
+
+def _line_problem(line) -> str | None:
+    product = line.product
+    title = product.get_title() if product is not None else _("Sản phẩm")
+    if line.stockrecord is None or line.stockrecord.partner is None:
+        return _("“%(title)s” không còn được bán.") % {"title": title}
+    shop = line.stockrecord.partner
+    if not shop.is_approved:
+        return _("Cửa hàng “%(shop)s” đang tạm ngưng bán; hãy bỏ “%(title)s” khỏi giỏ hàng.") % {
+            "shop": shop.name, "title": title,
+        }
+    info = line.purchase_info
+    if info is None or info.price is None or not info.price.exists:
+        return _("“%(title)s” hiện chưa có giá bán.") % {"title": title}
+    permitted, reason = info.availability.is_purchase_permitted(line.quantity)
+    if not permitted:
+        record = line.stockrecord
+        free = max((record.num_in_stock or 0) - (record.num_allocated or 0), 0)
+        if free:
+            return _("“%(title)s” chỉ còn %(free)s; hãy giảm số lượng trong giỏ hàng.") % {
+                "title": title, "free": free,
+            }
+        return _("“%(title)s” đã hết hàng; hãy bỏ khỏi giỏ hàng.") % {"title": title}
+    return None
+
+
+def basket_problems(basket) -> list[str]:
+    """Why this basket cannot be checked out now (empty when it can)."""
+    if basket.is_empty:
+        return [_("Giỏ hàng đang trống.")]
+    return [problem for line in basket.all_lines() if (problem := _line_problem(line))]
+
+
+def basket_quote(basket, choices: dict | None = None) -> Quote:
+    """The basket split per shop, with the chosen (or only) delivery option of each.
+
+    `choices` maps shop id → option key, as strings or ints (from the session or a form).
+    An option that is not one of the shop's active ones is ignored, not trusted.
+    """
+    choices = {str(k): str(v) for k, v in (choices or {}).items()}
+    parts: dict[int, ShopPart] = {}
+    for line in basket.all_lines():
+        shop = line.stockrecord.partner if line.stockrecord is not None else None
+        if shop is None:
+            continue
+        parts.setdefault(shop.pk, ShopPart(shop=shop)).lines.append(line)
+    options_by_shop: dict[int, list[ShippingOption]] = {}
+    for option in ShippingOption.objects.filter(shop_id__in=parts, is_active=True):
+        options_by_shop.setdefault(option.shop_id, []).append(option)
+    for shop_id, part in parts.items():
+        part.options = options_by_shop.get(shop_id) or [default_option()]
+        wanted = choices.get(str(shop_id))
+        part.option = next((o for o in part.options if option_key(o) == wanted), None)
+        if part.option is None and len(part.options) == 1:
+            part.option = part.options[0]
+    return Quote(parts=sorted(parts.values(), key=lambda p: p.shop.name))
+
+
+def validate_choices(quote: Quote, submitted: dict) -> dict[str, str]:
+    """Check a submitted {shop id: option key} covers every shop with one of its options."""
+    problems = []
+    clean: dict[str, str] = {}
+    for part in quote.parts:
+        wanted = str(submitted.get(str(part.shop.pk), ""))
+        if wanted not in {option_key(o) for o in part.options}:
+            problems.append(
+                _("Hãy chọn cách giao hàng cho “%(shop)s”.") % {"shop": part.shop.name}
+            )
+        else:
+            clean[str(part.shop.pk)] = wanted
+    unknown = set(map(str, submitted)) - {str(p.shop.pk) for p in quote.parts}
+    if unknown:
+        problems.append(_("Lựa chọn giao hàng không khớp với giỏ hàng; vui lòng chọn lại."))
+    if problems:
+        raise CheckoutError(*problems)
+    return clean
+
+
+def describe_total(quote: Quote) -> str:
+    return format_vnd(quote.total)

@@ -1,0 +1,240 @@
+"""Placing a purchase: one checkout → one Purchase → one Oscar order per shop.
+
+Race safety (docs/decisions/0009-purchases.md):
+- the basket is frozen by a conditional UPDATE (status OPEN → FROZEN) inside the
+  transaction that writes the purchase: of two submits of one basket, one freezes it
+  and places; the other matches no row and gets the purchase already placed;
+- stock is allocated by a conditional UPDATE per stock record (shops.models.StockRecord):
+  a short stock raises, and the whole purchase (every shop's order, the freeze) rolls back;
+- a unique constraint (one live purchase per basket) backs both up in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from marketplace.checkout.quote import CheckoutError, Quote, basket_problems, basket_quote
+from marketplace.core.audit import audit_record
+from marketplace.order.models import Order, PaymentMethod, Purchase
+from marketplace.order.utils import OrderCreator
+from shops.models import InsufficientStock
+
+Basket = get_model("basket", "Basket")
+ShippingAddress = get_model("order", "ShippingAddress")
+Line = get_model("order", "Line")
+
+logger = logging.getLogger(__name__)
+
+INITIAL_PAYMENT_STATUS = {
+    PaymentMethod.COD: Order.PaymentStatus.COD_DUE,
+    PaymentMethod.BANK_TRANSFER: Order.PaymentStatus.AWAITING_TRANSFER,
+    PaymentMethod.CARD: Order.PaymentStatus.AWAITING_CARD,
+}
+
+
+@dataclass
+class Placement:
+    purchase: Purchase
+    created: bool  # False: this basket had been placed already (a double submit)
+
+
+def purchase_number(purchase: Purchase) -> str:
+    return str(100000 + purchase.pk)
+
+
+def _address(address: dict) -> ShippingAddress:
+    """A saved ShippingAddress from the checkout address form's cleaned data."""
+    fields = {
+        name: address.get(name, "") or ""
+        for name in ("first_name", "line1", "line2", "line3", "line4", "state", "phone_number", "notes")
+    }
+    shipping_address = ShippingAddress(country_id="VN", **fields)
+    shipping_address.save()
+    return shipping_address
+
+
+def purchase_place(
+    *,
+    basket,
+    user,
+    email: str,
+    address: dict,
+    choices: dict,
+    payment_method: str,
+    expected_total: int | None = None,
+    request=None,
+) -> Placement:
+    """Place the basket as one purchase with one order per shop.
+
+    Raises CheckoutError with messages for the buyer when the basket cannot be placed
+    (empty, a shop suspended, stock short, a price or fee changed since the review).
+    Calling it twice for one basket returns the first purchase (`created=False`).
+    """
+    if payment_method not in settings.CHECKOUT_PAYMENT_METHODS:
+        raise CheckoutError(_("Hình thức thanh toán không hợp lệ."))
+    existing = live_purchase_of(basket)
+    if existing is not None:
+        return Placement(existing, created=False)
+    problems = basket_problems(basket)
+    if problems:
+        raise CheckoutError(*problems)
+    quote = basket_quote(basket, choices)
+    if not quote.shipping_chosen:
+        raise CheckoutError(_("Hãy chọn cách giao hàng cho từng cửa hàng."))
+    if expected_total is not None and int(expected_total) != quote.total:
+        raise CheckoutError(
+            _("Tổng tiền đã thay đổi kể từ khi bạn xem lại đơn. Vui lòng kiểm tra lại trước khi đặt.")
+        )
+    try:
+        with transaction.atomic():
+            frozen = Basket.objects.filter(pk=basket.pk, status=Basket.OPEN).update(
+                status=Basket.FROZEN
+            )
+            if not frozen:
+                raise _AlreadySubmitted
+            purchase = _write_purchase(
+                basket=basket, quote=quote, user=user, email=email, address=address,
+                payment_method=payment_method, request=request,
+            )
+    except _AlreadySubmitted:
+        existing = live_purchase_of(basket)
+        if existing is None:
+            raise CheckoutError(
+                _("Giỏ hàng này không còn dùng để đặt hàng được. Vui lòng tải lại giỏ hàng.")
+            ) from None
+        return Placement(existing, created=False)
+    except IntegrityError:
+        # Another submit of this basket won the unique constraint in the meantime.
+        existing = live_purchase_of(basket)
+        if existing is None:
+            raise
+        return Placement(existing, created=False)
+    except InsufficientStock as exc:
+        title = exc.stockrecord.product.get_title()
+        raise CheckoutError(
+            _("“%(title)s” vừa hết hàng hoặc không còn đủ số lượng; chưa có khoản tiền nào bị thu. "
+              "Hãy cập nhật giỏ hàng.") % {"title": title}
+        ) from exc
+    basket.status = Basket.FROZEN
+    transaction.on_commit(lambda: _after_placement(purchase.pk))
+    return Placement(purchase, created=True)
+
+
+class _AlreadySubmitted(Exception):
+    pass
+
+
+def live_purchase_of(basket) -> Purchase | None:
+    return (
+        Purchase.objects.filter(basket_id=basket.pk)
+        .exclude(status=Purchase.Status.CANCELLED)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _write_purchase(*, basket, quote: Quote, user, email, address, payment_method, request) -> Purchase:
+    is_card = payment_method == PaymentMethod.CARD
+    purchase = Purchase.objects.create(
+        basket=basket,
+        user=user if user is not None and user.is_authenticated else None,
+        email=email,
+        payment_method=payment_method,
+        status=Purchase.Status.AWAITING_PAYMENT if is_card else Purchase.Status.PLACED,
+        total=quote.total,
+        shipping_total=quote.shipping_total,
+    )
+    purchase.number = purchase_number(purchase)
+    purchase.save(update_fields=["number"])
+    shipping_address = _address(address)
+    creator = OrderCreator()
+    for index, part in enumerate(quote.parts, start=1):
+        creator.place_shop_order(
+            purchase=purchase,
+            part=part,
+            number=f"{purchase.number}-{index}",
+            user=purchase.user,
+            shipping_address=shipping_address,
+            payment_status=INITIAL_PAYMENT_STATUS[payment_method],
+            request=request,
+        )
+    audit_record(
+        action="purchase.placed", actor=purchase.user, acting_as="buyer", target=purchase,
+        data={"total": purchase.total, "orders": len(quote.parts), "payment_method": payment_method},
+    )
+    return purchase
+
+
+def _after_placement(purchase_pk: int) -> None:
+    from marketplace.order import notifications
+
+    purchase = Purchase.objects.get(pk=purchase_pk)
+    notifications.purchase_placed(purchase)
+
+
+# --- cancelling and releasing stock ---------------------------------------------------
+
+
+def release_order_stock(order: Order) -> None:
+    """Give back the stock an order still holds (lines not yet handed to a carrier)."""
+    for line in order.lines.select_related("stockrecord", "product__product_class").order_by(
+        "stockrecord_id"
+    ):
+        if line.stockrecord is None or not line.num_allocated:
+            continue
+        line.stockrecord.cancel_allocation(line.num_allocated)
+        Line.objects.filter(pk=line.pk).update(num_allocated=0, allocation_cancelled=True)
+
+
+def purchase_cancel(purchase: Purchase, *, reason: str, actor=None, reopen_basket: bool = True) -> bool:
+    """Cancel a purchase nobody has paid for: orders cancelled, stock released.
+
+    Conditional: only a purchase still awaiting payment (or placed and untouched by
+    every shop) moves; a second call, or a payment that won the race, changes nothing.
+    Returns True when this call cancelled it. The basket is reopened so the buyer can
+    try again with the same items.
+    """
+    with transaction.atomic():
+        moved = Purchase.objects.filter(
+            pk=purchase.pk, status=Purchase.Status.AWAITING_PAYMENT
+        ).update(status=Purchase.Status.CANCELLED, status_reason=reason[:255],
+                 cancelled_at=timezone.now())
+        if not moved:
+            return False
+        for order in Order.objects.filter(purchase=purchase):
+            release_order_stock(order)
+            order.lines.update(status="cancelled")
+            Order.objects.filter(pk=order.pk).update(
+                status="cancelled", payment_status=Order.PaymentStatus.VOID
+            )
+        if reopen_basket:
+            Basket.objects.filter(pk=purchase.basket_id, status=Basket.FROZEN).update(
+                status=Basket.OPEN
+            )
+        audit_record(
+            action="purchase.cancelled", actor=actor, acting_as="buyer" if actor else "system",
+            target=purchase, reason=reason,
+        )
+    purchase.refresh_from_db()
+    return True
+
+
+def purchases_expire(*, now=None) -> int:
+    """Cancel card purchases left unpaid longer than CHECKOUT_CARD_TIMEOUT_MINUTES."""
+    from marketplace.payment import stripe_payments
+
+    now = now or timezone.now()
+    cutoff = now - timezone.timedelta(minutes=settings.CHECKOUT_CARD_TIMEOUT_MINUTES)
+    count = 0
+    stale = Purchase.objects.filter(status=Purchase.Status.AWAITING_PAYMENT, created_at__lt=cutoff)
+    for purchase in stale:
+        if stripe_payments.card_payment_abandon(purchase, reason=_("Quá hạn thanh toán")):
+            count += 1
+    return count

@@ -1,0 +1,179 @@
+"""Payment state of purchases and shop orders: every change is one conditional UPDATE.
+
+Money moves in three ways (docs/decisions/0009-purchases.md):
+- COD: each shop collects on delivery and marks its order paid;
+- bank transfer (VietQR): the shop or programme staff mark the transfer received;
+- card (Stripe): one PaymentIntent for the purchase; the signed webhook marks it paid
+  (marketplace.payment.stripe_payments calls these functions).
+
+Each transition filters on the state it leaves, so a replayed webhook, a double tap or
+two staff members at once change a row once; the losers see 0 rows and do nothing.
+Oscar's payment Source of each order records the amounts (allocated, debited, refunded)
+and its Transactions the history.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from marketplace.checkout.quote import CheckoutError
+from marketplace.core.audit import audit_record
+from marketplace.order.models import Order, PaymentMethod, Purchase
+
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
+Transaction = get_model("payment", "Transaction")
+
+SOURCE_NAMES = {
+    PaymentMethod.COD: "COD",
+    PaymentMethod.BANK_TRANSFER: "VietQR",
+    PaymentMethod.CARD: "Stripe",
+}
+
+
+class PaymentError(CheckoutError):
+    """A refused payment operation; messages are shown as they are."""
+
+
+def _source(order: Order):
+    """The order's payment source (created on first use)."""
+    method = order.payment_method or PaymentMethod.COD
+    source_type, _created = SourceType.objects.get_or_create(
+        code=method, defaults={"name": SOURCE_NAMES.get(method, method)}
+    )
+    source, _created = Source.objects.get_or_create(
+        order=order, source_type=source_type,
+        defaults={"currency": order.currency, "amount_allocated": order.total_incl_tax,
+                  "reference": order.purchase.stripe_payment_intent if order.purchase_id else ""},
+    )
+    return source
+
+
+def _debit(order: Order, amount: int, reference: str) -> None:
+    source = _source(order)
+    source.debit(amount, reference=reference, status="succeeded")
+
+
+PAYABLE_BY_HAND = {
+    PaymentMethod.COD: Order.PaymentStatus.COD_DUE,
+    PaymentMethod.BANK_TRANSFER: Order.PaymentStatus.AWAITING_TRANSFER,
+}
+
+
+def order_mark_paid(order: Order, *, actor, acting_as: str, note: str = "") -> Order:
+    """COD collected on delivery, or a bank transfer received: the shop's order is paid."""
+    waiting = PAYABLE_BY_HAND.get(order.payment_method)
+    if waiting is None:
+        raise PaymentError(_("Đơn thanh toán bằng thẻ được ghi nhận tự động khi Stripe xác nhận."))
+    if order.status == "cancelled":
+        raise PaymentError(_("Đơn đã hủy; không thể ghi nhận thanh toán."))
+    with transaction.atomic():
+        moved = Order.objects.filter(pk=order.pk, payment_status=waiting).update(
+            payment_status=Order.PaymentStatus.PAID, amount_paid=F("total_incl_tax"),
+            paid_at=timezone.now(),
+        )
+        if not moved:
+            raise PaymentError(_("Đơn này đã được ghi nhận thanh toán trước đó."))
+        order.refresh_from_db()
+        _debit(order, order.amount_paid, reference=note[:255])
+        audit_record(
+            action="order.paid", actor=actor, acting_as=acting_as, shop=order.shop, target=order,
+            reason=note, data={"amount": order.amount_paid, "method": order.payment_method},
+        )
+    _notify_status(order)
+    return order
+
+
+def purchase_card_paid(purchase: Purchase, *, amount: int, reference: str) -> str:
+    """Stripe confirmed the card payment of this purchase.
+
+    Returns "paid" when this call marked it paid, "duplicate" when it already was, or
+    "cancelled" when the purchase had been cancelled meanwhile (the caller refunds).
+    """
+    with transaction.atomic():
+        moved = Purchase.objects.filter(
+            pk=purchase.pk, status=Purchase.Status.AWAITING_PAYMENT
+        ).update(status=Purchase.Status.PAID, paid_at=timezone.now())
+        purchase.refresh_from_db()
+        if not moved:
+            return "duplicate" if purchase.status == Purchase.Status.PAID else "cancelled"
+        if amount != purchase.total:
+            # Never expected (the intent is created for the total); kept for the audit.
+            audit_record(
+                action="purchase.amount_mismatch", target=purchase,
+                data={"expected": purchase.total, "received": amount, "reference": reference},
+            )
+        orders = list(Order.objects.filter(purchase=purchase))
+        for order in orders:
+            Order.objects.filter(pk=order.pk, payment_status=Order.PaymentStatus.AWAITING_CARD).update(
+                payment_status=Order.PaymentStatus.PAID, amount_paid=F("total_incl_tax"),
+                paid_at=timezone.now(),
+            )
+            order.refresh_from_db()
+            _debit(order, order.amount_paid, reference=reference)
+        audit_record(
+            action="purchase.paid", target=purchase, data={"amount": amount, "reference": reference},
+        )
+    from marketplace.order import notifications
+
+    transaction.on_commit(lambda: notifications.purchase_paid(purchase))
+    return "paid"
+
+
+def order_refund_reserve(order: Order, amount: int) -> int:
+    """Claim `amount` of the order's refundable money before asking the processor.
+
+    A conditional UPDATE on `amount_refunded`: two refunds at once cannot together return
+    more than was paid. Returns the refunded total before this claim (to undo it).
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise PaymentError(_("Số tiền hoàn phải là số nguyên dương (đồng)."))
+    order.refresh_from_db(fields=["amount_paid", "amount_refunded", "payment_status"])
+    if order.payment_status not in (Order.PaymentStatus.PAID, Order.PaymentStatus.PARTIALLY_REFUNDED):
+        raise PaymentError(_("Đơn chưa được thanh toán nên chưa thể hoàn tiền."))
+    before = order.amount_refunded
+    if amount > order.amount_paid - before:
+        raise PaymentError(
+            _("Chỉ có thể hoàn tối đa %(max)s.") % {"max": f"{order.amount_paid - before:,}".replace(",", ".") + " ₫"}
+        )
+    claimed = Order.objects.filter(pk=order.pk, amount_refunded=before).update(
+        amount_refunded=before + amount
+    )
+    if not claimed:
+        raise PaymentError(_("Đơn vừa được hoàn tiền bởi người khác; vui lòng tải lại trang."))
+    return before
+
+
+def order_refund_undo(order: Order, *, before: int, amount: int) -> None:
+    """The processor refused: give the claimed amount back (only if nothing moved since)."""
+    Order.objects.filter(pk=order.pk, amount_refunded=before + amount).update(amount_refunded=before)
+
+
+def order_refund_complete(order: Order, *, amount: int, reference: str, actor, acting_as: str,
+                          reason: str = "") -> Order:
+    """Record a refund the processor accepted (or one made outside it for COD/transfer)."""
+    with transaction.atomic():
+        order.refresh_from_db()
+        status = (
+            Order.PaymentStatus.REFUNDED if order.amount_refunded >= order.amount_paid
+            else Order.PaymentStatus.PARTIALLY_REFUNDED
+        )
+        Order.objects.filter(pk=order.pk).update(payment_status=status)
+        order.payment_status = status
+        _source(order).refund(amount, reference=reference[:255], status="succeeded")
+        audit_record(
+            action="order.refunded", actor=actor, acting_as=acting_as, shop=order.shop,
+            target=order, reason=reason, data={"amount": amount, "reference": reference},
+        )
+    _notify_status(order)
+    return order
+
+
+def _notify_status(order: Order) -> None:
+    from marketplace.order import notifications
+
+    transaction.on_commit(lambda: notifications.order_status_changed(order))
