@@ -1,5 +1,22 @@
 import oscar.apps.checkout.apps as oscar_checkout
+from django.urls import path
+from oscar.core.loading import get_class
 
 
 class CheckoutConfig(oscar_checkout.CheckoutConfig):
     name = "marketplace.checkout"
+
+    def ready(self):
+        super().ready()
+        self.purchase_view = get_class("checkout.views", "PurchaseView")
+        self.pay_view = get_class("checkout.views", "PayView")
+        self.communes_view = get_class("checkout.views", "communes_json")
+
+    def get_urls(self):
+        urls = super().get_urls()
+        urls += [
+            path("purchases/<str:number>/<str:token>/", self.purchase_view.as_view(), name="purchase"),
+            path("pay/<str:number>/<str:token>/", self.pay_view.as_view(), name="pay"),
+            path("communes/", self.communes_view, name="communes"),
+        ]
+        return self.post_process_urls(urls)

@@ -27,3 +27,15 @@ def commune_name(code: int | None) -> str | None:
 
 def province_name(code: int | None = None) -> str:
     return Province.from_code(ProvinceCode(code or settings.PROVINCE_CODE)).name
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[tuple[int, str], ...]:
+    """(code, name) of the 34 provinces and cities since the 2025 reform, home province first."""
+    rows = sorted(((int(p.code), p.name) for p in Province.iter_all()), key=lambda item: item[1])
+    home = int(settings.PROVINCE_CODE)
+    return tuple(sorted(rows, key=lambda item: item[0] != home))
+
+
+def commune_in_province(commune_code: int, province_code: int) -> bool:
+    return any(code == int(commune_code) for code, _name in communes(int(province_code)))

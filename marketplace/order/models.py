@@ -102,6 +102,12 @@ class Order(AbstractOrder):
     paid_at = models.DateTimeField(null=True, blank=True)
 
     @property
+    def status_label(self) -> str:
+        from shops.seller.operations.services import LineStatus
+
+        return str(LineStatus.label(self.status))
+
+    @property
     def total_vnd(self) -> int:
         return int(self.total_incl_tax)
 

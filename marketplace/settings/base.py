@@ -362,6 +362,17 @@ OSCAR_DASHBOARD_NAVIGATION = [
     },
 ]
 
+# --- Programme staff: payments of shop orders (marketplace/payment/dashboard, /dashboard/payments/) ---
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("Thanh toán đơn hàng"),
+        "icon": "fas fa-money-bill-wave",
+        "url_name": "payments-dashboard:list",
+        "access_fn": _programme_staff_only,
+    },
+]
+
 # Seconds an interactive search (pages, API) waits for the search server before the
 # page answers from the database instead (search/fallback.py); no retry on a timeout.
 SEARCH_REQUEST_TIMEOUT = env_int("SEARCH_REQUEST_TIMEOUT", 2)

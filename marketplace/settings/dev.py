@@ -13,3 +13,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405 -- SQLite file and medi
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+
+# An illustrative programme account so the VietQR flow works out of the box (not a real account).
+VIETQR_BANK_BIN = VIETQR_BANK_BIN or "970436"  # noqa: F405 -- Vietcombank
+VIETQR_ACCOUNT_NUMBER = VIETQR_ACCOUNT_NUMBER or "0011009999999"  # noqa: F405
+VIETQR_ACCOUNT_NAME = VIETQR_ACCOUNT_NAME or "CHO OCOP CA MAU DEMO"  # noqa: F405

@@ -1,0 +1,160 @@
+"""Checkout forms: a Vietnamese delivery address, delivery per shop, payment method."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
+
+from marketplace.core.addresses import (
+    commune_in_province,
+    commune_name,
+    communes,
+    province_name,
+    provinces,
+)
+from marketplace.core.phones import normalise_mobile
+from marketplace.order.models import PaymentMethod
+
+
+class AddressForm(forms.Form):
+    """Province → commune (xã/phường/đặc khu, no district since 2025), then ấp/khóm and street.
+
+    Buyers still write old district names, so a free line keeps whatever they add.
+    The cleaned data maps onto Oscar's ShippingAddress fields (`address_fields()`).
+    """
+
+    name = forms.CharField(label=_("Họ và tên người nhận"), max_length=255)
+    phone = forms.CharField(
+        label=_("Số điện thoại di động"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    province = forms.TypedChoiceField(label=_("Tỉnh/thành phố"), coerce=int, choices=())
+    commune = forms.TypedChoiceField(label=_("Xã/phường/đặc khu"), coerce=int, choices=())
+    street = forms.CharField(
+        label=_("Số nhà, đường, ấp/khóm"), max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    extra = forms.CharField(
+        label=_("Địa chỉ cũ hoặc mô tả thêm (không bắt buộc)"), max_length=255, required=False,
+        help_text=_("Ví dụ: tên huyện cũ, gần chợ, gần trường học…"),
+    )
+    notes = forms.CharField(
+        label=_("Ghi chú cho người giao hàng"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = provinces()
+        province = self._chosen_province()
+        self.fields["commune"].choices = [("", _("— Chọn xã/phường —")), *communes(province)]
+
+    def _chosen_province(self) -> int:
+        raw = self.data.get(self.add_prefix("province")) if self.is_bound else self.initial.get("province")
+        try:
+            code = int(raw)
+        except (TypeError, ValueError):
+            return int(settings.PROVINCE_CODE)
+        return code if any(code == c for c, _n in provinces()) else int(settings.PROVINCE_CODE)
+
+    def clean_phone(self):
+        return normalise_mobile(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        province, commune = data.get("province"), data.get("commune")
+        if province and commune and not commune_in_province(commune, province):
+            self.add_error("commune", _("Xã/phường này không thuộc tỉnh/thành phố đã chọn."))
+        return data
+
+    def address_fields(self) -> dict:
+        """Oscar ShippingAddress fields (kept in the checkout session)."""
+        data = self.cleaned_data
+        return {
+            "first_name": data["name"].strip(),
+            "line1": data["street"].strip(),
+            "line2": commune_name(data["commune"]) or "",
+            "line3": data.get("extra", "").strip(),
+            "line4": province_name(data["province"]),
+            "state": str(data["commune"]),  # the commune code, for delivery and reports
+            "phone_number": PhoneNumber.from_string(data["phone"]),
+            "notes": data.get("notes", "").strip(),
+            "country_id": "VN",
+        }
+
+    @classmethod
+    def initial_from_fields(cls, fields: dict | None) -> dict:
+        if not fields:
+            return {"province": int(settings.PROVINCE_CODE)}
+        commune = fields.get("state") or ""
+        province = int(settings.PROVINCE_CODE)
+        if commune.isdigit():
+            for code, _name in provinces():
+                if commune_in_province(int(commune), code):
+                    province = code
+                    break
+        return {
+            "name": fields.get("first_name", ""), "phone": str(fields.get("phone_number", "") or "").replace(" ", ""),
+            "province": province, "commune": int(commune) if commune.isdigit() else None,
+            "street": fields.get("line1", ""), "extra": fields.get("line3", ""),
+            "notes": fields.get("notes", ""),
+        }
+
+
+class ShippingChoiceForm(forms.Form):
+    """One radio group per shop of the basket, built from the quote."""
+
+    def __init__(self, *args, quote, **kwargs):
+        super().__init__(*args, **kwargs)
+        from marketplace.checkout.quote import option_key
+        from marketplace.core.money import format_vnd
+
+        self.quote = quote
+        for part in quote.parts:
+            choices = []
+            for option, charge in part.charges():
+                fee = format_vnd(charge) if charge else _("Miễn phí")
+                choices.append((option_key(option), f"{option.name} — {fee}"))
+            self.fields[f"shop_{part.shop.pk}"] = forms.ChoiceField(
+                label=part.shop.name, choices=choices, widget=forms.RadioSelect,
+                initial=option_key(part.option) if part.option else None,
+                error_messages={"required": _("Hãy chọn cách giao hàng cho cửa hàng này.")},
+            )
+
+    def choices(self) -> dict[str, str]:
+        return {
+            name.removeprefix("shop_"): value
+            for name, value in self.cleaned_data.items() if name.startswith("shop_")
+        }
+
+
+class PaymentMethodForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Hình thức thanh toán"), widget=forms.RadioSelect,
+        error_messages={"required": _("Hãy chọn hình thức thanh toán."),
+                        "invalid_choice": _("Hình thức thanh toán không hợp lệ.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(PaymentMethod.choices)
+        self.fields["method"].choices = [(m, labels[m]) for m in settings.CHECKOUT_PAYMENT_METHODS]
+
+
+class PlaceOrderForm(forms.Form):
+    """The review page's submit: the total the buyer saw, to refuse a changed one."""
+
+    expected_total = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    accept_terms = forms.BooleanField(
+        label=_("Tôi đã xem lại đơn hàng và đồng ý với quy chế hoạt động của sàn"),
+        error_messages={"required": _("Vui lòng xác nhận trước khi đặt hàng.")},
+    )
+
+    def clean_expected_total(self):
+        value = self.cleaned_data["expected_total"]
+        if value is None or value > 10**13:
+            raise ValidationError(_("Tổng tiền không hợp lệ."))
+        return value

@@ -1,0 +1,81 @@
+"""Oscar's CheckoutSessionMixin, with delivery chosen per shop.
+
+Oscar keeps one shipping method for the basket. Here the session keeps a choice per
+shop (`marketplace.shipping_choices`: {shop id: option key}) and the payment method;
+the "method" Oscar's views see is the sum of the shops' charges. Oscar's views load
+this class by name (`checkout.session.CheckoutSessionMixin`).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from oscar.apps.checkout import exceptions
+from oscar.apps.checkout import session as oscar_session
+
+from marketplace.checkout.quote import basket_quote
+from marketplace.order.utils import vnd_price
+
+SHIPPING_CODE = "per-shop"
+
+
+class PerShopShipping:
+    """Oscar's shipping-method interface over the shops' chosen options."""
+
+    code = SHIPPING_CODE
+    is_discounted = False
+
+    def __init__(self, quote):
+        self.quote = quote
+        self.name = _("Giao hàng theo từng cửa hàng")
+        self.description = ""
+
+    def calculate(self, basket):
+        return vnd_price(self.quote.shipping_total)
+
+    def discount(self, basket):
+        return vnd_price(0)
+
+
+class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
+    def shipping_choices(self) -> dict:
+        return self.checkout_session._get("marketplace", "shipping_choices", {}) or {}
+
+    def set_shipping_choices(self, choices: dict) -> None:
+        self.checkout_session._set("marketplace", "shipping_choices", choices)
+        self.checkout_session.use_shipping_method(SHIPPING_CODE)
+
+    def payment_method(self) -> str | None:
+        return self.checkout_session._get("marketplace", "payment_method")
+
+    def set_payment_method(self, method: str) -> None:
+        self.checkout_session._set("marketplace", "payment_method", method)
+
+    def get_quote(self, basket=None):
+        basket = basket if basket is not None else self.request.basket
+        cache = getattr(self, "_quote_cache", None)
+        if cache is None or cache[0] is not basket:
+            self._quote_cache = (basket, basket_quote(basket, self.shipping_choices()))
+        return self._quote_cache[1]
+
+    def get_shipping_method(self, basket, shipping_address=None, **kwargs):
+        quote = self.get_quote(basket)
+        if not self.checkout_session.is_shipping_method_set(basket) or not quote.shipping_chosen:
+            return None
+        return PerShopShipping(quote)
+
+    def check_address_is_captured(self, request):
+        self.check_a_valid_shipping_address_is_captured()
+
+    def check_payment_data_is_captured(self, request):
+        if self.payment_method() not in self._allowed_methods():
+            raise exceptions.FailedPreCondition(
+                url=reverse("checkout:payment-method"),
+                message=_("Hãy chọn hình thức thanh toán."),
+            )
+
+    @staticmethod
+    def _allowed_methods():
+        from django.conf import settings
+
+        return settings.CHECKOUT_PAYMENT_METHODS

@@ -1,0 +1,272 @@
+"""Oscar's checkout views, overridden by name for a marketplace checkout.
+
+Steps (Oscar's URLs): gateway (sign in or guest e-mail) → delivery address (Vietnamese,
+province → commune) → delivery per shop → payment method → review (items, quantities,
+delivery, total; back or cancel — Decree 52/2013 as amended by 85/2021) → place.
+Placing is `marketplace.checkout.services.purchase_place`; views stay thin.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+from django.views.decorators.http import require_GET
+from oscar.apps.checkout import views as oscar_views
+
+from marketplace.checkout.forms import (
+    AddressForm,
+    PaymentMethodForm,
+    PlaceOrderForm,
+    ShippingChoiceForm,
+)
+from marketplace.checkout.quote import CheckoutError, basket_problems
+from marketplace.checkout.services import purchase_place
+from marketplace.checkout.session import CheckoutSessionMixin
+from marketplace.core.addresses import communes, provinces
+from marketplace.order.models import Order, PaymentMethod, Purchase
+from marketplace.payment.transfer import order_transfer_qr
+
+SESSION_PURCHASE = "checkout_purchase_number"
+
+
+class IndexView(oscar_views.IndexView):
+    pass
+
+
+class ShippingAddressView(CheckoutSessionMixin, generic.FormView):
+    template_name = "oscar/checkout/shipping_address.html"
+    form_class = AddressForm
+    pre_conditions = ["check_basket_is_not_empty", "check_basket_is_valid", "check_user_email_is_captured"]
+
+    def get_initial(self):
+        initial = AddressForm.initial_from_fields(self.checkout_session.new_shipping_address_fields())
+        if not initial.get("name") and self.request.user.is_authenticated:
+            initial["name"] = self.request.user.get_full_name()
+        return initial
+
+    def form_valid(self, form):
+        self.checkout_session.ship_to_new_address(form.address_fields())
+        return redirect("checkout:shipping-method")
+
+
+class ShippingMethodView(CheckoutSessionMixin, generic.FormView):
+    """Delivery chosen per shop (each shop's own options, or the programme default)."""
+
+    template_name = "oscar/checkout/shipping_methods.html"
+    pre_conditions = [
+        "check_basket_is_not_empty", "check_basket_is_valid", "check_user_email_is_captured",
+        "check_address_is_captured",
+    ]
+
+    def get_form(self, form_class=None):
+        return ShippingChoiceForm(**self.get_form_kwargs(), quote=self.get_quote())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["quote"] = self.get_quote()
+        return ctx
+
+    def form_valid(self, form):
+        self.set_shipping_choices(form.choices())
+        return redirect("checkout:payment-method")
+
+
+class PaymentMethodView(CheckoutSessionMixin, generic.FormView):
+    template_name = "oscar/checkout/payment_method.html"
+    form_class = PaymentMethodForm
+    pre_conditions = [
+        "check_basket_is_not_empty", "check_basket_is_valid", "check_user_email_is_captured",
+        "check_shipping_data_is_captured",
+    ]
+    skip_conditions = []
+
+    def get_initial(self):
+        return {"method": self.payment_method()}
+
+    def form_valid(self, form):
+        self.set_payment_method(form.cleaned_data["method"])
+        return redirect("checkout:preview")
+
+
+class PaymentDetailsView(CheckoutSessionMixin, generic.TemplateView):
+    """The review page (`preview`) and the place-order submit; `payment-details` is the same."""
+
+    template_name = "oscar/checkout/preview.html"
+    preview = True
+    pre_conditions = [
+        "check_basket_is_not_empty", "check_user_email_is_captured",
+        "check_shipping_data_is_captured", "check_payment_data_is_captured",
+    ]
+    skip_conditions = []
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        quote = self.get_quote()
+        labels = dict(PaymentMethod.choices)
+        ctx.update(
+            quote=quote,
+            payment_method=self.payment_method(),
+            payment_method_label=labels.get(self.payment_method(), ""),
+            address=self.checkout_session.new_shipping_address_fields() or {},
+            problems=basket_problems(self.request.basket),
+            email=self.buyer_email(),
+        )
+        ctx.setdefault("form", PlaceOrderForm(initial={"expected_total": quote.total}))
+        return ctx
+
+    def buyer_email(self) -> str:
+        if self.request.user.is_authenticated:
+            return self.request.user.email
+        return self.checkout_session.get_guest_email() or ""
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "cancel":
+            self.checkout_session.flush()
+            messages.info(request, _("Đã hủy đặt hàng. Các sản phẩm vẫn còn trong giỏ hàng của bạn."))
+            return redirect("basket:summary")
+        form = PlaceOrderForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            placement = purchase_place(
+                basket=request.basket,
+                user=request.user,
+                email=self.buyer_email(),
+                address=self.checkout_session.new_shipping_address_fields() or {},
+                choices=self.shipping_choices(),
+                payment_method=self.payment_method(),
+                expected_total=form.cleaned_data["expected_total"],
+                request=request,
+            )
+        except CheckoutError as exc:
+            self._quote_cache = None
+            for message in exc.messages:
+                messages.error(request, message)
+            return self.render_to_response(
+                self.get_context_data(form=PlaceOrderForm(initial={"expected_total": self.get_quote().total}))
+            )
+        purchase = placement.purchase
+        self.checkout_session.flush()
+        request.session[SESSION_PURCHASE] = purchase.number
+        if purchase.is_card and purchase.status == Purchase.Status.AWAITING_PAYMENT:
+            return redirect(purchase_link(purchase, "checkout:pay"))
+        return redirect("checkout:thank-you")
+
+
+def purchase_link(purchase: Purchase, name: str = "checkout:purchase") -> str:
+    from marketplace.order.notifications import purchase_access_token
+
+    return reverse(name, kwargs={"number": purchase.number, "token": purchase_access_token(purchase)})
+
+
+def purchase_context(purchase: Purchase) -> dict:
+    orders = list(
+        Order.objects.filter(purchase=purchase)
+        .select_related("shop", "shipping_address")
+        .prefetch_related("lines")
+        .order_by("number")
+    )
+    for order in orders:
+        order.transfer = (
+            order_transfer_qr(order)
+            if order.payment_status == Order.PaymentStatus.AWAITING_TRANSFER else None
+        )
+    return {
+        "purchase": purchase,
+        "orders": orders,
+        "address": orders[0].shipping_address if orders else None,
+        "purchase_url": purchase_link(purchase),
+        "pay_url": purchase_link(purchase, "checkout:pay") if purchase.is_card else "",
+    }
+
+
+class ThankYouView(generic.TemplateView):
+    """Right after placing: the purchase, each shop's order, and how to pay (VietQR)."""
+
+    template_name = "oscar/checkout/thank_you.html"
+
+    def get(self, request, *args, **kwargs):
+        number = request.session.get(SESSION_PURCHASE)
+        purchase = Purchase.objects.filter(number=number).first() if number else None
+        if purchase is None:
+            return redirect("/")
+        return self.render_to_response(self.get_context_data(**purchase_context(purchase)))
+
+
+class PurchaseView(generic.TemplateView):
+    """The purchase page behind the signed link of the confirmation e-mail (guests too)."""
+
+    template_name = "oscar/checkout/purchase.html"
+
+    def get(self, request, number, token):
+        from marketplace.order.notifications import purchase_from_token
+
+        purchase = purchase_from_token(number, token)
+        if purchase is None:
+            raise Http404
+        ctx = self.get_context_data(**purchase_context(purchase))
+        # A card payment being confirmed by Stripe's webhook: look again in a few seconds.
+        ctx["refresh"] = purchase.status == Purchase.Status.AWAITING_PAYMENT and "paying" in request.GET
+        return self.render_to_response(ctx)
+
+
+@require_GET
+def communes_json(request):
+    """Communes of a province for the address form (the page works without it: reload)."""
+    try:
+        code = int(request.GET.get("province", ""))
+    except ValueError:
+        return JsonResponse({"error": _("Mã tỉnh không hợp lệ.")}, status=400)
+    if not any(code == c for c, _n in provinces()):
+        return JsonResponse({"error": _("Không có tỉnh/thành phố này.")}, status=404)
+    response = JsonResponse({"communes": [{"code": c, "name": n} for c, n in communes(code)]})
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+class PayView(generic.TemplateView):
+    """Card payment of a purchase: Stripe.js card element; the webhook marks it paid."""
+
+    template_name = "oscar/checkout/pay.html"
+
+    def dispatch(self, request, number, token):
+        from marketplace.order.notifications import purchase_from_token
+
+        self.purchase = purchase_from_token(number, token)
+        if self.purchase is None or not self.purchase.is_card:
+            raise Http404
+        if self.purchase.status != Purchase.Status.AWAITING_PAYMENT:
+            return redirect(purchase_link(self.purchase))
+        return super().dispatch(request)
+
+    def get(self, request):
+        import stripe
+
+        from marketplace.payment import stripe_client, stripe_payments
+
+        ctx = self.get_context_data(**purchase_context(self.purchase))
+        try:
+            intent = stripe_payments.card_payment_intent(self.purchase)
+        except stripe.StripeError:
+            ctx["unavailable"] = True
+        else:
+            ctx.update(
+                client_secret=intent.client_secret,
+                publishable_key=stripe_client.publishable_key(),
+                stripe_js=stripe_client.stripe_js_url(),
+                return_url=request.build_absolute_uri(purchase_link(self.purchase)) + "?paying=1",
+            )
+        return self.render_to_response(ctx)
+
+    def post(self, request):
+        from marketplace.payment import stripe_payments
+
+        if request.POST.get("action") == "cancel":
+            if stripe_payments.card_payment_abandon(self.purchase, reason=_("Người mua hủy thanh toán")):
+                messages.info(request, _("Đã hủy đơn; chưa có khoản tiền nào bị thu. Giỏ hàng của bạn vẫn còn."))
+                return redirect("basket:summary")
+        return redirect(purchase_link(self.purchase))
