@@ -1,0 +1,86 @@
+"""Race safety on PostgreSQL: no oversell, one purchase per basket, under real concurrency.
+
+Real threads, each with its own database connection, released together by a barrier.
+SQLite serialises every write, so these run only on PostgreSQL (CI has one).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from marketplace.checkout.quote import CheckoutError
+from marketplace.order.models import Order, Purchase
+from shops.models import StockRecord
+from tests.integration.checkout.factories import (
+    ensure_country,
+    make_basket,
+    make_product,
+    make_shop,
+    place,
+    reload_basket,
+)
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (real row locks)"),
+]
+
+
+def run_together(count: int, work) -> list:
+    """Run `work(i)` in `count` threads started at the same instant; results or exceptions."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def target(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = work(index)
+        except Exception as exc:  # noqa: BLE001 -- collected and asserted on by the test
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_fifty_buyers_for_five_units_sell_exactly_five():
+    ensure_country()
+    shop = make_shop("khan-hiem")
+    product = make_product(shop, "Mật ong rừng tràm (mẻ hiếm)", price=250_000, stock=5)
+    baskets = [make_basket([(product, 1)]) for _ in range(50)]
+
+    results = run_together(50, lambda i: place(reload_basket(baskets[i]), email=f"b{i}@example.com"))
+
+    placed = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, CheckoutError)]
+    assert len(placed) == 5, [r for r in results if isinstance(r, Exception) and not isinstance(r, CheckoutError)]
+    assert len(refused) == 45
+    assert all("hết hàng" in str(r) or "không còn đủ" in str(r) for r in refused)
+    record = StockRecord.objects.get(product=product)
+    assert record.num_allocated == 5 and record.num_in_stock == 5
+    assert Purchase.objects.count() == 5 and Order.objects.count() == 5
+
+
+def test_twenty_submits_of_one_basket_make_one_purchase():
+    ensure_country()
+    shops = [make_shop("mot"), make_shop("hai")]
+    products = [make_product(shops[0], "Khô cá lóc", stock=100), make_product(shops[1], "Tôm khô", stock=100)]
+    basket = make_basket([(products[0], 2), (products[1], 1)])
+
+    results = run_together(20, lambda i: place(reload_basket(basket)))
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    assert len({r.purchase.pk for r in results}) == 1
+    assert sum(1 for r in results if r.created) == 1
+    assert Purchase.objects.count() == 1 and Order.objects.count() == 2
+    assert StockRecord.objects.get(product=products[0]).num_allocated == 2
+    assert StockRecord.objects.get(product=products[1]).num_allocated == 1
