@@ -43,6 +43,12 @@ ACTION_LABELS = {
     "collection.deleted": _("Xóa bộ sưu tập"),
     "shop.moderation_on": _("Bật kiểm duyệt sản phẩm"),
     "shop.moderation_off": _("Tắt kiểm duyệt sản phẩm"),
+    "purchase.placed": _("Đặt hàng"),
+    "purchase.paid": _("Thanh toán thẻ thành công"),
+    "purchase.cancelled": _("Hủy giao dịch mua"),
+    "purchase.amount_mismatch": _("Số tiền thanh toán không khớp"),
+    "order.paid": _("Ghi nhận đã thanh toán"),
+    "order.refunded": _("Hoàn tiền"),
 }
 
 
