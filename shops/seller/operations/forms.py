@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import OcopCertificate
+from marketplace.core.text import fold
 from marketplace.core.uploads import DocumentUploadField
+from marketplace.payment.banks import BANK_CHOICES
+from marketplace.payment.vietqr import VietQRError, clean_account
 from shops.models import Partner, ShippingOption, ShopMember
 from shops.seller.operations.services import LineStatus
 
@@ -99,3 +104,58 @@ class MemberAddForm(forms.Form):
 
 class MemberRevokeForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), max_length=500, required=False)
+
+
+class BankAccountForm(forms.Form):
+    """Where buyers paying by bank transfer (VietQR) send the shop's money.
+
+    All blank: the programme's account receives the transfers and pays the shop.
+    """
+
+    bank_bin = forms.ChoiceField(
+        label=_("Ngân hàng"), required=False,
+        choices=[("", _("— Dùng tài khoản của chương trình —"))] + BANK_CHOICES,
+    )
+    bank_account_number = forms.CharField(
+        label=_("Số tài khoản"), required=False, max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    bank_account_name = forms.CharField(
+        label=_("Tên chủ tài khoản"), required=False, max_length=64,
+        help_text=_("Như ngân hàng hiển thị: chữ in hoa không dấu, ví dụ NGUYEN VAN AN."),
+    )
+
+    def clean_bank_account_number(self) -> str:
+        typed = (self.cleaned_data.get("bank_account_number") or "").strip()
+        if not typed:
+            return ""
+        try:
+            return clean_account(typed)
+        except VietQRError:
+            raise forms.ValidationError(
+                _("Số tài khoản gồm 1–19 chữ số hoặc chữ cái, không có ký tự khác.")
+            ) from None
+
+    def clean_bank_account_name(self) -> str:
+        return account_holder_name(self.cleaned_data.get("bank_account_name") or "")
+
+    def clean(self):
+        data = super().clean()
+        given = [name for name in self.fields if data.get(name)]
+        if given and not self.errors:
+            for name in self.fields:
+                if not data.get(name):
+                    self.add_error(
+                        name, _("Hãy điền đủ ngân hàng, số tài khoản và tên chủ tài khoản "
+                                "(hoặc để trống cả ba để dùng tài khoản của chương trình).")
+                    )
+        return data
+
+
+_NAME_DISALLOWED = re.compile(r"[^A-Z0-9 ]+")
+
+
+def account_holder_name(typed: str) -> str:
+    """"Nguyễn Văn  Ấn" -> "NGUYEN VAN AN": what banks show as the payee name."""
+    text = _NAME_DISALLOWED.sub(" ", fold(typed).upper())
+    return " ".join(text.split())

@@ -1,8 +1,9 @@
 """Reads of the seller workspace's operations side. Every queryset starts from the shop.
 
 A shop sees only its own lines of an order (`Line.partner == shop`), the delivery details
-it needs (recipient, phone, address, note) and never the buyer's e-mail, the payment or
-other shops' lines and totals.
+it needs (recipient, phone, address, note), the payment of its own order (since checkout
+every order is one shop's order, `Order.shop`) and never the buyer's e-mail or other shops'
+lines and totals (older orders may still mix shops: their payment is not shown).
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ from catalogue.models import OcopCertificate
 from marketplace.core.models import AuditEvent
 from marketplace.core.money import to_vnd
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
-from shops.seller.operations.services import LineStatus, stored_values
+from shops.seller.operations.services import (
+    LineStatus,
+    cancel_needs_refund,
+    normalize_status,
+    stored_values,
+)
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -86,6 +92,39 @@ def order_for_shop_or_404(*, shop: Partner, order_number: str):
     if order is None:
         raise Http404("No such order for this shop")
     return order
+
+
+def shop_order_or_404(*, shop: Partner, order_number: str):
+    """The order if it is wholly the shop's (`Order.shop`): money moves per whole order."""
+    order = order_for_shop_or_404(shop=shop, order_number=order_number)
+    if order.shop_id != shop.pk:
+        raise Http404("Not one of this shop's own orders")
+    return order
+
+
+def order_payment(*, shop: Partner, order) -> dict | None:
+    """The payment of one of the shop's own orders, for its order page; None for older
+    orders that mix shops (their money is not one shop's)."""
+    if order.shop_id != shop.pk or not order.payment_method:
+        return None
+    PaymentStatus = Order.PaymentStatus
+    waiting = {"cod": PaymentStatus.COD_DUE, "bank_transfer": PaymentStatus.AWAITING_TRANSFER}
+    return {
+        "method": order.get_payment_method_display(),
+        "method_code": order.payment_method,
+        "status": order.get_payment_status_display(),
+        "status_code": order.payment_status,
+        "total": to_vnd(order.total_incl_tax),
+        "amount_paid": order.amount_paid,
+        "amount_refunded": order.amount_refunded,
+        "refundable": order.refundable,
+        "can_mark_paid": (
+            waiting.get(order.payment_method) == order.payment_status
+            and normalize_status(order.status) != LineStatus.CANCELLED
+        ),
+        "awaiting_card": order.payment_status == PaymentStatus.AWAITING_CARD,
+        "cancelled_unrefunded": cancel_needs_refund(order),
+    }
 
 
 def order_shop_status_groups(*, order) -> list[dict]:

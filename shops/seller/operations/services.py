@@ -1,8 +1,8 @@
 """Writes of the seller workspace's operations side: order lines, shipping options,
 OCOP certificate submissions and shop members.
 
-A shop's part of an order is the order's lines whose `partner` is the shop (an Oscar
-order can still mix shops until checkout splits orders per shop). Every write records
+A shop's part of an order is the order's lines whose `partner` is the shop (since the
+checkout every order is one shop's order; older orders may still mix shops). Every write records
 an audit event with the actor and the capacity (owner/staff/helper) they acted in.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -19,6 +20,13 @@ from shops.membership import MembershipError, member_add, member_revoke
 from shops.models import Partner, ShippingOption, ShopMember
 
 Line = get_model("order", "Line")
+Order = get_model("order", "Order")
+OrderStatusChange = get_model("order", "OrderStatusChange")
+
+AWAITING_CARD = Order.PaymentStatus.AWAITING_CARD
+COD_DUE = Order.PaymentStatus.COD_DUE
+AWAITING_TRANSFER = Order.PaymentStatus.AWAITING_TRANSFER
+VOID = Order.PaymentStatus.VOID
 
 
 class OperationError(ValueError):
@@ -28,7 +36,7 @@ class OperationError(ValueError):
 class LineStatus:
     """The pipeline of a shop's order lines, stored in Oscar's `Line.status`.
 
-    Oscar's order-level status is left to the checkout issue.
+    The order's own `status` follows once every line of it shares a status.
     """
 
     PENDING = "pending"
@@ -92,9 +100,15 @@ def order_lines_transition(
 ) -> int:
     """Move the shop's lines of `order` that are in `from_status` to `to_status`.
 
-    A conditional UPDATE: the same tap sent twice finds no line left in `from_status` the
-    second time, so the change applies once. Returns the number of lines moved; refuses
-    (OperationError) an illegal transition, a missing reason, or nothing left to move.
+    A conditional UPDATE under a lock on the order row: the same tap sent twice finds no
+    line left in `from_status` the second time, so the change applies once. Returns the
+    number of lines moved; refuses (OperationError) an illegal transition, a missing
+    reason, confirming an order whose card payment has not arrived, or nothing to move.
+
+    Stock follows the lines: handing them to the carrier consumes their allocation (the
+    goods leave the shelf), cancelling releases it. The order's own status follows when
+    every line of the order shares the new status. Money is never moved here: cancelling
+    a paid order leaves its refund to an explicit step (see `cancel_needs_refund`).
     """
     from_status = normalize_status(from_status)
     if to_status not in LineStatus.TRANSITIONS.get(from_status, ()):
@@ -109,20 +123,121 @@ def order_lines_transition(
     if to_status == LineStatus.CANCELLED:
         updates["partner_line_notes"] = reason
     with transaction.atomic():
-        moved = Line.objects.filter(
-            order=order, partner=shop, status__in=stored_values(from_status)
-        ).update(**updates)
+        # One transition of an order at a time (PostgreSQL; SQLite serialises writes anyway).
+        locked = Order.objects.select_for_update().filter(pk=order.pk).first()
+        if locked is None:
+            raise OperationError(_("Đơn hàng không còn tồn tại."))
+        if to_status == LineStatus.CONFIRMED and locked.payment_status == AWAITING_CARD:
+            raise OperationError(
+                _("Người mua chưa thanh toán xong bằng thẻ. Hãy chờ hệ thống xác nhận thanh toán "
+                  "rồi mới xác nhận đơn.")
+            )
+        lines = list(
+            Line.objects.filter(order=order, partner=shop, status__in=stored_values(from_status))
+            .select_related(
+                "stockrecord__product__product_class",
+                "stockrecord__product__parent__product_class",
+            )
+            .order_by("stockrecord_id", "pk")
+        )
+        moved = (
+            Line.objects.filter(pk__in=[line.pk for line in lines], status__in=stored_values(from_status))
+            .update(**updates)
+            if lines else 0
+        )
         if not moved:
             raise OperationError(
                 _("Không có dòng hàng nào đang ở trạng thái “%(from)s” (có thể đã được cập nhật).")
                 % {"from": LineStatus.label(from_status)}
             )
+        data = {"from": from_status, "to": to_status, "lines": moved}
+        data.update(_move_stock(lines, to_status))
+        if _order_status_follow(locked, to_status):
+            data["order_status"] = to_status
+            if to_status == LineStatus.CANCELLED:
+                # Nothing will be collected for a cancelled COD / transfer order.
+                voided = Order.objects.filter(
+                    pk=order.pk, payment_status__in=(COD_DUE, AWAITING_TRANSFER)
+                ).update(payment_status=VOID)
+                if voided:
+                    data["payment_status"] = VOID
         audit_record(
             action="order.lines_status_changed", actor=actor, acting_as=acting_as, shop=shop,
-            target=order, reason=reason,
-            data={"from": from_status, "to": to_status, "lines": moved},
+            target=order, reason=reason, data=data,
         )
+    transaction.on_commit(lambda: _notify_status_changed(order))
     return moved
+
+
+def _move_stock(lines, to_status: str) -> dict:
+    """Consume (handed to the carrier) or release (cancelled) the stock the lines hold."""
+    if to_status not in (LineStatus.HANDED_TO_CARRIER, LineStatus.CANCELLED):
+        return {}
+    touched, skipped = [], []
+    for line in lines:
+        quantity = line.num_allocated or 0
+        record = line.stockrecord
+        if record is None or not quantity or line.allocation_cancelled:
+            continue
+        if to_status == LineStatus.CANCELLED:
+            record.cancel_allocation(quantity)
+            touched.append(line.pk)
+            continue
+        record.refresh_from_db(fields=["num_in_stock", "num_allocated"])
+        if record.can_track_allocations and not record.is_allocation_consumption_possible(quantity):
+            # The record no longer holds this allocation (stock corrected by hand since the
+            # order was placed): the hand-over goes on; the seller fixes the count.
+            skipped.append(line.pk)
+            continue
+        record.consume_allocation(quantity)
+        touched.append(line.pk)
+    ids = [line.pk for line in lines]
+    if to_status == LineStatus.CANCELLED:
+        Line.objects.filter(pk__in=ids, num_allocated__gt=0).update(
+            num_allocated=0, allocation_cancelled=True
+        )
+        return {"stock_released": touched} if touched else {}
+    Line.objects.filter(pk__in=ids).update(num_allocated=0)
+    data = {"stock_consumed": touched} if touched else {}
+    if skipped:
+        data["stock_not_consumed"] = skipped
+    return data
+
+
+def _order_status_follow(order, to_status: str) -> bool:
+    """Set the order's status to `to_status` when every line of it has that status now.
+
+    Conditional: a line of the order in any other status (blank counts as pending) keeps
+    the order where it is. Oscar's status history records the change.
+    """
+    others = Line.objects.filter(order=OuterRef("pk")).exclude(status__in=stored_values(to_status))
+    old_status = order.status
+    changed = (
+        Order.objects.filter(pk=order.pk).exclude(status=to_status).exclude(Exists(others))
+        .update(status=to_status)
+    )
+    if changed:
+        OrderStatusChange.objects.create(order_id=order.pk, old_status=old_status, new_status=to_status)
+        order.status = to_status
+    return bool(changed)
+
+
+def _notify_status_changed(order) -> None:
+    from marketplace.order import notifications
+
+    notifications.order_status_changed(order)  # reloads the order itself; never raises
+
+
+def cancel_needs_refund(order) -> int:
+    """What the buyer paid for a cancelled order and has not been given back (đồng).
+
+    Refunds are never automatic on cancel: a card refund is a call to Stripe that can fail
+    and a COD/transfer refund is money the shop hands back itself; both are one explicit
+    step (with the amount shown) on the order page, which the seller is told to take.
+    """
+    if normalize_status(order.status) != LineStatus.CANCELLED:
+        return 0
+    return order.refundable
 
 
 # --- shipping options ---------------------------------------------------------------
@@ -209,6 +324,40 @@ def certificate_submit(
         },
     )
     return certificate
+
+
+# --- payment settings ------------------------------------------------------------------
+
+BANK_FIELDS = ("bank_bin", "bank_account_number", "bank_account_name")
+
+
+@transaction.atomic
+def shop_bank_account_save(
+    *, shop: Partner, bank_bin: str, account_number: str, account_name: str, actor, acting_as: str
+) -> bool:
+    """Set (or clear: all blank) the account buyers' VietQR transfers go to (cleaned by the form).
+
+    Returns False when nothing changed. The audit keeps the old and the new account: a
+    changed payee is what someone diverting a shop's money would do.
+    """
+    values = {
+        "bank_bin": bank_bin or "", "bank_account_number": account_number or "",
+        "bank_account_name": account_name or "",
+    }
+    if any(values.values()) and not all(values.values()):
+        raise OperationError(_("Hãy điền đủ ngân hàng, số tài khoản và tên chủ tài khoản."))
+    locked = Partner.objects.select_for_update().get(pk=shop.pk)
+    before = {name: getattr(locked, name) for name in BANK_FIELDS}
+    if before == values:
+        return False
+    Partner.objects.filter(pk=shop.pk).update(**values)
+    for name, value in values.items():
+        setattr(shop, name, value)
+    audit_record(
+        action="shop.bank_account_changed", actor=actor, acting_as=acting_as, shop=shop,
+        target=shop, data={"before": before, "after": values},
+    )
+    return True
 
 
 # --- members ---------------------------------------------------------------------------

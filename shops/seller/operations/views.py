@@ -7,16 +7,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from marketplace.core.money import format_vnd
+from marketplace.payment import transfer, vietqr
+from marketplace.payment.dashboard.forms import RefundForm
+from marketplace.payment.dashboard.services import PaymentError, order_mark_paid, order_refund
+from shops.access import seller_shop_or_404
 from shops.models import ShippingOption, ShopMember
 from shops.seller.mixins import OwnerRequiredMixin, SellerShopMixin
 from shops.seller.operations import selectors, services
 from shops.seller.operations.forms import (
+    BankAccountForm,
     CertificateForm,
     LineStatusForm,
     MemberAddForm,
@@ -26,6 +33,20 @@ from shops.seller.operations.forms import (
 )
 
 PAGE_SIZE = 20
+
+#: who may record money for the shop (payment received, refunds); helpers may not
+MONEY_ROLES = (ShopMember.Role.OWNER, ShopMember.Role.STAFF)
+
+
+class MoneyRoleRequiredMixin(SellerShopMixin):
+    """The shop's owner or staff. A helper, like a stranger, gets 404 (as OwnerRequiredMixin)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.shop, self.membership = seller_shop_or_404(request.user, kwargs["shop_code"])
+            if self.membership.role not in MONEY_ROLES:
+                raise Http404("Only the owner or the shop's staff may do this")
+        return super(SellerShopMixin, self).dispatch(request, *args, **kwargs)
 
 
 class ShopUrlMixin:
@@ -65,6 +86,9 @@ class OrderListView(SellerShopMixin, ListView):
         return context
 
 
+MARK_PAID_LABELS = {"cod": _lazy("Đã thu tiền (COD)"), "bank_transfer": _lazy("Đã nhận chuyển khoản")}
+
+
 class OrderDetailView(SellerShopMixin, TemplateView):
     template_name = "seller/operations/order_detail.html"
 
@@ -77,7 +101,12 @@ class OrderDetailView(SellerShopMixin, TemplateView):
             status_groups=selectors.order_shop_status_groups(order=order),
             shop_subtotal=selectors.shop_order_subtotal(order=order),
             events=selectors.order_status_events(shop=self.shop, order=order)[:20],
+            payment=selectors.order_payment(shop=self.shop, order=order),
+            can_handle_money=self.membership.role in MONEY_ROLES,
+            mark_paid_labels=MARK_PAID_LABELS,
         )
+        if context["payment"] and order.refundable and context["can_handle_money"]:
+            context["refund_form"] = RefundForm(order=order, auto_id="refund_%s")
         return context
 
     def post(self, request, *args, **kwargs):
@@ -126,7 +155,137 @@ class OrderStatusView(SellerShopMixin, PostOnlyMixin, View):
                 _("Đã chuyển %(count)s dòng hàng sang “%(status)s”.")
                 % {"count": moved, "status": services.LineStatus.label(form.cleaned_data["to_status"])},
             )
+            if form.cleaned_data["to_status"] == services.LineStatus.CANCELLED:
+                self.remind_refund(order)
         return HttpResponseRedirect(detail_url)
+
+    def remind_refund(self, order) -> None:
+        """Cancelling never refunds by itself: say what the buyer paid and is owed."""
+        order.refresh_from_db(fields=["amount_paid", "amount_refunded", "status", "shop"])
+        if order.shop_id != self.shop.pk or not order.refundable:
+            return
+        messages.warning(
+            self.request,
+            _("Người mua đã thanh toán %(amount)s cho đơn này. Hãy hoàn tiền cho người mua "
+              "ở mục “Thanh toán” bên dưới.") % {"amount": format_vnd(order.refundable)},
+        )
+
+
+class OrderMarkPaidView(MoneyRoleRequiredMixin, ShopUrlMixin, PostOnlyMixin, View):
+    """“Đã thu tiền (COD)” / “Đã nhận chuyển khoản”: a conditional update, once per order."""
+
+    def get_object(self):
+        return selectors.shop_order_or_404(shop=self.shop, order_number=self.kwargs["order_number"])
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_object()
+        try:
+            order_mark_paid(order, actor=request.user, acting_as=self.capacity)
+        except PaymentError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Đã ghi nhận thanh toán %(amount)s cho đơn #%(number)s.")
+                % {"amount": format_vnd(order.amount_paid), "number": order.number},
+            )
+        return redirect(self.shop_url("order-detail", order_number=order.number))
+
+
+class OrderRefundView(MoneyRoleRequiredMixin, ShopUrlMixin, FormView):
+    """Refund part or all of the shop's paid order: at Stripe for a card payment, recorded
+    as made by the shop itself (cash, transfer) for COD and bank transfer."""
+
+    template_name = "seller/operations/order_refund.html"
+    form_class = RefundForm
+
+    def get_order(self):
+        if not hasattr(self, "order"):
+            self.order = selectors.shop_order_or_404(
+                shop=self.shop, order_number=self.kwargs["order_number"]
+            )
+        return self.order
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["order"] = self.get_order()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.get_order()
+        context["order"] = order
+        context["payment"] = selectors.order_payment(shop=self.shop, order=order)
+        return context
+
+    def form_valid(self, form):
+        order = self.get_order()
+        amount = form.cleaned_data["amount"]
+        try:
+            order_refund(
+                order, amount=amount, actor=self.request.user, acting_as=self.capacity,
+                reason=form.cleaned_data["reason"],
+            )
+        except PaymentError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            order.refresh_from_db()
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Đã hoàn %(amount)s cho người mua (đơn #%(number)s).")
+            % {"amount": format_vnd(amount), "number": order.number},
+        )
+        return redirect(self.shop_url("order-detail", order_number=order.number))
+
+
+# --- payment settings ------------------------------------------------------------------------
+
+
+class PaymentSettingsView(OwnerRequiredMixin, ShopUrlMixin, FormView):
+    """The shop's bank account for VietQR transfers (owner only), with a preview code."""
+
+    template_name = "seller/operations/payment_settings.html"
+    form_class = BankAccountForm
+
+    def get_initial(self):
+        return {name: getattr(self.shop, name) for name in services.BANK_FIELDS}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = vietqr_preview(self.shop)
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            changed = services.shop_bank_account_save(
+                shop=self.shop, bank_bin=data["bank_bin"], account_number=data["bank_account_number"],
+                account_name=data["bank_account_name"], actor=self.request.user,
+                acting_as=self.capacity,
+            )
+        except services.OperationError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        if changed:
+            messages.success(self.request, _("Đã lưu tài khoản nhận chuyển khoản."))
+        else:
+            messages.info(self.request, _("Không có thay đổi nào."))
+        return redirect(self.shop_url("payment-settings"))
+
+
+def vietqr_preview(shop) -> dict | None:
+    """A static VietQR (no amount: the scanning app shows the payee and asks for the sum)
+    of the account buyers pay now, so the owner can scan it and check the name shown."""
+    payee = transfer.payee_for(shop)
+    if payee is None:
+        return None
+    try:
+        payload = vietqr.build_payload(bank_bin=payee.bank_bin, account=payee.account, amount=None)
+    except vietqr.VietQRError:
+        return {"payee": payee, "payload": "", "data_uri": ""}
+    return {"payee": payee, "payload": payload, "data_uri": vietqr.qr_data_uri(payload, scale=5)}
 
 
 # --- shipping options ----------------------------------------------------------------------

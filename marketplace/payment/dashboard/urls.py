@@ -1,0 +1,13 @@
+"""Mounted at /dashboard/payments/ (marketplace/urls.py), before Oscar's dashboard."""
+
+from django.urls import path
+
+from marketplace.payment.dashboard import views
+
+app_name = "payments-dashboard"
+
+urlpatterns = [
+    path("", views.PaymentListView.as_view(), name="list"),
+    path("<str:order_number>/paid/", views.MarkTransferReceivedView.as_view(), name="mark-paid"),
+    path("<str:order_number>/refund/", views.RefundView.as_view(), name="refund"),
+]
