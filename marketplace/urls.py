@@ -10,12 +10,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from marketplace.api import api
 from marketplace.core import health
+from marketplace.payment import views as payment_views
 
 urlpatterns = [
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("payments/stripe/webhook/", payment_views.stripe_webhook, name="stripe-webhook"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("dashboard/shops/", include("shops.dashboard.urls")),
     path("dashboard/ocop/", include("catalogue.dashboard.urls")),
     path("dashboard/curation/", include("catalogue.curation.urls")),
+    path("dashboard/payments/", include("marketplace.payment.dashboard.urls")),
     # Oscar: catalogue, basket, checkout, accounts, search, dashboard (its `/` redirect removed).
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves `/` and every other page.

@@ -244,14 +244,17 @@ class PayView(generic.TemplateView):
         return super().dispatch(request)
 
     def get(self, request):
-        import stripe
-
         from marketplace.payment import stripe_client, stripe_payments
+        from marketplace.payment.services import PaymentError
 
         ctx = self.get_context_data(**purchase_context(self.purchase))
         try:
             intent = stripe_payments.card_payment_intent(self.purchase)
-        except stripe.StripeError:
+        except PaymentError:
+            # Stripe unreachable, or the purchase moved on meanwhile: nothing was charged.
+            self.purchase.refresh_from_db()
+            if self.purchase.status != Purchase.Status.AWAITING_PAYMENT:
+                return redirect(purchase_link(self.purchase))
             ctx["unavailable"] = True
         else:
             ctx.update(
@@ -264,9 +267,18 @@ class PayView(generic.TemplateView):
 
     def post(self, request):
         from marketplace.payment import stripe_payments
+        from marketplace.payment.services import PaymentError
 
         if request.POST.get("action") == "cancel":
-            if stripe_payments.card_payment_abandon(self.purchase, reason=_("Người mua hủy thanh toán")):
+            try:
+                abandoned = stripe_payments.card_payment_abandon(
+                    self.purchase, reason=_("Người mua hủy thanh toán"), actor=request.user
+                )
+            except PaymentError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+                return redirect(purchase_link(self.purchase, "checkout:pay"))
+            if abandoned:
                 messages.info(request, _("Đã hủy đơn; chưa có khoản tiền nào bị thu. Giỏ hàng của bạn vẫn còn."))
                 return redirect("basket:summary")
         return redirect(purchase_link(self.purchase))

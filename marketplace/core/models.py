@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "purchase.amount_mismatch": _("Số tiền thanh toán không khớp"),
     "order.paid": _("Ghi nhận đã thanh toán"),
     "order.refunded": _("Hoàn tiền"),
+    "purchase.late_payment_refunded": _("Hoàn tiền thanh toán thẻ đến sau khi đã hủy"),
     "shop.bank_account_changed": _("Đổi tài khoản nhận chuyển khoản"),
 }
 

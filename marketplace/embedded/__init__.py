@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
@@ -113,6 +114,25 @@ def stripe_environment(server: EmbeddedServer) -> dict[str, str]:
         "STRIPE_PUBLISHABLE_KEY": LOCAL_STRIPE_PUBLISHABLE_KEY,
         "STRIPE_WEBHOOK_SECRET": LOCAL_STRIPE_WEBHOOK_SECRET,
     }
+
+
+def register_stripe_webhook(url: str, *, events: list[str] | None = None,
+                            webhook_id: str = "marketplace") -> None:
+    """Ask the embedded localstripe to POST its signed events to `url`.
+
+    Signed with STRIPE_WEBHOOK_SECRET, as Stripe does. `events` limits the event types
+    (None: every event). Real Stripe is configured in its dashboard instead.
+    """
+    from django.conf import settings
+
+    fields: list[tuple[str, str]] = [("url", url), ("secret", settings.STRIPE_WEBHOOK_SECRET)]
+    fields += [("events[]", name) for name in events or []]
+    request = urllib.request.Request(
+        f"{settings.STRIPE_API_BASE}/_config/webhooks/{webhook_id}",
+        data=urllib.parse.urlencode(fields).encode(), method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5):
+        pass
 
 
 _lock = threading.Lock()

@@ -42,6 +42,7 @@ class Command(BaseCommand):
                     setattr(settings, name, value)
                     child_env[name] = value
                 self.stdout.write(f"Trình giả lập Stripe nhúng (localstripe): {stripe.url}")
+                embedded.register_stripe_webhook(f"http://127.0.0.1:{port}/payments/stripe/webhook/")
 
             call_command("migrate", interactive=False, verbosity=0)
             self._load_demo_if_empty()
