@@ -19,6 +19,7 @@ import pytest
 import stripe
 from django.conf import settings
 from django.core.signals import request_finished, request_started
+from django.db import OperationalError
 from django.urls import reverse
 
 from marketplace import embedded
@@ -68,10 +69,16 @@ class Webhooks:
         """The StripeEvent(s) of this type for this intent, once applied and answered."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            events = list(
-                StripeEvent.objects.filter(payment_intent=intent_id, type=event_type)
-                .exclude(outcome="").order_by("pk")
-            )
+            try:
+                events = list(
+                    StripeEvent.objects.filter(payment_intent=intent_id, type=event_type)
+                    .exclude(outcome="").order_by("pk")
+                )
+            except OperationalError:
+                # In-memory SQLite: the live server's thread shares this connection's shared
+                # cache and may hold the table lock mid-request; look again shortly.
+                time.sleep(0.1)
+                continue
             if len(events) >= count and self.in_flight.count == 0:
                 return events
             time.sleep(0.1)
