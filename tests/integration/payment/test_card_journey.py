@@ -13,7 +13,13 @@ from django.urls import reverse
 
 from marketplace.order.models import Order, Purchase
 from shops.models import ShopMember, StockRecord
-from tests.integration.checkout.factories import ensure_country, make_option, make_product, make_shop, make_user
+from tests.integration.checkout.factories import (
+    ensure_country,
+    make_option,
+    make_product,
+    make_shop,
+    make_user,
+)
 from tests.integration.checkout.test_journey import ADDRESS_POST, commune_code
 from tests.integration.payment.conftest import CARD_OK, pay, refunds_at_stripe
 
@@ -62,7 +68,7 @@ def test_three_shops_one_card_purchase_each_shop_ships_and_refunds_its_part(webh
     orders = {o.shop_id: o for o in purchase.orders.all()}
     assert {o.payment_status for o in orders.values()} == {Order.PaymentStatus.PAID}
 
-    for index, (owner, shop) in enumerate(zip(owners, shops)):
+    for index, (owner, shop) in enumerate(zip(owners, shops, strict=True)):
         seller = Client()
         seller.force_login(owner)
         mine = orders[shop.pk]
