@@ -14,9 +14,12 @@ an expiry needs no reindex. Changes reach the index through search.receivers.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db.models import Prefetch
 from elasticsearch import NotFoundError
 from elasticsearch.helpers import bulk
@@ -29,6 +32,9 @@ from search.engine import get_client, index_alias
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+REBUILD_BATCH_SIZE = 2000
+#: While a new index is being filled (restored to the defaults before it is searched).
+BULK_LOAD_SETTINGS = {"refresh_interval": "-1", "number_of_replicas": 0}
 Progress = Callable[[int, int], None]  # (done, total)
 
 
@@ -38,8 +44,10 @@ Progress = Callable[[int, int], None]  # (done, total)
 class _CategoryTree:
     """Every category once per rebuild: ancestors without a query per product."""
 
-    def __init__(self):
-        self._by_path = {c.path: c for c in Category.objects.only("id", "path", "depth", "name", "slug")}
+    def __init__(self, categories: list | None = None):
+        if categories is None:
+            categories = Category.objects.only("id", "path", "depth", "name", "slug")
+        self._by_path = {c.path: c for c in categories}
         self._steplen = Category.steplen
 
     def lineage(self, category) -> list:
@@ -178,7 +186,25 @@ _VERIFIED_CERTIFICATES = Prefetch(
 def iter_documents(
     ids: Iterable[int] | None = None, *, batch_size: int = BATCH_SIZE
 ) -> Iterator[list[dict]]:
-    """Batches of documents of public products (all of them, or of the given ids)."""
+    """Batches of documents of public products (all of them, or of the given ids).
+
+    Built from plain rows (`values()`), six queries per batch: model instances
+    and prefetch managers cost more than the rest of a rebuild. The documents
+    are exactly those of `product_document` (tests/integration/search/test_documents.py).
+    """
+    queryset = product_list_public()
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    all_ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    builder = _RowDocuments()
+    for chunk in _batches(all_ids, batch_size):
+        # A whole rebuild reads id ranges (cheaper than long IN lists); rows of
+        # products outside the chunk are ignored.
+        yield builder.documents(chunk, by_range=ids is None)
+
+
+def iter_product_documents(ids: Iterable[int] | None = None, *, batch_size: int = BATCH_SIZE):
+    """The same batches built from model instances through `product_document` (the reference)."""
     queryset = product_list_public()
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
@@ -193,6 +219,185 @@ def iter_documents(
             .order_by("pk")
         )
         yield [product_document(product, tree) for product in products]
+
+
+class _RowDocuments:
+    """`product_document` from rows: what a rebuild runs (see iter_documents)."""
+
+    def __init__(self):
+        from django.urls import reverse
+
+        from catalogue.models import ProductImage
+        from marketplace.core.addresses import commune_name
+
+        self._commune_name = commune_name
+        self._categories = {c.pk: c for c in Category.objects.only("id", "path", "depth", "name", "slug")}
+        self._tree = _CategoryTree(list(self._categories.values()))
+        self._lineages: dict[int, tuple[list, str]] = {}
+        self._shops: dict[int, dict] = {}
+        self._image_storage = ProductImage._meta.get_field("original").storage
+        self._today = today_local()
+        # Product URLs without a reverse() per product: "/catalogue/<slug>_<pk>/".
+        self._reverse = lambda slug, pk: reverse(
+            "catalogue:detail", kwargs={"product_slug": slug, "pk": pk})
+        sample = self._reverse("slug-placeholder", 987654321)
+        before, _sep, rest = sample.partition("slug-placeholder")
+        middle, _sep, after = rest.partition("987654321")
+        self._url_parts = (before, middle, after) if _sep else None
+
+    def _url(self, slug: str, pk: int) -> str:
+        if self._url_parts is None or not slug:
+            return self._reverse(slug, pk)
+        before, middle, after = self._url_parts
+        return f"{before}{slug}{middle}{pk}{after}"
+
+    def _lineage(self, category_id: int) -> tuple[list, str]:
+        cached = self._lineages.get(category_id)
+        if cached is None:
+            lineage = self._tree.lineage(self._categories[category_id])
+            cached = (lineage, " > ".join(node.name for node in lineage))
+            self._lineages[category_id] = cached
+        return cached
+
+    def _load_shops(self, shop_ids: set[int]) -> None:
+        from shops.models import Partner
+
+        missing = shop_ids - self._shops.keys()
+        if missing:
+            for row in Partner.objects.filter(pk__in=missing).values("id", "code", "name", "commune_code"):
+                row["commune_name"] = self._commune_name(row["commune_code"])
+                self._shops[row["id"]] = row
+
+    def _image_url(self, name: str) -> str | None:
+        if not name:
+            return None
+        try:
+            return self._image_storage.url(name)
+        except ValueError:
+            return None
+
+    def documents(self, chunk: list[int], *, by_range: bool = False) -> list[dict]:
+        from catalogue.models import ProductImage
+        from shops.models import StockRecord
+
+        if by_range:  # chunk is sorted
+            of_products = {"product_id__gte": chunk[0], "product_id__lte": chunk[-1]}
+            wanted = set(chunk)
+            public = product_list_public().filter(pk__gte=chunk[0], pk__lte=chunk[-1])
+        else:
+            of_products = {"product_id__in": chunk}
+            wanted = None
+            public = product_list_public().filter(pk__in=chunk)
+        rows = list(
+            public.prefetch_related(None).order_by("pk")
+            .values("id", "title", "description", "slug", "shop_id", "parent_id", "parent__title",
+                    "is_featured", "date_created", "product_class_id", "product_class__track_stock")
+        )
+        if wanted is not None:
+            rows = [row for row in rows if row["id"] in wanted]
+        self._load_shops({row["shop_id"] for row in rows if row["shop_id"]})
+        records: dict[int, list[tuple]] = {}
+        for record in StockRecord.objects.filter(**of_products).order_by("pk").values_list(
+            "product_id", "partner_id", "price", "num_in_stock", "num_allocated"
+        ):
+            records.setdefault(record[0], []).append(record)
+        categories: dict[int, list[int]] = {}
+        for product_id, category_id in (
+            Product.categories.through.objects.filter(**of_products)
+            .order_by("category__path", "category_id").values_list("product_id", "category_id")
+        ):
+            categories.setdefault(product_id, []).append(category_id)
+        certificates: dict[int, list[tuple]] = {}
+        for certificate in (
+            OcopCertificate.objects.filter(**of_products, status=OcopCertificate.Status.VERIFIED)
+            .order_by("pk").values_list("product_id", "stars", "issued_on", "expires_on")
+        ):
+            if certificate[2] and certificate[3]:
+                certificates.setdefault(certificate[0], []).append(certificate)
+        images: dict[int, str] = {}
+        for product_id, original in (
+            ProductImage.objects.filter(**of_products).order_by("display_order", "pk")
+            .values_list("product_id", "original")
+        ):
+            images.setdefault(product_id, original)
+        return [
+            self._document(row, records.get(row["id"], ()), categories.get(row["id"], ()),
+                           certificates.get(row["id"], ()), images.get(row["id"], ""))
+            for row in rows
+        ]
+
+    def _document(self, row: dict, records, category_ids_, certificates, image: str) -> dict:
+        pk = row["id"]
+        shop = self._shops.get(row["shop_id"]) if row["shop_id"] else None
+        record = None
+        for candidate in records:
+            if candidate[1] == row["shop_id"]:
+                record = candidate
+                break
+        if record is None and records:
+            record = records[0]
+        price = record[2] if record is not None else None
+        if price is None:
+            available = False
+        else:
+            tracks_stock = row["product_class__track_stock"] if row["product_class_id"] else True
+            in_stock, allocated = record[3], record[4]
+            if not tracks_stock or in_stock is None:
+                available = True
+            else:
+                available = (in_stock - (allocated or 0)) > 0
+        category_ids: list[int] = []
+        category_names: list[str] = []
+        category_slugs: list[str] = []
+        category_paths: list[str] = []
+        for category_id in category_ids_:
+            lineage, path = self._lineage(category_id)
+            for node in lineage:
+                if node.pk not in category_ids:
+                    category_ids.append(node.pk)
+                    category_names.append(node.name)
+                    category_slugs.append(node.slug)
+            category_paths.append(path)
+        ocop: dict = {ocop_field(stars): [] for stars in OCOP_LEVELS}
+        stars_today = 0
+        for _pk, stars, issued_on, expires_on in certificates:
+            if stars in OCOP_LEVELS:
+                ocop[ocop_field(stars)].append({"gte": issued_on.isoformat(), "lte": expires_on.isoformat()})
+            if issued_on <= self._today <= expires_on and stars > stars_today:
+                stars_today = stars
+        ocop["ocop_certificates"] = [
+            {"stars": stars, "issued_on": issued_on.isoformat(), "expires_on": expires_on.isoformat()}
+            for _pk, stars, issued_on, expires_on in certificates
+        ]
+        title = row["title"] or (row["parent__title"] or "" if row["parent_id"] else "")
+        featured = bool(row["is_featured"])
+        created = row["date_created"]
+        return {
+            "id": pk,
+            "title": title,
+            "description": row["description"] or "",
+            "shop_id": shop["id"] if shop else None,
+            "shop_slug": shop["code"] if shop else None,
+            "shop_name": shop["name"] if shop else None,
+            "category_ids": category_ids,
+            "category_names": category_names,
+            "category_slugs": category_slugs,
+            "category_path": category_paths,
+            **ocop,
+            "commune_code": shop["commune_code"] if shop else None,
+            "commune_name": shop["commune_name"] if shop else None,
+            "price": int(price) if price is not None else None,
+            "available": available,
+            "featured": featured,
+            "popularity": 0,
+            "created": created.isoformat() if created else None,
+            "image": self._image_url(image),
+            "url": self._url(row["slug"], pk),
+            "suggest": {
+                "input": _suggest_inputs(title),
+                "weight": 1 + stars_today + (2 if featured else 0),
+            },
+        }
 
 
 def count_public() -> int:
@@ -220,26 +425,55 @@ def indices_behind(alias: str) -> list[str]:
         return []
 
 
-def rebuild_index(*, progress: Progress | None = None, batch_size: int = BATCH_SIZE) -> int:
+def rebuild_index(*, progress: Progress | None = None, batch_size: int = REBUILD_BATCH_SIZE) -> int:
     """Build a fresh index, swap the alias onto it atomically, drop the old ones.
 
     Returns the number of products indexed. Search keeps answering from the old
     index until the swap.
+
+    Bulk loading the usual Elasticsearch way: the new index is created without
+    refresh and replicas (restored before the swap), documents are built here in
+    batches (database rows, see iter_documents) while up to
+    SEARCH_REBUILD_WORKERS earlier batches are being sent by `bulk` in worker
+    threads, with the longer SEARCH_REBUILD_TIMEOUT of a bulk request (searches
+    keep their short one). Only this thread touches the database.
     """
-    client = get_client(autobuild=False)
+    client = get_client(autobuild=False).options(
+        request_timeout=getattr(settings, "SEARCH_REBUILD_TIMEOUT", 120)
+    )
+    workers = max(1, int(getattr(settings, "SEARCH_REBUILD_WORKERS", 2)))
     alias = index_alias()
     name = _new_index_name(alias)
-    client.indices.create(index=name, **index_body())
+    body = index_body()
+    body.setdefault("settings", {}).update(BULK_LOAD_SETTINGS)
+    client.indices.create(index=name, **body)
     total = count_public()
     done = 0
     if progress:
         progress(done, total)
+    pending: deque[Future] = deque()
+
+    def sent(future: Future) -> None:
+        nonlocal done
+        done += future.result()
+        if progress:
+            progress(done, max(total, done))
+
     try:
-        for documents in iter_documents(batch_size=batch_size):
-            bulk(client, _actions(name, documents), chunk_size=batch_size, refresh=False)
-            done += len(documents)
-            if progress:
-                progress(done, max(total, done))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="search-bulk") as pool:
+            try:
+                for documents in iter_documents(batch_size=batch_size):
+                    while len(pending) >= workers:
+                        sent(pending.popleft())
+                    pending.append(pool.submit(_send, client, name, documents))
+                while pending:
+                    sent(pending.popleft())
+            finally:
+                for future in pending:
+                    future.cancel()
+        client.indices.put_settings(index=name, settings={
+            "index": {key: None for key in BULK_LOAD_SETTINGS}
+        })
         client.indices.refresh(index=name)
         _swap_alias(alias, name)
     except Exception:
@@ -248,6 +482,13 @@ def rebuild_index(*, progress: Progress | None = None, batch_size: int = BATCH_S
     _delete_old_indices(alias, keep=name)
     logger.info("search index %s rebuilt as %s: %d products", alias, name, done)
     return done
+
+
+def _send(client, index: str, documents: list[dict]) -> int:
+    """One batch in one bulk request (raises BulkIndexError if a document fails)."""
+    count, _errors = bulk(client, _actions(index, documents), chunk_size=max(1, len(documents)),
+                          max_chunk_bytes=200 * 1024 * 1024, refresh=False)
+    return count
 
 
 def _swap_alias(alias: str, new_index: str) -> None:

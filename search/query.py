@@ -40,6 +40,7 @@ SORTS = ("relevance", "price_asc", "price_desc", "newest", "popular")
 FACETS = ("category", "stars", "shop", "commune", "price")
 MAX_PAGE_SIZE = 100
 MAX_WINDOW = 10_000  # Elasticsearch's default index.max_result_window
+RESCORE_WINDOW = 500  # matches re-ranked by the OCOP/featured boosts (build_request)
 MAX_QUERY_LENGTH = 200
 MAX_VALUES = 50
 STARS = (3, 4, 5)
@@ -365,7 +366,7 @@ def _text_query_one(q: str, *, fuzzy: bool = True) -> dict:
     return {"bool": {"must": [matches], "should": boosts}}
 
 
-def _scored(query: dict, today: str) -> dict:
+def _scored(query: dict, today: str, *, boost_mode: str = "multiply") -> dict:
     """OCOP stars valid today and staff featuring multiply the relevance.
 
     The star functions are exclusive (best valid level only), so `multiply`
@@ -377,7 +378,7 @@ def _scored(query: dict, today: str) -> dict:
     ]
     functions.append({"filter": {"term": {"featured": True}}, "weight": FEATURED_WEIGHT})
     return {"function_score": {"query": query, "functions": functions,
-                               "score_mode": "multiply", "boost_mode": "multiply"}}
+                               "score_mode": "multiply", "boost_mode": boost_mode}}
 
 
 def _sort(params: SearchParams) -> list:
@@ -397,8 +398,8 @@ def _sort(params: SearchParams) -> list:
     return ["_score", newest, tie]
 
 
-def _aggregations(clauses: dict[str, dict], today: str) -> dict:
-    sub = {
+def _facet_aggregations(today: str) -> dict[str, dict]:
+    return {
         "category": {"terms": {"field": "category_ids", "size": 200}},
         # one bucket per level: products whose best certificate valid today has it
         "stars": {"filters": {"filters": {
@@ -413,11 +414,37 @@ def _aggregations(clauses: dict[str, dict], today: str) -> dict:
             for low, high in PRICE_RANGES
         ]}},
     }
-    aggs = {}
+
+
+def _aggregations(clauses: dict[str, dict], today: str) -> dict:
+    """Disjunctive facets in as few passes as possible.
+
+    A facet counts under every selection but its own. The facets without a
+    selection all share one filter (every selection), so they are sub-aggregations
+    of one `shared` filter aggregation — or top-level ones when nothing is
+    selected; each selected facet has its own filter aggregation (`<facet>.values`).
+    Same counts as one filter per facet, fewer passes over the matches.
+    """
+    sub = _facet_aggregations(today)
+    if not clauses:
+        return {facet: sub[facet] for facet in FACETS}
+    aggs: dict = {}
+    shared = {facet: sub[facet] for facet in FACETS if facet not in clauses}
+    if shared:
+        aggs["shared"] = {"filter": _all_of(list(clauses.values())), "aggs": shared}
     for facet in FACETS:
-        others = [clause for name, clause in clauses.items() if name != facet]
-        aggs[facet] = {"filter": _all_of(others), "aggs": {"values": sub[facet]}}
+        if facet in clauses:
+            others = [clause for name, clause in clauses.items() if name != facet]
+            aggs[facet] = {"filter": _all_of(others), "aggs": {"values": sub[facet]}}
     return aggs
+
+
+def _facet_buckets(aggregations: Mapping, facet: str):
+    """The buckets of a facet, wherever _aggregations put it."""
+    node = aggregations.get(facet) or aggregations.get("shared", {}).get(facet) or {}
+    if "values" in node:
+        node = node["values"]
+    return node.get("buckets", [])
 
 
 def _highlight() -> dict:
@@ -432,11 +459,34 @@ def _highlight() -> dict:
     }
 
 
+def _rescore(today: str, window: int) -> dict:
+    """The relevance boosts of `_scored`, applied to the best `window` matches only."""
+    return {
+        "window_size": window,
+        "query": {
+            "rescore_query": _scored({"match_all": {}}, today, boost_mode="replace"),
+            "query_weight": 1,
+            "rescore_query_weight": 1,
+            "score_mode": "multiply",
+        },
+    }
+
+
 def build_request(params: SearchParams, *, today: datetime.date | None = None) -> dict:
     """The search body (without index): query, post_filter, aggs, sort, page, highlight.
 
     `today` (default: today in the marketplace's time zone) decides which OCOP
     certificates count.
+
+    Ranking by relevance with words: the boosts for OCOP stars and featuring
+    multiply the text score of the best RESCORE_WINDOW matches in a `rescore`
+    (standard Elasticsearch): a `function_score` around the whole query would
+    score every match, which costs most of a request on large catalogues. With a
+    rescore Elasticsearch allows no explicit sort: equal scores keep index order
+    (ascending id, as the rebuild writes them). Browsing (no words) still wraps
+    the match-all query in `function_score`: there the boosts are the order, for
+    every product. Price and newest sorts need no boost; `popular` keeps it as
+    its tie-breaker.
     """
     day = _today(today)
     clauses = _filters(params, day)
@@ -445,15 +495,22 @@ def build_request(params: SearchParams, *, today: datetime.date | None = None) -
         query = {"bool": {"must": [query],
                           "filter": [{"term": {"category_ids": params.within_category}}]}}
     body = {
-        "query": _scored(query, day),
         "post_filter": _all_of(list(clauses.values())),
         "aggs": _aggregations(clauses, day),
-        "sort": _sort(params),
         "from": params.offset,
         "size": params.page_size,
         "track_total_hits": True,
         "_source": False,
     }
+    if params.q and params.sort == "relevance":
+        body["query"] = query
+        body["rescore"] = _rescore(day, max(RESCORE_WINDOW, params.offset + params.page_size))
+    elif params.sort in ("price_asc", "price_desc", "newest"):
+        body["query"] = query
+        body["sort"] = _sort(params)
+    else:
+        body["query"] = _scored(query, day)
+        body["sort"] = _sort(params)
     if params.q:
         body["highlight"] = _highlight()
     return body
@@ -616,7 +673,7 @@ def _distance(a: str, b: str) -> int:
 def _facets(params: SearchParams, aggregations: Mapping) -> dict[str, list[FacetValue]]:
     raw: dict[str, list[tuple[str, int]]] = {}
     for facet in FACETS:
-        buckets = aggregations.get(facet, {}).get("values", {}).get("buckets", [])
+        buckets = _facet_buckets(aggregations, facet)
         if isinstance(buckets, Mapping):  # a `filters` aggregation: keyed buckets
             raw[facet] = sorted(((str(key), int(bucket["doc_count"])) for key, bucket in buckets.items()),
                                 key=lambda item: item[0], reverse=True)

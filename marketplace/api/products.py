@@ -18,7 +18,8 @@ import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from catalogue.selectors import product_list_public
@@ -147,25 +148,21 @@ class _BadParams(Exception):
         self.errors = errors
 
 
-def _unprocessable(errors: dict[str, str]) -> tuple[int, dict]:
-    return 422, {"detail": [{"loc": ["query", name], "msg": msg} for name, msg in errors.items()]}
+def _unprocessable(errors: dict[str, str]) -> Status:
+    return Status(422, {"detail": [{"loc": ["query", name], "msg": msg} for name, msg in errors.items()]})
 
 
 def _params(request: HttpRequest) -> SearchParams:
     data = request.GET.copy()
     size = data.getlist("page_size")
     if len(size) == 1 and size[0].strip().isdigit() and int(size[0]) > MAX_PAGE_SIZE:
-        raise _BadParams({"page_size": f"Tối đa {MAX_PAGE_SIZE} sản phẩm mỗi trang."})
+        raise _BadParams({"page_size": _("Tối đa %(n)d sản phẩm mỗi trang.") % {"n": MAX_PAGE_SIZE}})
     if not size:
         data["page_size"] = str(DEFAULT_PAGE_SIZE)
     try:
         return SearchParams.from_data(data)
     except InvalidSearchParams as exc:
         raise _BadParams(exc.errors) from exc
-
-
-def _absolute(request: HttpRequest, url: str | None) -> str | None:
-    return request.build_absolute_uri(url) if url else None
 
 
 def _stockrecord(product):
@@ -250,7 +247,7 @@ def product_list(request: HttpRequest, response: HttpResponse, query: Query[Prod
         logger.warning("search engine unavailable, API answers from the database: %s", exc)
         result = database_search(params)
     if params.page > result.num_pages:
-        return _unprocessable({"page": f"Chỉ có {result.num_pages} trang."})
+        return _unprocessable({"page": _("Chỉ có %(n)d trang.") % {"n": result.num_pages}})
     products = hydrate(result, queryset=product_list_public().select_related("parent"))
     response_body = {
         "count": result.total,
@@ -260,7 +257,7 @@ def product_list(request: HttpRequest, response: HttpResponse, query: Query[Prod
     }
     if result.degraded:
         response["X-Search-Degraded"] = "1"
-    return 200, response_body
+    return Status(200, response_body)
 
 
 @router.get(
@@ -275,9 +272,9 @@ def product_detail(request: HttpRequest, product_id: int):
             pk=product_id,
         )
     except Http404:
-        return 404, {"detail": "not_found", "message": "Không tìm thấy sản phẩm."}
+        return Status(404, {"detail": "not_found", "message": _("Không tìm thấy sản phẩm.")})
     record = _stockrecord(product)
-    return 200, {
+    return Status(200, {
         **_item(request, product),
         "description": product.description or "",
         "categories": [
@@ -286,4 +283,4 @@ def product_detail(request: HttpRequest, product_id: int):
         "images": _image_urls(request, product),
         "stock": {"available": _available(product, record),
                   "num_available": _num_available(product, record)},
-    }
+    })

@@ -22,11 +22,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help="No progress bar (logs, CI)."
         )
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=None,
+                            help="products per bulk request (default 2000)")
 
-    def handle(self, *args, rebuild=False, no_progress=False, batch_size=500, **options):
+    def handle(self, *args, rebuild=False, no_progress=False, batch_size=None, **options):
         quiet = options.get("verbosity", 1) == 0
-        from search.indexing import indices_behind, rebuild_index
+        from search.indexing import REBUILD_BATCH_SIZE, indices_behind, rebuild_index
+
+        batch_size = batch_size or REBUILD_BATCH_SIZE
 
         alias = index_alias()
         try:

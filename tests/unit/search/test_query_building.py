@@ -12,6 +12,7 @@ from search.engine import _COMPAT_MIMETYPE
 from search.query import (
     FACETS,
     FEATURED_WEIGHT,
+    RESCORE_WINDOW,
     InvalidSearchParams,
     SearchParams,
     best_stars_clause,
@@ -65,13 +66,41 @@ def test_facets_are_disjunctive_in_the_request():
     assert stars_clause in post
     assert {"terms": {"shop_slug": ["htx-a"]}} in post
     assert {"range": {"price": {"gte": 1, "lte": 9}}} in post
-    assert set(body["aggs"]) == set(FACETS)
+    # selected facets: one filter each (every other selection); the rest share one
+    assert set(body["aggs"]) == {"stars", "shop", "price", "shared"}
     stars_filter = body["aggs"]["stars"]["filter"]["bool"]["filter"]
     assert stars_clause not in stars_filter
     assert {"terms": {"shop_slug": ["htx-a"]}} in stars_filter
-    assert body["aggs"]["category"]["filter"]["bool"]["filter"] == post
+    assert set(body["aggs"]["shared"]["aggs"]) == {"category", "commune"}
+    assert body["aggs"]["shared"]["filter"]["bool"]["filter"] == post
     # the query itself is not filtered: facets count beyond the selection
-    assert "post_filter" in body and "filter" not in str(body["query"]["function_score"]["query"])
+    assert "post_filter" in body and "filter" not in str(body["query"])
+
+
+def test_without_selection_every_facet_is_a_top_level_aggregation():
+    body = build_request(SearchParams(q="mật ong"))
+    assert set(body["aggs"]) == set(FACETS)
+    assert body["aggs"]["shop"] == {"terms": {"field": "shop_slug", "size": 100}}
+
+
+def test_relevance_with_words_rescores_the_best_matches():
+    body = build_request(SearchParams(q="mật ong"), today=datetime.date(2026, 3, 1))
+    assert "function_score" not in str(body["query"])
+    assert "sort" not in body  # Elasticsearch refuses a sort with a rescore
+    rescore = body["rescore"]
+    assert rescore["window_size"] == RESCORE_WINDOW
+    functions = rescore["query"]["rescore_query"]["function_score"]["functions"]
+    assert {"filter": best_stars_clause(5, "2026-03-01"), "weight": 1.3} in functions
+    assert rescore["query"]["score_mode"] == "multiply"
+    # a deep page is inside the window
+    deep = build_request(SearchParams(q="mật ong", page=30, page_size=24))
+    assert deep["rescore"]["window_size"] >= 30 * 24
+
+
+@pytest.mark.parametrize("sort", ["price_asc", "price_desc", "newest"])
+def test_plain_sorts_need_no_boost(sort):
+    body = build_request(SearchParams(q="mật ong", sort=sort))
+    assert "function_score" not in str(body["query"]) and "rescore" not in body
 
 
 def test_no_query_matches_all_and_sorts_by_stars():
@@ -134,7 +163,7 @@ def test_today_is_computed_per_request_in_ho_chi_minh_time():
     body = build_request(SearchParams(stars=(4,)))
     assert "2026-03-02" in str(body["post_filter"])
     assert "2026-03-01" not in str(body)
-    stars_buckets = body["aggs"]["stars"]["aggs"]["values"]["filters"]["filters"]
+    stars_buckets = body["aggs"]["stars"]["aggs"]["values"]["filters"]["filters"]  # selected
     assert stars_buckets["4"] == best_stars_clause(4, "2026-03-02")
     with freeze_time("2026-03-02T17:00:00Z"):  # 3 March, 00:00 local
         assert "2026-03-03" in str(build_request(SearchParams(stars=(4,)))["post_filter"])
