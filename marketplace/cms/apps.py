@@ -2,8 +2,13 @@ from django.apps import AppConfig
 
 
 class CmsConfig(AppConfig):
-    """Wagtail page models: the home page now; campaigns and stories later."""
+    """Wagtail pages: home page, campaigns, producer stories, info pages."""
 
     name = "marketplace.cms"
     label = "cms"
     verbose_name = "Nội dung"
+
+    def ready(self):
+        from marketplace.cms import receivers
+
+        receivers.connect()

@@ -229,6 +229,21 @@ class ProductSpec:
     illustrative: bool = False
 
 
+@dataclass(frozen=True)
+class DeliverySpec:
+    name: str
+    kind: str  # shops.models.ShippingOption.Kind value
+    fee: int = 0
+    free_above: int | None = None
+
+
+@dataclass(frozen=True)
+class BankSpec:
+    bank_bin: str
+    account_number: str
+    account_name: str
+
+
 @dataclass
 class ShopSpec:
     code: str
@@ -243,6 +258,10 @@ class ShopSpec:
     owner_email: str
     products: list[ProductSpec] = field(default_factory=list)
     illustrative: bool = False
+    # Delivery options the shop offers (none: the programme's default delivery applies).
+    delivery: list[DeliverySpec] = field(default_factory=list)
+    # The shop's own VietQR payee, or None: the programme's account receives transfers.
+    bank: BankSpec | None = None
 
 
 @lru_cache(maxsize=1)
@@ -471,8 +490,51 @@ def build_plan(today: datetime.date, communes: tuple[tuple[int, str], ...]) -> l
         )
         shops.append(shop)
 
+    for shop in shops:
+        shop.delivery = delivery_for(shop.code)
+        shop.bank = bank_for(shop)
     _check_unique(shops)
     return shops
+
+
+# --- Delivery and VietQR payee of the demo shops (illustrative, not the producers' own) ---
+
+STANDARD_DELIVERY = "Giao hàng tiêu chuẩn"
+PICKUP = "Nhận tại cửa hàng"
+STANDARD_FEE = 30_000
+FREE_ABOVE = 500_000
+#: Bigger producers: standard delivery free from 500.000 ₫.
+FREE_ABOVE_SHOPS = frozenset({"htx-tan-phat-loi", "yen-sao-dat-mui", "cong-ty-cp-muoi-bac-lieu"})
+#: Small households that set up no delivery: the programme's default delivery applies.
+NO_DELIVERY_SHOPS = frozenset({"co-ba-gan", "minh-quan"})
+#: Shops paid straight into their own account (BINs from marketplace.payment.banks);
+#: the account numbers are made up ("DEMO…") — nobody should ever transfer to them.
+SHOP_BANKS: dict[str, str] = {
+    "htx-tan-phat-loi": "970405",  # Agribank
+    "yen-sao-dat-mui": "970436",  # Vietcombank
+    "cong-ty-cp-muoi-bac-lieu": "970418",  # BIDV
+    "htx-19-5": "970452",  # Kienlongbank
+}
+
+
+def delivery_for(code: str) -> list[DeliverySpec]:
+    if code in NO_DELIVERY_SHOPS:
+        return []
+    if code in FREE_ABOVE_SHOPS:
+        standard = DeliverySpec(STANDARD_DELIVERY, "free_above", STANDARD_FEE, FREE_ABOVE)
+    else:
+        standard = DeliverySpec(STANDARD_DELIVERY, "flat", STANDARD_FEE)
+    return [standard, DeliverySpec(PICKUP, "pickup", 0)]
+
+
+def bank_for(shop: ShopSpec) -> BankSpec | None:
+    bank_bin = SHOP_BANKS.get(shop.code)
+    if bank_bin is None:
+        return None
+    digits = int(hashlib.sha256(shop.code.encode()).hexdigest(), 16) % 10**8
+    # What banks show as the payee: upper case without diacritics.
+    name = " ".join(re.sub(r"[^A-Z0-9 ]", " ", fold(shop.legal_name).upper()).split())[:64]
+    return BankSpec(bank_bin, f"DEMO{digits:08d}", name)
 
 
 def _check_unique(shops: list[ShopSpec]) -> None:

@@ -2,14 +2,16 @@
 
 Every row is found by a natural key before it is created — user e-mail, shop code,
 category code, product UPC, (shop, partner SKU), (product, decision number), image
-code — so a second run creates nothing and changes nothing. Existing rows are never
-updated (passwords, prices and stock edited in the demo survive a re-run); dates
-relative to today are only used when a row is created.
+code, (shop, delivery option name) — so a second run creates nothing and changes
+nothing. Existing rows are never updated (passwords, prices, stock and a shop's bank
+account edited in the demo survive a re-run); dates relative to today are only used
+when a row is created.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,7 +20,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from tqdm import tqdm
@@ -38,15 +39,14 @@ from catalogue.models import (
 )
 from catalogue.ocop import ensure_ocop_categories
 from marketplace.core.addresses import communes
+from marketplace.core.roles import ensure_programme_staff_group
 from marketplace.core.text import fold, slugify_vi
-from shops.models import Partner, ShopMember, StockRecord
+from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 
 from . import catalogue_data as data
+from .content import ensure_cms_content
 from .images import product_photo
 
-STAFF_GROUP = "Programme staff"
-# (app label, codename): Wagtail admin (/cms/) and Oscar dashboard (/dashboard/) access.
-STAFF_PERMISSIONS = [("wagtailadmin", "access_admin"), ("partner", "dashboard_access")]
 HELPER_EMAIL = f"helper@{data.DEMO_EMAIL_DOMAIN}"
 ADMIN_EMAIL = f"admin@{data.DEMO_EMAIL_DOMAIN}"
 STAFF_EMAIL = f"staff@{data.DEMO_EMAIL_DOMAIN}"
@@ -90,6 +90,8 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         ensure_products(plan, shops, categories, product_class, result, progress=progress)
         ensure_home_page(result)
         ensure_collections(plan, result)
+        ensure_cms_content(result)
+        ensure_demo_purchases(users, shops, result)
     _count(plan, result)
     result.seconds = time.monotonic() - started
     return result
@@ -123,15 +125,9 @@ def ensure_users(plan: list[data.ShopSpec], result: LoadResult) -> dict[str, obj
         result.created["users"] += len(missing)
     users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
 
-    group, created = Group.objects.get_or_create(name=STAFF_GROUP)
-    result.created["groups"] += int(created)
-    wanted = [
-        Permission.objects.get(content_type__app_label=app, codename=codename)
-        for app, codename in STAFF_PERMISSIONS
-    ]
-    have = set(group.permissions.values_list("pk", flat=True))
-    if any(p.pk not in have for p in wanted):
-        group.permissions.add(*wanted)
+    # The role itself is reference data (marketplace/core/roles.py); the demo adds its member.
+    group, changes = ensure_programme_staff_group()
+    result.created["groups"] += changes
     staff = users[STAFF_EMAIL]
     if not staff.groups.filter(pk=group.pk).exists():
         staff.groups.add(group)
@@ -174,6 +170,9 @@ def ensure_shops(
             phone=spec.phone, commune_code=spec.commune_code,
             street_address=spec.street_address, description=spec.description,
             status=Partner.Status.APPROVED,
+            bank_bin=spec.bank.bank_bin if spec.bank else "",
+            bank_account_number=spec.bank.account_number if spec.bank else "",
+            bank_account_name=spec.bank.account_name if spec.bank else "",
         )
         result.created["shops"] += 1
 
@@ -203,7 +202,28 @@ def ensure_shops(
     ]
     ShopMember.objects.bulk_create(members)
     result.created["shop_members"] += len(members)
+    ensure_delivery_options(plan, shops, result)
     return shops
+
+
+def ensure_delivery_options(
+    plan: list[data.ShopSpec], shops: dict[str, Partner], result: LoadResult
+) -> None:
+    """Each shop's delivery options, found by (shop, name); shops planned without any keep none."""
+    existing = set(
+        ShippingOption.objects.filter(shop__in=shops.values()).values_list("shop_id", "name")
+    )
+    rows = [
+        ShippingOption(
+            shop=shops[spec.code], name=option.name, kind=option.kind, fee=option.fee,
+            free_above=option.free_above, position=position,
+        )
+        for spec in plan
+        for position, option in enumerate(spec.delivery)
+        if (shops[spec.code].pk, option.name) not in existing
+    ]
+    ShippingOption.objects.bulk_create(rows)
+    result.created["shipping_options"] += len(rows)
 
 
 # --- Products ----------------------------------------------------------------------------
@@ -459,3 +479,94 @@ def _count(plan: list[data.ShopSpec], result: LoadResult) -> None:
     ).count()
     emails = [ADMIN_EMAIL, STAFF_EMAIL, BUYER_EMAIL] + [s.owner_email for s in plan]
     result.users = get_user_model().objects.filter(email__in=emails).count()
+
+
+# --- The demo buyer's purchases ---------------------------------------------------------
+
+#: (payment method, [(shop code, quantity)], where it stands). One product per shop: the
+#: first in stock by UPC. Placed through the real checkout service, then moved on by the
+#: same services a seller's taps and Stripe's webhook use.
+DEMO_PURCHASES = [
+    ("cod", [("htx-ba-khia-dam-doi", 2), ("htx-19-5", 1)], "delivered"),
+    ("bank_transfer", [("yen-sao-dat-mui", 1), ("co-ba-gan", 2)], "awaiting"),
+    ("card", [("htx-tan-phat-loi", 1)], "paid"),
+]
+DEMO_ADDRESS = {
+    "first_name": "Khách mua hàng (demo)",
+    "line1": "Số 1 Ấp Cái Nước (địa chỉ minh họa)",
+    "line2": "Xã Cái Nước",
+    "line4": "Cà Mau",
+    "phone_number": "+84912000000",
+}
+
+
+def ensure_demo_purchases(users: dict, shops: dict[str, Partner], result: LoadResult) -> None:
+    """Three purchases of buyer@demo.ocop.vn (COD delivered, transfer awaited, card paid).
+
+    Made only while the demo buyer has no purchase at all: a second run, or a buyer who
+    has already bought in the demo, gets none added.
+    """
+    from oscar.core.loading import get_model
+
+    from marketplace.order.models import Purchase
+
+    buyer = users[BUYER_EMAIL]
+    if Purchase.objects.filter(user=buyer).exists():
+        return
+    Country = get_model("address", "Country")
+    Country.objects.get_or_create(
+        iso_3166_1_a2="VN",
+        defaults={"name": "Việt Nam", "printable_name": "Việt Nam", "is_shipping_country": True},
+    )
+    for method, items, stage in DEMO_PURCHASES:
+        purchase = _demo_purchase(buyer, shops, method, items)
+        _demo_advance(purchase, stage, users)
+        result.created["purchases"] += 1
+
+
+def _demo_purchase(buyer, shops: dict[str, Partner], method: str, items):
+    from oscar.core.loading import get_model
+
+    from marketplace.checkout.quote import basket_quote, option_key
+    from marketplace.checkout.services import purchase_place
+    from shops.strategy import MarketplaceStrategy
+
+    Basket = get_model("basket", "Basket")
+    basket = Basket.objects.create(owner=buyer)
+    basket.strategy = MarketplaceStrategy()
+    for code, quantity in items:
+        record = (
+            StockRecord.objects.filter(partner=shops[code], num_in_stock__gte=10, product__is_public=True)
+            .select_related("product").order_by("product__upc").first()
+        )
+        basket.add_product(record.product, quantity)
+    basket = Basket.objects.get(pk=basket.pk)
+    basket.strategy = MarketplaceStrategy()
+    quote = basket_quote(basket)
+    # The first option each shop offers (its standard delivery, or the programme's default).
+    choices = {str(part.shop.pk): option_key(part.options[0]) for part in quote.parts}
+    return purchase_place(
+        basket=basket, user=buyer, email=buyer.email, address=dict(DEMO_ADDRESS),
+        choices=choices, payment_method=method,
+    ).purchase
+
+
+def _demo_advance(purchase, stage: str, users: dict) -> None:
+    from marketplace.order.models import Order
+    from marketplace.payment.services import order_mark_paid, purchase_card_paid
+    from shops.seller.operations.services import LineStatus, order_lines_transition
+
+    if stage == "paid":
+        purchase_card_paid(purchase, amount=purchase.total, reference=f"demo-{purchase.number}")
+    if stage != "delivered":
+        return
+    steps = [LineStatus.PENDING, LineStatus.CONFIRMED, LineStatus.HANDED_TO_CARRIER, LineStatus.DELIVERED]
+    for order in Order.objects.filter(purchase=purchase).select_related("shop").order_by("number"):
+        owner = users[f"seller-{order.shop.code}@{data.DEMO_EMAIL_DOMAIN}"]
+        for before, after in itertools.pairwise(steps):
+            order_lines_transition(
+                shop=order.shop, order=order, from_status=before, to_status=after,
+                actor=owner, acting_as="owner",
+            )
+        order.refresh_from_db()
+        order_mark_paid(order, actor=owner, acting_as="owner", note="Thu tiền khi giao (demo)")

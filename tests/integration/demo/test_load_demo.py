@@ -28,9 +28,11 @@ from catalogue.models import (
 )
 from marketplace.core.addresses import communes
 from marketplace.core.phones import validate_e164_mobile
+from marketplace.core.roles import programme_staff_permissions
 from marketplace.demo import catalogue_data as data
+from marketplace.order.models import Order, Purchase
 from shops.access import shops_for_user
-from shops.models import Partner, ShopMember, StockRecord
+from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +62,10 @@ def fingerprint() -> dict[str, list]:
         "shops": sorted(Partner.objects.values_list(
             "code", "name", "legal_name", "registration_number", "phone", "commune_code",
             "street_address", "status", "producer_type",
+            "bank_bin", "bank_account_number", "bank_account_name",
+        )),
+        "delivery": sorted(ShippingOption.objects.values_list(
+            "shop__code", "name", "kind", "fee", "free_above", "is_active", "position"
         )),
         "products": sorted(
             (p.upc, p.title, p.shop.code, [c.code for c in p.categories.all()])
@@ -84,6 +90,12 @@ def fingerprint() -> dict[str, list]:
         "collection_items": sorted(CollectionItem.objects.values_list(
             "collection__slug", "product__upc", "position"
         )),
+        "purchases": sorted(Purchase.objects.values_list(
+            "number", "user__email", "payment_method", "status", "total", "shipping_total"
+        )),
+        "orders": sorted(Order.objects.values_list(
+            "number", "shop__code", "status", "payment_status", "amount_paid", "total_incl_tax"
+        )),
         "featured": sorted(Product.objects.filter(is_featured=True).values_list("upc", flat=True)),
     }
 
@@ -104,6 +116,82 @@ def test_shops_are_the_real_producers_and_approved():
         validate_e164_mobile(shop.phone)
         assert shop.street_address.startswith(("Ấp ", "Khóm "))
         assert shop.description and shop.legal_name
+
+
+def test_shops_offer_varied_delivery_options():
+    by_shop: dict[str, list] = {shop.code: [] for shop in Partner.objects.all()}
+    for option in ShippingOption.objects.select_related("shop").order_by("position"):
+        by_shop[option.shop.code].append(option)
+    without = [code for code, options in by_shop.items() if not options]
+    assert 1 <= len(without) <= 2  # the programme's default delivery applies to these
+    free_above = [code for code, options in by_shop.items()
+                  if any(o.kind == ShippingOption.Kind.FREE_ABOVE for o in options)]
+    assert 2 <= len(free_above) <= 5
+    for code, options in by_shop.items():
+        if not options:
+            continue
+        standard, pickup = options
+        assert standard.name == "Giao hàng tiêu chuẩn" and standard.fee == 30_000, code
+        assert standard.charge_for(100_000) == 30_000
+        if standard.kind == ShippingOption.Kind.FREE_ABOVE:
+            assert standard.free_above == 500_000 and standard.charge_for(500_000) == 0
+        else:
+            assert standard.kind == ShippingOption.Kind.FLAT and standard.charge_for(2_000_000) == 30_000
+        assert (pickup.name, pickup.kind, pickup.charge_for(100_000)) == (
+            "Nhận tại cửa hàng", ShippingOption.Kind.PICKUP, 0
+        )
+    assert len([c for c, o in by_shop.items() if o]) > len(by_shop) / 2
+
+
+def test_a_few_shops_have_their_own_vietqr_account():
+    from marketplace.payment import vietqr
+    from marketplace.payment.banks import BANKS_BY_BIN
+    from marketplace.payment.transfer import payee_for
+
+    own = list(Partner.objects.exclude(bank_account_number=""))
+    assert 2 <= len(own) <= 6
+    for shop in own:
+        assert shop.bank_bin in BANKS_BY_BIN
+        assert shop.bank_account_number.startswith("DEMO")  # obviously not a real account
+        assert re.fullmatch(r"[A-Z0-9 ]+", shop.bank_account_name)
+        payee = payee_for(shop)
+        assert not payee.is_programme and payee.account == shop.bank_account_number
+        payload = vietqr.build_payload(
+            bank_bin=shop.bank_bin, account=shop.bank_account_number, amount=100_000, memo="DH 1"
+        )
+        assert vietqr.verify_crc(payload)
+    others = Partner.objects.filter(bank_account_number="")
+    assert others.count() > len(own)
+    assert all(payee_for(shop).is_programme for shop in others)
+    assert not others.exclude(bank_bin="").exists()
+
+
+def test_demo_buyer_has_purchases_in_each_payment_state(client):
+    from marketplace.payment.transfer import order_transfer_qr
+
+    purchases = {p.payment_method: p for p in Purchase.objects.filter(user__email="buyer@demo.ocop.vn")}
+    assert set(purchases) == {"cod", "bank_transfer", "card"}
+    cod, transfer, card = purchases["cod"], purchases["bank_transfer"], purchases["card"]
+    assert cod.status == Purchase.Status.PLACED
+    assert {(o.status, o.payment_status) for o in cod.orders.all()} == {("delivered", "paid")}
+    assert cod.orders.count() == 2
+    assert transfer.status == Purchase.Status.PLACED
+    assert {o.payment_status for o in transfer.orders.all()} == {"awaiting_transfer"}
+    payees = {o.shop.code: order_transfer_qr(o).payee for o in transfer.orders.select_related("shop")}
+    assert not payees["yen-sao-dat-mui"].is_programme  # the shop's own account
+    assert payees["co-ba-gan"].is_programme
+    assert card.status == Purchase.Status.PAID
+    assert {(o.status, o.payment_status) for o in card.orders.all()} == {("pending", "paid")}
+    for purchase in purchases.values():
+        assert purchase.total == sum(int(o.total_incl_tax) for o in purchase.orders.all())
+    # co-ba-gan has no delivery option: the programme's default fee applies.
+    (default,) = transfer.orders.filter(shop__code="co-ba-gan")
+    assert int(default.shipping_incl_tax) == settings.CHECKOUT_DEFAULT_SHIPPING_FEE
+    # They show on the buyer's account pages.
+    assert client.login(username="buyer@demo.ocop.vn", password=settings.DEMO_PASSWORD)
+    html = client.get("/accounts/orders/").content.decode()
+    for purchase in purchases.values():
+        assert purchase.number in html
 
 
 def test_shop_communes_are_valid_codes_of_province_96():
@@ -219,7 +307,7 @@ def test_demo_accounts_log_in(client):
     assert staff.is_staff and not staff.is_superuser
     group = staff.groups.get(name="Programme staff")
     perms = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
-    assert {"wagtailadmin.access_admin", "partner.dashboard_access"} <= perms
+    assert perms == {f"{app}.{codename}" for app, codename in programme_staff_permissions()}
     seller = "seller-htx-ba-khia-dam-doi@demo.ocop.vn"
     for email in ["admin@demo.ocop.vn", "staff@demo.ocop.vn", "buyer@demo.ocop.vn", seller]:
         assert client.login(username=email, password=settings.DEMO_PASSWORD), email
@@ -250,7 +338,8 @@ def test_home_page_replaces_the_wagtail_welcome_page():
 
     home = HomePage.objects.get()
     assert home.title == "Chợ OCOP Cà Mau" and home.live and home.hero_title
-    assert [block.block_type for block in home.body][:2] == ["heading", "paragraph"]
+    types = [block.block_type for block in home.body]
+    assert types[0] == "hero_carousel" and {"product_grid", "heading", "paragraph"} <= set(types)
     assert home.get_parent().depth == 1
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port, site.root_page_id) == ("localhost", 80, home.pk)

@@ -1,0 +1,304 @@
+"""StreamField blocks of the promotional pages (home page, campaigns, stories, info pages).
+
+Blocks tied to the catalogue (product grid, collection, shop spotlight, campaign teaser)
+never trust what was true when the editor chose: at render time they ask the page's
+`Promotions` (marketplace/cms/selectors.py, `promo` in the template context) which of
+their products are public, approved, in stock and of an approved shop — that object
+fetched every product, collection, campaign and image of the whole page in one go, so a
+page costs the same number of SQL queries whatever the number of blocks.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.images.blocks import ImageChooserBlock
+
+from marketplace.cms.choosers import ProductChooserBlock, ShopChooserBlock
+
+#: Rich text editors may use these and nothing else (Wagtail's whitelist drops the rest
+#: when the page is saved: no scripts, no inline styles, no embedded frames).
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "hr"]
+
+#: Renditions the templates ask for (`{% srcset_image %}`): WebP at three widths.
+IMAGE_WIDTHS = (480, 960, 1440)
+IMAGE_FILTER_SPECS = tuple(f"width-{w}|format-webp" for w in IMAGE_WIDTHS)
+
+MAX_GRID_PRODUCTS = 24
+
+
+def promotions_for(context, *values):
+    """The page's `Promotions` from the template context, or one made for these values
+    (a block rendered on its own, e.g. in a test or a preview of a snippet)."""
+    from marketplace.cms.selectors import Promotions
+
+    promo = (context or {}).get("promo")
+    if promo is None:
+        promo = Promotions.from_values(values)
+    return promo
+
+
+class CollectionChooserBlock(blocks.FieldBlock):
+    """A curated collection (catalogue.Collection) from a drop-down: there are only a
+    handful, kept by programme staff under /dashboard/. Stored as the collection's id."""
+
+    def __init__(self, required=True, help_text=None, validators=(), **kwargs):
+        self._required = required
+        self._help_text = help_text
+        self._validators = validators
+        super().__init__(**kwargs)
+
+    @cached_property
+    def model_class(self):
+        from catalogue.models import Collection
+
+        return Collection
+
+    @cached_property
+    def field(self):
+        return forms.ModelChoiceField(
+            queryset=self.model_class.objects.order_by("name", "pk"),
+            required=self._required,
+            validators=self._validators,
+            help_text=self._help_text,
+        )
+
+    def to_python(self, value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, self.model_class):
+            return value
+        return self.model_class.objects.filter(pk=value).first()
+
+    def bulk_to_python(self, values):
+        ids = [v for v in values if v not in (None, "")]
+        objects = self.model_class.objects.in_bulk(ids)
+        return [objects.get(v) if v not in (None, "") else None for v in values]
+
+    def normalize(self, value):
+        return self.to_python(value)
+
+    def get_prep_value(self, value):
+        if isinstance(value, self.model_class):
+            return value.pk
+        return value
+
+    def value_for_form(self, value):
+        return value.pk if isinstance(value, self.model_class) else value
+
+    def value_from_form(self, value):
+        return value  # ModelChoiceField.clean gives the instance (or None)
+
+    def get_form_state(self, value):
+        return self.field.widget.format_value(self.value_for_form(value))
+
+    def extract_references(self, value):
+        if value is not None:
+            yield self.model_class, str(self.get_prep_value(value)), "", ""
+
+    class Meta:
+        icon = "list-ul"
+
+
+class _LinkMixin:
+    """A page or an address, not both; `url` resolves whichever is set."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("link_page") and value.get("link_url"):
+            raise StructBlockValidationError(
+                block_errors={"link_url": ValidationError(_("Chọn một trang hoặc nhập địa chỉ, không cả hai."))}
+            )
+        return value
+
+
+class LinkStructValue(blocks.StructValue):
+    def url(self) -> str:
+        page = self.get("link_page")
+        if page is not None:
+            return page.url or ""
+        return self.get("link_url") or ""
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Ảnh"))
+    alt = blocks.CharBlock(
+        label=_("Mô tả ảnh (alt)"), required=False, max_length=255,
+        help_text=_("Cho người dùng trình đọc màn hình. Để trống nếu ảnh chỉ để trang trí."),
+    )
+    caption = blocks.CharBlock(label=_("Chú thích"), required=False, max_length=255)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        image = value.get("image")
+        context["img"] = promotions_for(parent_context, value).image(image.pk if image else None)
+        return context
+
+    class Meta:
+        icon = "image"
+        label = _("Ảnh")
+        template = "cms/blocks/image.html"
+
+
+class HeroSlideBlock(_LinkMixin, blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Ảnh"))
+    title = blocks.CharBlock(label=_("Tiêu đề"), max_length=120)
+    text = blocks.TextBlock(label=_("Nội dung"), required=False, max_length=300)
+    link_label = blocks.CharBlock(label=_("Chữ trên nút"), required=False, max_length=40)
+    link_page = blocks.PageChooserBlock(label=_("Liên kết tới trang"), required=False)
+    link_url = blocks.CharBlock(
+        label=_("hoặc địa chỉ"), required=False, max_length=255,
+        help_text=_("Ví dụ /search/?q=mat+ong hoặc https://…"),
+    )
+
+    class Meta:
+        icon = "image"
+        label = _("Trang chiếu")
+        value_class = LinkStructValue
+
+
+class HeroCarouselBlock(blocks.StructBlock):
+    """Slides side by side; CSS scroll-snap makes the carousel, no JavaScript needed."""
+
+    slides = blocks.ListBlock(HeroSlideBlock(), min_num=1, max_num=6, label=_("Trang chiếu"))
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        promo = promotions_for(parent_context, value)
+        context["slides"] = [
+            {"slide": slide, "img": promo.image(slide["image"].pk if slide.get("image") else None)}
+            for slide in value["slides"]
+        ]
+        return context
+
+    class Meta:
+        icon = "image"
+        label = _("Băng ảnh đầu trang")
+        template = "cms/blocks/hero_carousel.html"
+
+
+class ProductGridBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Tiêu đề"), required=False, max_length=120)
+    products = blocks.ListBlock(
+        ProductChooserBlock(), min_num=1, max_num=MAX_GRID_PRODUCTS, label=_("Sản phẩm")
+    )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        ids = [product.pk for product in value["products"] if product is not None]
+        context["products"] = promotions_for(parent_context, value).products(ids)
+        return context
+
+    class Meta:
+        icon = "tag"
+        label = _("Lưới sản phẩm")
+        template = "cms/blocks/product_grid.html"
+
+
+class CollectionBlock(blocks.StructBlock):
+    collection = CollectionChooserBlock(label=_("Bộ sưu tập"))
+    title = blocks.CharBlock(
+        label=_("Tiêu đề"), required=False, max_length=120,
+        help_text=_("Để trống: dùng tên bộ sưu tập."),
+    )
+    limit = blocks.IntegerBlock(label=_("Số sản phẩm tối đa"), default=8, min_value=1, max_value=24)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        collection = value.get("collection")
+        found = promotions_for(parent_context, value).collection(
+            collection.pk if collection else None, limit=value.get("limit") or 8
+        )
+        context["collection"], context["products"] = found
+        return context
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Bộ sưu tập")
+        template = "cms/blocks/collection.html"
+
+
+class ShopSpotlightBlock(blocks.StructBlock):
+    shop = ShopChooserBlock(label=_("Cửa hàng"))
+    text = blocks.RichTextBlock(label=_("Giới thiệu"), features=["bold", "italic", "link"], required=False)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        shop = value.get("shop")
+        context["shop"] = promotions_for(parent_context, value).shop(shop.pk if shop else None)
+        return context
+
+    class Meta:
+        icon = "home"
+        label = _("Giới thiệu cửa hàng")
+        template = "cms/blocks/shop_spotlight.html"
+
+
+class CampaignTeaserBlock(blocks.StructBlock):
+    campaign = blocks.PageChooserBlock(page_type="cms.CampaignPage", label=_("Chương trình"))
+    text = blocks.TextBlock(label=_("Lời giới thiệu"), required=False, max_length=300)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        campaign = value.get("campaign")
+        context["campaign"] = promotions_for(parent_context, value).campaign(
+            campaign.pk if campaign else None
+        )
+        return context
+
+    class Meta:
+        icon = "date"
+        label = _("Chương trình khuyến mại")
+        template = "cms/blocks/campaign_teaser.html"
+
+
+class CallToActionBlock(_LinkMixin, blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Tiêu đề"), max_length=120)
+    text = blocks.TextBlock(label=_("Nội dung"), required=False, max_length=400)
+    link_label = blocks.CharBlock(label=_("Chữ trên nút"), max_length=40)
+    link_page = blocks.PageChooserBlock(label=_("Liên kết tới trang"), required=False)
+    link_url = blocks.CharBlock(label=_("hoặc địa chỉ"), required=False, max_length=255)
+
+    class Meta:
+        icon = "pick"
+        label = _("Lời kêu gọi")
+        template = "cms/blocks/call_to_action.html"
+        value_class = LinkStructValue
+
+
+def heading_block():
+    return blocks.CharBlock(form_classname="title", label=_("Tiêu đề mục"), template="cms/blocks/heading.html")
+
+
+def rich_text_block():
+    return blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Văn bản"))
+
+
+def content_blocks():
+    """Text and pictures: every page type."""
+    return [
+        ("heading", heading_block()),
+        ("paragraph", rich_text_block()),
+        ("image", ImageBlock()),
+        ("call_to_action", CallToActionBlock()),
+    ]
+
+
+def promotion_blocks():
+    """Everything, catalogue blocks included: home page and campaigns."""
+    return [
+        ("hero_carousel", HeroCarouselBlock()),
+        *content_blocks(),
+        ("product_grid", ProductGridBlock()),
+        ("collection", CollectionBlock()),
+        ("shop_spotlight", ShopSpotlightBlock()),
+        ("campaign_teaser", CampaignTeaserBlock()),
+    ]
+
+
+def story_blocks():
+    return [*content_blocks(), ("product_grid", ProductGridBlock())]

@@ -1,0 +1,409 @@
+"""The demo's Wagtail content: a home page with real blocks, a running campaign, three
+producer stories and the marketplace's rules, returns and terms pages.
+
+Everything is made once: pages are found by slug under the home page, images by title;
+the home page body is filled only while it holds none of the promotional blocks (staff's
+edits survive a second `load_demo`). Stories use only facts of the demo data
+(marketplace/demo/data/camau_catalogue.json): producers, places, OCOP stars where
+published, reported prices.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import uuid
+import zoneinfo
+
+from django.core.files.images import ImageFile
+from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
+
+from .images import _colour, _font, _wrap, font_supports_vietnamese
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+IMAGE_PREFIX = "Demo · "
+PROMOTIONAL_BLOCKS = {"hero_carousel", "product_grid", "collection", "shop_spotlight", "campaign_teaser"}
+
+CAMPAIGN_INDEX_SLUG = "chuong-trinh"
+CAMPAIGN_SLUG = "tuan-le-ocop-ca-mau"
+STORY_INDEX_SLUG = "cau-chuyen"
+RULES_SLUG, RETURNS_SLUG, TERMS_SLUG = "quy-che-hoat-dong", "chinh-sach-doi-tra-khieu-nai", "dieu-khoan-su-dung"
+
+# (shop code, product title) of the products the demo promotes; missing ones are skipped.
+SEA_PRODUCTS = [
+    ("htx-tan-phat-loi", "Tôm khô Rạch Gốc"),
+    ("htx-ba-khia-dam-doi", "Ba khía muối"),
+    ("htx-cai-bat", "Cua biển Cà Mau (có tem QR truy xuất)"),
+    ("htx-tan-phat-loi", "Bánh phồng hàu"),
+]
+CAMPAIGN_PRODUCTS = [
+    ("cong-ty-cp-muoi-bac-lieu", "Muối hạt Bạc Liêu"),
+    ("htx-tan-phat-loi", "Tôm khô tách vỏ"),
+    ("htx-ba-khia-dam-doi", "Ba khía muối"),
+    ("cong-ty-cp-muoi-bac-lieu", "Muối tinh Bạc Liêu"),
+    ("htx-tan-phat-loi", "Tôm khô Rạch Gốc – túi 200 g"),
+    ("htx-19-5", "Mật ong U Minh Hạ – chai 500 ml"),
+]
+
+
+def ensure_cms_content(result) -> None:
+    """Create whatever part of the demo content is missing (see the module docstring)."""
+    from marketplace.cms.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    images = _ensure_images(result)
+    campaign_index = _ensure_child(
+        home, CAMPAIGN_INDEX_SLUG, result, _campaign_index_page
+    )
+    campaign = _ensure_child(campaign_index, CAMPAIGN_SLUG, result, lambda: _campaign_page(images))
+    story_index = _ensure_child(home, STORY_INDEX_SLUG, result, _story_index_page)
+    stories = [
+        _ensure_child(story_index, spec["slug"], result, lambda spec=spec: _article_page(spec, images))
+        for spec in STORIES
+    ]
+    for slug, title, paragraphs in INFO_PAGES:
+        _ensure_child(home, slug, result, lambda s=slug, t=title, p=paragraphs: _info_page(s, t, p))
+    _ensure_home_body(home, images, campaign, stories, result)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _ensure_child(parent, slug, result, build):
+    from wagtail.models import Page
+
+    existing = Page.objects.child_of(parent).filter(slug=slug).first()
+    if existing is not None:
+        return existing.specific
+    page = build()
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    result.created["pages"] += 1
+    return page
+
+
+def _product_ids(pairs) -> list[int]:
+    from catalogue.models import Product
+
+    found = {
+        (code, title): pk
+        for pk, code, title in Product.objects.filter(
+            shop__code__in={c for c, _ in pairs}, title__in={t for _, t in pairs}
+        ).values_list("pk", "shop__code", "title")
+    }
+    return [found[pair] for pair in pairs if pair in found]
+
+
+def _products_of(shop_code: str, limit: int = 4) -> list[int]:
+    from catalogue.models import Product
+
+    return list(
+        Product.objects.filter(shop__code=shop_code, is_public=True)
+        .order_by("upc")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _items(values) -> list[dict]:
+    return [{"type": "item", "value": value, "id": str(uuid.uuid4())} for value in values]
+
+
+def _raw(blocks: list[dict]) -> str:
+    """StreamField content in its stored (JSON) form: chooser values are plain ids."""
+    for block in blocks:
+        block.setdefault("id", str(uuid.uuid4()))
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def _rich(*paragraphs: str) -> str:
+    return "".join(p if p.startswith("<") else f"<p>{p}</p>" for p in paragraphs)
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+
+
+# --- images -----------------------------------------------------------------------------
+
+#: key → (title on the picture, subtitle, hue)
+BANNERS = {
+    "campaign": ("Tuần lễ OCOP Cà Mau", "Đặc sản đạt chuẩn OCOP, mua tận gốc", 0.36),
+    "honey": ("Mật ong U Minh Hạ", "Từ vùng rừng tràm U Minh", 0.11),
+    "shrimp": ("Tôm khô Rạch Gốc", "OCOP 4 sao · HTX Tân Phát Lợi", 0.02),
+    "crab": ("Ba khía Đầm Dơi", "OCOP 4 sao · HTX Ba Khía Đầm Dơi", 0.55),
+}
+
+
+def banner_bytes(title: str, subtitle: str, hue: float, size=(1600, 900)) -> bytes:
+    """A JPEG banner: a colour field, two soft discs, the title and a subtitle."""
+    width, height = size
+    image = PILImage.new("RGB", size, _colour(hue, 0.28, 0.55))
+    draw = ImageDraw.Draw(image)
+    accent = _colour(hue, 0.40, 0.50)
+    draw.ellipse((width - 700, -300, width + 200, 600), fill=accent)
+    draw.ellipse((-200, height - 350, 500, height + 350), fill=accent)
+    vietnamese = font_supports_vietnamese()
+    if not vietnamese:
+        from marketplace.core.text import fold
+
+        title, subtitle = fold(title), fold(subtitle)
+    font, _ = _font(110)
+    y = height // 2 - 140
+    for line in _wrap(draw, title, font, width - 240)[:2]:
+        draw.text((123, y + 4), line, font=font, fill=(0, 0, 0))
+        draw.text((120, y), line, font=font, fill=(255, 255, 255))
+        y += 130
+    small, _ = _font(48, bold=False)
+    draw.text((120, y + 20), subtitle, font=small, fill=(240, 240, 240))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=82)
+    return buffer.getvalue()
+
+
+def _ensure_images(result) -> dict:
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    titles = {key: IMAGE_PREFIX + spec[0] for key, spec in BANNERS.items()}
+    existing = {i.title: i for i in Image.objects.filter(title__in=titles.values())}
+    images = {}
+    for key, (title, subtitle, hue) in BANNERS.items():
+        image = existing.get(titles[key])
+        if image is None:
+            data = banner_bytes(title, subtitle, hue)
+            image = Image(title=titles[key])
+            image.file = ImageFile(io.BytesIO(data), name=f"demo-{key}.jpg")
+            image.save()
+            result.created["cms_images"] += 1
+        images[key] = image
+    return images
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def _campaign_index_page():
+    from marketplace.cms.models import CampaignIndexPage
+
+    return CampaignIndexPage(
+        title="Chương trình khuyến mại", slug=CAMPAIGN_INDEX_SLUG,
+        intro="Các đợt quảng bá sản phẩm OCOP của tỉnh trên Chợ OCOP.",
+    )
+
+
+def _campaign_page(images):
+    from marketplace.cms.models import CampaignPage
+
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=2)
+    end = start + datetime.timedelta(days=7)
+    body = [
+        {"type": "paragraph", "value": _rich(
+            "Trong tuần lễ, các hợp tác xã, doanh nghiệp và hộ sản xuất có sản phẩm đạt chuẩn "
+            "OCOP của Cà Mau giới thiệu sản phẩm trên Chợ OCOP. Số sao OCOP chỉ hiển thị khi "
+            "giấy chứng nhận còn hiệu lực.",
+        )},
+        {"type": "product_grid", "value": {
+            "title": "Sản phẩm OCOP tham gia", "products": _items(_product_ids(CAMPAIGN_PRODUCTS)),
+        }},
+    ]
+    collection = _collection_pk("ocop-4-sao")
+    if collection:
+        body.append({"type": "collection", "value": {"collection": collection, "title": "", "limit": 8}})
+    return CampaignPage(
+        title="Tuần lễ OCOP Cà Mau", slug=CAMPAIGN_SLUG,
+        starts_at=_at(start, 0), ends_at=_at(end, 23, 59),
+        banner_image=images["campaign"],
+        intro="Một tuần giới thiệu sản phẩm OCOP 3, 4 và 5 sao của tỉnh Cà Mau: tôm khô, "
+              "ba khía, muối Bạc Liêu, mật ong U Minh Hạ…",
+        body=_raw(body),
+    )
+
+
+def _collection_pk(slug: str) -> int | None:
+    from catalogue.models import Collection
+
+    return Collection.objects.filter(slug=slug, is_active=True).values_list("pk", flat=True).first()
+
+
+def _story_index_page():
+    from marketplace.cms.models import StoryIndexPage
+
+    return StoryIndexPage(
+        title="Câu chuyện nhà sản xuất", slug=STORY_INDEX_SLUG,
+        intro="Những người làm ra đặc sản Cà Mau: hợp tác xã, doanh nghiệp, hộ sản xuất.",
+    )
+
+
+STORIES = [
+    {
+        "slug": "mat-ong-u-minh-ha",
+        "title": "Mật ong U Minh Hạ của HTX 19/5",
+        "image": "honey",
+        "shop": "htx-19-5",
+        "tags": ["mật ong", "U Minh"],
+        "intro": "Mật ong từ vùng rừng tràm U Minh Hạ, do HTX 19/5 ở xã U Minh đưa lên Chợ OCOP.",
+        "body": [
+            "HTX 19/5 là hợp tác xã ở U Minh, vùng rừng tràm U Minh Hạ của tỉnh Cà Mau. "
+            "Sản phẩm của hợp tác xã là mật ong U Minh Hạ, bán theo lít và đóng chai.",
+            "Theo báo chí của tỉnh, mật ong U Minh Hạ được bán lẻ khoảng 270.000 – 350.000 đồng "
+            "một lít. Trên Chợ OCOP, hợp tác xã tự niêm yết giá, đã gồm mọi chi phí.",
+        ],
+    },
+    {
+        "slug": "tom-kho-rach-goc",
+        "title": "Tôm khô Rạch Gốc – HTX Tân Phát Lợi",
+        "image": "shrimp",
+        "shop": "htx-tan-phat-loi",
+        "tags": ["tôm khô", "Rạch Gốc", "OCOP 4 sao"],
+        "intro": "Tôm khô làm từ tôm đất vùng Rạch Gốc, sản phẩm OCOP 4 sao của HTX Tân Phát Lợi.",
+        "body": [
+            "HTX Tân Phát Lợi ở vùng Rạch Gốc (nay thuộc xã Phan Ngọc Hiển) làm tôm khô từ tôm "
+            "đất. Tôm khô Rạch Gốc, tôm khô tách vỏ và bánh phồng hàu của hợp tác xã đều đạt "
+            "OCOP 4 sao.",
+            "Tôm khô từ tôm đất Rạch Gốc được báo chí ghi nhận giá bán lẻ khoảng 1,5 – 1,7 triệu "
+            "đồng một ký. Số sao OCOP trên Chợ OCOP chỉ hiện khi chứng nhận còn hiệu lực.",
+        ],
+    },
+    {
+        "slug": "ba-khia-dam-doi",
+        "title": "Ba khía muối Đầm Dơi",
+        "image": "crab",
+        "shop": "htx-ba-khia-dam-doi",
+        "tags": ["ba khía", "Đầm Dơi", "OCOP 4 sao"],
+        "intro": "Ba khía muối của HTX Ba Khía Đầm Dơi, sản phẩm OCOP 4 sao.",
+        "body": [
+            "HTX Ba Khía Đầm Dơi làm hai sản phẩm: ba khía muối, đạt OCOP 4 sao, và ba khía "
+            "muối nước mắm.",
+            "Giá bán lẻ được báo chí ghi nhận: ba khía muối khoảng 130.000 – 150.000 đồng một "
+            "ký, ba khía muối nước mắm khoảng 250.000 đồng một ký.",
+        ],
+    },
+]
+
+
+def _article_page(spec, images):
+    from marketplace.cms.models import ArticlePage
+
+    page = ArticlePage(
+        title=spec["title"], slug=spec["slug"], kind=ArticlePage.Kind.STORY,
+        date=timezone.localdate(), author="Ban biên tập Chợ OCOP",
+        intro=spec["intro"], image=images[spec["image"]],
+        body=_raw([{"type": "paragraph", "value": _rich(*spec["body"])}]),
+        related_products=_raw([{"type": "product", "value": pk} for pk in _products_of(spec["shop"])]),
+    )
+    page.tags.add(*spec["tags"])
+    return page
+
+
+INFO_PAGES = [
+    (RULES_SLUG, "Quy chế hoạt động", [
+        "<h2>1. Về sàn</h2>",
+        "Chợ OCOP là sàn giao dịch thương mại điện tử giới thiệu và bán sản phẩm OCOP, đặc sản "
+        "của tỉnh. Người bán là hợp tác xã, tổ hợp tác, doanh nghiệp và hộ kinh doanh có gian "
+        "hàng được cán bộ chương trình duyệt.",
+        "<h2>2. Người bán</h2>",
+        "Mỗi gian hàng công khai tên pháp lý, địa chỉ, số điện thoại và mã số thuế hoặc số đăng "
+        "ký kinh doanh. Người bán chịu trách nhiệm về thông tin, giá và chất lượng sản phẩm; "
+        "giấy chứng nhận OCOP được cán bộ chương trình xác minh trước khi hiển thị số sao.",
+        "<h2>3. Giá và đặt hàng</h2>",
+        "Giá niêm yết đã bao gồm mọi chi phí, trừ khi ghi rõ khác. Trước khi đặt, người mua "
+        "xem lại sản phẩm, số lượng, cách giao, tổng tiền và có thể hủy đơn.",
+        "<h2>4. Xử lý vi phạm</h2>",
+        "Sàn có thể ẩn sản phẩm hoặc tạm ngưng gian hàng vi phạm quy chế, pháp luật hoặc bị "
+        "phản ánh có căn cứ.",
+    ]),
+    (RETURNS_SLUG, "Chính sách đổi trả và giải quyết khiếu nại", [
+        "<h2>Đổi trả</h2>",
+        "Người mua được đổi hoặc trả hàng khi sản phẩm bị hư hỏng, sai loại, sai số lượng hoặc "
+        "không đúng mô tả. Hãy báo cho người bán qua trang đơn hàng trong 3 ngày kể từ khi "
+        "nhận, kèm ảnh sản phẩm và bao bì.",
+        "Thực phẩm tươi sống, hàng đã mở bao bì hoặc đã sử dụng chỉ được đổi trả khi có lỗi "
+        "của người bán hoặc đơn vị vận chuyển.",
+        "<h2>Hoàn tiền</h2>",
+        "Tiền được hoàn theo cách đã thanh toán (thẻ, chuyển khoản) trong 7 ngày làm việc sau "
+        "khi yêu cầu được chấp nhận. Đơn thanh toán khi nhận hàng được hoàn bằng chuyển khoản.",
+        "<h2>Khiếu nại</h2>",
+        "Nếu không thống nhất được với người bán, người mua gửi khiếu nại tới ban quản lý sàn. "
+        "Sàn tiếp nhận, trả lời trong 5 ngày làm việc và phối hợp với hai bên để giải quyết; "
+        "các bên có quyền đưa tranh chấp ra cơ quan có thẩm quyền theo quy định pháp luật.",
+    ]),
+    (TERMS_SLUG, "Điều khoản sử dụng", [
+        "Khi dùng Chợ OCOP, bạn đồng ý với quy chế hoạt động, chính sách đổi trả và các điều "
+        "khoản này.",
+        "<h2>Tài khoản</h2>",
+        "Bạn giữ bí mật mật khẩu và chịu trách nhiệm về hoạt động trong tài khoản của mình. "
+        "Thông tin cá nhân chỉ dùng để giao hàng, thanh toán và chăm sóc khách hàng.",
+        "<h2>Nội dung</h2>",
+        "Không đăng nội dung sai sự thật, vi phạm pháp luật hoặc quyền của người khác. Đánh giá "
+        "sản phẩm phải phản ánh trải nghiệm thật của người mua.",
+        "<h2>Thay đổi</h2>",
+        "Sàn có thể cập nhật các điều khoản; bản mới được đăng tại trang này kèm ngày cập nhật.",
+    ]),
+]
+
+
+def _info_page(slug, title, paragraphs):
+    from marketplace.cms.models import InfoPage
+
+    return InfoPage(
+        title=title, slug=slug, show_in_menus=True, updated_on=timezone.localdate(),
+        body=_raw([{"type": "paragraph", "value": _rich(*paragraphs)}]),
+    )
+
+
+# --- home page --------------------------------------------------------------------------
+
+
+def _ensure_home_body(home, images, campaign, stories, result) -> None:
+    if any(block.block_type in PROMOTIONAL_BLOCKS for block in home.body):
+        return
+    honey_story, shrimp_story = stories[0], stories[1]
+    promotional = [
+        {"type": "hero_carousel", "value": {"slides": _items([
+            _slide(images["campaign"], "Tuần lễ OCOP Cà Mau",
+                   "Sản phẩm OCOP 3, 4 và 5 sao của tỉnh, mua trực tiếp từ người làm ra.",
+                   "Xem chương trình", campaign.pk),
+            _slide(images["shrimp"], "Tôm khô Rạch Gốc",
+                   "OCOP 4 sao, làm từ tôm đất vùng Rạch Gốc.", "Đọc câu chuyện", shrimp_story.pk),
+            _slide(images["honey"], "Mật ong U Minh Hạ",
+                   "Từ vùng rừng tràm U Minh Hạ, của HTX 19/5.", "Đọc câu chuyện", honey_story.pk),
+        ])}},
+        {"type": "campaign_teaser", "value": {"campaign": campaign.pk, "text": ""}},
+        {"type": "product_grid", "value": {
+            "title": "Đặc sản biển Cà Mau", "products": _items(_product_ids(SEA_PRODUCTS)),
+        }},
+    ]
+    collection = _collection_pk("qua-tet-ca-mau")
+    if collection:
+        promotional.append({"type": "collection", "value": {"collection": collection, "title": "", "limit": 8}})
+    shop = _shop_pk("htx-tan-phat-loi")
+    if shop:
+        promotional.append({"type": "shop_spotlight", "value": {"shop": shop, "text": _rich(
+            "Hợp tác xã ở vùng Rạch Gốc làm tôm khô từ tôm đất; ba sản phẩm đạt OCOP 4 sao."
+        )}})
+    text = [dict(item) for item in home.body.raw_data]
+    closing = [{"type": "call_to_action", "value": {
+        "title": "Bạn là hợp tác xã, hộ sản xuất ở Cà Mau?",
+        "text": "Mở gian hàng miễn phí, đăng sản phẩm bằng điện thoại và nhận đơn trên Chợ OCOP.",
+        "link_label": "Đăng ký mở cửa hàng", "link_page": None, "link_url": "/shops/apply/",
+    }}]
+    home.body = _raw(promotional + text + closing)
+    home.save_revision().publish()
+    result.created["home_blocks"] += len(promotional) + len(closing)
+
+
+def _slide(image, title, text, label, page_pk):
+    return {"image": image.pk, "title": title, "text": text, "link_label": label,
+            "link_page": page_pk, "link_url": ""}
+
+
+def _shop_pk(code: str) -> int | None:
+    from shops.models import Partner
+
+    return Partner.objects.filter(code=code, status=Partner.Status.APPROVED).values_list("pk", flat=True).first()
