@@ -30,6 +30,9 @@ OSCAR_BASKET_COOKIE_SECURE = True
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
+# Static files: `collectstatic` names each file by its content hash and writes a .gz copy;
+# WhiteNoise serves hashed names with `Cache-Control: max-age=315360000, public, immutable`
+# (unhashed names: WHITENOISE_MAX_AGE, 60 s by default). See docs/theming.md.
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
