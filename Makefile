@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE ?= marketplace.settings.dev
 
-.PHONY: install run test check lint pytest deploy-check fmt benchmark clean
+.PHONY: install run test check lint pytest chromium deploy-check fmt benchmark clean
 
 install: $(STAMP)
 
@@ -37,7 +37,26 @@ deploy-check: install
 	STRIPE_PUBLISHABLE_KEY=pk_live_dummy STRIPE_WEBHOOK_SECRET=whsec_dummy \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-pytest: install
+# Debian's Chromium drives the browser tests (tests/functional/browser); Playwright never
+# downloads a browser. Installed with apt when missing (root, or passwordless sudo); when it
+# cannot be, the tests marked `browser` are skipped and say why.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else SUDO=none; fi; \
+	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    { $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends chromium >/dev/null; } \
+	      || echo "WARNING: apt could not install chromium: the browser tests will be skipped."; \
+	  else \
+	    echo "WARNING: no apt-get or no root to install chromium: the browser tests will be skipped."; \
+	  fi; \
+	fi
+
+pytest: install chromium
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 fmt: install

@@ -1,0 +1,97 @@
+"""Issue 8, item 4: a seller lists a product with a photo from the phone, finds it in search,
+and hands a buyer's order for it to the carrier."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from catalogue.models import Product
+from marketplace.order.models import Order
+from tests.functional.browser.helpers import header_search, png, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.search]
+
+SHOP = "htx-ba-khia-dam-doi"
+TITLE = "Khô cá lóc Đầm Dơi loại đặc biệt"
+
+
+def guest_orders(product: Product, email: str) -> Order:
+    """A buyer orders the product (another browser would do the same; see the buyer journeys)."""
+    buyer = Client()
+    buyer.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 2})
+    buyer.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
+    from marketplace.core.addresses import communes
+
+    buyer.post(reverse("checkout:shipping-address"), {
+        "name": "Lê Văn Mua", "phone": "0987654321", "province": "96",
+        "commune": str(communes(96)[0][0]), "street": "Khóm 2",
+    })
+    buyer.post(reverse("checkout:shipping-method"),
+               {f"shop_{product.shop_id}": str(product.shop.shipping_options.first().pk)})
+    buyer.post(reverse("checkout:payment-method"), {"method": "cod"})
+    review = buyer.get(reverse("checkout:preview")).content.decode()
+    total = re.search(r'name="expected_total" value="(\d+)"', review).group(1)
+    placed = buyer.post(reverse("checkout:preview"), {"expected_total": total, "accept_terms": "on"})
+    assert placed.status_code == 302, placed.content.decode()[-2000:]
+    return Order.objects.get(purchase__email=email, shop=product.shop)
+
+
+def test_seller_adds_a_product_with_a_photo_finds_it_and_ships_an_order(browsing):
+    page = browsing.page
+    sign_in(page, f"seller-{SHOP}@demo.ocop.vn")
+    page.goto("/seller/")
+    page.wait_for_url(re.compile(rf"/seller/{SHOP}/$"))
+    browsing.shot("seller workspace")
+
+    workspace = page.get_by_role("navigation", name="Kênh người bán")
+    workspace.get_by_role("link", name="Sản phẩm", exact=True).click()
+    page.get_by_role("link", name="Thêm sản phẩm").first.click()
+    page.wait_for_url(re.compile(r"/products/new/$"))
+    page.fill("#id_title", TITLE)
+    category = page.locator("#id_category option", has_text="Thủy sản khô").first
+    page.select_option("#id_category", category.get_attribute("value"))
+    page.fill("#id_price", "185.000")
+    page.fill("#id_stock", "30")
+    page.fill("#id_description", "Cá lóc đồng Đầm Dơi phơi nắng hai ngày, không chất bảo quản.")
+    page.set_input_files("#id_photos", files=[
+        {"name": "kho-ca-loc.png", "mimeType": "image/png", "buffer": png("#b5651d")},
+    ])
+    browsing.shot("new product form")
+    page.get_by_role("button", name="Thêm sản phẩm").click()
+    page.wait_for_load_state()
+    browsing.shot("product saved")
+
+    product = Product.objects.get(title=TITLE)
+    assert product.shop.code == SHOP
+    assert product.images.count() == 1
+    assert int(product.stockrecords.get().price) == 185_000
+
+    header_search(page, "kho ca loc dam doi dac biet")
+    found = page.locator(".product-card", has_text=TITLE)
+    assert found.count() == 1
+    found.locator("img").first.scroll_into_view_if_needed()
+    assert found.locator("img").first.evaluate("img => img.complete && img.naturalWidth > 0")
+    browsing.shot("found in search")
+
+    order = guest_orders(product, "mua.kho.ca@example.com")
+    page.goto(f"/seller/{SHOP}/")
+    workspace.get_by_role("link", name="Đơn hàng", exact=True).click()
+    listed = page.locator(".sops-card", has_text=order.number)
+    assert listed.count() == 1
+    browsing.shot("orders list")
+    listed.get_by_role("link").first.click()
+    page.wait_for_url(re.compile(rf"/orders/{re.escape(order.number)}/$"))
+    assert TITLE in page.locator("main").inner_text()
+    browsing.shot("order detail")
+    page.get_by_role("button", name="Xác nhận đơn").click()
+    page.wait_for_load_state()
+    browsing.shot("order confirmed")
+    page.get_by_role("button", name="Đã giao cho đơn vị vận chuyển").click()
+    page.wait_for_load_state()
+    browsing.shot("handed to carrier")
+    assert order.lines.get(product=product).status == "handed_to_carrier"
+    assert "Đã giao cho đơn vị vận chuyển" in page.locator("main").inner_text()
