@@ -355,6 +355,25 @@ def _home_body():
     ]
 
 
+def _wagtail_roots():
+    """Wagtail's base rows, as its own data migrations create them, for a flushed database
+    (`manage.py flush`, transactional tests): the default locale, the root collection and
+    the page root."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    locale, _created = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return Page.add_root(instance=Page(
+        title="Root", slug="root", locale=locale,
+        content_type=ContentType.objects.get_for_model(Page),
+    ))
+
+
 def ensure_home_page(result: LoadResult) -> None:
     """Our HomePage under Wagtail's root, as the default Site's root; the welcome page goes."""
     from django.contrib.contenttypes.models import ContentType
@@ -363,7 +382,7 @@ def ensure_home_page(result: LoadResult) -> None:
     from marketplace.cms.models import HomePage
 
     home = HomePage.objects.first()
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or _wagtail_roots()
     if home is None:
         home = HomePage(
             title=HOME_TITLE, slug=HOME_SLUG,

@@ -92,3 +92,16 @@ def test_nav_and_form_controls_have_44px_tap_targets():
     heights = re.findall(r"min-height:\s*(\d+)px", css.split("/* ==== Content pages")[0])
     assert heights and min(int(h) for h in heights) >= 44, heights
     assert ":focus-visible{outline:3px solid var(--focus)" in css
+
+
+@pytest.mark.django_db
+def test_staff_dashboard_loads_nothing_from_another_site(client):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_user(
+        username="canbo", email="canbo@example.vn", password="x-pass-123", is_staff=True
+    )
+    client.force_login(staff)
+    html = client.get("/dashboard/", follow=True).content.decode()
+    assert "oscar/js/jquery/jquery.min.js" in html
+    assert "googleapis" not in html and "cdn." not in html
