@@ -105,3 +105,16 @@ def test_staff_dashboard_loads_nothing_from_another_site(client):
     html = client.get("/dashboard/", follow=True).content.decode()
     assert "oscar/js/jquery/jquery.min.js" in html
     assert "googleapis" not in html and "cdn." not in html
+
+
+@pytest.mark.django_db
+def test_staff_dashboard_shows_the_marketplace_and_plain_vietnamese(client, settings):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_user(
+        username="canbo2", email="canbo2@example.vn", password="x-pass-123", is_staff=True
+    )
+    client.force_login(staff)
+    html = client.get("/dashboard/", follow=True).content.decode()
+    assert f'class="navbar-brand" href="#">{settings.OSCAR_SHOP_NAME}' in html
+    assert "Cam kết thực hiện" not in html and "Đơn hàng" in html
