@@ -27,6 +27,31 @@ from marketplace.payment.dashboard.services import PaymentError, order_mark_paid
 ACTING_AS = AuditEvent.Capacity.PROGRAMME
 
 
+class RefundFormMixin:
+    """A refund form's submit, shared by the seller workspace and the staff dashboard:
+    the view gives `get_order()`, `acting_as` and `refunded_url(order)`."""
+
+    def form_valid(self, form):
+        order = self.get_order()
+        amount = form.cleaned_data["amount"]
+        try:
+            order_refund(
+                order, amount=amount, actor=self.request.user, acting_as=self.acting_as,
+                reason=form.cleaned_data["reason"],
+            )
+        except PaymentError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            order.refresh_from_db()
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Đã hoàn %(amount)s cho người mua (đơn #%(number)s).")
+            % {"amount": format_vnd(amount), "number": order.number},
+        )
+        return redirect(self.refunded_url(order))
+
+
 def _back(request, fallback: str) -> str:
     """Where to return after an action: the list page (with its filters) it came from."""
     target = request.POST.get("next") or ""
@@ -89,7 +114,7 @@ class MarkTransferReceivedView(ProgrammeStaffRequiredMixin, View):
         return redirect(_back(request, reverse("payments-dashboard:list")))
 
 
-class RefundView(ProgrammeStaffRequiredMixin, FormView):
+class RefundView(ProgrammeStaffRequiredMixin, RefundFormMixin, FormView):
     template_name = "payment/dashboard/refund.html"
     form_class = RefundForm
 
@@ -109,22 +134,7 @@ class RefundView(ProgrammeStaffRequiredMixin, FormView):
         context["next"] = self.request.POST.get("next") or self.request.GET.get("next", "")
         return context
 
-    def form_valid(self, form):
-        order = self.get_order()
-        amount = form.cleaned_data["amount"]
-        try:
-            order_refund(
-                order, amount=amount, actor=self.request.user, acting_as=ACTING_AS,
-                reason=form.cleaned_data["reason"],
-            )
-        except PaymentError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            order.refresh_from_db()
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Đã hoàn %(amount)s cho người mua (đơn #%(number)s).")
-            % {"amount": format_vnd(amount), "number": order.number},
-        )
-        return redirect(_back(self.request, reverse("payments-dashboard:list")))
+    acting_as = ACTING_AS
+
+    def refunded_url(self, order) -> str:
+        return _back(self.request, reverse("payments-dashboard:list"))

@@ -17,7 +17,8 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from marketplace.core.money import format_vnd
 from marketplace.payment import transfer, vietqr
 from marketplace.payment.dashboard.forms import RefundForm
-from marketplace.payment.dashboard.services import PaymentError, order_mark_paid, order_refund
+from marketplace.payment.dashboard.services import PaymentError, order_mark_paid
+from marketplace.payment.dashboard.views import RefundFormMixin
 from shops.access import seller_shop_or_404
 from shops.models import ShippingOption, ShopMember
 from shops.seller.mixins import OwnerRequiredMixin, SellerShopMixin
@@ -193,7 +194,7 @@ class OrderMarkPaidView(MoneyRoleRequiredMixin, ShopUrlMixin, PostOnlyMixin, Vie
         return redirect(self.shop_url("order-detail", order_number=order.number))
 
 
-class OrderRefundView(MoneyRoleRequiredMixin, ShopUrlMixin, FormView):
+class OrderRefundView(MoneyRoleRequiredMixin, ShopUrlMixin, RefundFormMixin, FormView):
     """Refund part or all of the shop's paid order: at Stripe for a card payment, recorded
     as made by the shop itself (cash, transfer) for COD and bank transfer."""
 
@@ -219,25 +220,12 @@ class OrderRefundView(MoneyRoleRequiredMixin, ShopUrlMixin, FormView):
         context["payment"] = selectors.order_payment(shop=self.shop, order=order)
         return context
 
-    def form_valid(self, form):
-        order = self.get_order()
-        amount = form.cleaned_data["amount"]
-        try:
-            order_refund(
-                order, amount=amount, actor=self.request.user, acting_as=self.capacity,
-                reason=form.cleaned_data["reason"],
-            )
-        except PaymentError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            order.refresh_from_db()
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Đã hoàn %(amount)s cho người mua (đơn #%(number)s).")
-            % {"amount": format_vnd(amount), "number": order.number},
-        )
-        return redirect(self.shop_url("order-detail", order_number=order.number))
+    @property
+    def acting_as(self):
+        return self.capacity
+
+    def refunded_url(self, order) -> str:
+        return self.shop_url("order-detail", order_number=order.number)
 
 
 # --- payment settings ------------------------------------------------------------------------
