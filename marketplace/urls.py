@@ -27,6 +27,7 @@ urlpatterns = [
     path("dashboard/ocop/", include("catalogue.dashboard.urls")),
     path("dashboard/curation/", include("catalogue.curation.urls")),
     path("dashboard/payments/", include("marketplace.payment.dashboard.urls")),
+    path("dashboard/figures/", include("marketplace.reports.urls")),
     # Oscar: catalogue, basket, checkout, accounts, search, dashboard (its `/` redirect removed).
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves `/` and every other page.

@@ -20,9 +20,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from pydantic import Field
 
 from catalogue.selectors import product_list_public
+from marketplace.api.caching import public_cache
 from search.engine import SearchUnavailable
 from search.fallback import database_search
 from search.query import (
@@ -236,6 +238,7 @@ def _facets(result: SearchResult) -> dict:
     response={200: ProductList, 422: Error422, 503: Error},
     summary="Search and filter public products (the /search/ page as JSON)",
 )
+@decorate_view(public_cache())
 def product_list(request: HttpRequest, response: HttpResponse, query: Query[ProductsQuery]):
     try:
         params = _params(request)
@@ -265,6 +268,7 @@ def product_list(request: HttpRequest, response: HttpResponse, query: Query[Prod
     response={200: ProductDetail, 404: Error},
     summary="One public product",
 )
+@decorate_view(public_cache())
 def product_detail(request: HttpRequest, product_id: int):
     try:
         product = get_object_or_404(

@@ -256,6 +256,8 @@ THUMBNAIL_QUALITY = 75
 WAGTAIL_SITE_NAME = MARKETPLACE_NAME
 # The public address: absolute links in e-mails, Wagtail, and the QR codes printed on packaging.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Public API (/api/v1/): requests per client IP and fixed window (marketplace.api.ratelimit).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/minute")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("vi", "Tiếng Việt")]
@@ -369,6 +371,17 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Thanh toán đơn hàng"),
         "icon": "fas fa-money-bill-wave",
         "url_name": "payments-dashboard:list",
+        "access_fn": _programme_staff_only,
+    },
+]
+
+# --- Programme staff: programme figures with charts and CSV (marketplace/reports, /dashboard/figures/) ---
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("Số liệu chương trình"),
+        "icon": "fas fa-chart-bar",
+        "url_name": "reports-dashboard:figures",
         "access_fn": _programme_staff_only,
     },
 ]

@@ -12,6 +12,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+API_RATE_LIMIT = "100000/minute"  # the suite calls the API from one address; tests lower it
 
 # An illustrative programme account so the VietQR flow works out of the box (not a real account).
 VIETQR_BANK_BIN = VIETQR_BANK_BIN or "970436"  # noqa: F405 -- Vietcombank

@@ -1,0 +1,129 @@
+"""Open data: `GET /api/v1/opendata/ocop-products.json` and `.csv`.
+
+Every OCOP product valid today: a verified, unrevoked, unexpired certificate
+(OcopCertificate.objects.valid()) on a product buyers can see (catalogue.selectors.
+product_list_public: public, approved by moderation, of an approved shop). One row per
+product, from its best valid certificate (most stars, then latest expiry: the certificate
+the product card shows). Product URLs are built from the configured site address
+(catalogue.qr.site_base_url: never the request's Host), falling back to the request when
+SITE_URL is not configured. One SQL query whatever the number of products.
+
+The CSV has a header row and is UTF-8 with a BOM, so Excel opens Vietnamese correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+from ninja.decorators import decorate_view
+from pydantic import Field
+
+from catalogue.models import OcopCertificate, today_local
+from catalogue.qr import site_base_url
+from catalogue.selectors import product_list_public
+from marketplace.api.caching import public_cache
+
+router = Router()
+
+COLUMNS = (
+    "product_id", "title", "stars", "decision_number", "issuing_body", "issuing_body_name",
+    "issued_on", "expires_on", "producer", "producer_legal_name", "commune", "url",
+)
+
+
+class OcopProduct(Schema):
+    product_id: int
+    title: str
+    stars: int
+    decision_number: str
+    issuing_body: str = Field(..., description="province or central")
+    issuing_body_name: str
+    issued_on: str = Field(..., description="YYYY-MM-DD")
+    expires_on: str = Field(..., description="YYYY-MM-DD")
+    producer: str = Field(..., description="the shop's name")
+    producer_legal_name: str
+    commune: str | None
+    url: str
+
+
+class OcopProducts(Schema):
+    date: str = Field(..., description="the day (Asia/Ho_Chi_Minh) the certificates are valid on")
+    count: int
+    results: list[OcopProduct]
+
+
+def _base_url(request: HttpRequest) -> str:
+    try:
+        return site_base_url()
+    except ImproperlyConfigured:
+        return request.build_absolute_uri("/").rstrip("/")
+
+
+def ocop_products(request: HttpRequest) -> list[dict]:
+    """The rows, ordered by product id: one query (certificates with product, parent, shop)."""
+    certificates = (
+        OcopCertificate.objects.valid()
+        .filter(product__in=product_list_public().values("pk"))
+        .select_related("product", "product__parent", "product__shop")
+        .order_by("product_id", "-stars", "-expires_on", "-pk")
+    )
+    base = _base_url(request)
+    rows: list[dict] = []
+    seen: set[int] = set()
+    for certificate in certificates:
+        if certificate.product_id in seen:  # a second valid certificate: the best came first
+            continue
+        seen.add(certificate.product_id)
+        product, shop = certificate.product, certificate.product.shop
+        rows.append({
+            "product_id": product.pk,
+            "title": product.get_title(),
+            "stars": certificate.stars,
+            "decision_number": certificate.decision_number,
+            "issuing_body": certificate.issuing_body,
+            "issuing_body_name": str(certificate.get_issuing_body_display()),
+            "issued_on": certificate.issued_on.isoformat(),
+            "expires_on": certificate.expires_on.isoformat(),
+            "producer": shop.name,
+            "producer_legal_name": shop.legal_name or shop.name,
+            "commune": shop.commune_name,
+            "url": base + product.get_absolute_url(),
+        })
+    return rows
+
+
+@router.get(
+    "/ocop-products.json",
+    response=OcopProducts,
+    summary="Every OCOP product with a certificate valid today (open data, JSON)",
+)
+@decorate_view(public_cache())
+def ocop_products_json(request: HttpRequest):
+    rows = ocop_products(request)
+    return {"date": today_local().isoformat(), "count": len(rows), "results": rows}
+
+
+@router.get(
+    "/ocop-products.csv",
+    summary="Every OCOP product with a certificate valid today (open data, CSV, UTF-8 with BOM)",
+    openapi_extra={"responses": {200: {
+        "description": "CSV with a header row: " + ", ".join(COLUMNS),
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }}},
+)
+@decorate_view(public_cache())
+def ocop_products_csv(request: HttpRequest):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in ocop_products(request):
+        writer.writerow({**row, "commune": row["commune"] or ""})
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="ocop-products.csv"'
+    return response
