@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from marketplace.core.money import format_vnd, to_vnd
+from marketplace.core.money import to_vnd
 from shops.models import Partner, ShippingOption
 
 DEFAULT_OPTION_KEY = "default"
@@ -146,27 +146,3 @@ def basket_quote(basket, choices: dict | None = None) -> Quote:
         if part.option is None and len(part.options) == 1:
             part.option = part.options[0]
     return Quote(parts=sorted(parts.values(), key=lambda p: p.shop.name))
-
-
-def validate_choices(quote: Quote, submitted: dict) -> dict[str, str]:
-    """Check a submitted {shop id: option key} covers every shop with one of its options."""
-    problems = []
-    clean: dict[str, str] = {}
-    for part in quote.parts:
-        wanted = str(submitted.get(str(part.shop.pk), ""))
-        if wanted not in {option_key(o) for o in part.options}:
-            problems.append(
-                _("Hãy chọn cách giao hàng cho “%(shop)s”.") % {"shop": part.shop.name}
-            )
-        else:
-            clean[str(part.shop.pk)] = wanted
-    unknown = set(map(str, submitted)) - {str(p.shop.pk) for p in quote.parts}
-    if unknown:
-        problems.append(_("Lựa chọn giao hàng không khớp với giỏ hàng; vui lòng chọn lại."))
-    if problems:
-        raise CheckoutError(*problems)
-    return clean
-
-
-def describe_total(quote: Quote) -> str:
-    return format_vnd(quote.total)

@@ -20,9 +20,6 @@ from oscar.core.prices import Price
 
 from marketplace.order.models import Order
 
-OrderNumberGenerator = oscar_utils.OrderNumberGenerator
-OrderDispatcher = oscar_utils.OrderDispatcher
-
 
 @dataclass
 class ShopShippingMethod:

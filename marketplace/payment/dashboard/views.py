@@ -28,8 +28,20 @@ ACTING_AS = AuditEvent.Capacity.PROGRAMME
 
 
 class RefundFormMixin:
-    """A refund form's submit, shared by the seller workspace and the staff dashboard:
-    the view gives `get_order()`, `acting_as` and `refunded_url(order)`."""
+    """A refund form (amount, reason) for one order, shared by the seller workspace and the
+    staff dashboard: the view gives `get_order()`, `acting_as` and `refunded_url(order)`."""
+
+    form_class = RefundForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["order"] = self.get_order()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["order"] = self.get_order()
+        return context
 
     def form_valid(self, form):
         order = self.get_order()
@@ -116,21 +128,14 @@ class MarkTransferReceivedView(ProgrammeStaffRequiredMixin, View):
 
 class RefundView(ProgrammeStaffRequiredMixin, RefundFormMixin, FormView):
     template_name = "payment/dashboard/refund.html"
-    form_class = RefundForm
 
     def get_order(self) -> Order:
         if not hasattr(self, "order"):
             self.order = payment_order_or_404(self.kwargs["order_number"])
         return self.order
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["order"] = self.get_order()
-        return kwargs
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["order"] = self.get_order()
         context["next"] = self.request.POST.get("next") or self.request.GET.get("next", "")
         return context
 

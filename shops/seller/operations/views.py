@@ -199,7 +199,6 @@ class OrderRefundView(MoneyRoleRequiredMixin, ShopUrlMixin, RefundFormMixin, For
     as made by the shop itself (cash, transfer) for COD and bank transfer."""
 
     template_name = "seller/operations/order_refund.html"
-    form_class = RefundForm
 
     def get_order(self):
         if not hasattr(self, "order"):
@@ -208,16 +207,9 @@ class OrderRefundView(MoneyRoleRequiredMixin, ShopUrlMixin, RefundFormMixin, For
             )
         return self.order
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["order"] = self.get_order()
-        return kwargs
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        order = self.get_order()
-        context["order"] = order
-        context["payment"] = selectors.order_payment(shop=self.shop, order=order)
+        context["payment"] = selectors.order_payment(shop=self.shop, order=self.get_order())
         return context
 
     @property
