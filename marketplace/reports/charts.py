@@ -9,13 +9,13 @@ from django.utils.html import escape
 from marketplace.core.money import format_vnd
 
 ROW_HEIGHT = 26
-LABEL_WIDTH = 220
+LABEL_WIDTH = 250
 BAR_WIDTH = 320
 VALUE_WIDTH = 140
 TITLE_HEIGHT = 28
 
 
-def _shorten(label: str, limit: int = 30) -> str:
+def _shorten(label: str, limit: int = 28) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
