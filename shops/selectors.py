@@ -13,6 +13,15 @@ from marketplace.core.models import AuditEvent
 from shops.models import Partner
 
 
+def public_product_count() -> Count:
+    """Annotation: the shop's products a buyer can see (public, approved, not a parent)."""
+    public = Q(
+        products__is_public=True,
+        products__moderation_status=Product.Moderation.APPROVED,
+    ) & ~Q(products__structure=Product.PARENT)
+    return Count("products", filter=public, distinct=True)
+
+
 def shop_list_approved(
     *, commune_code: int | None = None, producer_type: str | None = None
 ) -> QuerySet[Partner]:
@@ -22,9 +31,7 @@ def shop_list_approved(
         shops = shops.filter(commune_code=commune_code)
     if producer_type:
         shops = shops.filter(producer_type=producer_type)
-    return shops.annotate(
-        product_count=Count("products", filter=Q(products__is_public=True))
-    ).order_by("name", "pk")
+    return shops.annotate(product_count=public_product_count()).order_by("name", "pk")
 
 
 def shop_get_public(*, slug: str) -> Partner:

@@ -199,22 +199,17 @@ class Promotions:
 
     @cached_property
     def _shops(self) -> dict:
-        from django.db.models import Count
 
-        from catalogue.models import Product
         from shops.models import Partner
+        from shops.selectors import public_product_count
 
         ids = self._ids("partner.partner")
         if not ids:
             return {}
-        public = Q(
-            products__is_public=True,
-            products__moderation_status=Product.Moderation.APPROVED,
-        ) & ~Q(products__structure=Product.PARENT)
         return {
             s.pk: s
             for s in Partner.objects.filter(pk__in=ids, status=Partner.Status.APPROVED).annotate(
-                product_count=Count("products", filter=public, distinct=True)
+                product_count=public_product_count()
             )
         }
 

@@ -14,6 +14,7 @@ from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
+from catalogue.models import Product
 from search.indexing import rebuild_index
 from search.query import SearchParams, search_products
 from shops.models import Partner
@@ -221,3 +222,22 @@ def test_suspension_hides_products_at_once_and_keeps_orders(
     assert "Mật ong rừng tràm" in client.get("/catalogue/").content.decode()
     assert client.get(honey.get_absolute_url()).status_code == 200
     assert Decimal(order.total_incl_tax) > 0
+
+
+def test_directory_counts_only_products_a_buyer_can_see(client, shops):
+    """Hidden, unmoderated and parent products are not in a shop card's count."""
+    honey = shops["honey"]
+    make_product("Mật ong hoa tràm", honey)
+    make_product("Mật ong ẩn", honey, is_public=False)
+    pending = make_product("Mật ong chờ kiểm duyệt", honey)
+    Product.objects.filter(pk=pending.pk).update(moderation_status=Product.Moderation.PENDING)
+    parent = make_product("Mật ong các cỡ", honey, price=None)
+    Product.objects.filter(pk=parent.pk).update(structure=Product.PARENT)
+    for size in ("250 ml", "500 ml"):
+        child = make_product(f"Mật ong {size}", honey)
+        Product.objects.filter(pk=child.pk).update(structure=Product.CHILD, parent=parent)
+
+    response = client.get("/shops/")
+
+    counts = {shop.name: shop.product_count for shop in response.context["shops"]}
+    assert counts == {honey.name: 3, shops["fish"].name: 0}
