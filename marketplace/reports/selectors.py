@@ -7,19 +7,16 @@ Orders are the shop orders of a purchase (`Order.purchase` set); GMV is the sum 
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from catalogue.models import OcopCertificate, Product
 from marketplace.core.addresses import commune_name
 from marketplace.order.models import Order, PaymentMethod
+from marketplace.reports.periods import Period, this_month  # noqa: F401 -- selectors.this_month
 from shops.models import Partner
 
 Category = get_model("catalogue", "Category")
@@ -27,31 +24,6 @@ Line = get_model("order", "Line")
 
 CANCELLED = "cancelled"
 TOP_N = 10
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local dates, both included."""
-
-    start: datetime.date
-    end: datetime.date
-
-    @property
-    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """[start, end) as aware datetimes in the current (local) time zone."""
-        tz = timezone.get_current_timezone()
-        start = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min), tz)
-        end = timezone.make_aware(
-            datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min), tz
-        )
-        return start, end
-
-
-def this_month() -> Period:
-    today = timezone.localdate()
-    first = today.replace(day=1)
-    next_first = (first + datetime.timedelta(days=32)).replace(day=1)
-    return Period(first, next_first - datetime.timedelta(days=1))
 
 
 def members(period: Period) -> dict:

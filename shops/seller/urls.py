@@ -11,4 +11,5 @@ urlpatterns = [
     path("<slug:shop_code>/", include("shops.seller.operations.urls")),
     path("<slug:shop_code>/products/", include("shops.seller.catalogue.urls")),
     path("<slug:shop_code>/reviews/", include("shops.seller.reviews.urls")),
+    path("<slug:shop_code>/figures/", include("shops.seller.figures.urls")),
 ]
