@@ -766,6 +766,9 @@ def suggest(q: str, *, limit: int = 8) -> list[dict]:
     options = _completion(client, q, limit, fuzzy=False)
     if not options:
         options = _completion(client, q, limit, fuzzy=True)
+    # Ties (equal score) come back in any order from osmem-server: break them by text, then
+    # id, so the same query gets the same answer (and the API's ETag stays valid).
+    options.sort(key=lambda o: (-float(o.get("_score") or 0), o.get("text") or "", o["_id"]))
     suggestions, seen = [], set()
     for option in options:
         source = option.get("_source") or {}

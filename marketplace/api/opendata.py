@@ -1,12 +1,10 @@
 """Open data: `GET /api/v1/opendata/ocop-products.json` and `.csv`.
 
-Every OCOP product valid today: a verified, unrevoked, unexpired certificate
-(OcopCertificate.objects.valid()) on a product buyers can see (catalogue.selectors.
-product_list_public: public, approved by moderation, of an approved shop). One row per
-product, from its best valid certificate (most stars, then latest expiry: the certificate
-the product card shows). Product URLs are built from the configured site address
-(catalogue.qr.site_base_url: never the request's Host), falling back to the request when
-SITE_URL is not configured. One SQL query whatever the number of products.
+Every OCOP product valid today, one row per product from its best valid certificate
+(marketplace.api.selectors.ocop_certificates_current, shared with `/ocop-products`, the
+paginated and filterable list for apps). Product URLs are built from the configured site
+address (catalogue.qr.site_base_url: never the request's Host), falling back to the request
+when SITE_URL is not configured. One SQL query whatever the number of products.
 
 The CSV has a header row and is UTF-8 with a BOM, so Excel opens Vietnamese correctly.
 """
@@ -22,10 +20,11 @@ from ninja import Router, Schema
 from ninja.decorators import decorate_view
 from pydantic import Field
 
-from catalogue.models import OcopCertificate, today_local
+from catalogue.models import today_local
 from catalogue.qr import site_base_url
-from catalogue.selectors import product_list_public
 from marketplace.api.caching import public_cache
+from marketplace.api.common import public_read
+from marketplace.api.selectors import ocop_certificates_current
 
 router = Router()
 
@@ -65,19 +64,9 @@ def _base_url(request: HttpRequest) -> str:
 
 def ocop_products(request: HttpRequest) -> list[dict]:
     """The rows, ordered by product id: one query (certificates with product, parent, shop)."""
-    certificates = (
-        OcopCertificate.objects.valid()
-        .filter(product__in=product_list_public().values("pk"))
-        .select_related("product", "product__parent", "product__shop")
-        .order_by("product_id", "-stars", "-expires_on", "-pk")
-    )
     base = _base_url(request)
     rows: list[dict] = []
-    seen: set[int] = set()
-    for certificate in certificates:
-        if certificate.product_id in seen:  # a second valid certificate: the best came first
-            continue
-        seen.add(certificate.product_id)
+    for certificate in ocop_certificates_current().order_by("product_id"):
         product, shop = certificate.product, certificate.product.shop
         rows.append({
             "product_id": product.pk,
@@ -98,7 +87,7 @@ def ocop_products(request: HttpRequest) -> list[dict]:
 
 @router.get(
     "/ocop-products.json",
-    response=OcopProducts,
+    response=public_read(OcopProducts),
     summary="Every OCOP product with a certificate valid today (open data, JSON)",
 )
 @decorate_view(public_cache())
@@ -110,6 +99,7 @@ def ocop_products_json(request: HttpRequest):
 @router.get(
     "/ocop-products.csv",
     summary="Every OCOP product with a certificate valid today (open data, CSV, UTF-8 with BOM)",
+    response=public_read(None),  # the 200 body is described below: CSV, not JSON
     openapi_extra={"responses": {200: {
         "description": "CSV with a header row: " + ", ".join(COLUMNS),
         "content": {"text/csv": {"schema": {"type": "string"}}},

@@ -19,12 +19,13 @@ import logging
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
 
 from catalogue.selectors import product_list_public
 from marketplace.api.caching import public_cache
+from marketplace.api.common import PageBeyondLast, public_read, unprocessable
 from search.engine import SearchUnavailable
 from search.fallback import database_search
 from search.query import (
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 router = Router()
 
 DEFAULT_PAGE_SIZE = 24
+MAX_ID = 2**63 - 1  # the largest BigAutoField value (SQLite and PostgreSQL)
 MAX_PAGE_SIZE = 60
 CURRENCY = "VND"
 
@@ -128,30 +130,12 @@ class ProductDetail(ProductItem):
     stock: Stock
 
 
-class ErrorDetail(Schema):
-    loc: list[str]
-    msg: str
-
-
-class Error422(Schema):
-    detail: list[ErrorDetail]
-
-
-class Error(Schema):
-    detail: str
-    message: str | None = None
-
-
 # --- helpers -----------------------------------------------------------------
 
 
 class _BadParams(Exception):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
-
-
-def _unprocessable(errors: dict[str, str]) -> Status:
-    return Status(422, {"detail": [{"loc": ["query", name], "msg": msg} for name, msg in errors.items()]})
 
 
 def _params(request: HttpRequest) -> SearchParams:
@@ -203,7 +187,8 @@ def _image_urls(request, product) -> list[str]:
     return urls
 
 
-def _item(request: HttpRequest, product) -> dict:
+def product_item(request: HttpRequest, product) -> dict:
+    """A product card; `product` as product_list_public() gives it (no query here)."""
     record = _stockrecord(product)
     shop = product.shop
     images = _image_urls(request, product)
@@ -235,7 +220,7 @@ def _facets(result: SearchResult) -> dict:
 
 @router.get(
     "",
-    response={200: ProductList, 422: Error422, 503: Error},
+    response=public_read(ProductList, 422, 503),
     summary="Search and filter public products (the /search/ page as JSON)",
 )
 @decorate_view(public_cache())
@@ -243,19 +228,19 @@ def product_list(request: HttpRequest, response: HttpResponse, query: Query[Prod
     try:
         params = _params(request)
     except _BadParams as exc:
-        return _unprocessable(exc.errors)
+        return unprocessable(exc.errors)
     try:
         result = search_products(params)
     except SearchUnavailable as exc:
         logger.warning("search engine unavailable, API answers from the database: %s", exc)
         result = database_search(params)
     if params.page > result.num_pages:
-        return _unprocessable({"page": _("Chỉ có %(n)d trang.") % {"n": result.num_pages}})
+        return PageBeyondLast(result.num_pages).response()
     products = hydrate(result, queryset=product_list_public().select_related("parent"))
     response_body = {
         "count": result.total,
         "page": params.page,
-        "results": [_item(request, product) for product in products],
+        "results": [product_item(request, product) for product in products],
         "facets": _facets(result),
     }
     if result.degraded:
@@ -264,12 +249,17 @@ def product_list(request: HttpRequest, response: HttpResponse, query: Query[Prod
 
 
 @router.get(
-    "/{int:product_id}",
-    response={200: ProductDetail, 404: Error},
+    "/{product_id}",
+    response=public_read(ProductDetail, 404, 422),
     summary="One public product",
 )
 @decorate_view(public_cache())
-def product_detail(request: HttpRequest, product_id: int):
+def product_detail(
+    request: HttpRequest,
+    # Parsed by ninja, not by an `int:` URL converter: "/products/abc" answers 422 JSON (not
+    # the HTML 404 page), and ids beyond a 64-bit integer never reach the database.
+    product_id: int = Path(..., ge=1, le=MAX_ID, description="the product id"),
+):
     try:
         product = get_object_or_404(
             product_list_public().select_related("parent").prefetch_related("categories"),
@@ -279,7 +269,7 @@ def product_detail(request: HttpRequest, product_id: int):
         return Status(404, {"detail": "not_found", "message": _("Không tìm thấy sản phẩm.")})
     record = _stockrecord(product)
     return Status(200, {
-        **_item(request, product),
+        **product_item(request, product),
         "description": product.description or "",
         "categories": [
             {"id": c.pk, "name": c.name, "slug": c.slug} for c in product.categories.all()

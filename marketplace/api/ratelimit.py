@@ -3,34 +3,23 @@
 The limit is `settings.API_RATE_LIMIT` ("120/minute" by default; units second, minute, hour,
 day, or s/m/h/d), read on every request so it follows override_settings. Over the limit the
 API answers 429 `{"detail": "rate_limited", "message": …}` with `Retry-After` (seconds until
-the window ends). The client is REMOTE_ADDR: X-Forwarded-For is not trusted here (a reverse
-proxy must set REMOTE_ADDR, e.g. gunicorn's forwarded-allow-ips). With several processes the
-cache must be shared (Redis in production) for the limit to be global.
+the window ends). The counting (per REMOTE_ADDR, in the shared cache) is
+marketplace.core.ratelimit's, which also limits the sign-in and application forms.
 """
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import Throttled
 from ninja.throttling import BaseThrottle
 
+from marketplace.core.ratelimit import client_address, hit, parse_rate
+
+__all__ = ["DEFAULT_RATE", "FixedWindowThrottle", "parse_rate", "throttled_handler"]
+
 DEFAULT_RATE = "120/minute"
-PERIODS = {"s": 1, "second": 1, "m": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """"120/minute" → (120, 60)."""
-    try:
-        count, period = rate.split("/")
-        return int(count), PERIODS[period.strip().lower()]
-    except (ValueError, KeyError) as exc:
-        raise ImproperlyConfigured(f"API_RATE_LIMIT must look like '120/minute', not {rate!r}") from exc
 
 
 class FixedWindowThrottle(BaseThrottle):
@@ -38,18 +27,10 @@ class FixedWindowThrottle(BaseThrottle):
         self._wait: int | None = None
 
     def allow_request(self, request: HttpRequest) -> bool:
-        limit, period = parse_rate(getattr(settings, "API_RATE_LIMIT", DEFAULT_RATE) or DEFAULT_RATE)
-        now = int(time.time())
-        window = now // period
-        key = f"api-rate:{request.META.get('REMOTE_ADDR', '')}:{period}:{window}"
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr: start again
-            cache.set(key, 1, timeout=period + 1)
-            count = 1
-        if count > limit:
-            self._wait = (window + 1) * period - now
+        rate = getattr(settings, "API_RATE_LIMIT", DEFAULT_RATE) or DEFAULT_RATE
+        verdict = hit("api", client_address(request), rate)
+        if not verdict.allowed:
+            self._wait = verdict.retry_after
             return False
         return True
 

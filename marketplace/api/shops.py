@@ -11,8 +11,6 @@ public caching headers (marketplace.api.caching).
 
 from __future__ import annotations
 
-import math
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -20,6 +18,13 @@ from ninja.decorators import decorate_view
 from pydantic import Field
 
 from marketplace.api.caching import public_cache
+from marketplace.api.common import (
+    PageBeyondLast,
+    page_field,
+    page_size_field,
+    paginate,
+    public_read,
+)
 from shops.models import Partner
 from shops.selectors import shop_list_approved
 
@@ -30,11 +35,8 @@ MAX_PAGE_SIZE = 60
 
 
 class ShopsQuery(Schema):
-    page: int = Field(1, ge=1, le=10_000, description="page number, from 1")
-    page_size: int = Field(
-        DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE,
-        description=f"shops per page, 1–{MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})",
-    )
+    page: int = page_field()
+    page_size: int = page_size_field(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, "shops")
     producer_type: Partner.ProducerType | None = Field(
         None, description="company, cooperative, cooperative_group or household"
     )
@@ -65,20 +67,6 @@ class ShopDetail(ShopItem):
     address: str | None
 
 
-class ErrorDetail(Schema):
-    loc: list[str]
-    msg: str
-
-
-class Error422(Schema):
-    detail: list[ErrorDetail]
-
-
-class Error(Schema):
-    detail: str
-    message: str | None = None
-
-
 def _logo(request: HttpRequest, shop: Partner) -> str | None:
     if not shop.logo:
         return None
@@ -102,7 +90,7 @@ def _item(request: HttpRequest, shop: Partner) -> dict:
 
 @router.get(
     "",
-    response={200: ShopList, 422: Error422},
+    response=public_read(ShopList, 422),
     summary="Approved shops, by name (the /shops/ directory as JSON)",
 )
 @decorate_view(public_cache())
@@ -111,14 +99,10 @@ def shop_list(request: HttpRequest, query: Query[ShopsQuery]):
         commune_code=query.commune,
         producer_type=query.producer_type.value if query.producer_type else None,
     )
-    count = shops.count()
-    num_pages = max(1, math.ceil(count / query.page_size))
-    if query.page > num_pages:
-        return Status(422, {"detail": [
-            {"loc": ["query", "page"], "msg": _("Chỉ có %(n)d trang.") % {"n": num_pages}}
-        ]})
-    start = (query.page - 1) * query.page_size
-    page = shops[start:start + query.page_size]
+    try:
+        count, page = paginate(shops, page=query.page, page_size=query.page_size)
+    except PageBeyondLast as exc:
+        return exc.response()
     return Status(200, {
         "count": count,
         "page": query.page,
@@ -128,7 +112,7 @@ def shop_list(request: HttpRequest, query: Query[ShopsQuery]):
 
 @router.get(
     "/{slug}",
-    response={200: ShopDetail, 404: Error},
+    response=public_read(ShopDetail, 404),
     summary="One approved shop, with the seller disclosure of its storefront",
 )
 @decorate_view(public_cache())
