@@ -2,17 +2,25 @@ from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401 -- kept for later language prefixes
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
-from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from marketplace.api import api
-from marketplace.core import health
+from marketplace.cms import views as cms_views
+from marketplace.core import accounts, health
 from marketplace.payment import views as payment_views
 
+# Django's admin writes rows directly, past the audited services: superusers only. Programme
+# staff work in /dashboard/ and /cms/ (docs/decisions/0010-programme-staff-role.md).
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
 urlpatterns = [
+    # Wagtail's home page, for anonymous visitors from the page cache (marketplace/cms/views.py);
+    # first, as the most requested page (it matches only `/`).
+    path("", cms_views.home, name="home"),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -28,14 +36,20 @@ urlpatterns = [
     path("dashboard/curation/", include("catalogue.curation.urls")),
     path("dashboard/payments/", include("marketplace.payment.dashboard.urls")),
     path("dashboard/figures/", include("marketplace.reports.urls")),
+    # Two of Oscar's account views made safe: sign-out by POST only, order lines without a 500.
+    path("accounts/logout/", accounts.LogoutView.as_view()),
+    path(
+        "accounts/orders/<str:order_number>/<int:line_id>/",
+        login_required(accounts.OrderLineView.as_view()),
+    ),
     # Oscar: catalogue, basket, checkout, accounts, search, dashboard (its `/` redirect removed).
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves `/` and every other page.
-    path("", wagtail_views.serve, {"path": ""}, name="home"),
     path("", include(wagtail_urls)),
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from marketplace.core.media import media_urlpatterns
 
-    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+    # Pictures only, with nosniff; private documents never (marketplace/core/media.py).
+    urlpatterns = media_urlpatterns() + urlpatterns

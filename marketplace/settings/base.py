@@ -5,13 +5,14 @@ docs/configuration.md); dev.py, test.py and production.py only choose defaults
 and add the checks their environment needs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403 -- Oscar's settings are the base we override
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, env_tasks
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -93,12 +94,19 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "django_tasks_db",  # the database task backend: its table exists on every database
+    # django-ninja's templates and static files: /api/v1/docs serves Swagger UI from here,
+    # not from a CDN (marketplace/api/__init__.py).
+    "ninja",
+    "csp",  # Content-Security-Policy: the nonce template tag (settings below)
+    "axes",  # sign-in lockout: its attempt table (settings below)
 ]
 
 SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "marketplace.core.csp.MarketplaceCSPMiddleware",  # CONTENT_SECURITY_POLICY below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marketplace.core.middleware.ChosenLanguageMiddleware",
@@ -106,9 +114,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "marketplace.core.ratelimit.FormRateLimitMiddleware",  # FORM_RATE_LIMITS below
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: the lockout page (AXES_*)
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -150,6 +160,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = (
+    "marketplace.core.signin.LockoutBackend",  # django-axes first: refuses locked-out sign-ins
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
@@ -193,8 +204,10 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Chợ OCOP <no-reply@ocop.local>")
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Background work (django-tasks) ---
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# --- Background work (django-tasks; docs/decisions/0012-background-tasks.md) ---
+# TASKS_BACKEND=immediate runs each task at once in the process that enqueued it (dev, tests);
+# TASKS_BACKEND=database stores it for `manage.py tasks_worker` (production's default).
+TASKS = env_tasks("TASKS_BACKEND", "immediate")
 
 # --- Search: Elasticsearch 8 in production, the embedded osmem-server otherwise ---
 # Empty ELASTICSEARCH_URL means "start the embedded server" (marketplace/embedded).
@@ -202,6 +215,10 @@ ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX = env_str("ELASTICSEARCH_INDEX", "products")
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5)
 ELASTICSEARCH_MAX_RETRIES = env_int("ELASTICSEARCH_MAX_RETRIES", 2)
+# A cluster: several comma-separated URLs in ELASTICSEARCH_URL. Credentials: user:password in
+# the URLs, or an API key; a private CA (Elasticsearch 8's own, self-signed) by its PEM file.
+ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY", "")
+ELASTICSEARCH_CA_CERTS = env_str("ELASTICSEARCH_CA_CERTS", "")
 
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
@@ -279,6 +296,7 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         "PIL": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one INFO line per sign-in otherwise
     },
 }
 OSCAR_SLUG_FUNCTION = "marketplace.core.text.slugify_vi"
@@ -389,3 +407,72 @@ OSCAR_DASHBOARD_NAVIGATION = [
 # Seconds an interactive search (pages, API) waits for the search server before the
 # page answers from the database instead (search/fallback.py); no retry on a timeout.
 SEARCH_REQUEST_TIMEOUT = env_int("SEARCH_REQUEST_TIMEOUT", 2)
+
+# Whole home, search and product pages for anonymous visitors, from the cache
+# (marketplace/core/pagecache.py, docs/decisions/0017-anonymous-page-cache.md): seconds a
+# stored page lives (0: off), and how often a worker re-reads the shown products' stock.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_CHECK_SECONDS = 1
+
+
+# --- Security headers: Content-Security-Policy (django-csp 4; marketplace/core/csp.py) ---
+# docs/decisions/0011-content-security-policy.md. Scripts only from this origin (or with the
+# request's nonce): no inline script, no event-handler attribute. Styles keep 'unsafe-inline'
+# (style attributes in Oscar's templates and e-mail-like partials; a style cannot run code).
+# Origins known at run time (Stripe on /checkout/, a CDN in MEDIA_URL/STATIC_URL) are added
+# per request by the middleware.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],  # as X_FRAME_OPTIONS = "DENY"
+    },
+}
+# Oscar's dashboard, Wagtail's admin and Django's admin ship inline scripts we do not own:
+# programme staff only, they get 'unsafe-inline' scripts and nothing else more. No nonce here:
+# a nonce in script-src makes browsers ignore 'unsafe-inline'.
+CSP_STAFF_PATH_PREFIXES = ("/dashboard/", "/cms/", "/django-admin/")
+# Wagtail's admin would otherwise fetch avatars from gravatar.com (a hash of each staff
+# e-mail) and poll releases.wagtail.org: staff pages request nothing from other sites.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+STAFF_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "frame-ancestors": [SELF],  # Wagtail's live preview frames its own pages
+    },
+}
+
+# --- Sign-in protection (django-axes; marketplace/core/signin.py; docs/decisions/0013-sign-in-and-form-abuse-limits.md) ---
+# AXES_FAILURE_LIMIT wrong passwords for one e-mail from one address lock that pair out for
+# SIGNIN_LOCKOUT_MINUTES; a successful sign-in clears the count. Attempts live in the database.
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "marketplace.core.signin.username_of"
+AXES_CLIENT_IP_CALLABLE = "marketplace.core.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "marketplace.core.signin.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no log of every successful sign-in (addresses, browsers)
+AXES_VERBOSE = False
+
+# --- Abuse limits of the public forms, POSTs per client address (marketplace/core/ratelimit.py) ---
+# Generous: many phones share one carrier address (CGNAT). 429 with a page over the limit.
+FORM_RATE_LIMITS = {
+    "login": env_str("RATE_LIMIT_LOGIN", "60/hour"),
+    "register": env_str("RATE_LIMIT_REGISTER", "20/hour"),
+    "password_reset": env_str("RATE_LIMIT_PASSWORD_RESET", "10/hour"),
+    "shop_apply": env_str("RATE_LIMIT_SHOP_APPLY", "10/hour"),
+}

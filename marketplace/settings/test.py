@@ -13,6 +13,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 API_RATE_LIMIT = "100000/minute"  # the suite calls the API from one address; tests lower it
+FORM_RATE_LIMITS = {scope: "100000/minute" for scope in FORM_RATE_LIMITS}  # noqa: F405 -- likewise
+# Tests render every page; tests/integration/core/test_page_cache.py turns the cache on.
+PAGE_CACHE_SECONDS = 0
 
 # An illustrative programme account so the VietQR flow works out of the box (not a real account).
 VIETQR_BANK_BIN = VIETQR_BANK_BIN or "970436"  # noqa: F405 -- Vietcombank

@@ -25,6 +25,10 @@ urlpatterns = [
         "certificates/<int:certificate_pk>/", views.CertificateDetailView.as_view(),
         name="certificate-detail",
     ),
+    path(
+        "certificates/<int:certificate_pk>/scan/", views.CertificateScanView.as_view(),
+        name="certificate-scan",
+    ),
     path("members/", views.MemberListView.as_view(), name="members"),
     path("members/add/", views.MemberAddView.as_view(), name="member-add"),
     path("members/<int:member_pk>/revoke/", views.MemberRevokeView.as_view(), name="member-revoke"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from marketplace.core.money import format_vnd
+from marketplace.core.staff import private_file_response
 from marketplace.payment import transfer, vietqr
 from marketplace.payment.dashboard.forms import RefundForm
 from marketplace.payment.dashboard.services import PaymentError, order_mark_paid
@@ -405,6 +406,14 @@ class CertificateDetailView(SellerShopMixin, DetailView):
     def post(self, request, *args, **kwargs):
         self.get_object()  # another shop's certificate is a 404, not a 405
         return HttpResponseNotAllowed(["GET"])
+
+
+class CertificateScanView(CertificateDetailView):
+    """The shop's own certificate scan. Scans are not public media (nginx refuses
+    /media/ocop/certificates/); members read them here, staff in /dashboard/ocop/."""
+
+    def get(self, request, *args, **kwargs):
+        return private_file_response(self.get_object().scan)
 
 
 # --- members -----------------------------------------------------------------------------

@@ -13,6 +13,8 @@
   the demo and rebuilds the search index in each test; the test flushes the database after
   it and `serialized_rollback` restores what the migrations created (Wagtail's root page,
   collections, …) before the next one, whatever ran before it in the session.
+- Every JavaScript error and every Content-Security-Policy violation Chromium reports on the
+  console fails the test (`browsing` fixture).
 - A screenshot per journey step goes to tests/functional/artifacts/<test>/ (git-ignored,
   kept by CI as an artifact).
 """
@@ -97,6 +99,7 @@ class Browsing:
         self.folder = folder
         self.step = 0
         self.errors: list[str] = []
+        self.csp_violations: list[str] = []
         self.blocked: list[str] = []
         self.context = None
         self.page = None
@@ -114,7 +117,15 @@ class Browsing:
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", self._console)
         return self.page
+
+    def _console(self, message):
+        # Chromium reports every Content-Security-Policy refusal on the console ("Refused to
+        # execute inline script because it violates the following Content Security Policy
+        # directive…"): each one is a broken feature under the policy (docs/decisions/0011).
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text[:300]}")
 
     def _route(self, route):
         url = urlsplit(route.request.url)
@@ -155,6 +166,7 @@ def browsing(browser, demo_site, media_root, artifacts_root, request):
     outside = [url for url in session.blocked if not url.startswith(KNOWN_OUTSIDE)]
     assert not outside, f"the pages asked for outside resources: {outside}"
     assert not session.errors, f"JavaScript errors on the pages: {session.errors}"
+    assert not session.csp_violations, f"Content-Security-Policy violations: {session.csp_violations}"
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
    - basket lines: "Remove" / "Save for later" / "Move to basket" links tick the hidden
      formset checkbox and submit the form (Oscar's oscar.basket.checkAndSubmit);
    - forms marked data-behaviours="lock" submit once (no double order on a double tap);
-   - checkout gateway: the (required) password box is disabled unless "existing customer". */
+   - checkout gateway: the (required) password box is disabled unless "existing customer";
+   - "cancel" links marked data-history-back go back (Oscar's inline onclick="history.go(-1)"
+     is not allowed by the Content-Security-Policy); their href is the fallback. */
 (function () {
   "use strict";
   var fields = { remove: "DELETE", save: "save_for_later", move: "move_to_basket" };
@@ -18,6 +20,12 @@
     event.preventDefault();
     input.checked = true;
     form.submit();
+  });
+  document.addEventListener("click", function (event) {
+    var back = event.target.closest && event.target.closest("a[data-history-back]");
+    if (!back || window.history.length < 2) return;
+    event.preventDefault();
+    window.history.back();
   });
   document.addEventListener("submit", function (event) {
     var form = event.target;
