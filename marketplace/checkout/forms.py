@@ -131,17 +131,47 @@ class ShippingChoiceForm(forms.Form):
         }
 
 
+class _RadioSelectWithUnavailable(forms.RadioSelect):
+    """Radio buttons where the values in `unavailable` are shown disabled."""
+
+    unavailable: frozenset = frozenset()
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in self.unavailable:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class PaymentMethodForm(forms.Form):
     method = forms.ChoiceField(
-        label=_("Hình thức thanh toán"), widget=forms.RadioSelect,
+        label=_("Hình thức thanh toán"), widget=_RadioSelectWithUnavailable,
         error_messages={"required": _("Hãy chọn hình thức thanh toán."),
                         "invalid_choice": _("Hình thức thanh toán không hợp lệ.")},
     )
 
     def __init__(self, *args, **kwargs):
+        from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_available
+
         super().__init__(*args, **kwargs)
         labels = dict(PaymentMethod.choices)
-        self.fields["method"].choices = [(m, labels[m]) for m in settings.CHECKOUT_PAYMENT_METHODS]
+        methods = settings.CHECKOUT_PAYMENT_METHODS
+        self.fields["method"].choices = [(m, labels[m]) for m in methods]
+        # Stripe unreachable: the card option stays in sight, disabled, with the reason.
+        self.card_unavailable = PaymentMethod.CARD in methods and not card_payments_available()
+        self.card_unavailable_message = CARD_UNAVAILABLE
+        if self.card_unavailable:
+            self.fields["method"].widget.unavailable = frozenset({PaymentMethod.CARD})
+            if self.initial.get("method") == PaymentMethod.CARD:
+                self.initial = {**self.initial, "method": None}
+
+    def clean_method(self):
+        from marketplace.payment.stripe_client import CARD_UNAVAILABLE
+
+        method = self.cleaned_data["method"]
+        if method == PaymentMethod.CARD and self.card_unavailable:
+            raise ValidationError(CARD_UNAVAILABLE)
+        return method
 
 
 class PlaceOrderForm(forms.Form):

@@ -14,6 +14,7 @@ from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import session as oscar_session
 
 from marketplace.checkout.quote import basket_quote
+from marketplace.order.models import PaymentMethod
 from marketplace.order.utils import vnd_price
 
 SHIPPING_CODE = "per-shop"
@@ -73,6 +74,13 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
                 url=reverse("checkout:payment-method"),
                 message=_("Hãy chọn hình thức thanh toán."),
             )
+        if self.payment_method() == PaymentMethod.CARD:
+            from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_available
+
+            if not card_payments_available():  # Stripe went down after the buyer chose card
+                raise exceptions.FailedPreCondition(
+                    url=reverse("checkout:payment-method"), message=str(CARD_UNAVAILABLE)
+                )
 
     @staticmethod
     def _allowed_methods():

@@ -9,6 +9,12 @@ Called by the checkout and payment services once their transaction has committed
 - `shop_new_order(order)`: one shop's notice, with its own lines only;
 - `order_status_changed(order)`: the buyer hears where their shop order stands.
 
+Each of these only enqueues a task (marketplace/order/tasks.py) with the id: the task loads
+the purchase or order and renders the mail when it runs (`send_*` below). With the database
+task backend (production) the work waits in the database until `manage.py tasks_worker`
+runs it, so a worker restart loses none of it; with the immediate backend (dev, tests) it
+runs at once, in the caller (docs/decisions/0012-background-tasks.md).
+
 Templates are Oscar's file templates `oscar/communication/emails/commtype_<code>_*` (the
 theme overrides ORDER_PLACED and adds the others); rendering goes through
 `CommunicationEventType.objects.get_and_render`, so programme staff can still override a
@@ -16,8 +22,8 @@ text in Oscar's dashboard. Every mail is rendered in Vietnamese (docs/decisions/
 language a visitor picks lives only in a browser cookie, which a webhook or a later seller
 action does not have) with dates in Asia/Ho_Chi_Minh.
 
-Sending never breaks the caller: each mail is sent on its own, and a failure (SMTP down, a
-template error) is logged and skipped. Each mail sent is recorded as Oscar's
+Sending never breaks the caller: enqueueing failures are logged, each mail is sent on its
+own, and a failure (SMTP down, a template error) is logged and skipped. Each mail sent is recorded as Oscar's
 `CommunicationEvent` on the order(s) it was about.
 """
 
@@ -138,9 +144,41 @@ def _never_raises(function):
 
 @_never_raises
 def purchase_placed(purchase: Purchase) -> None:
+    """Queue the buyer's confirmation; for COD and bank transfer, each shop's notice too."""
+    _tasks().purchase_placed_mail.enqueue(purchase.pk)
+
+
+@_never_raises
+def purchase_paid(purchase: Purchase) -> None:
+    """Queue "payment received" to the buyer and the notice of each shop not yet told."""
+    _tasks().purchase_paid_mail.enqueue(purchase.pk)
+
+
+@_never_raises
+def shop_new_order(order: Order) -> None:
+    """Queue the shop's new-order notice (only this shop's lines)."""
+    _tasks().shop_new_order_mail.enqueue(order.pk)
+
+
+@_never_raises
+def order_status_changed(order: Order) -> None:
+    """Queue the buyer's mail about where their shop order stands."""
+    _tasks().order_status_changed_mail.enqueue(order.pk)
+
+
+def _tasks():
+    from marketplace.order import tasks
+
+    return tasks
+
+
+# --- sending (what the tasks run; each loads what it needs by id, when it runs) ----------
+
+
+def send_purchase_placed(purchase_id: int) -> None:
     """Confirmation to the buyer; for COD and bank transfer, each shop's notice now."""
     with _mail_locale():
-        purchase = _fresh_purchase(purchase)
+        purchase = _fresh_purchase(purchase_id)
         if purchase is None or purchase.status == Purchase.Status.CANCELLED:
             return
         orders = _purchase_orders(purchase)
@@ -149,11 +187,10 @@ def purchase_placed(purchase: Purchase) -> None:
             _notify_shops(orders)
 
 
-@_never_raises
-def purchase_paid(purchase: Purchase) -> None:
+def send_purchase_paid(purchase_id: int) -> None:
     """Payment received, to the buyer; each shop that has not heard of its order yet is told."""
     with _mail_locale():
-        purchase = _fresh_purchase(purchase)
+        purchase = _fresh_purchase(purchase_id)
         if purchase is None:
             return
         orders = _purchase_orders(purchase)
@@ -161,30 +198,26 @@ def purchase_paid(purchase: Purchase) -> None:
         _notify_shops(orders)
 
 
-@_never_raises
-def shop_new_order(order: Order) -> None:
+def send_shop_new_order(order_id: int) -> None:
     """The shop's new-order notice, to each active member's e-mail (only this shop's lines)."""
     with _mail_locale():
         try:
-            order = (
-                Order.objects.select_related("shop", "shipping_address", "purchase")
-                .get(pk=order.pk)
+            order = Order.objects.select_related("shop", "shipping_address", "purchase").get(
+                pk=order_id
             )
-        except Exception:  # noqa: BLE001 -- a notice must never break its caller
-            logger.exception("Shop notice: cannot load order %s", getattr(order, "pk", None))
+        except Exception:  # noqa: BLE001 -- logged; the other notices still go
+            logger.exception("Shop notice: cannot load order %s", order_id)
             return
         _send_shop_notice(order)
 
 
-@_never_raises
-def order_status_changed(order: Order) -> None:
+def send_order_status_changed(order_id: int) -> None:
     """The buyer's shop order moved: its delivery status and payment status as they are now."""
     with _mail_locale():
         try:
-            order = (
-                Order.objects.select_related("shop", "shipping_address", "purchase", "user")
-                .get(pk=order.pk)
-            )
+            order = Order.objects.select_related(
+                "shop", "shipping_address", "purchase", "user"
+            ).get(pk=order_id)
             part = _order_part(order)
             context = {
                 "order": order,
@@ -195,11 +228,14 @@ def order_status_changed(order: Order) -> None:
                 **_common_context(),
             }
         except Exception:  # noqa: BLE001
-            logger.exception("Order status mail: cannot prepare order %s", getattr(order, "pk", None))
+            logger.exception("Order status mail: cannot prepare order %s", order_id)
             return
         _send_buyer_mail(
-            ORDER_STATUS_CHANGED, context, [order],
-            user=order.user, email=order.purchase.email if order.purchase_id else order.guest_email,
+            ORDER_STATUS_CHANGED,
+            context,
+            [order],
+            user=order.user,
+            email=order.purchase.email if order.purchase_id else order.guest_email,
         )
 
 
@@ -212,11 +248,11 @@ def _mail_locale():
         yield
 
 
-def _fresh_purchase(purchase: Purchase) -> Purchase | None:
+def _fresh_purchase(purchase_id: int) -> Purchase | None:
     try:
-        return Purchase.objects.select_related("user").get(pk=purchase.pk)
+        return Purchase.objects.select_related("user").get(pk=purchase_id)
     except Exception:  # noqa: BLE001
-        logger.exception("Purchase mail: cannot load purchase %s", getattr(purchase, "pk", None))
+        logger.exception("Purchase mail: cannot load purchase %s", purchase_id)
         return None
 
 
@@ -236,7 +272,8 @@ def _common_context() -> dict:
 def _shop_lines(order: Order) -> list:
     """The order's lines of its own shop (an order is one shop's; this makes sure of it)."""
     return [
-        line for line in order.lines.all()
+        line
+        for line in order.lines.all()
         if order.shop_id is None or line.partner_id == order.shop_id
     ]
 
@@ -426,7 +463,9 @@ def _send_shop_notice(order: Order) -> bool:
     try:
         recipients = _shop_recipients(order)
         if not recipients:
-            logger.warning("Shop notice for order %s: the shop has no member with an e-mail", order.number)
+            logger.warning(
+                "Shop notice for order %s: the shop has no member with an e-mail", order.number
+            )
             return False
         context = {
             "order": order,
