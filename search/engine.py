@@ -59,16 +59,33 @@ _cached: _Cached | None = None
 
 
 def _settings_key(url: str) -> tuple:
-    return (url, settings.ELASTICSEARCH_TIMEOUT, settings.ELASTICSEARCH_MAX_RETRIES)
+    return (
+        url,
+        settings.ELASTICSEARCH_TIMEOUT,
+        settings.ELASTICSEARCH_MAX_RETRIES,
+        getattr(settings, "ELASTICSEARCH_API_KEY", ""),
+        getattr(settings, "ELASTICSEARCH_CA_CERTS", ""),
+    )
 
 
 def build_client(url: str) -> Elasticsearch:
+    """A client for `url`: one node, or a cluster's nodes separated by commas.
+
+    Credentials come as user:password in the URLs or ELASTICSEARCH_API_KEY; a cluster with
+    its own CA (Elasticsearch 8's default security) needs ELASTICSEARCH_CA_CERTS (docs/deploy.md).
+    """
+    options = {}
+    if api_key := getattr(settings, "ELASTICSEARCH_API_KEY", ""):
+        options["api_key"] = api_key
+    if ca_certs := getattr(settings, "ELASTICSEARCH_CA_CERTS", ""):
+        options["ca_certs"] = ca_certs
     return Elasticsearch(
-        url,
+        [node.strip() for node in url.split(",") if node.strip()],
         node_class=PlainJsonNode,
         request_timeout=settings.ELASTICSEARCH_TIMEOUT,
         max_retries=settings.ELASTICSEARCH_MAX_RETRIES,
         retry_on_timeout=True,
+        **options,
     )
 
 

@@ -28,6 +28,8 @@ PRODUCTION_ENV = {
     "STRIPE_SECRET_KEY": "sk_live_dummy",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_dummy",
     "STRIPE_WEBHOOK_SECRET": "whsec_dummy",
+    "REDIS_URL": "redis://cache.example.vn:6379/0",
+    "EMAIL_URL": "smtp+tls://ocop@mail.example.vn:587",
 }
 
 
