@@ -36,6 +36,8 @@ def main() -> None:
     workdir = tempfile.mkdtemp(prefix="ocop-bench-")
     os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings.dev"
     os.environ["DEBUG"] = "0"
+    # Every request renders: the anonymous page cache (benchmarks/load.py measures it) is off.
+    os.environ["PAGE_CACHE_SECONDS"] = "0"
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ["MEDIA_ROOT"] = f"{workdir}/media"
     os.environ.pop("ELASTICSEARCH_URL", None)

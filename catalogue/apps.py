@@ -18,6 +18,10 @@ class CatalogueConfig(oscar_catalogue.CatalogueConfig):
         self.qr_view = get_class("catalogue.views", "ProductQrView")
         # The OCOP groups are reference data every deployment needs (catalogue/ocop.py).
         post_migrate.connect(_ensure_ocop_categories, sender=self, dispatch_uid="ocop-categories")
+        # Product views counted without waiting for the disk (catalogue/analytics.py).
+        from catalogue import analytics
+
+        analytics.connect()
 
     def get_urls(self):
         urls = super().get_urls()

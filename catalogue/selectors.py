@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+
+from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from catalogue.models import OcopCertificate, Product, ProductImage
@@ -59,3 +63,52 @@ def featured_products(*, limit: int = 12, per_shop: int = 2) -> list[Product]:
             if len(chosen) == limit:
                 break
     return chosen
+
+
+def product_state_fingerprint(product_ids) -> str:
+    """A digest of what buyers see of these products' state: visibility (the product, its
+    parent, their shop), price, stock and allocation. One query.
+
+    Stored pages keep it (marketplace/core/pagecache.py) and compare it on every hit: stock
+    allocated by a checkout is a conditional UPDATE that sends no signal, and the page must
+    not keep showing it for sale. The SQL is built once from the models' tables and columns
+    (no ORM compilation per hit, which cost more than the query itself).
+    """
+    ids = [int(pk) for pk in product_ids]
+    if not ids:
+        return hashlib.sha1(b"[]").hexdigest()
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql().format(ids=placeholders), ids)
+        rows = cursor.fetchall()
+    return hashlib.sha1(repr(rows).encode()).hexdigest()
+
+
+@functools.cache
+def _fingerprint_sql() -> str:
+    from shops.models import StockRecord
+
+    q = connection.ops.quote_name
+
+    def col(model, field: str) -> str:
+        return q(model._meta.get_field(field).column)
+
+    product, partner, record = (
+        q(Product._meta.db_table),
+        q(Partner._meta.db_table),
+        q(StockRecord._meta.db_table),
+    )
+    return (
+        f"SELECT p.{col(Product, 'id')}, p.{col(Product, 'is_public')}, "
+        f"p.{col(Product, 'moderation_status')}, s.{col(Partner, 'status')}, "
+        f"pp.{col(Product, 'is_public')}, pp.{col(Product, 'moderation_status')}, "
+        f"ps.{col(Partner, 'status')}, r.{col(StockRecord, 'price')}, "
+        f"r.{col(StockRecord, 'num_in_stock')}, r.{col(StockRecord, 'num_allocated')} "
+        f"FROM {product} p "
+        f"LEFT JOIN {partner} s ON s.{col(Partner, 'id')} = p.{col(Product, 'shop')} "
+        f"LEFT JOIN {product} pp ON pp.{col(Product, 'id')} = p.{col(Product, 'parent')} "
+        f"LEFT JOIN {partner} ps ON ps.{col(Partner, 'id')} = pp.{col(Product, 'shop')} "
+        f"LEFT JOIN {record} r ON r.{col(StockRecord, 'product')} = p.{col(Product, 'id')} "
+        f"WHERE p.{col(Product, 'id')} IN ({{ids}}) "
+        f"ORDER BY p.{col(Product, 'id')}, r.{col(StockRecord, 'id')}"
+    )

@@ -10,6 +10,7 @@ from django.views import View
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 
 from catalogue import qr
+from marketplace.core import pagecache
 
 QR_FORMATS = {
     "png": ("image/png", qr.product_qr_png),
@@ -24,6 +25,28 @@ def best_valid_certificate(product):
 
 
 class ProductDetailView(OscarProductDetailView):
+    def get(self, request, *args, **kwargs):
+        # Anonymous visitors get the stored page while the product's state (visibility,
+        # price, stock) is unchanged: marketplace/core/pagecache.py.
+        response = pagecache.serve(
+            request,
+            "product",
+            render=lambda: super(ProductDetailView, self).get(request, *args, **kwargs),
+            products=self.page_products,
+            known_products=[kwargs["pk"]],
+        )
+        if response.get(pagecache.HEADER) == "hit":
+            # What Oscar does after rendering: the view count and the recently-viewed cookie.
+            self.send_signal(request, response, self.model(pk=int(kwargs["pk"])))
+        return response
+
+    def page_products(self, response):
+        """The products the stored page depends on; None: do not store this response."""
+        product = getattr(self, "object", None)
+        if response.status_code != 200 or product is None:
+            return None
+        return [product.pk, product.parent_id] if product.is_child else [product.pk]
+
     def get_queryset(self):
         return super().get_queryset().select_related("shop", "parent__shop")
 

@@ -4,8 +4,8 @@ Receivers of our own (search.receivers keeps its own for the index): a save or d
 product, its stock record, photo or OCOP certificate, a shop, a collection or its items,
 and any audit event of the catalogue (the services that change rows with bulk UPDATEs —
 hiding a product, stock adjustments, moderation, featuring, collection contents — record
-one) make every cached body stale. Publishing, unpublishing, moving or deleting a page
-does the same and forgets the cached footer links.
+one) make every cached body stale. Publishing, unpublishing, moving or deleting a page, or
+changing who may view it, does the same and forgets the cached footer links.
 
 Connected in `marketplace.cms.apps.CmsConfig.ready()`.
 """
@@ -45,7 +45,7 @@ def _page_changed(sender=None, **kwargs):
 
 
 def connect() -> None:
-    from wagtail.models import Page
+    from wagtail.models import Page, PageViewRestriction
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
     from catalogue.models import Collection, CollectionItem, OcopCertificate, Product, ProductImage
@@ -59,6 +59,13 @@ def connect() -> None:
                 dispatch_uid=f"cms-{model._meta.label_lower}-{id(signal)}",
             )
     post_save.connect(_audited, sender=AuditEvent, dispatch_uid="cms-audit")
+    # A page made private (or public again): stored anonymous pages must not outlive it
+    # (marketplace/core/pagecache.py keys them by the catalogue version).
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _page_changed, sender=PageViewRestriction,
+            dispatch_uid=f"cms-page-view-restriction-{id(signal)}",
+        )
     page_published.connect(_page_changed, dispatch_uid="cms-page-published")
     page_unpublished.connect(_page_changed, dispatch_uid="cms-page-unpublished")
     page_slug_changed.connect(_page_changed, dispatch_uid="cms-page-slug")

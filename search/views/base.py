@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from marketplace.core import pagecache
 from search.engine import SearchUnavailable
 from search.fallback import database_search
 from search.query import (
@@ -37,6 +38,8 @@ SORT_LABELS = {
     "newest": _("Mới nhất"),
     "popular": _("Phổ biến"),
 }
+#: Seconds a page answered by the database fallback stays in the anonymous page cache.
+DEGRADED_PAGE_SECONDS = 30
 #: Parameters that a new query, sort or filter resets.
 _RESET_ON_CHANGE = ("page",)
 
@@ -135,6 +138,17 @@ class BaseSearchView(TemplateView):
             return database_search(params)
 
     def get(self, request, *args, **kwargs):
+        # Anonymous visitors get the stored page while the catalogue and the shown products'
+        # price and stock are unchanged: marketplace/core/pagecache.py.
+        return pagecache.serve(
+            request,
+            "search",
+            render=lambda: self.render_results(**kwargs),
+            products=self.page_products,
+            seconds=self.page_seconds,
+        )
+
+    def render_results(self, **kwargs):
         params, errors = self.parse_params()
         result = self.run_search(params)
         products = hydrate(result)
@@ -142,7 +156,22 @@ class BaseSearchView(TemplateView):
             params=params, result=result, errors=errors, **kwargs
         )
         context[self.context_object_name] = products
+        self.result = result
         return self.render_to_response(context, status=400 if errors else 200)
+
+    def page_products(self, response):
+        """The products the stored page shows; None: do not store (an error)."""
+        result = getattr(self, "result", None)
+        if response.status_code != 200 or result is None:
+            return None
+        return result.ids
+
+    def page_seconds(self, response) -> int | None:
+        """A page answered by the database fallback is kept only briefly: long enough to spare
+        a struggling search server the same query from every visitor, short enough not to
+        outlive the outage by much."""
+        result = getattr(self, "result", None)
+        return DEGRADED_PAGE_SECONDS if result is not None and result.degraded else None
 
     def get_context_data(self, *, params, result, errors, **kwargs):
         context = super().get_context_data(**kwargs)
