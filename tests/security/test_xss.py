@@ -172,10 +172,17 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def xss_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world with payloads, built once for the module and rolled back after it."""
+def xss_world(django_db_setup, django_db_blocker, tmp_path_factory, search_server):
+    """The world with payloads, built once for the module and rolled back after it.
+
+    The search index holds exactly the world's products (rebuilt), so search results and
+    browse pages show them through the real search server, whatever ran before.
+    """
     from django.db import transaction
     from django.test import override_settings
+
+    from search.engine import reset_client
+    from search.indexing import rebuild_index
 
     with (
         django_db_blocker.unblock(),
@@ -184,7 +191,10 @@ def xss_world(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield build_world(payloads=True)
+            world = build_world(payloads=True)
+            reset_client()
+            rebuild_index()
+            yield world
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

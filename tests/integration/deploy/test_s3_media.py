@@ -56,8 +56,19 @@ def bucket(s3_server, settings):
         access_key="ocop-test",
         secret_key="ocop-test-secret",
     )
-    with override_settings(STORAGES={**settings.STORAGES, "default": storage}, MEDIA_URL=media_url):
-        yield name
+    from django.utils.functional import empty
+    from sorl.thumbnail import default as sorl_default
+
+    # sorl keeps the storage it first resolved for the whole process (an earlier test's local
+    # storage in a full run): forget it on the way in and out, as a fresh process would.
+    sorl_default.storage._wrapped = empty
+    try:
+        with override_settings(
+            STORAGES={**settings.STORAGES, "default": storage}, MEDIA_URL=media_url
+        ):
+            yield name
+    finally:
+        sorl_default.storage._wrapped = empty
 
 
 def objects(s3_server, bucket: str, prefix: str) -> list[str]:
