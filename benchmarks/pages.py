@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import write_section  # noqa: E402 -- after the path is set
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -110,7 +112,7 @@ def main() -> None:
         )
     lines += budget_lines(client, pages)
     lines.append("")
-    write_section(Path(args.output), "\n".join(lines))
+    write_section(Path(args.output), "\n".join(lines), "pages-benchmark")
     print("\n".join(lines))
 
 
@@ -144,23 +146,6 @@ def budget_lines(client, pages: dict[str, str]) -> list[str]:
             f"| **{weight.gzip / 1024:.1f}** | {BUDGET_BYTES / 1024:.0f} | {files} |"
         )
     return lines
-
-
-START_MARKER = "<!-- pages-benchmark:start -->"
-END_MARKER = "<!-- pages-benchmark:end -->"
-
-
-def write_section(path: Path, body: str) -> None:
-    """Replace only this benchmark's marked section: other benchmarks share the file."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    section = f"{START_MARKER}\n{body.rstrip()}\n{END_MARKER}\n"
-    if START_MARKER in text and END_MARKER in text:
-        before, rest = text.split(START_MARKER, 1)
-        _old, after = rest.split(END_MARKER, 1)
-        text = before + section + after.lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
