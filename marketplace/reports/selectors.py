@@ -16,7 +16,7 @@ from oscar.core.loading import get_model
 from catalogue.models import OcopCertificate, Product
 from marketplace.core.addresses import commune_name
 from marketplace.order.models import Order, PaymentMethod
-from marketplace.reports.periods import Period, this_month  # noqa: F401 -- selectors.this_month
+from marketplace.reports.periods import Period
 from shops.models import Partner
 
 Category = get_model("catalogue", "Category")

@@ -18,7 +18,7 @@ from catalogue.models import OcopCertificate
 from catalogue.ocop import ensure_ocop_categories
 from marketplace.core.addresses import communes
 from marketplace.order.models import Order
-from marketplace.reports import selectors
+from marketplace.reports import periods, selectors
 from marketplace.reports.charts import bar_chart
 from shops.models import Partner
 from tests.integration.checkout.factories import make_basket, make_option, place
@@ -146,7 +146,7 @@ def test_default_period_is_this_month(client, world):
     client.force_login(world["staff"])
     response = client.get(URL)
     assert response.status_code == 200
-    month = selectors.this_month()
+    month = periods.this_month()
     assert response.context["period"] == month
     assert month.start.day == 1 and month.start <= timezone.localdate() <= month.end
 
