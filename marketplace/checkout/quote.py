@@ -10,18 +10,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from marketplace.core.errors import Refused
 from marketplace.core.money import to_vnd
 from shops.models import Partner, ShippingOption
 
 DEFAULT_OPTION_KEY = "default"
 
 
-class CheckoutError(ValueError):
+class CheckoutError(Refused):
     """A checkout that cannot go on; `messages` are shown to the buyer as they are."""
-
-    def __init__(self, *messages: str):
-        super().__init__(" ".join(str(m) for m in messages))
-        self.messages = [str(m) for m in messages]
 
 
 def default_option() -> ShippingOption:

@@ -229,6 +229,7 @@ def purchase_cancel(purchase: Purchase, *, reason: str, actor=None, reopen_baske
 def purchases_expire(*, now=None) -> int:
     """Cancel card purchases left unpaid longer than CHECKOUT_CARD_TIMEOUT_MINUTES."""
     from marketplace.payment import stripe_payments
+    from marketplace.payment.services import PaymentError
 
     now = now or timezone.now()
     cutoff = now - timezone.timedelta(minutes=settings.CHECKOUT_CARD_TIMEOUT_MINUTES)
@@ -238,6 +239,6 @@ def purchases_expire(*, now=None) -> int:
         try:
             if stripe_payments.card_payment_abandon(purchase, reason=_("Quá hạn thanh toán")):
                 count += 1
-        except CheckoutError as exc:  # Stripe unreachable: the next run retries this one
+        except PaymentError as exc:  # Stripe unreachable: the next run retries this one
             logger.warning("purchase %s not expired: %s", purchase.number, exc)
     return count

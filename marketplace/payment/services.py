@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from marketplace.checkout.quote import CheckoutError
 from marketplace.core.audit import audit_record
+from marketplace.core.errors import Refused
 from marketplace.order.models import Order, PaymentMethod, Purchase
 
 Source = get_model("payment", "Source")
@@ -35,7 +35,7 @@ SOURCE_NAMES = {
 }
 
 
-class PaymentError(CheckoutError):
+class PaymentError(Refused):
     """A refused payment operation; messages are shown as they are."""
 
 
