@@ -16,7 +16,7 @@ from oscar.core.loading import get_model
 from catalogue.models import Product, ReviewMeta
 from marketplace.core.audit import audit_record
 from marketplace.core.models import AuditEvent
-from shops.seller.operations.services import LineStatus
+from marketplace.order.statuses import OrderStatus
 
 ProductReview = get_model("reviews", "ProductReview")
 Line = get_model("order", "Line")
@@ -49,7 +49,7 @@ def reviewable_product_or_404(product_pk: int) -> Product:
 def has_received(user, product: Product) -> bool:
     """The user has an order line for the product (or a variant of it) that was delivered."""
     return (
-        Line.objects.filter(order__user=user, status=LineStatus.DELIVERED)
+        Line.objects.filter(order__user=user, status=OrderStatus.DELIVERED)
         .filter(Q(product=product) | Q(product__parent=product))
         .exists()
     )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
+from marketplace.checkout.quote import option_key
 from marketplace.core.addresses import (
     commune_in_province,
     commune_name,
@@ -15,8 +16,10 @@ from marketplace.core.addresses import (
     province_name,
     provinces,
 )
+from marketplace.core.money import format_vnd
 from marketplace.core.phones import normalise_mobile
 from marketplace.order.models import PaymentMethod
+from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_available
 
 
 class AddressForm(forms.Form):
@@ -109,9 +112,6 @@ class ShippingChoiceForm(forms.Form):
 
     def __init__(self, *args, quote, **kwargs):
         super().__init__(*args, **kwargs)
-        from marketplace.checkout.quote import option_key
-        from marketplace.core.money import format_vnd
-
         self.quote = quote
         for part in quote.parts:
             choices = []
@@ -151,8 +151,6 @@ class PaymentMethodForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_available
-
         super().__init__(*args, **kwargs)
         labels = dict(PaymentMethod.choices)
         methods = settings.CHECKOUT_PAYMENT_METHODS
@@ -166,8 +164,6 @@ class PaymentMethodForm(forms.Form):
                 self.initial = {**self.initial, "method": None}
 
     def clean_method(self):
-        from marketplace.payment.stripe_client import CARD_UNAVAILABLE
-
         method = self.cleaned_data["method"]
         if method == PaymentMethod.CARD and self.card_unavailable:
             raise ValidationError(CARD_UNAVAILABLE)

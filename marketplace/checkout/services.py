@@ -11,26 +11,22 @@ Race safety (docs/decisions/0009-purchases.md):
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace.checkout.quote import CheckoutError, Quote, basket_problems, basket_quote
 from marketplace.core.audit import audit_record
+from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.order.utils import OrderCreator
 from shops.models import InsufficientStock
 
 Basket = get_model("basket", "Basket")
 ShippingAddress = get_model("order", "ShippingAddress")
-Line = get_model("order", "Line")
-
-logger = logging.getLogger(__name__)
 
 INITIAL_PAYMENT_STATUS = {
     PaymentMethod.COD: Order.PaymentStatus.COD_DUE,
@@ -173,72 +169,5 @@ def _write_purchase(*, basket, quote: Quote, user, email, address, payment_metho
 
 
 def _after_placement(purchase_pk: int) -> None:
-    from marketplace.order import notifications
-
     purchase = Purchase.objects.get(pk=purchase_pk)
     notifications.purchase_placed(purchase)
-
-
-# --- cancelling and releasing stock ---------------------------------------------------
-
-
-def release_order_stock(order: Order) -> None:
-    """Give back the stock an order still holds (lines not yet handed to a carrier)."""
-    for line in order.lines.select_related("stockrecord", "product__product_class").order_by(
-        "stockrecord_id"
-    ):
-        if line.stockrecord is None or not line.num_allocated:
-            continue
-        line.stockrecord.cancel_allocation(line.num_allocated)
-        Line.objects.filter(pk=line.pk).update(num_allocated=0, allocation_cancelled=True)
-
-
-def purchase_cancel(purchase: Purchase, *, reason: str, actor=None, reopen_basket: bool = True) -> bool:
-    """Cancel a purchase nobody has paid for: orders cancelled, stock released.
-
-    Conditional: only a purchase still awaiting payment (or placed and untouched by
-    every shop) moves; a second call, or a payment that won the race, changes nothing.
-    Returns True when this call cancelled it. The basket is reopened so the buyer can
-    try again with the same items.
-    """
-    with transaction.atomic():
-        moved = Purchase.objects.filter(
-            pk=purchase.pk, status=Purchase.Status.AWAITING_PAYMENT
-        ).update(status=Purchase.Status.CANCELLED, status_reason=reason[:255],
-                 cancelled_at=timezone.now())
-        if not moved:
-            return False
-        for order in Order.objects.filter(purchase=purchase):
-            release_order_stock(order)
-            order.lines.update(status="cancelled")
-            Order.objects.filter(pk=order.pk).update(
-                status="cancelled", payment_status=Order.PaymentStatus.VOID
-            )
-        if reopen_basket:
-            Basket.objects.filter(pk=purchase.basket_id, status=Basket.FROZEN).update(
-                status=Basket.OPEN
-            )
-        audit_record(
-            action="purchase.cancelled", actor=actor, acting_as="buyer" if actor else "system",
-            target=purchase, reason=reason,
-        )
-    purchase.refresh_from_db()
-    return True
-
-
-def purchases_expire(*, now=None) -> int:
-    """Cancel card purchases left unpaid longer than CHECKOUT_CARD_TIMEOUT_MINUTES."""
-    from marketplace.payment import stripe_payments
-    from marketplace.payment.services import PaymentError
-
-    now = now or timezone.now()
-    cutoff = now - timezone.timedelta(minutes=settings.CHECKOUT_CARD_TIMEOUT_MINUTES)
-    count = 0
-    stale = Purchase.objects.filter(status=Purchase.Status.AWAITING_PAYMENT, created_at__lt=cutoff)
-    for purchase in stale:
-        try:
-            if stripe_payments.card_payment_abandon(purchase, reason=_("Quá hạn thanh toán")):
-                count += 1
-        except PaymentError as exc:  # Stripe unreachable: the next run retries this one
-            logger.warning("purchase %s not expired: %s", purchase.number, exc)
-    return count

@@ -8,6 +8,7 @@ this class by name (`checkout.session.CheckoutSessionMixin`).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import exceptions
@@ -16,6 +17,7 @@ from oscar.apps.checkout import session as oscar_session
 from marketplace.checkout.quote import basket_quote
 from marketplace.order.models import PaymentMethod
 from marketplace.order.utils import vnd_price
+from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_available
 
 SHIPPING_CODE = "per-shop"
 
@@ -75,8 +77,6 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
                 message=_("Hãy chọn hình thức thanh toán."),
             )
         if self.payment_method() == PaymentMethod.CARD:
-            from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_available
-
             if not card_payments_available():  # Stripe went down after the buyer chose card
                 raise exceptions.FailedPreCondition(
                     url=reverse("checkout:payment-method"), message=str(CARD_UNAVAILABLE)
@@ -84,6 +84,4 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
 
     @staticmethod
     def _allowed_methods():
-        from django.conf import settings
-
         return settings.CHECKOUT_PAYMENT_METHODS

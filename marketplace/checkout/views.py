@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_GET
@@ -27,7 +26,10 @@ from marketplace.checkout.quote import CheckoutError, basket_problems
 from marketplace.checkout.services import purchase_place
 from marketplace.checkout.session import CheckoutSessionMixin
 from marketplace.core.addresses import communes, provinces
+from marketplace.order.links import purchase_from_token, purchase_link
 from marketplace.order.models import Order, PaymentMethod, Purchase
+from marketplace.payment import stripe_client, stripe_payments
+from marketplace.payment.services import PaymentError
 from marketplace.payment.transfer import order_transfer_qr
 
 SESSION_PURCHASE = "checkout_purchase_number"
@@ -157,12 +159,6 @@ class PaymentDetailsView(CheckoutSessionMixin, generic.TemplateView):
         return redirect("checkout:thank-you")
 
 
-def purchase_link(purchase: Purchase, name: str = "checkout:purchase") -> str:
-    from marketplace.order.notifications import purchase_access_token
-
-    return reverse(name, kwargs={"number": purchase.number, "token": purchase_access_token(purchase)})
-
-
 def purchase_context(purchase: Purchase) -> dict:
     orders = list(
         Order.objects.filter(purchase=purchase)
@@ -203,8 +199,6 @@ class PurchaseView(generic.TemplateView):
     template_name = "oscar/checkout/purchase.html"
 
     def get(self, request, number, token):
-        from marketplace.order.notifications import purchase_from_token
-
         purchase = purchase_from_token(number, token)
         if purchase is None:
             raise Http404
@@ -234,8 +228,6 @@ class PayView(generic.TemplateView):
     template_name = "oscar/checkout/pay.html"
 
     def dispatch(self, request, number, token):
-        from marketplace.order.notifications import purchase_from_token
-
         self.purchase = purchase_from_token(number, token)
         if self.purchase is None or not self.purchase.is_card:
             raise Http404
@@ -244,9 +236,6 @@ class PayView(generic.TemplateView):
         return super().dispatch(request)
 
     def get(self, request):
-        from marketplace.payment import stripe_client, stripe_payments
-        from marketplace.payment.services import PaymentError
-
         ctx = self.get_context_data(**purchase_context(self.purchase))
         try:
             intent = stripe_payments.card_payment_intent(self.purchase)
@@ -266,9 +255,6 @@ class PayView(generic.TemplateView):
         return self.render_to_response(ctx)
 
     def post(self, request):
-        from marketplace.payment import stripe_payments
-        from marketplace.payment.services import PaymentError
-
         if request.POST.get("action") == "cancel":
             try:
                 abandoned = stripe_payments.card_payment_abandon(

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from oscar.core.loading import get_model
 from tqdm import tqdm
 
 from catalogue.models import (
@@ -38,10 +39,19 @@ from catalogue.models import (
     today_local,
 )
 from catalogue.ocop import ensure_ocop_categories
+from catalogue.selectors import featured_products
+from marketplace.checkout.quote import basket_quote, option_key
+from marketplace.checkout.services import purchase_place
+from marketplace.cms.models import HomePage
 from marketplace.core.addresses import communes
 from marketplace.core.roles import ensure_programme_staff_group
 from marketplace.core.text import fold, slugify_vi
+from marketplace.order.lifecycle import order_lines_transition
+from marketplace.order.models import Order, Purchase
+from marketplace.order.statuses import OrderStatus
+from marketplace.payment.services import order_mark_paid, purchase_card_paid
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
+from shops.strategy import MarketplaceStrategy
 
 from . import catalogue_data as data
 from .content import ensure_cms_content
@@ -379,8 +389,6 @@ def ensure_home_page(result: LoadResult) -> None:
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page, Site
 
-    from marketplace.cms.models import HomePage
-
     home = HomePage.objects.first()
     root = Page.get_first_root_node() or _wagtail_roots()
     if home is None:
@@ -466,8 +474,6 @@ def ensure_collections(plan: list[data.ShopSpec], result: LoadResult) -> None:
     if not demo_products.filter(is_featured=True).exists():
         # The shelf's first products as it stands: featuring them keeps its order
         # (most stars first) while showing what the flag does.
-        from catalogue.selectors import featured_products
-
         demo_upcs = set(upcs)
         chosen = [p.pk for p in featured_products(limit=FEATURED_COUNT) if p.upc in demo_upcs]
         result.created["featured"] += Product.objects.filter(pk__in=chosen).update(is_featured=True)
@@ -525,10 +531,6 @@ def ensure_demo_purchases(users: dict, shops: dict[str, Partner], result: LoadRe
     Made only while the demo buyer has no purchase at all: a second run, or a buyer who
     has already bought in the demo, gets none added.
     """
-    from oscar.core.loading import get_model
-
-    from marketplace.order.models import Purchase
-
     buyer = users[BUYER_EMAIL]
     if Purchase.objects.filter(user=buyer).exists():
         return
@@ -544,12 +546,6 @@ def ensure_demo_purchases(users: dict, shops: dict[str, Partner], result: LoadRe
 
 
 def _demo_purchase(buyer, shops: dict[str, Partner], method: str, items):
-    from oscar.core.loading import get_model
-
-    from marketplace.checkout.quote import basket_quote, option_key
-    from marketplace.checkout.services import purchase_place
-    from shops.strategy import MarketplaceStrategy
-
     Basket = get_model("basket", "Basket")
     basket = Basket.objects.create(owner=buyer)
     basket.strategy = MarketplaceStrategy()
@@ -571,15 +567,11 @@ def _demo_purchase(buyer, shops: dict[str, Partner], method: str, items):
 
 
 def _demo_advance(purchase, stage: str, users: dict) -> None:
-    from marketplace.order.models import Order
-    from marketplace.payment.services import order_mark_paid, purchase_card_paid
-    from shops.seller.operations.services import LineStatus, order_lines_transition
-
     if stage == "paid":
         purchase_card_paid(purchase, amount=purchase.total, reference=f"demo-{purchase.number}")
     if stage != "delivered":
         return
-    steps = [LineStatus.PENDING, LineStatus.CONFIRMED, LineStatus.HANDED_TO_CARRIER, LineStatus.DELIVERED]
+    steps = [OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.HANDED_TO_CARRIER, OrderStatus.DELIVERED]
     for order in Order.objects.filter(purchase=purchase).select_related("shop").order_by("number"):
         owner = users[f"seller-{order.shop.code}@{data.DEMO_EMAIL_DOMAIN}"]
         for before, after in itertools.pairwise(steps):

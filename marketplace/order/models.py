@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.abstract_models import AbstractOrder
 
+from marketplace.order.statuses import OrderStatus
+
 
 class PaymentMethod(models.TextChoices):
     COD = "cod", _("Thanh toán khi nhận hàng (COD)")
@@ -103,9 +105,7 @@ class Order(AbstractOrder):
 
     @property
     def status_label(self) -> str:
-        from shops.seller.operations.services import LineStatus
-
-        return str(LineStatus.label(self.status))
+        return str(OrderStatus.label(self.status))
 
     @property
     def total_vnd(self) -> int:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from marketplace.order.links import purchase_link
 from marketplace.order.models import Order, Purchase
+from marketplace.payment.transfer import order_transfer_qr
 
 
 @dataclass
@@ -27,8 +29,6 @@ class PurchaseGroup:
     def url(self) -> str:
         if self.purchase is None or not self.purchase.number:
             return ""
-        from marketplace.checkout.views import purchase_link
-
         return purchase_link(self.purchase)
 
 
@@ -83,8 +83,6 @@ class BuyerOrderView:
 
 def buyer_order_view(order: Order) -> BuyerOrderView:
     """The purchase of `order` (with its link), the VietQR if a transfer is awaited, the other shops' orders."""
-    from marketplace.payment.transfer import order_transfer_qr
-
     purchase = order.purchase
     transfer = None
     if order.payment_status == Order.PaymentStatus.AWAITING_TRANSFER:

@@ -22,7 +22,9 @@ from oscar.core.loading import get_model
 
 from marketplace.core.audit import audit_record
 from marketplace.core.errors import Refused
+from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase
+from marketplace.order.statuses import OrderStatus
 
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
@@ -69,7 +71,7 @@ def order_mark_paid(order: Order, *, actor, acting_as: str, note: str = "") -> O
     waiting = PAYABLE_BY_HAND.get(order.payment_method)
     if waiting is None:
         raise PaymentError(_("Đơn thanh toán bằng thẻ được ghi nhận tự động khi Stripe xác nhận."))
-    if order.status == "cancelled":
+    if order.status == OrderStatus.CANCELLED:
         raise PaymentError(_("Đơn đã hủy; không thể ghi nhận thanh toán."))
     with transaction.atomic():
         moved = Order.objects.filter(pk=order.pk, payment_status=waiting).update(
@@ -118,8 +120,6 @@ def purchase_card_paid(purchase: Purchase, *, amount: int, reference: str) -> st
         audit_record(
             action="purchase.paid", target=purchase, data={"amount": amount, "reference": reference},
         )
-    from marketplace.order import notifications
-
     transaction.on_commit(lambda: notifications.purchase_paid(purchase))
     return "paid"
 
@@ -174,6 +174,4 @@ def order_refund_complete(order: Order, *, amount: int, reference: str, actor, a
 
 
 def _notify_status(order: Order) -> None:
-    from marketplace.order import notifications
-
     transaction.on_commit(lambda: notifications.order_status_changed(order))

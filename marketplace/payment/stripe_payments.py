@@ -27,10 +27,11 @@ import logging
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.checkout.services import purchase_cancel
 from marketplace.core.audit import audit_record
+from marketplace.order.lifecycle import purchase_cancel
 from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.payment import services
 from marketplace.payment.models import StripeEvent
@@ -169,6 +170,25 @@ def card_payment_abandon(purchase: Purchase, reason: str, *, actor=None) -> bool
     finally:
         purchase.refresh_from_db()
     return cancelled
+
+
+def purchases_expire(*, now=None) -> int:
+    """Cancel card purchases left unpaid longer than CHECKOUT_CARD_TIMEOUT_MINUTES.
+
+    Each goes through `card_payment_abandon`, so its intent is cancelled at Stripe first.
+    Returns how many were cancelled; one Stripe cannot be reached for is left for the next run.
+    """
+    now = now or timezone.now()
+    cutoff = now - timezone.timedelta(minutes=settings.CHECKOUT_CARD_TIMEOUT_MINUTES)
+    count = 0
+    stale = Purchase.objects.filter(status=Purchase.Status.AWAITING_PAYMENT, created_at__lt=cutoff)
+    for purchase in stale:
+        try:
+            if card_payment_abandon(purchase, reason=_("Quá hạn thanh toán")):
+                count += 1
+        except PaymentError as exc:  # Stripe unreachable: the next run retries this one
+            logger.warning("purchase %s not expired: %s", purchase.number, exc)
+    return count
 
 
 # --- refunds --------------------------------------------------------------------------------

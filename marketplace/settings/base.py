@@ -12,6 +12,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403 -- Oscar's settings are the base we override
 
+from marketplace.order.statuses import OrderStatus
+
 from .env import env_bool, env_int, env_list, env_str, env_tasks
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -181,7 +183,7 @@ USE_I18N = True
 USE_TZ = True
 
 # VND has no minor unit: amounts are whole đồng, shown "1.250.000 ₫" in every
-# UI language (see marketplace/core/money.py and docs/decisions/0003-money.md).
+# UI language (see marketplace/core/money.py and docs/decisions/0003-money-in-vnd.md).
 OSCAR_DEFAULT_CURRENCY = "VND"
 OSCAR_CURRENCY_FORMAT = {
     "VND": {"format": "#,##0 ¤", "locale": "vi_VN", "currency_digits": False},
@@ -252,18 +254,14 @@ OSCAR_IMAGE_FOLDER = "images/products/%Y/%m/"
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line4", "country", "phone_number")
 OSCAR_SEND_REGISTRATION_EMAIL = False
-# Each shop order moves through the seller pipeline (shops/seller/operations/services.py).
-OSCAR_INITIAL_ORDER_STATUS = "pending"
-OSCAR_INITIAL_LINE_STATUS = "pending"
-OSCAR_ORDER_STATUS_PIPELINE = {
-    "pending": ("confirmed", "cancelled"),
-    "confirmed": ("handed_to_carrier", "cancelled"),
-    "handed_to_carrier": ("delivered",),
-    "delivered": (),
-    "cancelled": (),
-}
-OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
-OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}
+# A shop order's pipeline is declared once, in marketplace/order/statuses.py; its moves are
+# marketplace/order/lifecycle.py (Oscar's dashboard reaches it through order/processing.py).
+OSCAR_INITIAL_ORDER_STATUS = OrderStatus.INITIAL
+OSCAR_INITIAL_LINE_STATUS = OrderStatus.INITIAL
+OSCAR_ORDER_STATUS_PIPELINE = OrderStatus.TRANSITIONS
+# Lines move with their shop's part of the order, never one by one from Oscar's dashboard.
+OSCAR_LINE_STATUS_PIPELINE = {}
+OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OrderStatus.TRANSITIONS}
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False
@@ -302,25 +300,44 @@ LOGGING = {
 OSCAR_SLUG_FUNCTION = "marketplace.core.text.slugify_vi"
 
 
-# --- Programme staff: shop applications in Oscar's dashboard (shops/dashboard, /dashboard/shops/) ---
-def _programme_staff_only(user, url_name=None, url_args=None, url_kwargs=None):
-    # Oscar's default access function only knows Oscar's own dashboard apps.
-    return bool(user.is_active and user.is_staff)
-
-
+# --- Programme staff pages in Oscar's dashboard menu ---
+# Oscar's access function knows only Oscar's own dashboard apps; ours lets programme staff see
+# the pages below (marketplace/core/dashboard_nav.py) and asks Oscar's for the rest.
+OSCAR_DASHBOARD_DEFAULT_ACCESS_FUNCTION = "marketplace.core.dashboard_nav.dashboard_access"
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
     {
         "label": _("Cửa hàng"),
         "icon": "fas fa-store",
         "children": [
-            {
-                "label": _("Duyệt và quản lý cửa hàng"),
-                "url_name": "shops-dashboard:list",
-                "url_kwargs": None,
-                "access_fn": _programme_staff_only,
-            },
+            # shops/dashboard, /dashboard/shops/
+            {"label": _("Duyệt và quản lý cửa hàng"), "url_name": "shops-dashboard:list"},
+            # catalogue/dashboard, /dashboard/ocop/
+            {"label": _("Chứng nhận OCOP"), "url_name": "ocop-dashboard:list"},
         ],
+    },
+    {
+        # catalogue/curation, /dashboard/curation/
+        "label": _("Giới thiệu sản phẩm"),
+        "icon": "fas fa-star",
+        "children": [
+            {"label": _("Sản phẩm nổi bật"), "url_name": "curation:featured"},
+            {"label": _("Bộ sưu tập"), "url_name": "curation:collections"},
+            {"label": _("Chờ kiểm duyệt"), "url_name": "curation:moderation"},
+            {"label": _("Cửa hàng cần kiểm duyệt"), "url_name": "curation:shops"},
+        ],
+    },
+    {
+        # marketplace/payment/dashboard, /dashboard/payments/
+        "label": _("Thanh toán đơn hàng"),
+        "icon": "fas fa-money-bill-wave",
+        "url_name": "payments-dashboard:list",
+    },
+    {
+        # marketplace/reports, /dashboard/figures/
+        "label": _("Số liệu chương trình"),
+        "icon": "fas fa-chart-bar",
+        "url_name": "reports-dashboard:figures",
     },
 ]
 
@@ -328,81 +345,6 @@ OSCAR_DASHBOARD_NAVIGATION = [
 # moderation queue (a review is published at once, staff can still hide it in /dashboard/).
 OSCAR_ALLOW_ANON_REVIEWS = False
 OSCAR_MODERATE_REVIEWS = False
-
-
-# --- Programme staff: OCOP certificate review (catalogue/dashboard, /dashboard/ocop/) ---
-for _entry in OSCAR_DASHBOARD_NAVIGATION:
-    # The "Cửa hàng" entry above: the one whose children include the shops review.
-    if any(c.get("url_name") == "shops-dashboard:list" for c in _entry.get("children", [])):
-        _entry["children"] = [
-            *_entry.get("children", []),
-            {
-                "label": _("Chứng nhận OCOP"),
-                "url_name": "ocop-dashboard:list",
-                "url_kwargs": None,
-                "access_fn": _programme_staff_only,
-            },
-        ]
-        break
-del _entry
-
-
-# --- Programme staff: curation (catalogue/curation, /dashboard/curation/) ---
-OSCAR_DASHBOARD_NAVIGATION = [
-    *OSCAR_DASHBOARD_NAVIGATION,
-    {
-        "label": _("Giới thiệu sản phẩm"),
-        "icon": "fas fa-star",
-        "children": [
-            {
-                "label": _("Sản phẩm nổi bật"),
-                "url_name": "curation:featured",
-                "url_kwargs": None,
-                "access_fn": _programme_staff_only,
-            },
-            {
-                "label": _("Bộ sưu tập"),
-                "url_name": "curation:collections",
-                "url_kwargs": None,
-                "access_fn": _programme_staff_only,
-            },
-            {
-                "label": _("Chờ kiểm duyệt"),
-                "url_name": "curation:moderation",
-                "url_kwargs": None,
-                "access_fn": _programme_staff_only,
-            },
-            {
-                "label": _("Cửa hàng cần kiểm duyệt"),
-                "url_name": "curation:shops",
-                "url_kwargs": None,
-                "access_fn": _programme_staff_only,
-            },
-        ],
-    },
-]
-
-# --- Programme staff: payments of shop orders (marketplace/payment/dashboard, /dashboard/payments/) ---
-OSCAR_DASHBOARD_NAVIGATION = [
-    *OSCAR_DASHBOARD_NAVIGATION,
-    {
-        "label": _("Thanh toán đơn hàng"),
-        "icon": "fas fa-money-bill-wave",
-        "url_name": "payments-dashboard:list",
-        "access_fn": _programme_staff_only,
-    },
-]
-
-# --- Programme staff: programme figures with charts and CSV (marketplace/reports, /dashboard/figures/) ---
-OSCAR_DASHBOARD_NAVIGATION = [
-    *OSCAR_DASHBOARD_NAVIGATION,
-    {
-        "label": _("Số liệu chương trình"),
-        "icon": "fas fa-chart-bar",
-        "url_name": "reports-dashboard:figures",
-        "access_fn": _programme_staff_only,
-    },
-]
 
 # Seconds an interactive search (pages, API) waits for the search server before the
 # page answers from the database instead (search/fallback.py); no retry on a timeout.

@@ -133,6 +133,6 @@ def test_a_card_purchase_placed_before_the_outage_keeps_its_order(shop_product, 
 
 
 def _token(purchase: Purchase) -> str:
-    from marketplace.order.notifications import purchase_access_token
+    from marketplace.order.links import purchase_access_token
 
     return purchase_access_token(purchase)

@@ -19,8 +19,8 @@ from oscar.core.loading import get_model
 
 from catalogue.models import OcopCertificate, ReviewMeta
 from marketplace.checkout.services import purchase_place
-from marketplace.checkout.views import purchase_link
 from marketplace.core.roles import PROGRAMME_STAFF_GROUP, ensure_programme_staff_group
+from marketplace.order.links import purchase_link
 from shops.models import Partner, ShippingOption
 from shops.seller.catalogue.services import product_create
 from shops.services import shop_approve

@@ -21,7 +21,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
-from marketplace.order import notifications
+from marketplace.order import mails
 from shops.seller.catalogue.forms import ProductForm
 from tests.security.conftest import build_world, payload
 from tests.security.xss_check import scan
@@ -262,8 +262,8 @@ def test_search_results_render_payloads_as_text(xss_world, search_server, settin
 @pytest.mark.django_db
 def test_order_emails_render_payloads_as_text(xss_world):
     mail.outbox = []
-    notifications.send_purchase_placed(xss_world.a.purchase.pk)
-    notifications.send_shop_new_order(xss_world.a.order.pk)
+    mails.send_purchase_placed(xss_world.a.purchase.pk)
+    mails.send_shop_new_order(xss_world.a.order.pk)
     html_parts = [
         content
         for message in mail.outbox

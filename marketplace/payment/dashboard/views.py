@@ -22,7 +22,8 @@ from marketplace.core.staff import ProgrammeStaffRequiredMixin
 from marketplace.order.models import Order
 from marketplace.payment.dashboard.forms import PaymentFilterForm, RefundForm
 from marketplace.payment.dashboard.selectors import payment_order_or_404, payment_orders
-from marketplace.payment.dashboard.services import PaymentError, order_mark_paid, order_refund
+from marketplace.payment.refunds import order_refund
+from marketplace.payment.services import PaymentError, order_mark_paid
 
 ACTING_AS = AuditEvent.Capacity.PROGRAMME
 

@@ -34,15 +34,15 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace.order.models import PaymentMethod
+from marketplace.order.statuses import OrderStatus, normalize_status
 from marketplace.reports.periods import Period
 from shops.models import Partner, StockRecord
 from shops.seller.operations.selectors import LOW_STOCK_THRESHOLD
-from shops.seller.operations.services import LineStatus, normalize_status
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
 
-CANCELLED = LineStatus.CANCELLED
+CANCELLED = OrderStatus.CANCELLED
 TOP_N = 10
 
 
@@ -93,7 +93,7 @@ def shop_orders_by_status(*, shop: Partner, period: Period) -> list[tuple[str, i
     for row in rows:  # one row per distinct status, not per order
         status = normalize_status(row["status"])
         counts[status] = counts.get(status, 0) + row["n"]
-    known = [(str(label), counts.pop(status, 0)) for status, label in LineStatus.choices()]
+    known = [(str(label), counts.pop(status, 0)) for status, label in OrderStatus.choices()]
     return known + [(status, n) for status, n in sorted(counts.items())]
 
 

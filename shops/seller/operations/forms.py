@@ -10,22 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.models import OcopCertificate
 from marketplace.core.text import fold
 from marketplace.core.uploads import DocumentUploadField
+from marketplace.order.statuses import OrderStatus
 from marketplace.payment.banks import BANK_CHOICES
 from marketplace.payment.vietqr import VietQRError, clean_account
 from shops.models import Partner, ShippingOption, ShopMember
-from shops.seller.operations.services import LineStatus
 
 
 class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Trạng thái"), required=False,
-        choices=[("", _("Tất cả"))] + LineStatus.choices(),
+        choices=[("", _("Tất cả"))] + OrderStatus.choices(),
     )
 
 
 class LineStatusForm(forms.Form):
-    from_status = forms.ChoiceField(choices=LineStatus.choices(), widget=forms.HiddenInput)
-    to_status = forms.ChoiceField(choices=LineStatus.choices(), widget=forms.HiddenInput)
+    from_status = forms.ChoiceField(choices=OrderStatus.choices(), widget=forms.HiddenInput)
+    to_status = forms.ChoiceField(choices=OrderStatus.choices(), widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Lý do hủy"), required=False, max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -33,7 +33,7 @@ class LineStatusForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("to_status") in LineStatus.REASON_REQUIRED and not (data.get("reason") or "").strip():
+        if data.get("to_status") in OrderStatus.REASON_REQUIRED and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Vui lòng nêu lý do hủy."))
         return data
 

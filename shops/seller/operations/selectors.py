@@ -32,13 +32,9 @@ from oscar.core.loading import get_model
 from catalogue.models import OcopCertificate
 from marketplace.core.models import AuditEvent
 from marketplace.core.money import to_vnd
+from marketplace.order.lifecycle import cancel_needs_refund
+from marketplace.order.statuses import OrderStatus, normalize_status, stored_values
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
-from shops.seller.operations.services import (
-    LineStatus,
-    cancel_needs_refund,
-    normalize_status,
-    stored_values,
-)
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -120,7 +116,7 @@ def order_payment(*, shop: Partner, order) -> dict | None:
         "refundable": order.refundable,
         "can_mark_paid": (
             waiting.get(order.payment_method) == order.payment_status
-            and normalize_status(order.status) != LineStatus.CANCELLED
+            and normalize_status(order.status) != OrderStatus.CANCELLED
         ),
         "awaiting_card": order.payment_status == PaymentStatus.AWAITING_CARD,
         "cancelled_unrefunded": cancel_needs_refund(order),
@@ -131,15 +127,15 @@ def order_shop_status_groups(*, order) -> list[dict]:
     """The shop's lines grouped by status, with the transitions allowed from each status."""
     groups: dict[str, dict] = {}
     for line in order.shop_lines:
-        status = line.status or LineStatus.PENDING
+        status = line.status or OrderStatus.PENDING
         group = groups.setdefault(status, {
             "status": status,
-            "label": LineStatus.label(status),
+            "label": OrderStatus.label(status),
             "lines": [],
             "actions": [
-                {"to": to, "label": LineStatus.ACTIONS[to],
-                 "needs_reason": to in LineStatus.REASON_REQUIRED}
-                for to in LineStatus.TRANSITIONS.get(status, ())
+                {"to": to, "label": OrderStatus.ACTIONS[to],
+                 "needs_reason": to in OrderStatus.REASON_REQUIRED}
+                for to in OrderStatus.TRANSITIONS.get(status, ())
             ],
         })
         group["lines"].append(line)
@@ -164,7 +160,7 @@ def overview_summary(*, shop: Partner, now: datetime.datetime | None = None) -> 
     """Sales of the last 30 days, low stock and pending certificates — aggregates only."""
     since = (now or timezone.now()) - datetime.timedelta(days=OVERVIEW_DAYS)
     sold = shop_lines(shop=shop).filter(order__date_placed__gte=since).exclude(
-        status=LineStatus.CANCELLED
+        status=OrderStatus.CANCELLED
     )
     totals = sold.aggregate(
         orders=Count("order", distinct=True),

@@ -16,10 +16,12 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 
 from marketplace.core.money import format_vnd
 from marketplace.core.staff import private_file_response
+from marketplace.order.lifecycle import OrderError, order_lines_transition
+from marketplace.order.statuses import OrderStatus
 from marketplace.payment import transfer, vietqr
 from marketplace.payment.dashboard.forms import RefundForm
-from marketplace.payment.dashboard.services import PaymentError, order_mark_paid
 from marketplace.payment.dashboard.views import RefundFormMixin
+from marketplace.payment.services import PaymentError, order_mark_paid
 from shops.access import seller_shop_or_404
 from shops.models import ShippingOption, ShopMember
 from shops.seller.mixins import OwnerRequiredMixin, SellerShopMixin
@@ -81,7 +83,7 @@ class OrderListView(SellerShopMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
-        context["status_labels"] = services.LineStatus.LABELS
+        context["status_labels"] = OrderStatus.LABELS
         query = self.request.GET.copy()
         query.pop("page", None)
         context["filter_query"] = query.urlencode()
@@ -142,22 +144,22 @@ class OrderStatusView(SellerShopMixin, PostOnlyMixin, View):
                     messages.error(request, error)
             return HttpResponseRedirect(detail_url)
         try:
-            moved = services.order_lines_transition(
+            moved = order_lines_transition(
                 shop=self.shop, order=order,
                 from_status=form.cleaned_data["from_status"],
                 to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user, acting_as=self.capacity,
             )
-        except services.OperationError as exc:
+        except OrderError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
                 request,
                 _("Đã chuyển %(count)s dòng hàng sang “%(status)s”.")
-                % {"count": moved, "status": services.LineStatus.label(form.cleaned_data["to_status"])},
+                % {"count": moved, "status": OrderStatus.label(form.cleaned_data["to_status"])},
             )
-            if form.cleaned_data["to_status"] == services.LineStatus.CANCELLED:
+            if form.cleaned_data["to_status"] == OrderStatus.CANCELLED:
                 self.remind_refund(order)
         return HttpResponseRedirect(detail_url)
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.checkout.views import purchase_link
 from marketplace.core.money import format_vnd
+from marketplace.order.links import purchase_link
 from marketplace.order.models import Order, Purchase
 from marketplace.payment import vietqr
 from tests.integration.checkout.factories import (

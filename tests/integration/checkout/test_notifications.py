@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from oscar.core.loading import get_model
 
 from marketplace.core.money import format_vnd
-from marketplace.order import notifications
+from marketplace.order import links, notifications
+from marketplace.order.lifecycle import order_lines_transition
 from marketplace.order.models import Order, Purchase
 from marketplace.payment.services import (
     order_mark_paid,
@@ -22,7 +23,6 @@ from marketplace.payment.services import (
     purchase_card_paid,
 )
 from shops.models import ShopMember
-from shops.seller.operations.services import order_lines_transition
 from tests.integration.checkout.factories import (
     make_basket,
     make_option,
@@ -130,7 +130,7 @@ def test_cod_purchase_one_buyer_mail_with_every_shop_and_one_notice_per_shop(
     assert "Xin chào Lan Nguyễn" in body
     local = timezone.localtime(purchase.created_at, ZoneInfo("Asia/Ho_Chi_Minh"))
     assert local.strftime("%H:%M %d/%m/%Y") in body
-    assert notifications.purchase_url(purchase) in body
+    assert links.purchase_url(purchase) in body
     assert Email.objects.filter(user=buyer, subject=confirmation.subject).exists()
 
     for shop, owner, order, title in zip(shops_, owners, orders, TITLES, strict=True):
@@ -191,7 +191,7 @@ def test_bank_transfer_mail_links_to_the_signed_purchase_page(shops, django_capt
     assert "VietQR" in confirmation.body
     match = re.search(r"/checkout/purchases/([^/\s]+)/([^/\s]+)/", confirmation.body)
     assert match and match.group(1) == purchase.number
-    assert notifications.purchase_from_token(match.group(1), match.group(2)) == purchase
+    assert links.purchase_from_token(match.group(1), match.group(2)) == purchase
     assert match.group(0) in html_of(confirmation)
     # The shop hears now (it waits for the transfer, but prepares the order).
     assert len(mails_to(owners[0].email)) == 1
@@ -265,15 +265,15 @@ def test_access_token_round_trip_and_tampering(shops, django_capture_on_commit_c
     _, _, products = shops
     purchase = place_now(django_capture_on_commit_callbacks, make_basket([(products[0], 1)]))
     other = place_now(django_capture_on_commit_callbacks, make_basket([(products[1], 1)]))
-    token = notifications.purchase_access_token(purchase)
-    assert notifications.purchase_from_token(purchase.number, token) == purchase
-    assert notifications.purchase_url(purchase).endswith(f"/checkout/purchases/{purchase.number}/{token}/")
+    token = links.purchase_access_token(purchase)
+    assert links.purchase_from_token(purchase.number, token) == purchase
+    assert links.purchase_url(purchase).endswith(f"/checkout/purchases/{purchase.number}/{token}/")
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
-    assert notifications.purchase_from_token(purchase.number, tampered) is None
-    assert notifications.purchase_from_token(other.number, token) is None
-    assert notifications.purchase_from_token(purchase.number, f"{token}:{token}") is None
-    assert notifications.purchase_from_token(purchase.number, "") is None
-    assert notifications.purchase_from_token("", token) is None
+    assert links.purchase_from_token(purchase.number, tampered) is None
+    assert links.purchase_from_token(other.number, token) is None
+    assert links.purchase_from_token(purchase.number, f"{token}:{token}") is None
+    assert links.purchase_from_token(purchase.number, "") is None
+    assert links.purchase_from_token("", token) is None
 
 
 def test_a_mail_server_that_fails_never_breaks_checkout(

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from marketplace.checkout.services import purchase_cancel
 from marketplace.core.models import AuditEvent
+from marketplace.order.lifecycle import purchase_cancel
 from marketplace.order.models import Order, Purchase
 from marketplace.payment import stripe_payments
 from marketplace.payment.models import StripeEvent

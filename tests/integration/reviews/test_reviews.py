@@ -12,9 +12,9 @@ from oscar.core.loading import get_model
 
 from catalogue.models import ReviewMeta
 from marketplace.core.models import AuditEvent
+from marketplace.order.statuses import OrderStatus
 from shops.models import ShopMember
 from shops.selectors import shop_rating
-from shops.seller.operations.services import LineStatus
 from tests.integration.seller.ops_factories import make_order, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ Order = get_model("order", "Order")
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 
 
-def buy(user, product, *, status=LineStatus.DELIVERED):
+def buy(user, product, *, status=OrderStatus.DELIVERED):
     order = make_order([(product, 1)], status=status)
     Order.objects.filter(pk=order.pk).update(user=user)
     return order

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from marketplace.order.lifecycle import order_lines_transition
 from marketplace.order.models import Order
 from marketplace.payment.services import (
     order_mark_paid,
@@ -26,7 +27,6 @@ from marketplace.payment.services import (
 from marketplace.reports.periods import Period, this_month
 from shops.models import StockRecord
 from shops.seller.figures import selectors
-from shops.seller.operations.services import order_lines_transition
 from tests.integration.checkout.factories import make_basket, place
 
 from .ops_factories import make_option, make_product, make_shop, make_user

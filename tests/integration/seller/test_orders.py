@@ -9,7 +9,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from marketplace.core.models import AuditEvent
-from shops.seller.operations.services import LineStatus
+from marketplace.order.statuses import OrderStatus
 
 from .ops_factories import make_order, make_product, make_shop, make_user
 
@@ -180,6 +180,6 @@ def test_list_query_count_does_not_grow_with_orders(client, world):
 
 
 def test_pipeline_values():
-    assert LineStatus.TRANSITIONS["pending"] == ("confirmed", "cancelled")
-    assert LineStatus.TRANSITIONS["confirmed"] == ("handed_to_carrier", "cancelled")
-    assert str(LineStatus.label("handed_to_carrier")) == "Đã giao cho đơn vị vận chuyển"
+    assert OrderStatus.TRANSITIONS["pending"] == ("confirmed", "cancelled")
+    assert OrderStatus.TRANSITIONS["confirmed"] == ("handed_to_carrier", "cancelled")
+    assert str(OrderStatus.label("handed_to_carrier")) == "Đã giao cho đơn vị vận chuyển"

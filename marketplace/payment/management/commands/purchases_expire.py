@@ -6,7 +6,7 @@ goes back on sale, their PaymentIntents are cancelled at Stripe first.
 
 from django.core.management import BaseCommand
 
-from marketplace.checkout.services import purchases_expire
+from marketplace.payment.stripe_payments import purchases_expire
 
 
 class Command(BaseCommand):

@@ -1,0 +1,226 @@
+"""The life of a shop order after placement: every status change and cancellation.
+
+Seller views (shops/seller/operations), programme staff (Oscar's dashboard, through
+marketplace/order/processing.py), payment (Stripe outcomes, expiry) and the demo loader call
+these functions; nothing else writes an order's or a line's status. The pipeline itself is
+declared once in marketplace/order/statuses.py; the stock the lines hold moves with them
+through marketplace/order/stock.py, in the same transaction.
+
+- `order_lines_transition`: a shop moves its lines of an order (confirm, hand to the
+  carrier, delivered, cancel with a reason); the order's own status follows when every line
+  of it shares the new one.
+- `order_transition`: programme staff move a whole order (every line in the order's status).
+- `purchase_cancel`: a purchase nobody paid for is called off (card declined, buyer gave up,
+  timed out): every order cancelled, stock released, the basket reopened.
+- `cancel_needs_refund`: what a cancelled order's buyer paid and has not got back.
+
+Money is never moved here: cancelling a paid order leaves its refund to an explicit step
+(marketplace/payment/refunds.py). Each change is a conditional UPDATE under a row lock on
+the order, written to the audit log, and the buyer is told after commit.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
+
+from marketplace.core.audit import audit_record
+from marketplace.core.errors import Refused
+from marketplace.order import notifications
+from marketplace.order.models import Order, Purchase
+from marketplace.order.statuses import OrderStatus, normalize_status, stored_values
+from marketplace.order.stock import lines_stock_consume, lines_stock_release
+
+Basket = get_model("basket", "Basket")
+Line = get_model("order", "Line")
+OrderStatusChange = get_model("order", "OrderStatusChange")
+
+# Payment states in which nothing has been collected yet: cancelling voids them.
+UNCOLLECTED = (Order.PaymentStatus.COD_DUE, Order.PaymentStatus.AWAITING_TRANSFER)
+
+
+class OrderError(Refused):
+    """A status change the pipeline or the order's state refuses; shown as it is."""
+
+
+def order_lines_transition(
+    *,
+    shop,
+    order,
+    from_status: str,
+    to_status: str,
+    actor,
+    acting_as: str,
+    reason: str = "",
+) -> int:
+    """Move the shop's lines of `order` that are in `from_status` to `to_status`.
+
+    A conditional UPDATE under a lock on the order row: the same tap sent twice finds no
+    line left in `from_status` the second time, so the change applies once. Returns the
+    number of lines moved; refuses (OrderError) an illegal transition, a missing reason,
+    confirming an order whose card payment has not arrived, or nothing to move.
+    """
+    return _transition(
+        order=order, lines=Line.objects.filter(order=order, partner=shop), shop=shop,
+        from_status=from_status, to_status=to_status, actor=actor, acting_as=acting_as,
+        reason=reason,
+    )
+
+
+def order_transition(*, order, to_status: str, actor, acting_as: str, reason: str = "") -> int:
+    """Move every line of `order` that is in the order's own status to `to_status`."""
+    return _transition(
+        order=order, lines=Line.objects.filter(order=order), shop=order.shop,
+        from_status=order.status, to_status=to_status, actor=actor, acting_as=acting_as,
+        reason=reason,
+    )
+
+
+def _transition(*, order, lines, shop, from_status, to_status, actor, acting_as, reason) -> int:
+    from_status = normalize_status(from_status)
+    if to_status not in OrderStatus.TRANSITIONS.get(from_status, ()):
+        raise OrderError(
+            _("Không thể chuyển từ “%(from)s” sang “%(to)s”.")
+            % {"from": OrderStatus.label(from_status), "to": OrderStatus.label(to_status)}
+        )
+    reason = (reason or "").strip()
+    if to_status in OrderStatus.REASON_REQUIRED and not reason:
+        raise OrderError(_("Vui lòng nêu lý do hủy."))
+    updates = {"status": to_status}
+    if to_status == OrderStatus.CANCELLED:
+        updates["partner_line_notes"] = reason
+    with transaction.atomic():
+        # One transition of an order at a time (PostgreSQL; SQLite serialises writes anyway).
+        locked = Order.objects.select_for_update().filter(pk=order.pk).first()
+        if locked is None:
+            raise OrderError(_("Đơn hàng không còn tồn tại."))
+        if (
+            to_status == OrderStatus.CONFIRMED
+            and locked.payment_status == Order.PaymentStatus.AWAITING_CARD
+        ):
+            raise OrderError(
+                _("Người mua chưa thanh toán xong bằng thẻ. Hãy chờ hệ thống xác nhận thanh toán "
+                  "rồi mới xác nhận đơn.")
+            )
+        moving = list(
+            lines.filter(status__in=stored_values(from_status))
+            .select_related(
+                "stockrecord__product__product_class",
+                "stockrecord__product__parent__product_class",
+            )
+            .order_by("stockrecord_id", "pk")
+        )
+        moved = (
+            Line.objects.filter(
+                pk__in=[line.pk for line in moving], status__in=stored_values(from_status)
+            ).update(**updates)
+            if moving else 0
+        )
+        if not moved:
+            raise OrderError(
+                _("Không có dòng hàng nào đang ở trạng thái “%(from)s” (có thể đã được cập nhật).")
+                % {"from": OrderStatus.label(from_status)}
+            )
+        data = {"from": from_status, "to": to_status, "lines": moved}
+        data.update(_move_stock(moving, to_status))
+        if _order_status_follow(locked, to_status):
+            data["order_status"] = to_status
+            if to_status == OrderStatus.CANCELLED:
+                # Nothing will be collected for a cancelled COD / transfer order.
+                voided = Order.objects.filter(pk=order.pk, payment_status__in=UNCOLLECTED).update(
+                    payment_status=Order.PaymentStatus.VOID
+                )
+                if voided:
+                    data["payment_status"] = Order.PaymentStatus.VOID
+        audit_record(
+            action="order.lines_status_changed", actor=actor, acting_as=acting_as, shop=shop,
+            target=order, reason=reason, data=data,
+        )
+    transaction.on_commit(lambda: notifications.order_status_changed(order))
+    return moved
+
+
+def _move_stock(lines, to_status: str) -> dict:
+    """The stock follows the lines: consumed on hand-over, released on cancel."""
+    if to_status == OrderStatus.CANCELLED:
+        released = lines_stock_release(lines)
+        return {"stock_released": released} if released else {}
+    if to_status == OrderStatus.HANDED_TO_CARRIER:
+        consumed, skipped = lines_stock_consume(lines)
+        data = {"stock_consumed": consumed} if consumed else {}
+        if skipped:
+            data["stock_not_consumed"] = skipped
+        return data
+    return {}
+
+
+def _order_status_follow(order, to_status: str) -> bool:
+    """Set the order's status to `to_status` when every line of it has that status now.
+
+    Conditional: a line of the order in any other status (blank counts as pending) keeps
+    the order where it is. Oscar's status history records the change.
+    """
+    others = Line.objects.filter(order=OuterRef("pk")).exclude(status__in=stored_values(to_status))
+    old_status = order.status
+    changed = (
+        Order.objects.filter(pk=order.pk).exclude(status=to_status).exclude(Exists(others))
+        .update(status=to_status)
+    )
+    if changed:
+        OrderStatusChange.objects.create(order_id=order.pk, old_status=old_status, new_status=to_status)
+        order.status = to_status
+    return bool(changed)
+
+
+def cancel_needs_refund(order) -> int:
+    """What the buyer paid for a cancelled order and has not been given back (đồng).
+
+    Refunds are never automatic on cancel: a card refund is a call to Stripe that can fail
+    and a COD/transfer refund is money the shop hands back itself; both are one explicit
+    step (with the amount shown) on the order page, which the seller is told to take.
+    """
+    if normalize_status(order.status) != OrderStatus.CANCELLED:
+        return 0
+    return order.refundable
+
+
+def order_is_cancelled(order) -> bool:
+    return normalize_status(order.status) == OrderStatus.CANCELLED
+
+
+def purchase_cancel(
+    purchase: Purchase, *, reason: str, actor=None, reopen_basket: bool = True
+) -> bool:
+    """Cancel a purchase nobody has paid for: orders cancelled, stock released.
+
+    Conditional: only a purchase still awaiting payment moves; a second call, or a payment
+    that won the race, changes nothing. Returns True when this call cancelled it. The basket
+    is reopened so the buyer can try again with the same items.
+    """
+    with transaction.atomic():
+        moved = Purchase.objects.filter(
+            pk=purchase.pk, status=Purchase.Status.AWAITING_PAYMENT
+        ).update(status=Purchase.Status.CANCELLED, status_reason=reason[:255],
+                 cancelled_at=timezone.now())
+        if not moved:
+            return False
+        for order in Order.objects.filter(purchase=purchase):
+            lines = list(order.lines.select_related("stockrecord", "product__product_class"))
+            lines_stock_release(lines)
+            order.lines.update(status=OrderStatus.CANCELLED)
+            Order.objects.filter(pk=order.pk).update(
+                status=OrderStatus.CANCELLED, payment_status=Order.PaymentStatus.VOID
+            )
+        if reopen_basket:
+            Basket.objects.filter(pk=purchase.basket_id, status=Basket.FROZEN).update(
+                status=Basket.OPEN
+            )
+        audit_record(
+            action="purchase.cancelled", actor=actor, acting_as="buyer" if actor else "system",
+            target=purchase, reason=reason,
+        )
+    purchase.refresh_from_db()
+    return True
