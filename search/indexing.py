@@ -472,7 +472,7 @@ def rebuild_index(*, progress: Progress | None = None, batch_size: int = REBUILD
     threads, with the longer SEARCH_REBUILD_TIMEOUT of a bulk request (searches
     keep their short one). Only this thread touches the database.
     """
-    search_server_ensure(build_index=False)  # this is the build
+    search_server_ensure(build_index=False)  # an embedded server started now: this call builds it
     client = get_client().options(
         request_timeout=getattr(settings, "SEARCH_REBUILD_TIMEOUT", 120)
     )
