@@ -4,23 +4,20 @@ from django.urls import re_path
 from oscar.core.loading import get_class
 
 
-def _ensure_ocop_categories(sender, **kwargs):
-    from catalogue.ocop import ensure_ocop_categories
-
-    ensure_ocop_categories()
-
-
 class CatalogueConfig(oscar_catalogue.CatalogueConfig):
     name = "catalogue"
 
     def ready(self):
         super().ready()
         self.qr_view = get_class("catalogue.views", "ProductQrView")
-        # The OCOP groups are reference data every deployment needs (catalogue/ocop.py).
-        post_migrate.connect(_ensure_ocop_categories, sender=self, dispatch_uid="ocop-categories")
-        # Product views counted without waiting for the disk (catalogue/analytics.py).
-        from catalogue import analytics
+        # Imported once the app registry is ready: both modules use the catalogue's models.
+        from catalogue import analytics, ocop
 
+        # The OCOP groups are reference data every deployment needs (catalogue/ocop.py).
+        post_migrate.connect(
+            ocop.ensure_ocop_categories_after_migrate, sender=self, dispatch_uid="ocop-categories"
+        )
+        # Product views counted without waiting for the disk (catalogue/analytics.py).
         analytics.connect()
 
     def get_urls(self):

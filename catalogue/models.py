@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
+from marketplace.core.text import fold
+
 CERTIFICATE_VALIDITY_MONTHS = 36
 STAR_SCORE_RANGES = {3: (50, 69), 4: (70, 89), 5: (90, 100)}
 
@@ -62,8 +64,6 @@ class Product(AbstractProduct):
     search_text = models.TextField(blank=True, editable=False)
 
     def save(self, *args, **kwargs):
-        from marketplace.core.text import fold
-
         self.search_text = fold(self.title or "").lower()
         if kwargs.get("update_fields") is not None and "title" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}

@@ -7,6 +7,9 @@ in the demo.
 
 from __future__ import annotations
 
+from catalogue.models import Category
+from marketplace.core.text import slugify_vi
+
 # (code, name, children)
 OCOP_GROUPS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("thuc-pham", "Thực phẩm", [
@@ -60,9 +63,6 @@ def category_specs() -> list[tuple[str, str, str | None]]:
 
 def ensure_ocop_categories() -> int:
     """Create the missing OCOP categories (idempotent); returns how many were created."""
-    from catalogue.models import Category
-    from marketplace.core.text import slugify_vi
-
     by_code = {c.code: c for c in Category.objects.filter(code__isnull=False)}
     created = 0
     for code, name, parent_code in category_specs():
@@ -77,3 +77,8 @@ def ensure_ocop_categories() -> int:
         by_code[code] = category
         created += 1
     return created
+
+
+def ensure_ocop_categories_after_migrate(sender, **kwargs) -> None:
+    """`post_migrate` receiver of the catalogue app (connected in catalogue/apps.py)."""
+    ensure_ocop_categories()

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from catalogue.models import OcopCertificate, Product, ProductImage
-from shops.models import Partner
+from shops.models import Partner, StockRecord
 
 
 def valid_certificates() -> QuerySet[OcopCertificate]:
@@ -86,8 +86,6 @@ def product_state_fingerprint(product_ids) -> str:
 
 @functools.cache
 def _fingerprint_sql() -> str:
-    from shops.models import StockRecord
-
     q = connection.ops.quote_name
 
     def col(model, field: str) -> str:

@@ -8,6 +8,7 @@ class MarketplaceShopConfig(Shop):
     def ready(self):
         super().ready()
         # The reset e-mail goes out from a task: the answer is the same for any address.
+        # Imported once the app registry is ready: the module loads Oscar's form (get_class).
         from marketplace.core.password_reset import DeferredPasswordResetForm
 
         self.password_reset_form = DeferredPasswordResetForm

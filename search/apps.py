@@ -8,6 +8,7 @@ class SearchConfig(oscar_search.SearchConfig):
 
     def ready(self):
         super().ready()
+        # Imported once the app registry is ready: the receivers import the models they watch.
         from search import receivers
 
         # The index follows catalogue and shop changes after each commit.

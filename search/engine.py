@@ -1,9 +1,10 @@
 """The Elasticsearch 8 client: one per process, built from settings.
 
 Production points ELASTICSEARCH_URL at an Elasticsearch 8 cluster; dev, tests and
-demo leave it empty and `marketplace.embedded.ensure_search()` starts an
-in-memory osmem-server (OpenSearch-compatible). A freshly started embedded
-server is empty, so the index is built right away.
+demo leave it empty and an in-memory osmem-server (OpenSearch-compatible) is
+started instead — with its index built — by `search.indexing.search_server_ensure()`
+(or by `manage.py serve`, through it). This module only talks to the server the
+settings name: `get_client()` starts nothing and builds nothing.
 
 The Elasticsearch 8 client sends `application/vnd.elasticsearch+json;
 compatible-with=8`; OpenSearch-compatible servers answer 406 to that media type.
@@ -13,7 +14,6 @@ compatible-with=8`; OpenSearch-compatible servers answer 406 to that media type.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -23,8 +23,6 @@ from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import HttpHeaders, TransportError, Urllib3HttpNode
 from elasticsearch import ApiError, Elasticsearch
 
-logger = logging.getLogger(__name__)
-
 _COMPAT_MIMETYPE = re.compile(r"application/vnd\.elasticsearch\+([\w.-]+)\s*;\s*compatible-with=\d+")
 
 #: What the views catch to fall back to the database: any failure to talk to the server.
@@ -32,7 +30,7 @@ SearchUnavailable = (TransportError, TransportConnectionError, ApiError, Connect
 
 
 class SearchServerUnavailable(ConnectionError):
-    """The embedded search server could not be started."""
+    """No search server: none configured, or the embedded one could not be started."""
 
 
 class PlainJsonNode(Urllib3HttpNode):
@@ -89,39 +87,21 @@ def build_client(url: str) -> Elasticsearch:
     )
 
 
-def get_client(*, autobuild: bool = True) -> Elasticsearch:
-    """The process's client; rebuilt when ELASTICSEARCH_URL (or timeouts) change.
+def get_client() -> Elasticsearch:
+    """The process's client of ELASTICSEARCH_URL; rebuilt when it (or the timeouts) change.
 
-    When the embedded server is started by this call, the index is built right
-    away (unless `autobuild` is False: the caller is about to build it anyway).
+    Raises SearchServerUnavailable when no server is configured: the embedded one is
+    started by `search.indexing.search_server_ensure()`, never here.
     """
     global _cached
-    from marketplace.embedded import ensure_search
-
+    url = settings.ELASTICSEARCH_URL
+    if not url:
+        raise SearchServerUnavailable("no search server: ELASTICSEARCH_URL is empty")
     with _lock:
-        configured = settings.ELASTICSEARCH_URL
-        if _cached is not None and configured and _cached.key == _settings_key(configured):
-            return _cached.client
-        try:
-            url = ensure_search()
-        except Exception as exc:  # noqa: BLE001 -- e.g. osmem-server failed to start
-            raise SearchServerUnavailable(f"embedded search server: {exc}") from exc
-        started_embedded = not configured
-        _cached = _Cached(_settings_key(url), build_client(url))
-        client = _cached.client
-    if started_embedded and autobuild:
-        _build_fresh_index()
-    return client
-
-
-def _build_fresh_index() -> None:
-    from search.indexing import rebuild_index
-
-    try:
-        count = rebuild_index()
-        logger.info("embedded search server: indexed %d products", count)
-    except Exception:  # noqa: BLE001 -- e.g. tables not migrated yet: search still starts
-        logger.exception("embedded search server: could not build the index")
+        key = _settings_key(url)
+        if _cached is None or _cached.key != key:
+            _cached = _Cached(key, build_client(url))
+        return _cached.client
 
 
 def reset_client() -> None:

@@ -15,12 +15,11 @@ from django.db.models import Case, F, IntegerField, Min, Q, Value, When
 
 from catalogue.models import Category
 from catalogue.selectors import product_list_public
+from marketplace.core.text import fold
 from search.query import SearchParams, SearchResult, spellings
 
 
 def database_search(params: SearchParams) -> SearchResult:
-    from marketplace.core.text import fold
-
     queryset = product_list_public()
     phrases = [" ".join(fold(text).lower().split()) for text in spellings(params.q)]
     if params.q:

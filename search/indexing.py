@@ -9,11 +9,16 @@ constant number of queries per batch.
 OCOP certificates are indexed as facts (the validity periods of the verified
 ones), never as "valid today": search.query decides validity per request, so
 an expiry needs no reindex. Changes reach the index through search.receivers.
+
+The embedded search server (no ELASTICSEARCH_URL: dev, demo) starts empty, in
+memory: `search_server_ensure()` is the one place that starts it, and it builds
+its index at once. Searches, the health check and the commands call it first.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,13 +26,17 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.urls import reverse
 from elasticsearch import NotFoundError
 from elasticsearch.helpers import bulk
 
-from catalogue.models import Category, OcopCertificate, Product, today_local
+from catalogue.models import Category, OcopCertificate, Product, ProductImage, today_local
 from catalogue.selectors import product_list_public
+from marketplace.core.addresses import commune_name
+from marketplace.embedded import ensure_search
 from search.documents import OCOP_LEVELS, index_body, ocop_field
-from search.engine import get_client, index_alias
+from search.engine import SearchServerUnavailable, get_client, index_alias
+from shops.models import Partner, StockRecord
 
 logger = logging.getLogger(__name__)
 
@@ -225,11 +234,6 @@ class _RowDocuments:
     """`product_document` from rows: what a rebuild runs (see iter_documents)."""
 
     def __init__(self):
-        from django.urls import reverse
-
-        from catalogue.models import ProductImage
-        from marketplace.core.addresses import commune_name
-
         self._commune_name = commune_name
         self._categories = {c.pk: c for c in Category.objects.only("id", "path", "depth", "name", "slug")}
         self._tree = _CategoryTree(list(self._categories.values()))
@@ -260,8 +264,6 @@ class _RowDocuments:
         return cached
 
     def _load_shops(self, shop_ids: set[int]) -> None:
-        from shops.models import Partner
-
         missing = shop_ids - self._shops.keys()
         if missing:
             for row in Partner.objects.filter(pk__in=missing).values("id", "code", "name", "commune_code"):
@@ -277,9 +279,6 @@ class _RowDocuments:
             return None
 
     def documents(self, chunk: list[int], *, by_range: bool = False) -> list[dict]:
-        from catalogue.models import ProductImage
-        from shops.models import StockRecord
-
         if by_range:  # chunk is sorted
             of_products = {"product_id__gte": chunk[0], "product_id__lte": chunk[-1]}
             wanted = set(chunk)
@@ -404,6 +403,41 @@ def count_public() -> int:
     return product_list_public().count()
 
 
+# --- the embedded server -------------------------------------------------------
+
+_embedded_lock = threading.Lock()
+
+
+def search_server_ensure(*, build_index: bool = True) -> None:
+    """Make sure this process has a search server, with an index, to talk to.
+
+    With ELASTICSEARCH_URL set (production, tests, `make run`'s web server) there is nothing
+    to do. Without it the embedded osmem-server is started, once per process (a bare
+    `runserver`, `load_demo`, `manage.py serve` itself), and — an in-memory server starts
+    empty — its index is built at once from the database, unless `build_index` is False
+    (the caller builds it itself). Raises SearchServerUnavailable when it cannot start.
+    """
+    if settings.ELASTICSEARCH_URL:
+        return
+    with _embedded_lock:
+        if settings.ELASTICSEARCH_URL:  # another thread started it meanwhile
+            return
+        try:
+            ensure_search()  # sets ELASTICSEARCH_URL
+        except Exception as exc:  # noqa: BLE001 -- e.g. osmem-server failed to start
+            raise SearchServerUnavailable(f"embedded search server: {exc}") from exc
+        if build_index:
+            _build_embedded_index()
+
+
+def _build_embedded_index() -> None:
+    try:
+        count = rebuild_index()
+        logger.info("embedded search server: indexed %d products", count)
+    except Exception:  # noqa: BLE001 -- e.g. tables not migrated yet: search still starts
+        logger.exception("embedded search server: could not build the index")
+
+
 # --- index management ------------------------------------------------------
 
 
@@ -418,7 +452,7 @@ def _new_index_name(alias: str) -> str:
 
 def indices_behind(alias: str) -> list[str]:
     """Concrete indices the alias points at now (empty when it does not exist)."""
-    client = get_client(autobuild=False)
+    client = get_client()
     try:
         return sorted(client.indices.get_alias(name=alias).keys())
     except NotFoundError:
@@ -438,7 +472,8 @@ def rebuild_index(*, progress: Progress | None = None, batch_size: int = REBUILD
     threads, with the longer SEARCH_REBUILD_TIMEOUT of a bulk request (searches
     keep their short one). Only this thread touches the database.
     """
-    client = get_client(autobuild=False).options(
+    search_server_ensure(build_index=False)  # an embedded server started now: this call builds it
+    client = get_client().options(
         request_timeout=getattr(settings, "SEARCH_REBUILD_TIMEOUT", 120)
     )
     workers = max(1, int(getattr(settings, "SEARCH_REBUILD_WORKERS", 2)))
@@ -492,7 +527,7 @@ def _send(client, index: str, documents: list[dict]) -> int:
 
 
 def _swap_alias(alias: str, new_index: str) -> None:
-    client = get_client(autobuild=False)
+    client = get_client()
     current = indices_behind(alias)
     actions: list[dict] = [{"remove": {"index": index, "alias": alias}} for index in current]
     if not current and client.indices.exists(index=alias):
@@ -505,7 +540,7 @@ def _swap_alias(alias: str, new_index: str) -> None:
 
 
 def _delete_old_indices(alias: str, *, keep: str) -> None:
-    client = get_client(autobuild=False)
+    client = get_client()
     try:
         names = client.indices.get(index=f"{alias}-*").keys()
     except NotFoundError:
@@ -522,7 +557,8 @@ def _is_ours(alias: str, name: str) -> bool:
 
 def ensure_index() -> None:
     """Build the index when the alias does not exist yet."""
-    client = get_client(autobuild=False)
+    search_server_ensure(build_index=False)  # built just below if need be
+    client = get_client()
     if not client.indices.exists(index=index_alias()):
         rebuild_index()
 
@@ -532,6 +568,7 @@ def index_products(ids: Iterable[int]) -> int:
     ids = {int(pk) for pk in ids}
     if not ids:
         return 0
+    search_server_ensure()
     client = get_client()
     alias = index_alias()
     if not client.indices.exists(index=alias):
@@ -551,6 +588,7 @@ def delete_products(ids: Iterable[int]) -> None:
     ids = {int(pk) for pk in ids}
     if not ids:
         return
+    search_server_ensure()
     client = get_client()
     alias = index_alias()
     if not client.indices.exists(index=alias):

@@ -31,10 +31,15 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import Category
+from catalogue.selectors import product_list_public
+from marketplace.core.addresses import commune_name
 from marketplace.core.money import format_vnd
 from marketplace.core.text import fold
 from search.documents import ocop_field
 from search.engine import get_client, index_alias
+from search.indexing import search_server_ensure
+from shops.models import Partner
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "popular")
 FACETS = ("category", "stars", "shop", "commune", "price")
@@ -562,7 +567,9 @@ def search_client():
     settings.SEARCH_REQUEST_TIMEOUT seconds the request fails (no retry on a
     timeout) and the views answer from the database (search.fallback).
     Refused connections are still retried (ELASTICSEARCH_MAX_RETRIES): they fail fast.
+    Without a configured server, the embedded one is started (and indexed) first.
     """
+    search_server_ensure()
     timeout = getattr(settings, "SEARCH_REQUEST_TIMEOUT", 2)
     return get_client().options(request_timeout=timeout, retry_on_timeout=False)
 
@@ -698,10 +705,6 @@ def _facets(params: SearchParams, aggregations: Mapping) -> dict[str, list[Facet
 
 
 def _labels(raw: dict[str, list[tuple[str, int]]], params: SearchParams) -> dict[str, dict]:
-    from catalogue.models import Category
-    from marketplace.core.addresses import commune_name
-    from shops.models import Partner
-
     def keys(facet):
         return {key for key, _count in raw[facet]} | set(params.selected(facet))
 
@@ -738,8 +741,6 @@ def hydrate(result: SearchResult, *, queryset=None) -> list:
     Products that stopped being public since indexing are left out. `queryset`
     (default `product_list_public()`) must be a narrowing of that one.
     """
-    from catalogue.selectors import product_list_public
-
     if not result.ids:
         return []
     queryset = product_list_public() if queryset is None else queryset

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
+from catalogue.models import OcopCertificate, Product, ProductImage
 from search.tasks import reindex_on_commit, reindex_shops_on_commit
+from shops.models import Partner, StockRecord
 
 #: Shop fields copied into product documents (or deciding whether they are public).
 SHOP_FIELDS = ("status", "name", "code", "commune_code")
@@ -62,9 +64,6 @@ def _shop_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def connect() -> None:
-    from catalogue.models import OcopCertificate, Product, ProductImage
-    from shops.models import Partner, StockRecord
-
     for signal in (post_save, post_delete):
         signal.connect(_product_changed, sender=Product, dispatch_uid=f"search-product-{id(signal)}")
         for model in (StockRecord, ProductImage, OcopCertificate):

@@ -27,6 +27,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from catalogue.models import Product
+from search.engine import SearchUnavailable
+from search.indexing import index_products
+
 logger = logging.getLogger(__name__)
 
 #: Attempts of one re-indexing on a worker before it is left FAILED (about 2 hours).
@@ -51,10 +55,6 @@ def reindex_products(product_ids: list[int], attempt: int = 1) -> int:
     Products no longer public are removed from the index (search.indexing). See the module
     docstring for what happens when the search server cannot be reached.
     """
-    from catalogue.models import Product
-    from search.engine import SearchUnavailable
-    from search.indexing import index_products
-
     ids = {int(pk) for pk in product_ids}
     if not ids:
         return 0
@@ -135,12 +135,10 @@ def _flush() -> None:
     _pending.products, _pending.shops = set(), set()
     if not settings.ELASTICSEARCH_URL:
         # The embedded server has not been started in this process: when it is,
-        # it indexes the whole catalogue from the database (search.engine).
+        # it indexes the whole catalogue from the database (search.indexing).
         return
     try:
         if shops:
-            from catalogue.models import Product
-
             products |= set(Product.objects.filter(shop_id__in=shops).values_list("pk", flat=True))
         if products:
             reindex_products.enqueue(sorted(products))

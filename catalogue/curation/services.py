@@ -8,7 +8,7 @@ never undoes a staff decision: the callback is robust and the next rebuild catch
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from catalogue.models import Collection, CollectionItem, Product
 from marketplace.core.audit import audit_record
 from marketplace.core.models import AuditEvent
 from marketplace.core.text import slugify_vi
+from search.tasks import reindex_on_commit
 from shops.models import Partner
 
 logger = logging.getLogger(__name__)
@@ -26,12 +27,6 @@ PROGRAMME = AuditEvent.Capacity.PROGRAMME
 
 class CurationError(ValueError):
     """The decision does not apply (e.g. a reject without a reason, a taken slug)."""
-
-
-def _reindex_on_commit(ids: Iterable[int]) -> None:
-    from search.tasks import reindex_on_commit
-
-    reindex_on_commit(ids)
 
 
 # --- featured products ---------------------------------------------------------------
@@ -54,7 +49,7 @@ def product_feature(*, product: Product, actor, featured: bool) -> Product:
             shop=product.shop,
             target=product,
         )
-        _reindex_on_commit([product.pk])
+        reindex_on_commit([product.pk])
     return product
 
 
@@ -200,7 +195,7 @@ def _moderate(*, product: Product, actor, status: str, reason: str, action: str)
         target=product,
         reason=reason,
     )
-    _reindex_on_commit([product.pk])
+    reindex_on_commit([product.pk])
     return product
 
 

@@ -9,6 +9,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Nội dung"
 
     def ready(self):
+        # Imported once the app registry is ready: the receivers import the models they watch.
         from marketplace.cms import receivers
 
         receivers.connect()

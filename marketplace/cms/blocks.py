@@ -10,23 +10,18 @@ page costs the same number of SQL queries whatever the number of blocks.
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 
-from marketplace.cms.choosers import ProductChooserBlock, ShopChooserBlock
+from marketplace.cms.choosers import CollectionChooserBlock, ProductChooserBlock, ShopChooserBlock
+from marketplace.cms.selectors import Promotions
 
 #: Rich text editors may use these and nothing else (Wagtail's whitelist drops the rest
 #: when the page is saved: no scripts, no inline styles, no embedded frames).
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul", "hr"]
-
-#: Renditions the templates ask for (`{% srcset_image %}`): WebP at three widths.
-IMAGE_WIDTHS = (480, 960, 1440)
-IMAGE_FILTER_SPECS = tuple(f"width-{w}|format-webp" for w in IMAGE_WIDTHS)
 
 MAX_GRID_PRODUCTS = 24
 
@@ -34,74 +29,10 @@ MAX_GRID_PRODUCTS = 24
 def promotions_for(context, *values):
     """The page's `Promotions` from the template context, or one made for these values
     (a block rendered on its own, e.g. in a test or a preview of a snippet)."""
-    from marketplace.cms.selectors import Promotions
-
     promo = (context or {}).get("promo")
     if promo is None:
         promo = Promotions.from_values(values)
     return promo
-
-
-class CollectionChooserBlock(blocks.FieldBlock):
-    """A curated collection (catalogue.Collection) from a drop-down: there are only a
-    handful, kept by programme staff under /dashboard/. Stored as the collection's id."""
-
-    def __init__(self, required=True, help_text=None, validators=(), **kwargs):
-        self._required = required
-        self._help_text = help_text
-        self._validators = validators
-        super().__init__(**kwargs)
-
-    @cached_property
-    def model_class(self):
-        from catalogue.models import Collection
-
-        return Collection
-
-    @cached_property
-    def field(self):
-        return forms.ModelChoiceField(
-            queryset=self.model_class.objects.order_by("name", "pk"),
-            required=self._required,
-            validators=self._validators,
-            help_text=self._help_text,
-        )
-
-    def to_python(self, value):
-        if value is None or value == "":
-            return None
-        if isinstance(value, self.model_class):
-            return value
-        return self.model_class.objects.filter(pk=value).first()
-
-    def bulk_to_python(self, values):
-        ids = [v for v in values if v not in (None, "")]
-        objects = self.model_class.objects.in_bulk(ids)
-        return [objects.get(v) if v not in (None, "") else None for v in values]
-
-    def normalize(self, value):
-        return self.to_python(value)
-
-    def get_prep_value(self, value):
-        if isinstance(value, self.model_class):
-            return value.pk
-        return value
-
-    def value_for_form(self, value):
-        return value.pk if isinstance(value, self.model_class) else value
-
-    def value_from_form(self, value):
-        return value  # ModelChoiceField.clean gives the instance (or None)
-
-    def get_form_state(self, value):
-        return self.field.widget.format_value(self.value_for_form(value))
-
-    def extract_references(self, value):
-        if value is not None:
-            yield self.model_class, str(self.get_prep_value(value)), "", ""
-
-    class Meta:
-        icon = "list-ul"
 
 
 class _LinkMixin:

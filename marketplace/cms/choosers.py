@@ -1,4 +1,4 @@
-"""Wagtail admin choosers over the Oscar catalogue: products and shops.
+"""Wagtail admin choosers over the Oscar catalogue: products, shops and collections.
 
 Programme staff pick the products and shops that campaign and home page blocks promote.
 Each chooser is a Wagtail `ChooserViewSet` (registered in `wagtail_hooks.py`, URLs under
@@ -8,6 +8,9 @@ Each chooser is a Wagtail `ChooserViewSet` (registered in `wagtail_hooks.py`, UR
 
 The block classes live at module level under their own names, so migrations deconstruct
 them as `marketplace.cms.choosers.ProductChooserBlock` / `...ShopChooserBlock`.
+Collections, a handful kept by programme staff, are picked from a drop-down instead
+(`CollectionChooserBlock`). The blocks (marketplace/cms/blocks.py) and the reads that
+collect what they chose (marketplace/cms/selectors.py) both import them from here.
 
 Who may choose: Wagtail admin users (`wagtailadmin.access_admin`, checked by Wagtail for
 every /cms/ URL) who may also view products (`catalogue.view_product`) or shops
@@ -37,14 +40,18 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column, StatusFlagColumn, StatusTagColumn
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.blocks import FieldBlock
 
+from catalogue.models import Collection, OcopCertificate, Product
 from marketplace.core.money import format_vnd
 from marketplace.core.text import fold, slugify_vi
+from shops.models import Partner, StockRecord
 
 PRODUCT_MODEL = "catalogue.Product"
 SHOP_MODEL = "partner.Partner"
@@ -62,9 +69,6 @@ def promotable_products() -> QuerySet:
     `ocop_stars` (best valid certificate, None without one) and `is_listed` (public and
     approved: with the approved shop, what buyers may see).
     """
-    from catalogue.models import OcopCertificate, Product
-    from shops.models import Partner, StockRecord
-
     best = (
         OcopCertificate.objects.valid()
         .filter(product=OuterRef("pk"))
@@ -96,8 +100,6 @@ def promotable_products() -> QuerySet:
 
 def chooser_shops() -> QuerySet:
     """Every shop, approved ones first, then by name."""
-    from shops.models import Partner
-
     return Partner.objects.annotate(
         approved_rank=Case(
             When(status=Partner.Status.APPROVED, then=Value(0)),
@@ -317,3 +319,66 @@ ProductChooserBlock = product_chooser_viewset.get_block_class(
 ShopChooserBlock = shop_chooser_viewset.get_block_class(
     name="ShopChooserBlock", module_path="marketplace.cms.choosers"
 )
+
+
+class CollectionChooserBlock(FieldBlock):
+    """A curated collection (catalogue.Collection) from a drop-down: there are only a
+    handful, kept by programme staff under /dashboard/. Stored as the collection's id."""
+
+    model_class = Collection
+
+    def __init__(self, required=True, help_text=None, validators=(), **kwargs):
+        self._required = required
+        self._help_text = help_text
+        self._validators = validators
+        super().__init__(**kwargs)
+
+    @cached_property
+    def field(self):
+        return forms.ModelChoiceField(
+            queryset=self.model_class.objects.order_by("name", "pk"),
+            required=self._required,
+            validators=self._validators,
+            help_text=self._help_text,
+        )
+
+    def to_python(self, value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, self.model_class):
+            return value
+        return self.model_class.objects.filter(pk=value).first()
+
+    def bulk_to_python(self, values):
+        ids = [v for v in values if v not in (None, "")]
+        objects = self.model_class.objects.in_bulk(ids)
+        return [objects.get(v) if v not in (None, "") else None for v in values]
+
+    def normalize(self, value):
+        return self.to_python(value)
+
+    def get_prep_value(self, value):
+        if isinstance(value, self.model_class):
+            return value.pk
+        return value
+
+    def value_for_form(self, value):
+        return value.pk if isinstance(value, self.model_class) else value
+
+    def value_from_form(self, value):
+        return value  # ModelChoiceField.clean gives the instance (or None)
+
+    def get_form_state(self, value):
+        return self.field.widget.format_value(self.value_for_form(value))
+
+    def extract_references(self, value):
+        if value is not None:
+            yield self.model_class, str(self.get_prep_value(value)), "", ""
+
+    class Meta:
+        icon = "list-ul"
+
+
+# Wagtail names a block in migrations by this alias when its module has one: the stored
+# migrations know the collection block by its first home, which still exposes it.
+DECONSTRUCT_ALIASES = {CollectionChooserBlock: "marketplace.cms.blocks.CollectionChooserBlock"}

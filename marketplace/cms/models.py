@@ -28,26 +28,16 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from catalogue.curation.selectors import collection_list_active
+from catalogue.selectors import featured_products
 from marketplace.cms import blocks as cms_blocks
 from marketplace.cms.choosers import ProductChooserBlock
+from marketplace.cms.images import with_image_renditions
+from marketplace.cms.selectors import Promotions
+from shops.selectors import shop_list_approved
 
 STORIES_PER_PAGE = 12
 ARCHIVE_PER_PAGE = 12
-
-
-def with_image_renditions(pages, field: str):
-    """The pages with their image and its WebP renditions (no query per card)."""
-    from django.db.models import Prefetch
-    from wagtail.images import get_image_model
-
-    Rendition = get_image_model().get_rendition_model()
-    return pages.select_related(field).prefetch_related(
-        Prefetch(
-            f"{field}__renditions",
-            queryset=Rendition.objects.filter(filter_spec__in=cms_blocks.IMAGE_FILTER_SPECS),
-            to_attr="prefetched_renditions",
-        )
-    )
 
 
 class PromotionPageMixin:
@@ -56,8 +46,6 @@ class PromotionPageMixin:
     promotion_fields: tuple[str, ...] = ("body",)
 
     def promotions(self, now=None):
-        from marketplace.cms.selectors import Promotions
-
         return Promotions.for_streams(*(getattr(self, f) for f in self.promotion_fields), now=now)
 
     def get_context(self, request, *args, **kwargs):
@@ -85,10 +73,6 @@ class HomePage(PromotionPageMixin, Page):
         verbose_name = _("Trang chủ")
 
     def get_context(self, request, *args, **kwargs):
-        from catalogue.curation.selectors import collection_list_active
-        from catalogue.selectors import featured_products
-        from shops.selectors import shop_list_approved
-
         context = super().get_context(request, *args, **kwargs)
         context["featured_products"] = featured_products(limit=12)
         context["shops"] = shop_list_approved()[:8]

@@ -14,8 +14,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from catalogue.models import Collection, CollectionItem, OcopCertificate, Product, ProductImage
 from marketplace.cms.caching import bump_catalogue_version, forget_footer_links
+from marketplace.core.models import AuditEvent
+from shops.models import Partner, StockRecord
 
 #: Audit actions (prefixes) that change what promotional blocks show.
 AUDIT_PREFIXES = ("product.", "products.", "stock.", "collection.", "shop.", "certificate.")
@@ -44,14 +49,12 @@ def _page_changed(sender=None, **kwargs):
     transaction.on_commit(forget_footer_links, robust=True)
 
 
+def _page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        _page_changed()
+
+
 def connect() -> None:
-    from wagtail.models import Page, PageViewRestriction
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
-
-    from catalogue.models import Collection, CollectionItem, OcopCertificate, Product, ProductImage
-    from marketplace.core.models import AuditEvent
-    from shops.models import Partner, StockRecord
-
     for signal in (post_save, post_delete):
         for model in (Product, StockRecord, ProductImage, OcopCertificate, Partner, Collection, CollectionItem):
             signal.connect(
@@ -71,13 +74,3 @@ def connect() -> None:
     page_slug_changed.connect(_page_changed, dispatch_uid="cms-page-slug")
     post_page_move.connect(_page_changed, dispatch_uid="cms-page-moved")
     post_delete.connect(_page_deleted, dispatch_uid="cms-page-deleted")
-    _page_model[0] = Page
-
-
-_page_model: list = [None]
-
-
-def _page_deleted(sender, instance, **kwargs):
-    page_model = _page_model[0]
-    if page_model is not None and isinstance(instance, page_model):
-        _page_changed()

@@ -23,13 +23,19 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.images import get_image_model
 
-from marketplace.cms.blocks import CollectionChooserBlock
+from catalogue.models import Collection, CollectionItem, Product
+from catalogue.selectors import product_list_public
+from marketplace.cms.choosers import CollectionChooserBlock
+from marketplace.cms.images import IMAGE_FILTER_SPECS, with_image_renditions
+from shops.models import Partner
+from shops.selectors import public_product_count
 
 # --- collecting references ---------------------------------------------------------------
 
@@ -102,8 +108,6 @@ def is_buyable(product) -> bool:
 
 def promotable(product_ids: Iterable[int]) -> dict[int, object]:
     """{id: product} of these products buyers may see and buy now (cards-ready)."""
-    from catalogue.selectors import product_list_public
-
     ids = {int(pk) for pk in product_ids}
     if not ids:
         return {}
@@ -152,8 +156,6 @@ class Promotions:
 
     @cached_property
     def _collections(self) -> dict:
-        from catalogue.models import Collection, CollectionItem
-
         ids = self._ids("catalogue.collection")
         if not ids:
             return {}
@@ -199,10 +201,6 @@ class Promotions:
 
     @cached_property
     def _shops(self) -> dict:
-
-        from shops.models import Partner
-        from shops.selectors import public_product_count
-
         ids = self._ids("partner.partner")
         if not ids:
             return {}
@@ -220,26 +218,13 @@ class Promotions:
 
     @cached_property
     def _campaigns(self) -> dict:
-        from marketplace.cms.models import CampaignPage
-
         ids = self._ids("cms.campaignpage")
         if not ids:
             return {}
-        Rendition = get_image_model().get_rendition_model()
-        return {
-            c.pk: c
-            for c in CampaignPage.objects.live()
-            .public()
-            .filter(pk__in=ids)
-            .select_related("banner_image")
-            .prefetch_related(
-                Prefetch(
-                    "banner_image__renditions",
-                    queryset=Rendition.objects.filter(filter_spec__in=_image_specs()),
-                    to_attr="prefetched_renditions",
-                )
-            )
-        }
+        # By name: the page models import this module (they put `promo` in their context).
+        CampaignPage = apps.get_model("cms", "CampaignPage")
+        campaigns = CampaignPage.objects.live().public().filter(pk__in=ids)
+        return {c.pk: c for c in with_image_renditions(campaigns, "banner_image")}
 
     def campaign(self, pk: int | None):
         """The campaign while it runs, else None (a teaser of an ended one disappears)."""
@@ -267,7 +252,7 @@ class Promotions:
             return {}
         return {
             i.pk: i
-            for i in get_image_model().objects.filter(pk__in=ids).prefetch_renditions(*_image_specs())
+            for i in get_image_model().objects.filter(pk__in=ids).prefetch_renditions(*IMAGE_FILTER_SPECS)
         }
 
     def image(self, pk: int | None):
@@ -278,8 +263,6 @@ class Promotions:
     def fingerprint(self) -> str:
         """A digest of what buyers may see of the page's products (one query, none
         without product or collection blocks)."""
-        from catalogue.models import CollectionItem, Product
-
         product_ids = self._ids("catalogue.product")
         collection_ids = self._ids("catalogue.collection")
         if not product_ids and not collection_ids:
@@ -301,8 +284,3 @@ class Promotions:
         )
         return hashlib.sha1(repr(list(rows)).encode()).hexdigest()
 
-
-def _image_specs() -> tuple[str, ...]:
-    from marketplace.cms.blocks import IMAGE_FILTER_SPECS
-
-    return IMAGE_FILTER_SPECS

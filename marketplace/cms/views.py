@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from wagtail import views as wagtail_views
 
+from marketplace.cms.caching import timeout_for
+from marketplace.cms.models import HomePage
 from marketplace.core import pagecache
 
 
@@ -25,8 +27,6 @@ def home(request):
 
 def home_products(response) -> list[int] | None:
     """Every product the home page shows or its blocks refer to; None: do not store."""
-    from marketplace.cms.models import HomePage
-
     context = getattr(response, "context_data", None) or {}
     page = context.get("page")
     if response.status_code != 200 or not isinstance(page, HomePage):
@@ -45,6 +45,4 @@ def home_products(response) -> list[int] | None:
 
 def home_seconds(response) -> int:
     """Not past the moment a campaign teaser of the body appears or disappears."""
-    from marketplace.cms.caching import timeout_for
-
     return timeout_for(response.context_data["promo"])

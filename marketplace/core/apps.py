@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Chợ OCOP"
 
     def ready(self):
+        # Imported once the app registry is ready: roles.py imports auth's and Wagtail's models.
         from marketplace.core.roles import connect_signals
 
         # The "Programme staff" group exists in every deployment (marketplace/core/roles.py).

@@ -12,6 +12,9 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from search.engine import ping
+from search.indexing import search_server_ensure
+
 
 def _check_database() -> dict:
     with connection.cursor() as cursor:
@@ -21,8 +24,7 @@ def _check_database() -> dict:
 
 
 def _check_search() -> dict:
-    from search.engine import ping
-
+    search_server_ensure()  # no server configured: the embedded one, as searches would
     return ping()
 
 

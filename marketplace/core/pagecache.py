@@ -46,6 +46,9 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+from catalogue.selectors import product_state_fingerprint
+from marketplace.cms.caching import VERSION_KEY, catalogue_version
+
 CSRF_PLACEHOLDER = "__page_cache_csrf_token__"
 NONCE_PLACEHOLDER = "__page_cache_csp_nonce__"
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
@@ -114,9 +117,6 @@ def _recent_entry(key: str) -> dict | None:
 
 def _checked_entry(key: str) -> dict | None:
     """The stored entry if the catalogue version and the shown products' state still match."""
-    from catalogue.selectors import product_state_fingerprint
-    from marketplace.cms.caching import VERSION_KEY
-
     found = cache.get_many([key, VERSION_KEY])
     entry = found.get(key)
     if entry is None or entry["version"] != found.get(VERSION_KEY):
@@ -152,8 +152,6 @@ def store(
     a signal-less change landing in between (milliseconds) keeps that page until the next
     change or PAGE_CACHE_SECONDS; adding to the basket and the checkout read stock afresh.
     """
-    from catalogue.selectors import product_state_fingerprint
-
     if response.status_code != 200 or response.streaming:
         return False
     session = getattr(request, "session", None)
@@ -187,8 +185,6 @@ def store(
 
 
 def current_version() -> str:
-    from marketplace.cms.caching import catalogue_version
-
     return catalogue_version()
 
 
@@ -207,8 +203,6 @@ def serve(
     response must not be stored (an error). `known_products`: the ids when they are known
     before rendering (a product page), so that their state is read before it too.
     """
-    from catalogue.selectors import product_state_fingerprint
-
     if not cacheable(request):
         return render()
     key = page_key(request, kind)

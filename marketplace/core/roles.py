@@ -10,7 +10,14 @@ puts the group back to this definition. Decision record: docs/decisions/0010.
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models.signals import post_migrate
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from marketplace.core.models import AuditEvent
 
 PROGRAMME_STAFF_GROUP = "Programme staff"
 
@@ -73,8 +80,6 @@ def programme_staff_permissions() -> list[tuple[str, str]]:
 
 
 def _permission(app_label: str, codename: str):
-    from django.contrib.auth.models import Permission
-
     try:
         return Permission.objects.get(content_type__app_label=app_label, codename=codename)
     except Permission.DoesNotExist as exc:
@@ -82,11 +87,6 @@ def _permission(app_label: str, codename: str):
 
 
 def _ensure_reports_permission():
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    from marketplace.core.models import AuditEvent
-
     content_type = ContentType.objects.get_for_model(AuditEvent)
     permission, _created = Permission.objects.get_or_create(
         content_type=content_type,
@@ -120,9 +120,6 @@ def ensure_programme_staff_group():
     Returns (group, changes): `changes` counts the rows created or removed, 0 when the
     group already matched.
     """
-    from django.contrib.auth.models import Group
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
-
     _ensure_reports_permission()
     group, created = Group.objects.get_or_create(name=PROGRAMME_STAFF_GROUP)
     changes = int(created)
@@ -152,8 +149,6 @@ def ensure_programme_staff_group():
 
 
 def _last_migrated_app_label() -> str:
-    from django.apps import apps
-
     # django.core.management.sql.emit_post_migrate_signal skips apps without models.
     return [c for c in apps.get_app_configs() if c.models_module is not None][-1].label
 
@@ -167,6 +162,4 @@ def _ensure_group_after_migrate(sender, **kwargs):
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import post_migrate
-
     post_migrate.connect(_ensure_group_after_migrate, dispatch_uid="programme-staff-group")

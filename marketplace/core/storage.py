@@ -19,6 +19,8 @@ import mimetypes
 
 from storages.backends.s3 import S3Storage
 
+from marketplace.core.media import public_media_type
+
 #: Where public pictures live: Oscar's product images, Wagtail's originals and renditions,
 #: sorl-thumbnail's thumbnails, shop logos and banners.
 PUBLIC_PREFIXES = ("images/", "original_images/", "cache/", "shops/logos/", "shops/banners/")
@@ -27,8 +29,6 @@ PUBLIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 class MediaS3Storage(S3Storage):
     def get_object_parameters(self, name: str) -> dict:
-        from marketplace.core.media import public_media_type
-
         params = super().get_object_parameters(name)
         content_type = public_media_type(name)
         if content_type is not None:

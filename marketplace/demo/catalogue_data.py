@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from catalogue.models import STAR_SCORE_RANGES, add_months
 from catalogue.ocop import (  # noqa: F401 -- re-exported for the loader and its tests
     OCOP_GROUP_CODES,
     OCOP_GROUPS,
@@ -340,8 +341,6 @@ def _stock(shop_code: str, title: str, variant_label: str | None) -> int:
 
 
 def _certificate(producer: str, product: str, stars: int, today: datetime.date) -> CertificateSpec:
-    from catalogue.models import STAR_SCORE_RANGES, add_months
-
     key = (producer, product)
     low, high = STAR_SCORE_RANGES[stars]
     h = stable_int("ocop", producer, product)

@@ -20,6 +20,20 @@ from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from catalogue.models import Collection, Product
+from marketplace.cms.models import (
+    ArticlePage,
+    CampaignIndexPage,
+    CampaignPage,
+    HomePage,
+    InfoPage,
+    StoryIndexPage,
+)
+from marketplace.core.text import fold
+from shops.models import Partner
 
 from .images import _colour, _font, _wrap, font_supports_vietnamese
 
@@ -51,8 +65,6 @@ CAMPAIGN_PRODUCTS = [
 
 def ensure_cms_content(result) -> None:
     """Create whatever part of the demo content is missing (see the module docstring)."""
-    from marketplace.cms.models import HomePage
-
     home = HomePage.objects.first()
     if home is None:
         return
@@ -75,8 +87,6 @@ def ensure_cms_content(result) -> None:
 
 
 def _ensure_child(parent, slug, result, build):
-    from wagtail.models import Page
-
     existing = Page.objects.child_of(parent).filter(slug=slug).first()
     if existing is not None:
         return existing.specific
@@ -88,8 +98,6 @@ def _ensure_child(parent, slug, result, build):
 
 
 def _product_ids(pairs) -> list[int]:
-    from catalogue.models import Product
-
     found = {
         (code, title): pk
         for pk, code, title in Product.objects.filter(
@@ -100,8 +108,6 @@ def _product_ids(pairs) -> list[int]:
 
 
 def _products_of(shop_code: str, limit: int = 4) -> list[int]:
-    from catalogue.models import Product
-
     return list(
         Product.objects.filter(shop__code=shop_code, is_public=True)
         .order_by("upc")
@@ -149,8 +155,6 @@ def banner_bytes(title: str, subtitle: str, hue: float, size=(1600, 900)) -> byt
     draw.ellipse((-200, height - 350, 500, height + 350), fill=accent)
     vietnamese = font_supports_vietnamese()
     if not vietnamese:
-        from marketplace.core.text import fold
-
         title, subtitle = fold(title), fold(subtitle)
     font, _ = _font(110)
     y = height // 2 - 140
@@ -166,8 +170,6 @@ def banner_bytes(title: str, subtitle: str, hue: float, size=(1600, 900)) -> byt
 
 
 def _ensure_images(result) -> dict:
-    from wagtail.images import get_image_model
-
     Image = get_image_model()
     titles = {key: IMAGE_PREFIX + spec[0] for key, spec in BANNERS.items()}
     existing = {i.title: i for i in Image.objects.filter(title__in=titles.values())}
@@ -188,8 +190,6 @@ def _ensure_images(result) -> dict:
 
 
 def _campaign_index_page():
-    from marketplace.cms.models import CampaignIndexPage
-
     return CampaignIndexPage(
         title="Chương trình khuyến mại", slug=CAMPAIGN_INDEX_SLUG,
         intro="Các đợt quảng bá sản phẩm OCOP của tỉnh trên Chợ OCOP.",
@@ -197,8 +197,6 @@ def _campaign_index_page():
 
 
 def _campaign_page(images):
-    from marketplace.cms.models import CampaignPage
-
     today = timezone.localdate()
     start = today - datetime.timedelta(days=2)
     end = start + datetime.timedelta(days=7)
@@ -226,14 +224,10 @@ def _campaign_page(images):
 
 
 def _collection_pk(slug: str) -> int | None:
-    from catalogue.models import Collection
-
     return Collection.objects.filter(slug=slug, is_active=True).values_list("pk", flat=True).first()
 
 
 def _story_index_page():
-    from marketplace.cms.models import StoryIndexPage
-
     return StoryIndexPage(
         title="Câu chuyện nhà sản xuất", slug=STORY_INDEX_SLUG,
         intro="Những người làm ra đặc sản Cà Mau: hợp tác xã, doanh nghiệp, hộ sản xuất.",
@@ -288,8 +282,6 @@ STORIES = [
 
 
 def _article_page(spec, images):
-    from marketplace.cms.models import ArticlePage
-
     page = ArticlePage(
         title=spec["title"], slug=spec["slug"], kind=ArticlePage.Kind.STORY,
         date=timezone.localdate(), author="Ban biên tập Chợ OCOP",
@@ -349,8 +341,6 @@ INFO_PAGES = [
 
 
 def _info_page(slug, title, paragraphs):
-    from marketplace.cms.models import InfoPage
-
     return InfoPage(
         title=title, slug=slug, show_in_menus=True, updated_on=timezone.localdate(),
         body=_raw([{"type": "paragraph", "value": _rich(*paragraphs)}]),
@@ -404,6 +394,4 @@ def _slide(image, title, text, label, page_pk):
 
 
 def _shop_pk(code: str) -> int | None:
-    from shops.models import Partner
-
     return Partner.objects.filter(code=code, status=Partner.Status.APPROVED).values_list("pk", flat=True).first()

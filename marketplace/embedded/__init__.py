@@ -142,8 +142,8 @@ _process_search: EmbeddedServer | None = None
 def ensure_search() -> str:
     """URL of the search server: ELASTICSEARCH_URL, or an embedded one started once.
 
-    A freshly started embedded server is empty: the caller (search.engine) builds
-    the index right after.
+    A freshly started embedded server is empty: the caller
+    (search.indexing.search_server_ensure) builds the index right after.
     """
     from django.conf import settings
 

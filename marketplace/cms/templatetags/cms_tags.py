@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
 from marketplace.cms import caching
+from marketplace.cms.models import InfoPage
 
 register = template.Library()
 
@@ -50,8 +51,6 @@ def footer_links() -> list[dict]:
     """[{title, url}] of the live, public info pages shown in menus, in tree order."""
     links = cache.get(caching.FOOTER_KEY)
     if links is None:
-        from marketplace.cms.models import InfoPage
-
         links = []
         for page in InfoPage.objects.live().public().filter(show_in_menus=True).order_by("path"):
             url = page.get_url()

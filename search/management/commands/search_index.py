@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from search.engine import SearchUnavailable, get_client, index_alias
+from search.indexing import REBUILD_BATCH_SIZE, indices_behind, rebuild_index, search_server_ensure
 
 
 class Command(BaseCommand):
@@ -27,14 +28,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, rebuild=False, no_progress=False, batch_size=None, **options):
         quiet = options.get("verbosity", 1) == 0
-        from search.indexing import REBUILD_BATCH_SIZE, indices_behind, rebuild_index
-
         batch_size = batch_size or REBUILD_BATCH_SIZE
 
         alias = index_alias()
         try:
+            # Without a configured server, the embedded one (empty): built below or not at all.
+            search_server_ensure(build_index=False)
             if not rebuild:
-                client = get_client(autobuild=False)
+                client = get_client()
                 behind = indices_behind(alias)
                 count = client.count(index=alias)["count"] if behind else 0
                 if not quiet:

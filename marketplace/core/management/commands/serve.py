@@ -1,8 +1,10 @@
 """`make run`: everything a newcomer needs, in the foreground, stopped together.
 
-Starts the embedded search server and Stripe emulator unless real ones are
-configured, migrates, loads the demo catalogue into an empty database, builds
-the search index, then serves on 127.0.0.1:PORT until interrupted.
+Starts the embedded search server (search.indexing.search_server_ensure, stopped when
+this process exits) and Stripe emulator unless real ones are configured, migrates, loads
+the demo catalogue into an empty database, builds the search index, then serves on
+127.0.0.1:PORT until interrupted. The web server gets their URLs in its environment, so
+it starts neither.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from marketplace import embedded
+from search.indexing import search_server_ensure
+from shops.models import Partner
 
 
 class Command(BaseCommand):
@@ -31,10 +35,10 @@ class Command(BaseCommand):
         child_env = dict(os.environ)
         try:
             if not settings.ELASTICSEARCH_URL:
-                search = embedded.start_search()
-                started.append(search)
-                settings.ELASTICSEARCH_URL = child_env["ELASTICSEARCH_URL"] = search.url
-                self.stdout.write(f"Máy chủ tìm kiếm nhúng (osmem-server): {search.url}")
+                # Its index is built below, once the demo catalogue is in the database.
+                search_server_ensure(build_index=False)
+                child_env["ELASTICSEARCH_URL"] = settings.ELASTICSEARCH_URL
+                self.stdout.write(f"Máy chủ tìm kiếm nhúng (osmem-server): {settings.ELASTICSEARCH_URL}")
             if not settings.STRIPE_SECRET_KEY:
                 stripe = embedded.start_stripe()
                 started.append(stripe)
@@ -56,8 +60,6 @@ class Command(BaseCommand):
                 server.stop()
 
     def _load_demo_if_empty(self) -> None:
-        from shops.models import Partner
-
         if Partner.objects.exists():
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: bỏ qua dữ liệu mẫu.")
             return
