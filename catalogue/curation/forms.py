@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from catalogue.models import Collection
 from catalogue.selectors import product_list_public
+from marketplace.core.staff import DecisionForm
 from marketplace.core.text import slugify_vi
 
 MAX_COLLECTION_PRODUCTS = 200
@@ -112,19 +113,12 @@ class ProductSearchForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Lý do"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": gettext_lazy("Vui lòng ghi lý do (người bán sẽ nhận được).")},
-    )
+class RejectForm(DecisionForm):
+    """The reason a product is not approved: required, the seller is told."""
 
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data.get("reason", "").strip()
-        if not reason:
-            raise forms.ValidationError(_("Vui lòng ghi lý do (người bán sẽ nhận được)."))
-        return reason
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("reason_required", True)
+        super().__init__(*args, **kwargs)
 
 
 def products_initial(items) -> str:

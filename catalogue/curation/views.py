@@ -3,34 +3,40 @@
 Staff only (`is_staff`): anonymous visitors are sent to the login page, every other
 signed-in user gets 403. Every change is a POST with CSRF and goes through
 catalogue.curation.services.
+
+Product moderation is a decision queue (marketplace.core.decision_queue). Featured products,
+collections and the per-shop moderation switch are not: they are settings staff flip either
+way, with no status to decide, no reason and nothing refused; their pages only share the
+queue's list page and header.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, RedirectView, TemplateView
+from django.views.generic import FormView, RedirectView, TemplateView
 
 from catalogue.curation import selectors, services
 from catalogue.curation.forms import CollectionForm, ProductSearchForm, RejectForm, products_initial
 from catalogue.models import Collection, Product
+from marketplace.core.decision_queue import (
+    Decision,
+    DecisionView,
+    QueueListView,
+    StaffPageMixin,
+    next_or,
+)
 from marketplace.core.staff import ProgrammeStaffRequiredMixin
 from shops.models import Partner
 
 
 def _back(request, default: str):
     """Redirect to the page the form was on (a local `next`), else `default`."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
+    return redirect(next_or(request, default))
 
 
 class IndexView(ProgrammeStaffRequiredMixin, RedirectView):
@@ -40,8 +46,10 @@ class IndexView(ProgrammeStaffRequiredMixin, RedirectView):
 # --- featured ------------------------------------------------------------------------
 
 
-class FeaturedListView(ProgrammeStaffRequiredMixin, TemplateView):
+class FeaturedListView(StaffPageMixin, TemplateView):
     template_name = "catalogue/curation/featured_list.html"
+    title = gettext_lazy("Sản phẩm nổi bật")
+    body_class = "curation-featured"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -77,11 +85,16 @@ class ProductFeatureView(ProgrammeStaffRequiredMixin, View):
 # --- collections ---------------------------------------------------------------------
 
 
-class CollectionListView(ProgrammeStaffRequiredMixin, ListView):
+class CollectionListView(QueueListView):
+    """Not a queue (nothing to decide), but the same list page: tabs, items, no pages."""
+
     template_name = "catalogue/curation/collection_list.html"
     context_object_name = "collections"
+    paginate_by = None
+    title = gettext_lazy("Bộ sưu tập")
+    body_class = "curation-collections"
 
-    def get_queryset(self):
+    def list_items(self):
         return selectors.collection_list()
 
 
@@ -164,19 +177,30 @@ class CollectionDeleteView(ProgrammeStaffRequiredMixin, View):
 
 # --- moderation ----------------------------------------------------------------------
 
+MODERATION_DECISIONS = {
+    "approve": Decision(
+        service=services.moderation_approve,
+        asks_reason=False,
+        success=gettext_lazy("Đã duyệt “%(title)s”."),
+    ),
+    "reject": Decision(
+        service=services.moderation_reject,
+        reason_required=True,
+        success=gettext_lazy("Đã từ chối “%(title)s”."),
+    ),
+}
 
-class ModerationQueueView(ProgrammeStaffRequiredMixin, ListView):
+
+class ModerationQueueView(QueueListView):
     template_name = "catalogue/curation/moderation_queue.html"
     context_object_name = "products"
     paginate_by = 30
+    title = gettext_lazy("Chờ kiểm duyệt")
+    heading = gettext_lazy("Sản phẩm chờ kiểm duyệt")
+    body_class = "curation-moderation"
 
-    def get_queryset(self):
+    def list_items(self):
         return selectors.moderation_queue()
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -184,51 +208,41 @@ class ModerationQueueView(ProgrammeStaffRequiredMixin, ListView):
         return context
 
 
-class ModerationDecisionView(ProgrammeStaffRequiredMixin, View):
-    http_method_names = ["post"]
+class ModerationDecisionView(DecisionView):
+    queryset = Product.objects.select_related("shop")
+    pk_url_kwarg = "product_pk"
+    decisions = MODERATION_DECISIONS
+    subject = "product"
+    refusals = (services.CurationError,)
 
-    def post(self, request, product_pk: int, action: str):
-        if action not in ("approve", "reject"):
-            raise Http404
-        product = get_object_or_404(Product.objects.select_related("shop"), pk=product_pk)
-        try:
-            if action == "approve":
-                services.moderation_approve(product=product, actor=request.user)
-                messages.success(request, _("Đã duyệt “%(title)s”.") % {"title": product.title})
-            else:
-                form = RejectForm(request.POST)
-                if not form.is_valid():
-                    for error in form.errors.get("reason", []):
-                        messages.error(request, error)
-                    return _back(request, reverse("curation:moderation"))
-                services.moderation_reject(
-                    product=product, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-                messages.success(request, _("Đã từ chối “%(title)s”.") % {"title": product.title})
-        except services.CurationError as error:
-            messages.error(request, str(error))
-        return _back(request, reverse("curation:moderation"))
+    def describe(self, item) -> dict:
+        return {"title": item.title}
+
+    def get_success_url(self) -> str:
+        return next_or(self.request, reverse("curation:moderation"))
 
 
-class ShopModerationListView(ProgrammeStaffRequiredMixin, ListView):
-    """“Cửa hàng cần kiểm duyệt”: every shop with its moderation switch."""
+class ShopModerationListView(QueueListView):
+    """“Cửa hàng cần kiểm duyệt”: every shop with its moderation switch.
+
+    A list, not a decision queue: the switch is a setting staff may flip either way at any
+    time (ShopModerationToggleView), with no reason and nothing to refuse.
+    """
 
     template_name = "catalogue/curation/shop_moderation_list.html"
     context_object_name = "shops"
-    paginate_by = 50
+    title = gettext_lazy("Cửa hàng cần kiểm duyệt")
+    body_class = "curation-shops"
 
-    def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:100]
-        return selectors.shop_moderation_list(query=self.query)
+    def get_filters(self) -> dict:
+        return {"query": self.request.GET.get("q", "").strip()[:100]}
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
+    def list_items(self, *, query: str):
+        return selectors.shop_moderation_list(query=query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["query"] = self.query
+        context["query"] = self.filters["query"]
         return context
 
 

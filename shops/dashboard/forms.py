@@ -15,7 +15,8 @@ class ApplicationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Tất cả")), *Partner.Status.choices]
 
-    def status_filter(self) -> str | None:
-        return self.cleaned_data.get("status") or None if self.is_valid() else None
+    def filters(self) -> dict:
+        """The keywords of shops.selectors.application_list; an invalid status is ignored."""
+        return {"status": self.cleaned_data.get("status") or None if self.is_valid() else None}
 
 

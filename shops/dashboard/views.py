@@ -2,76 +2,94 @@
 
 Staff only (`is_staff`): anonymous visitors are sent to the login page, every other
 signed-in user (sellers included) gets 403. Decisions are POST-only and go through
-shops.services, which checks the transition again under a row lock.
+shops.services, which checks the transition again under a row lock; the queue itself is
+declared on marketplace.core.decision_queue.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
+from marketplace.core.decision_queue import (
+    Decision,
+    DecisionDetailMixin,
+    DecisionView,
+    QueueListView,
+)
+from marketplace.core.models import AuditEvent
 from marketplace.core.staff import DecisionForm, ProgrammeStaffRequiredMixin, private_file_response
 from shops import services
 from shops.dashboard.forms import ApplicationFilterForm
+from shops.membership import MembershipError, member_revoke
 from shops.models import Partner, ShopMember
 from shops.selectors import application_list, application_status_counts, shop_audit_history
 
-#: action → (service, reason required, success message)
+Status = Partner.Status
+
+#: action → the decision; the detail page offers each for the statuses it names
 DECISIONS = {
-    "approve": (services.shop_approve, False, gettext_lazy("Đã duyệt cửa hàng “%(name)s”.")),
-    "reject": (services.shop_reject, True, gettext_lazy("Đã từ chối đơn của “%(name)s”.")),
-    "suspend": (services.shop_suspend, True, gettext_lazy("Đã tạm ngưng cửa hàng “%(name)s”.")),
-    "reinstate": (
-        services.shop_reinstate,
-        False,
-        gettext_lazy("Đã khôi phục cửa hàng “%(name)s”."),
+    "approve": Decision(
+        service=services.shop_approve,
+        success=gettext_lazy("Đã duyệt cửa hàng “%(name)s”."),
+        offered_for=(Status.PENDING,),
+        label=gettext_lazy("Duyệt cửa hàng"),
+        style="success",
+    ),
+    "reject": Decision(
+        service=services.shop_reject,
+        reason_required=True,
+        success=gettext_lazy("Đã từ chối đơn của “%(name)s”."),
+        offered_for=(Status.PENDING,),
+        label=gettext_lazy("Từ chối"),
+        style="danger",
+    ),
+    "suspend": Decision(
+        service=services.shop_suspend,
+        reason_required=True,
+        success=gettext_lazy("Đã tạm ngưng cửa hàng “%(name)s”."),
+        offered_for=(Status.APPROVED,),
+        label=gettext_lazy("Tạm ngưng"),
+        style="danger",
+    ),
+    "reinstate": Decision(
+        service=services.shop_reinstate,
+        success=gettext_lazy("Đã khôi phục cửa hàng “%(name)s”."),
+        offered_for=(Status.SUSPENDED,),
+        label=gettext_lazy("Khôi phục"),
+        style="success",
     ),
 }
-#: which decisions the detail page offers for each status
-ACTIONS_FOR_STATUS = {
-    Partner.Status.PENDING: ("approve", "reject"),
-    Partner.Status.APPROVED: ("suspend",),
-    Partner.Status.SUSPENDED: ("reinstate",),
-    Partner.Status.REJECTED: (),
-}
 
 
-class ApplicationListView(ProgrammeStaffRequiredMixin, ListView):
+class ApplicationListView(QueueListView):
     template_name = "shops/dashboard/application_list.html"
     context_object_name = "shops"
-    paginate_by = 50
+    title = gettext_lazy("Cửa hàng")
+    heading = gettext_lazy("Đơn đăng ký và cửa hàng")
+    body_class = "shop-applications"
+    filter_form_class = ApplicationFilterForm
+    status_choices = Status.choices
 
-    def get_queryset(self):
-        self.filter_form = ApplicationFilterForm(self.request.GET or None)
-        if self.request.GET.get("status") and not self.filter_form.is_valid():
-            messages.warning(self.request, _("Trạng thái lọc không hợp lệ đã được bỏ qua."))
-        return application_list(status=self.filter_form.status_filter())
+    def list_items(self, **filters):
+        return application_list(**filters)
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filter_form
-        counts = application_status_counts()
-        context["status_counts"] = [
-            (value, label, counts.get(value, 0)) for value, label in Partner.Status.choices
-        ]
-        return context
+    def count_statuses(self):
+        return application_status_counts()
 
 
-class ApplicationDetailView(ProgrammeStaffRequiredMixin, DetailView):
+class ApplicationDetailView(ProgrammeStaffRequiredMixin, DecisionDetailMixin, DetailView):
     template_name = "shops/dashboard/application_detail.html"
     context_object_name = "shop"
     slug_field = "code"
     slug_url_kwarg = "shop_code"
+    decisions = DECISIONS
+    decide_url_name = "shops-dashboard:decide"
 
     def get_queryset(self):
         return Partner.objects.select_related("applicant")
@@ -85,7 +103,6 @@ class ApplicationDetailView(ProgrammeStaffRequiredMixin, DetailView):
             .select_related("user")
             .order_by("-created_at"),
             pending_helper=services.pending_helper(shop),
-            actions=ACTIONS_FOR_STATUS.get(shop.status, ()),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
             document_is_pdf=bool(shop.application_document)
             and shop.application_document.name.lower().endswith(".pdf"),
@@ -93,26 +110,19 @@ class ApplicationDetailView(ProgrammeStaffRequiredMixin, DetailView):
         return context
 
 
-class ApplicationDecisionView(ProgrammeStaffRequiredMixin, View):
-    http_method_names = ["post"]
+class ApplicationDecisionView(DecisionView):
+    model = Partner
+    slug_field = "code"
+    slug_url_kwarg = "shop_code"
+    decisions = DECISIONS
+    subject = "shop"
+    refusals = (services.ShopDecisionError,)
 
-    def post(self, request, shop_code: str, action: str):
-        if action not in DECISIONS:
-            raise Http404
-        service, reason_required, success = DECISIONS[action]
-        shop = get_object_or_404(Partner, code=shop_code)
-        form = DecisionForm(request.POST, reason_required=reason_required)
-        if not form.is_valid():
-            for error in form.errors.get("reason", []):
-                messages.error(request, error)
-            return redirect("shops-dashboard:detail", shop_code=shop.code)
-        try:
-            service(shop=shop, actor=request.user, reason=form.cleaned_data["reason"])
-        except services.ShopDecisionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, success % {"name": shop.name})
-        return redirect("shops-dashboard:detail", shop_code=shop.code)
+    def describe(self, item) -> dict:
+        return {"name": item.name}
+
+    def get_success_url(self) -> str:
+        return reverse("shops-dashboard:detail", kwargs={"shop_code": self.object.code})
 
 
 class ApplicationDocumentView(ProgrammeStaffRequiredMixin, View):
@@ -124,14 +134,15 @@ class ApplicationDocumentView(ProgrammeStaffRequiredMixin, View):
 
 
 class MemberRevokeView(ProgrammeStaffRequiredMixin, View):
-    """Programme staff end a member's access (e.g. a helper the household no longer wants)."""
+    """Programme staff end a member's access (e.g. a helper the household no longer wants).
+
+    Not a DecisionView: its item is a membership, not the shop the page is about, and its
+    refusal is told in the page's own words rather than the service's.
+    """
 
     http_method_names = ["post"]
 
     def post(self, request, shop_code: str, member_pk: int):
-        from marketplace.core.models import AuditEvent
-        from shops.membership import MembershipError, member_revoke
-
         member = get_object_or_404(ShopMember.objects.active(), pk=member_pk, shop__code=shop_code)
         form = DecisionForm(request.POST, reason_required=True)
         if not form.is_valid():

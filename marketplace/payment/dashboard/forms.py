@@ -77,3 +77,7 @@ class PaymentFilterForm(forms.Form):
 
     def shop_filter(self) -> Partner | None:
         return self.cleaned_data.get("shop") if self.is_valid() else None
+
+    def filters(self) -> dict:
+        """The keywords of selectors.payment_orders; an invalid form lists what needs action."""
+        return {"shop": self.shop_filter(), "statuses": self.statuses()}

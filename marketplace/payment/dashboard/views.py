@@ -7,15 +7,18 @@ Writes go through the payment services (conditional updates; recorded as "progra
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 
+from marketplace.core.decision_queue import Decision, DecisionView, QueueListView, next_or
 from marketplace.core.models import AuditEvent
 from marketplace.core.money import format_vnd
 from marketplace.core.staff import ProgrammeStaffRequiredMixin
@@ -65,37 +68,30 @@ class RefundFormMixin:
         return redirect(self.refunded_url(order))
 
 
-def _back(request, fallback: str) -> str:
-    """Where to return after an action: the list page (with its filters) it came from."""
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+#: the one decision of the list (refunds have their own form, RefundView)
+DECISIONS = {
+    "paid": Decision(
+        service=partial(order_mark_paid, acting_as=ACTING_AS),
+        asks_reason=False,
+        success=gettext_lazy("Đã ghi nhận %(amount)s cho đơn #%(number)s (%(shop)s)."),
+    ),
+}
 
 
-class PaymentListView(ProgrammeStaffRequiredMixin, ListView):
+class PaymentListView(QueueListView):
     template_name = "payment/dashboard/order_list.html"
     context_object_name = "orders"
-    paginate_by = 50
+    title = gettext_lazy("Thanh toán đơn hàng")
+    heading = gettext_lazy("Thanh toán đơn hàng của các cửa hàng")
+    body_class = "payments-dashboard"
+    filter_form_class = PaymentFilterForm
+    invalid_filter_message = gettext_lazy("Bộ lọc không hợp lệ đã được bỏ qua.")
 
-    def get_queryset(self):
-        self.filter_form = PaymentFilterForm(self.request.GET or None)
-        if self.request.GET and not self.filter_form.is_valid():
-            messages.warning(self.request, _("Bộ lọc không hợp lệ đã được bỏ qua."))
-        return payment_orders(
-            shop=self.filter_form.shop_filter(), statuses=self.filter_form.statuses()
-        )
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
+    def list_items(self, **filters):
+        return payment_orders(**filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filter_form
         context["awaiting_transfer"] = Order.PaymentStatus.AWAITING_TRANSFER
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -103,28 +99,30 @@ class PaymentListView(ProgrammeStaffRequiredMixin, ListView):
         return context
 
 
-class MarkTransferReceivedView(ProgrammeStaffRequiredMixin, View):
+class MarkTransferReceivedView(DecisionView):
     """A bank transfer arrived for this shop order (staff checked the account statement)."""
 
+    http_method_names = View.http_method_names
+    decisions = DECISIONS
+    action = "paid"
+    subject = "order"  # PaymentError is a Refused: the base shows its messages
+
+    def get_object(self, queryset=None) -> Order:
+        return payment_order_or_404(self.kwargs["order_number"])
+
     def get(self, request, *args, **kwargs):
-        payment_order_or_404(kwargs["order_number"])
+        self.get_object()  # an unknown order is a 404 before the 405
         return HttpResponseNotAllowed(["POST"])
 
-    def post(self, request, *args, **kwargs):
-        order = payment_order_or_404(kwargs["order_number"])
-        try:
-            order_mark_paid(order, actor=request.user, acting_as=ACTING_AS)
-        except PaymentError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("Đã ghi nhận %(amount)s cho đơn #%(number)s (%(shop)s).")
-                % {"amount": format_vnd(order.amount_paid), "number": order.number,
-                   "shop": order.shop.name if order.shop_id else "—"},
-            )
-        return redirect(_back(request, reverse("payments-dashboard:list")))
+    def describe(self, item) -> dict:
+        return {
+            "amount": format_vnd(item.amount_paid),
+            "number": item.number,
+            "shop": item.shop.name if item.shop_id else "—",
+        }
+
+    def get_success_url(self) -> str:
+        return next_or(self.request, reverse("payments-dashboard:list"))
 
 
 class RefundView(ProgrammeStaffRequiredMixin, RefundFormMixin, FormView):
@@ -143,4 +141,4 @@ class RefundView(ProgrammeStaffRequiredMixin, RefundFormMixin, FormView):
     acting_as = ACTING_AS
 
     def refunded_url(self, order) -> str:
-        return _back(self.request, reverse("payments-dashboard:list"))
+        return next_or(self.request, reverse("payments-dashboard:list"))
