@@ -12,8 +12,8 @@ from django.core import mail
 from django.core.management import call_command
 from freezegun import freeze_time
 
+from catalogue.certificates import certificate_expiry_warnings_send
 from catalogue.models import OcopCertificate, Product, ProductClass
-from catalogue.services import certificate_expiry_warnings_send
 from shops.models import Partner, ShopMember
 
 pytestmark = pytest.mark.django_db
