@@ -1,17 +1,26 @@
-"""Shop membership services: owners, staff and community helpers."""
+"""Who works in a shop: owners, staff and community helpers (shops.ShopMember).
+
+`member_add` / `member_revoke` are the writes every caller goes through (the application,
+the programme's approval of a named helper, staff in /dashboard/shops/); `shop_member_add`
+and `shop_member_revoke` are the owner's own requests from the seller workspace, checked
+against the shop first. Every change is written to the audit log.
+"""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.core.audit import audit_record
+from marketplace.core.errors import Refused
 from marketplace.core.models import AuditEvent
 from shops.models import Partner, ShopMember
 
 
-class MembershipError(ValueError):
-    pass
+class MembershipError(Refused):
+    """The membership change is refused; the message says why (Vietnamese)."""
 
 
 @transaction.atomic
@@ -51,7 +60,7 @@ def member_revoke(
             shop=member.shop, role=ShopMember.Role.OWNER
         ).exclude(pk=member.pk)
         if not other_owners.exists():
-            raise MembershipError("A shop keeps at least one owner.")
+            raise MembershipError(_("Cửa hàng cần ít nhất một chủ cửa hàng; không thể thu hồi."))
     member.revoked_at = timezone.now()
     member.revoked_by = revoked_by
     member.save(update_fields=["revoked_at", "revoked_by"])
@@ -60,3 +69,34 @@ def member_revoke(
         target=member, reason=reason, data={"user": member.user.email, "role": member.role},
     )
     return member
+
+
+# --- the owner's requests from the seller workspace -------------------------------
+
+
+def shop_member_add(
+    *, shop: Partner, email: str, role: str, consent_note: str, actor, acting_as: str
+) -> ShopMember:
+    """Give an existing registered user (found by e-mail) access to the shop."""
+    if role not in (ShopMember.Role.STAFF, ShopMember.Role.HELPER):
+        raise MembershipError(_("Vai trò không hợp lệ."))
+    user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise MembershipError(
+            _("Không có tài khoản nào với e-mail này. Người được thêm cần đăng ký tài khoản trước.")
+        )
+    if ShopMember.objects.active().filter(shop=shop, user=user).exists():
+        raise MembershipError(_("Người này đã là thành viên của cửa hàng."))
+    return member_add(
+        shop=shop, user=user, role=role, granted_by=actor, acting_as=acting_as,
+        consent_note=consent_note.strip(),
+    )
+
+
+def shop_member_revoke(
+    *, shop: Partner, member: ShopMember, actor, acting_as: str, reason: str = ""
+) -> ShopMember:
+    """End a member's access to the shop; refused for another shop's member or the last owner."""
+    if member.shop_id != shop.pk:
+        raise MembershipError(_("Thành viên không thuộc cửa hàng này."))
+    return member_revoke(member=member, revoked_by=actor, acting_as=acting_as, reason=reason)

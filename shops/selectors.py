@@ -1,7 +1,9 @@
-"""Reads of shops: the directory, storefronts and programme staff's application queue."""
+"""Reads of shops: the directory, storefronts, programme staff's application queue, and who
+in a shop hears about it (`shop_notice_recipients`, used by every mail to a shop)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, F, Q, QuerySet
@@ -10,7 +12,7 @@ from oscar.core.loading import get_model
 from catalogue.models import Product
 from catalogue.selectors import product_list_public
 from marketplace.core.models import AuditEvent
-from shops.models import Partner
+from shops.models import Partner, ShopMember
 
 
 def public_product_count() -> Count:
@@ -88,3 +90,42 @@ def shop_audit_history(*, shop: Partner) -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.filter(shop=shop).select_related("actor").order_by("-created_at", "-pk")
     )
+
+
+# --- who hears about a shop ------------------------------------------------------
+
+
+def shop_notice_recipients(
+    shop: Partner | None,
+    *,
+    roles: Iterable[str] = tuple(ShopMember.Role.values),
+    include_applicant: bool = False,
+) -> list:
+    """The users a mail about `shop` goes to: its active members in `roles` whose account
+    is active and has an e-mail, in the order they joined, each address once (case and
+    surrounding blanks ignored).
+
+    `include_applicant` puts the user who applied for the shop first, on the same terms:
+    the programme's answer to an application reaches the applicant even when they are not
+    (or no longer) an owner. No shop, nobody.
+    """
+    if shop is None:
+        return []
+    people = []
+    if include_applicant and shop.applicant_id:
+        people.append(shop.applicant)
+    members = (
+        ShopMember.objects.active()
+        .filter(shop=shop, role__in=list(roles), user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    people.extend(member.user for member in members)
+    seen: set[str] = set()
+    recipients = []
+    for user in people:
+        address = (user.email or "").strip().lower()
+        if user.is_active and address and address not in seen:
+            seen.add(address)
+            recipients.append(user)
+    return recipients

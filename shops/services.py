@@ -1,10 +1,13 @@
-"""Shop onboarding and the programme's decisions on shops.
+"""Shop onboarding, the programme's decisions on shops, and the shop's own settings.
 
 A signed-in user applies (`shop_apply`); programme staff approve, reject, suspend and
 reinstate (`shop_approve`, `shop_reject`, `shop_suspend`, `shop_reinstate`). Each
 decision is a conditional status transition under `SELECT … FOR UPDATE`, is written to
-the audit log, e-mails the applicant and the shop's owners after commit, and keeps the
-search index in step with what buyers may see.
+the audit log, has the applicant and the shop's owners e-mailed after commit
+(shops/notifications.py), and keeps the search index in step with what buyers may see.
+
+The shop's owner sets the bank account buyers' transfers go to (`shop_bank_account_save`).
+Members are in shops/membership.py, shipping options in shops/shipping.py.
 """
 
 from __future__ import annotations
@@ -12,20 +15,18 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import File
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from marketplace.core.audit import audit_record
+from marketplace.core.errors import Refused, require_reason
 from marketplace.core.models import AuditEvent
 from marketplace.core.sanitize import sanitize_html
 from marketplace.core.text import slugify_vi
+from shops import notifications
 from shops.membership import member_add
 from shops.models import Partner, ShopMember
 
@@ -36,12 +37,16 @@ RESERVED_CODES = frozenset({"apply"})
 APPLIED_ACTION = "shop.applied"
 
 
-class ShopApplicationError(ValueError):
+class ShopApplicationError(Refused):
     """The application cannot be accepted (e.g. one is already waiting)."""
 
 
-class ShopDecisionError(ValueError):
+class ShopDecisionError(Refused):
     """The decision does not apply to the shop's current status."""
+
+
+class ShopSettingsError(Refused):
+    """The shop's settings cannot be saved as given (e.g. a bank account half filled in)."""
 
 
 # --- applying ---------------------------------------------------------------
@@ -152,9 +157,7 @@ def shop_apply(
                     target=shop,
                     data=data,
                 )
-                transaction.on_commit(
-                    partial(_send_shop_email, shop_pk=shop.pk, template="applied"), robust=True
-                )
+                transaction.on_commit(partial(notifications.shop_applied, shop), robust=True)
                 return shop
         except IntegrityError:
             # Two applications took the same code at once; pick the next free one.
@@ -214,18 +217,11 @@ def _transition(
 
 
 def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ShopDecisionError(_("Vui lòng ghi lý do."))
-    return reason
+    return require_reason(reason, refusal=ShopDecisionError)
 
 
-
-
-def _email_on_commit(shop: Partner, template: str) -> None:
-    transaction.on_commit(
-        partial(_send_shop_email, shop_pk=shop.pk, template=template), robust=True
-    )
+def _tell_on_commit(shop: Partner, decision: str) -> None:
+    transaction.on_commit(partial(notifications.shop_decided, shop, decision), robust=True)
 
 
 @transaction.atomic
@@ -253,7 +249,7 @@ def shop_approve(*, shop: Partner, actor, reason: str = "") -> Partner:
                 consent_note=helper.get("consent_note")
                 or _("Chủ cửa hàng đồng ý trong đơn đăng ký."),
             )
-    _email_on_commit(shop, "approved")
+    _tell_on_commit(shop, "approved")
     return shop
 
 
@@ -269,7 +265,7 @@ def shop_reject(*, shop: Partner, actor, reason: str) -> Partner:
         action="shop.rejected",
         error=_("Chỉ từ chối được đơn đang chờ duyệt."),
     )
-    _email_on_commit(shop, "rejected")
+    _tell_on_commit(shop, "rejected")
     return shop
 
 
@@ -289,7 +285,7 @@ def shop_suspend(*, shop: Partner, actor, reason: str) -> Partner:
         action="shop.suspended",
         error=_("Chỉ tạm ngưng được cửa hàng đang hoạt động."),
     )
-    _email_on_commit(shop, "suspended")
+    _tell_on_commit(shop, "suspended")
     return shop
 
 
@@ -305,46 +301,39 @@ def shop_reinstate(*, shop: Partner, actor, reason: str = "") -> Partner:
         action="shop.reinstated",
         error=_("Chỉ khôi phục được cửa hàng đang bị tạm ngưng."),
     )
-    _email_on_commit(shop, "reinstated")
+    _tell_on_commit(shop, "reinstated")
     return shop
 
 
-# --- e-mail -------------------------------------------------------------------
+# --- payment settings ---------------------------------------------------------
 
-SUBJECTS = {
-    "applied": gettext_lazy("Đã nhận đơn đăng ký cửa hàng {name}"),
-    "approved": gettext_lazy("Cửa hàng {name} đã được duyệt"),
-    "rejected": gettext_lazy("Đơn đăng ký cửa hàng {name} chưa được duyệt"),
-    "suspended": gettext_lazy("Cửa hàng {name} bị tạm ngưng"),
-    "reinstated": gettext_lazy("Cửa hàng {name} đã được khôi phục"),
-}
+BANK_FIELDS = ("bank_bin", "bank_account_number", "bank_account_name")
 
 
-def shop_recipients(shop: Partner) -> list[str]:
-    """The applicant and the shop's active owners, each address once."""
-    emails = []
-    if shop.applicant_id and shop.applicant.email:
-        emails.append(shop.applicant.email)
-    owners = ShopMember.objects.active().filter(shop=shop, role=ShopMember.Role.OWNER)
-    emails.extend(owners.exclude(user__email="").values_list("user__email", flat=True))
-    seen: set[str] = set()
-    return [e for e in emails if not (e.lower() in seen or seen.add(e.lower()))]
+@transaction.atomic
+def shop_bank_account_save(
+    *, shop: Partner, bank_bin: str, account_number: str, account_name: str, actor, acting_as: str
+) -> bool:
+    """Set (or clear: all blank) the account buyers' VietQR transfers go to (cleaned by the form).
 
-
-def _site_url() -> str:
-    return getattr(settings, "SITE_URL", "") or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-
-
-def _send_shop_email(*, shop_pk: int, template: str) -> None:
-    shop = Partner.objects.select_related("applicant").get(pk=shop_pk)
-    recipients = shop_recipients(shop)
-    if not recipients:
-        return
-    context = {
-        "shop": shop,
-        "site_url": _site_url().rstrip("/"),
-        "marketplace_name": getattr(settings, "MARKETPLACE_NAME", ""),
+    Returns False when nothing changed. The audit keeps the old and the new account: a
+    changed payee is what someone diverting a shop's money would do.
+    """
+    values = {
+        "bank_bin": bank_bin or "", "bank_account_number": account_number or "",
+        "bank_account_name": account_name or "",
     }
-    body = render_to_string(f"shops/emails/{template}.txt", context)
-    subject = str(SUBJECTS[template]).format(name=shop.name)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    if any(values.values()) and not all(values.values()):
+        raise ShopSettingsError(_("Hãy điền đủ ngân hàng, số tài khoản và tên chủ tài khoản."))
+    locked = Partner.objects.select_for_update().get(pk=shop.pk)
+    before = {name: getattr(locked, name) for name in BANK_FIELDS}
+    if before == values:
+        return False
+    Partner.objects.filter(pk=shop.pk).update(**values)
+    for name, value in values.items():
+        setattr(shop, name, value)
+    audit_record(
+        action="shop.bank_account_changed", actor=actor, acting_as=acting_as, shop=shop,
+        target=shop, data={"before": before, "after": values},
+    )
+    return True

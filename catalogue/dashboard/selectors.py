@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
+from catalogue.certificates import certificates_expiring
 from catalogue.models import OcopCertificate
-from catalogue.services import certificates_expiring
 from marketplace.core.models import AuditEvent
 
 

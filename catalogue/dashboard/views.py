@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
-from catalogue import services
+from catalogue import certificates as services
 from catalogue.dashboard.forms import CertificateFilterForm
 from catalogue.dashboard.selectors import (
     certificate_expiring_count,

@@ -1,8 +1,9 @@
-"""Who may review a product, and writing a review.
+"""Who may review a product, writing a review, and the shop's reply to it.
 
 Only a signed-in buyer who has RECEIVED the product (an order line of theirs for it, or for
 one of its variants, whose status is "delivered" in the seller pipeline) may review it,
-once. Such a review is marked as a verified purchase (`catalogue.ReviewMeta`).
+once. Such a review is marked as a verified purchase (`catalogue.ReviewMeta`). The shop
+replies once to a review of its products (`review_reply`, from the seller workspace).
 """
 
 from __future__ import annotations
@@ -10,20 +11,34 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from catalogue.models import Product, ReviewMeta
 from marketplace.core.audit import audit_record
+from marketplace.core.errors import Refused
 from marketplace.core.models import AuditEvent
 from marketplace.order.statuses import OrderStatus
+from shops.models import Partner
 
 ProductReview = get_model("reviews", "ProductReview")
 Line = get_model("order", "Line")
 
 
-class ReviewRefused(Exception):
+REPLY_MAX_LENGTH = 2000
+
+
+class ReviewRefused(Refused):
     """The user may not review this product; the message says why (Vietnamese)."""
+
+
+class ReviewReplyError(Refused):
+    """The reply was refused; the message says why (Vietnamese)."""
+
+
+class ReviewNotOfShop(LookupError):
+    """The review is not of one of the shop's products (the seller's view answers 404)."""
 
 
 def reviewable_product_or_404(product_pk: int) -> Product:
@@ -91,3 +106,43 @@ def review_create(*, user, product: Product, score: int, title: str, body: str):
         # (product, user) is unique: a double submit lost the race to the first one.
         raise ReviewRefused(_("Bạn đã đánh giá sản phẩm này rồi.")) from None
     return review
+
+
+# --- the shop's reply -------------------------------------------------------------------
+
+
+def _review_shop_id(review) -> int | None:
+    product = review.product
+    return product.parent.shop_id if product.is_child else product.shop_id
+
+
+def review_reply(*, shop: Partner, review, actor, acting_as: str, text: str) -> ReviewMeta:
+    """Publish the shop's reply under `review`. Only one reply, ever.
+
+    The write is a conditional UPDATE (`seller_reply == ""`): two replies sent at the same
+    time (two members, a double tap) cannot both land. Refuses (ReviewNotOfShop) a review of
+    another shop's product and (ReviewReplyError) an empty or second reply.
+    """
+    if _review_shop_id(review) != shop.pk:
+        raise ReviewNotOfShop("Not a review of this shop's products")
+    text = (text or "").strip()
+    if not text:
+        raise ReviewReplyError(_("Hãy viết nội dung phản hồi."))
+    if len(text) > REPLY_MAX_LENGTH:
+        raise ReviewReplyError(_("Phản hồi dài tối đa %(n)s ký tự.") % {"n": REPLY_MAX_LENGTH})
+    with transaction.atomic():
+        # Reviews written before ReviewMeta existed (or by staff in the dashboard) have none.
+        meta, _created = ReviewMeta.objects.get_or_create(review=review)
+        replied = ReviewMeta.objects.filter(pk=meta.pk, seller_reply="").update(
+            seller_reply=text, seller_reply_at=timezone.now(), seller_reply_by=actor
+        )
+        if not replied:
+            raise ReviewReplyError(
+                _("Cửa hàng đã phản hồi đánh giá này; mỗi đánh giá chỉ được phản hồi một lần.")
+            )
+        audit_record(
+            action="review.replied", actor=actor, acting_as=acting_as, shop=shop, target=review,
+            data={"product": review.product_id, "reply": text[:200]},
+        )
+    meta.refresh_from_db()
+    return meta

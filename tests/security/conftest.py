@@ -18,11 +18,11 @@ from django.core.cache import cache
 from oscar.core.loading import get_model
 
 from catalogue.models import OcopCertificate, ReviewMeta
+from catalogue.products import product_create
 from marketplace.checkout.services import purchase_place
 from marketplace.core.roles import PROGRAMME_STAFF_GROUP, ensure_programme_staff_group
 from marketplace.order.links import purchase_link
 from shops.models import Partner, ShippingOption
-from shops.seller.catalogue.services import product_create
 from shops.services import shop_approve
 from tests.integration.checkout.factories import ensure_country, make_basket
 from tests.integration.shops.factories import apply_for_shop

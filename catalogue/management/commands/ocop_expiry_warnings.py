@@ -11,7 +11,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalogue.services import certificate_expiry_warnings_send
+from catalogue.certificates import certificate_expiry_warnings_send
 
 
 class Command(BaseCommand):

@@ -18,10 +18,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from catalogue.models import Category
+from catalogue.product_import import ImportRow
+from catalogue.products import MAX_STOCK, SKU_MAX_LENGTH
 from shops.models import Partner, StockRecord
 
 from .forms import parse_vnd
-from .services import MAX_STOCK, SKU_MAX_LENGTH, ImportRow
 
 COLUMNS = ["sku", "title", "category", "price", "stock", "public", "description"]
 REQUIRED_COLUMNS = {"sku", "title", "category", "price", "stock"}

@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Category, Product
+from catalogue.products import MAX_PRICE, MAX_STOCK, SKU_MAX_LENGTH
 from marketplace.core.uploads import MultipleImageUploadField
 from shops.models import Partner, StockRecord
-
-from .services import MAX_PRICE, MAX_STOCK, SKU_MAX_LENGTH
 
 _CURRENCY = re.compile(r"(₫|vnđ|vnd|đồng|dong|đ)$", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9]+")

@@ -1,4 +1,5 @@
-"""The seller's products, photos, stock and CSV pages. Thin: writes go through services.
+"""The seller's products, photos, stock and CSV pages. Thin: writes go through catalogue.products
+(and catalogue.product_import); the CSV file is read and written by csv_io.
 
 Every queryset starts from `self.shop` (SellerShopMixin), so another shop's product or
 photo id answers 404.
@@ -18,11 +19,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
+from catalogue import product_import, products
 from catalogue.models import Product, ProductImage
 from shops.models import StockRecord
 from shops.seller.mixins import SellerShopMixin
 
-from . import csv_io, services
+from . import csv_io
 from .forms import ImagesUploadForm, ImportForm, ProductCreateForm, ProductEditForm, StockAdjustForm
 
 
@@ -112,7 +114,7 @@ class ProductCreateView(SellerShopMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            product = services.product_create(
+            product = products.product_create(
                 shop=self.shop, actor=self.request.user, acting_as=self.capacity,
                 title=data["title"], category=data["category"], price=data["price"],
                 stock=data["stock"], description=data["description"], sku=data["sku"],
@@ -134,7 +136,7 @@ class ProductEditView(ShopProductMixin, FormView):
 
     def get_initial(self):
         product = self.get_product()
-        record = services.shop_stockrecord(shop=self.shop, product=product)
+        record = products.shop_stockrecord(shop=self.shop, product=product)
         category = product.categories.order_by("path").first()
         stock = record.num_in_stock if record and record.num_in_stock is not None else 0
         return {
@@ -152,12 +154,12 @@ class ProductEditView(ShopProductMixin, FormView):
         context = super().get_context_data(**kwargs)
         product = self.get_product()
         context["images"] = list(product.images.order_by("display_order", "pk"))
-        context["has_orders"] = services.product_has_orders(product)
+        context["has_orders"] = products.product_has_orders(product)
         return context
 
     def form_valid(self, form):
         data = form.cleaned_data
-        product = services.product_update(
+        product = products.product_update(
             product=self.get_product(), actor=self.request.user, acting_as=self.capacity,
             title=data["title"], category=data["category"], price=data["price"],
             description=data["description"], sku=data["sku"],
@@ -170,7 +172,7 @@ class ProductEditView(ShopProductMixin, FormView):
     def post(self, request, *args, **kwargs):
         try:
             return super().post(request, *args, **kwargs)
-        except services.StockAdjustmentRefused:
+        except products.StockAdjustmentRefused:
             form = self.get_form()
             form.is_valid()
             form.add_error("stock", _("Tồn kho không thể thấp hơn số đã giữ cho các đơn hàng đang xử lý."))
@@ -184,7 +186,7 @@ class ProductHideView(ShopProductMixin, View):
 
     def post(self, request, *args, **kwargs):
         product = self.get_product()
-        services.product_set_public(
+        products.product_set_public(
             product=product, is_public=not product.is_public,
             actor=request.user, acting_as=self.capacity,
         )
@@ -202,15 +204,15 @@ class ProductDeleteView(ShopProductMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["has_orders"] = services.product_has_orders(self.get_product())
+        context["has_orders"] = products.product_has_orders(self.get_product())
         return context
 
     def post(self, request, *args, **kwargs):
         product = self.get_product()
         title = product.title
         try:
-            services.product_delete(product=product, actor=request.user, acting_as=self.capacity)
-        except services.ProductInOrders:
+            products.product_delete(product=product, actor=request.user, acting_as=self.capacity)
+        except products.ProductInOrders:
             messages.error(
                 request,
                 _("Không thể xoá “%(title)s” vì sản phẩm đã có trong đơn hàng hoặc có chứng nhận OCOP (cần giữ lịch sử). "
@@ -253,7 +255,7 @@ class ProductImagesView(ShopProductMixin, FormView):
         form = self.get_form()
         if not form.is_valid():
             return self.form_invalid(form)
-        services.product_images_add(
+        products.product_images_add(
             product=product, files=form.cleaned_data["photos"],
             actor=request.user, acting_as=self.capacity,
         )
@@ -270,7 +272,7 @@ class ProductImagesView(ShopProductMixin, FormView):
         target = index - 1 if direction == "up" else index + 1
         if 0 <= target < len(ids):
             ids[index], ids[target] = ids[target], ids[index]
-            services.product_image_reorder(
+            products.product_image_reorder(
                 product=self.get_product(), ordered_ids=ids,
                 actor=self.request.user, acting_as=self.capacity,
             )
@@ -286,7 +288,7 @@ class ProductImagesView(ShopProductMixin, FormView):
                 position = index + 1
             positions.append((position, index, image.pk))
         ordered = [pk for _position, _index, pk in sorted(positions)]
-        services.product_image_reorder(
+        products.product_image_reorder(
             product=self.get_product(), ordered_ids=ordered,
             actor=self.request.user, acting_as=self.capacity,
         )
@@ -312,7 +314,7 @@ class ProductImageMainView(ProductImageMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        services.product_image_set_main(image=self.get_image(), actor=request.user, acting_as=self.capacity)
+        products.product_image_set_main(image=self.get_image(), actor=request.user, acting_as=self.capacity)
         messages.success(request, _("Đã chọn ảnh chính."))
         return HttpResponseRedirect(self.images_url())
 
@@ -321,7 +323,7 @@ class ProductImageDeleteView(ProductImageMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        services.product_image_delete(image=self.get_image(), actor=request.user, acting_as=self.capacity)
+        products.product_image_delete(image=self.get_image(), actor=request.user, acting_as=self.capacity)
         messages.success(request, _("Đã xoá ảnh."))
         return HttpResponseRedirect(self.images_url())
 
@@ -369,11 +371,11 @@ class StockAdjustView(ShopProductMixin, FormView):
     def form_valid(self, form):
         record = self.get_record()
         try:
-            adjustment = services.stock_adjust(
+            adjustment = products.stock_adjust(
                 stockrecord=record, delta=form.cleaned_data["delta"],
                 reason=form.cleaned_data["reason"], actor=self.request.user, acting_as=self.capacity,
             )
-        except services.StockAdjustmentRefused:
+        except products.StockAdjustmentRefused:
             form.add_error(
                 "delta",
                 _("Không thể giảm như vậy: tồn kho sẽ thấp hơn số đã giữ cho đơn hàng (%(allocated)s).")
@@ -422,10 +424,10 @@ class ProductsImportView(SellerShopMixin, FormView):
                 self.get_context_data(form=form, row_errors=parsed.errors), status=400
             )
         try:
-            result = services.products_import(
+            result = product_import.products_import(
                 shop=self.shop, rows=parsed.rows, actor=self.request.user, acting_as=self.capacity
             )
-        except services.ImportConflict as conflict:
+        except product_import.ImportConflict as conflict:
             errors = [(line, "stock", message) for line, message in conflict.errors]
             return self.render_to_response(
                 self.get_context_data(form=form, row_errors=errors), status=409

@@ -1,6 +1,9 @@
 """Seller workspace, operations side: orders (own lines only), shipping options, OCOP
-certificates, members and the shop's history. Views are thin: reads in `selectors`,
-writes in `services`; every queryset starts from `self.shop`.
+certificates, members and the shop's history. Views are thin: reads in `selectors`, writes
+with their noun (shops/shipping.py, shops/services.py, shops/membership.py,
+catalogue/certificates.py; order lines in marketplace/order/lifecycle.py); every queryset
+starts from
+`self.shop`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from catalogue.certificates import certificate_submit
+from marketplace.core.errors import Refused
 from marketplace.core.money import format_vnd
 from marketplace.core.staff import private_file_response
 from marketplace.order.lifecycle import OrderError, order_lines_transition
@@ -23,9 +28,10 @@ from marketplace.payment.dashboard.forms import RefundForm
 from marketplace.payment.dashboard.views import RefundFormMixin
 from marketplace.payment.services import PaymentError, order_mark_paid
 from shops.access import seller_shop_or_404
+from shops.membership import shop_member_add, shop_member_revoke
 from shops.models import ShippingOption, ShopMember
 from shops.seller.mixins import OwnerRequiredMixin, SellerShopMixin
-from shops.seller.operations import selectors, services
+from shops.seller.operations import selectors
 from shops.seller.operations.forms import (
     BankAccountForm,
     CertificateForm,
@@ -35,6 +41,8 @@ from shops.seller.operations.forms import (
     OrderFilterForm,
     ShippingOptionForm,
 )
+from shops.services import BANK_FIELDS, shop_bank_account_save
+from shops.shipping import shipping_option_delete, shipping_option_save
 
 PAGE_SIZE = 20
 
@@ -233,7 +241,7 @@ class PaymentSettingsView(OwnerRequiredMixin, ShopUrlMixin, FormView):
     form_class = BankAccountForm
 
     def get_initial(self):
-        return {name: getattr(self.shop, name) for name in services.BANK_FIELDS}
+        return {name: getattr(self.shop, name) for name in BANK_FIELDS}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -243,12 +251,12 @@ class PaymentSettingsView(OwnerRequiredMixin, ShopUrlMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            changed = services.shop_bank_account_save(
+            changed = shop_bank_account_save(
                 shop=self.shop, bank_bin=data["bank_bin"], account_number=data["bank_account_number"],
                 account_name=data["bank_account_name"], actor=self.request.user,
                 acting_as=self.capacity,
             )
-        except services.OperationError as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
         if changed:
@@ -287,7 +295,7 @@ class ShippingFormMixin(SellerShopMixin, ShopUrlMixin):
     form_class = ShippingOptionForm
 
     def form_valid(self, form):
-        services.shipping_option_save(
+        shipping_option_save(
             shop=self.shop, option=form.save(commit=False),
             actor=self.request.user, acting_as=self.capacity,
         )
@@ -339,7 +347,7 @@ class ShippingDeleteView(SellerShopMixin, ShopUrlMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        services.shipping_option_delete(
+        shipping_option_delete(
             shop=self.shop, option=self.get_option(), actor=request.user, acting_as=self.capacity
         )
         messages.success(request, _("Đã xóa phương thức giao hàng."))
@@ -377,7 +385,7 @@ class CertificateCreateView(SellerShopMixin, ShopUrlMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            certificate = services.certificate_submit(
+            certificate = certificate_submit(
                 shop=self.shop, product=data["product"], stars=data["stars"], score=data["score"],
                 decision_number=data["decision_number"], issuing_body=data["issuing_body"],
                 issued_on=data["issued_on"], scan=data.get("scan"),
@@ -388,7 +396,7 @@ class CertificateCreateView(SellerShopMixin, ShopUrlMixin, FormView):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
             return self.form_invalid(form)
-        except services.OperationError as exc:
+        except Refused as exc:
             form.add_error("product", str(exc))
             return self.form_invalid(form)
         messages.success(
@@ -442,12 +450,12 @@ class MemberAddView(OwnerRequiredMixin, ShopUrlMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            member = services.shop_member_add(
+            member = shop_member_add(
                 shop=self.shop, email=data["email"], role=data["role"],
                 consent_note=data["consent_note"], actor=self.request.user,
                 acting_as=self.capacity,
             )
-        except services.OperationError as exc:
+        except Refused as exc:
             form.add_error("email", str(exc))
             return self.form_invalid(form)
         messages.success(
@@ -469,11 +477,11 @@ class MemberRevokeView(OwnerRequiredMixin, ShopUrlMixin, PostOnlyMixin, View):
         form = MemberRevokeForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         try:
-            services.shop_member_revoke(
+            shop_member_revoke(
                 shop=self.shop, member=member, actor=request.user, acting_as=self.capacity,
                 reason=reason,
             )
-        except services.OperationError as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(

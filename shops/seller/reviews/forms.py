@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shops.seller.reviews.services import REPLY_MAX_LENGTH
+from catalogue.reviews.services import REPLY_MAX_LENGTH
 
 
 class ReviewReplyForm(forms.Form):

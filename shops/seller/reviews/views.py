@@ -1,17 +1,20 @@
 """Seller workspace, reviews: the shop's product reviews and the shop's reply to each.
 
-Thin views: reads in `selectors`, the reply in `services`; querysets start from `self.shop`.
+Thin views: reads in `selectors`, the reply in catalogue/reviews/services.py; querysets start
+from `self.shop`.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
 
+from catalogue.reviews import services
 from shops.seller.mixins import SellerShopMixin
-from shops.seller.reviews import selectors, services
+from shops.seller.reviews import selectors
 from shops.seller.reviews.forms import ReviewReplyForm
 
 PAGE_SIZE = 20
@@ -58,6 +61,8 @@ class ReviewReplyView(SellerShopMixin, FormView):
                 shop=self.shop, review=self.get_review(), actor=self.request.user,
                 acting_as=self.capacity, text=form.cleaned_data["text"],
             )
+        except services.ReviewNotOfShop as error:
+            raise Http404("Not a review of this shop's products") from error
         except services.ReviewReplyError as refused:
             form.add_error(None, str(refused))
             self.review = None  # re-read: show the reply that won

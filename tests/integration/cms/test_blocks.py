@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalogue import products as seller_services
 from catalogue.curation import services as curation
 from marketplace.cms.caching import bump_catalogue_version
 from shops import services as shop_services
 from shops.models import StockRecord
-from shops.seller.catalogue import services as seller_services
 from tests.integration.curation.factories import certify, make_product, make_shop
 
 from .content_factories import collection_block, grid, home_page, set_body

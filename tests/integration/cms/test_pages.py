@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from catalogue import products as seller_services
 from marketplace.cms.models import (
     ArticlePage,
     CampaignIndexPage,
@@ -17,7 +18,6 @@ from marketplace.cms.models import (
     InfoPage,
     StoryIndexPage,
 )
-from shops.seller.catalogue import services as seller_services
 from tests.integration.curation.factories import make_product, make_shop
 
 from .content_factories import grid, home_page, publish, raw

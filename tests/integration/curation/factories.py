@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from catalogue import products as seller_services
 from catalogue.models import Category, OcopCertificate, Product
 from shops.models import Partner, ShopMember, StockRecord
-from shops.seller.catalogue import services as seller_services
 from tests.integration.shops.factories import png_bytes
 
 

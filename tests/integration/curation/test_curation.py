@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalogue import products as seller_services
 from catalogue.curation import services
 from catalogue.curation.selectors import (
     collection_list_active,
@@ -14,11 +15,11 @@ from catalogue.curation.selectors import (
     moderation_queue,
 )
 from catalogue.models import Collection, CollectionItem, Product
+from catalogue.product_import import products_import
 from catalogue.selectors import featured_products, product_list_public
 from marketplace.core.models import AuditEvent
 from search.engine import reset_client
 from search.indexing import rebuild_index
-from shops.seller.catalogue import services as seller_services
 
 from .factories import certify, home_page, honey, make_product, make_shop, make_user
 
@@ -402,7 +403,7 @@ def test_moderation_is_per_shop_and_can_be_turned_off(client, staff, owner, shop
 
 
 def test_csv_import_under_moderation_sends_rows_to_pending(owner, shop):
-    from shops.seller.catalogue.services import ImportRow
+    from catalogue.product_import import ImportRow
 
     existing = make_product(shop, "Mật ong cũ", owner=owner)
     record = existing.stockrecords.get()
@@ -430,7 +431,7 @@ def test_csv_import_under_moderation_sends_rows_to_pending(owner, shop):
             description=None,
         ),
     ]
-    seller_services.products_import(shop=shop, rows=rows, actor=owner, acting_as="owner")
+    products_import(shop=shop, rows=rows, actor=owner, acting_as="owner")
     statuses = dict(Product.objects.filter(shop=shop).values_list("title", "moderation_status"))
     assert statuses == {"Mật ong cũ đổi tên": "pending", "Mật ong mới": "pending"}
 

@@ -129,11 +129,11 @@ def small_site(db, settings, search_server, tmp_path):
     """What the pages need, made through the project's own services; the index rebuilt."""
     from django.contrib.auth import get_user_model
 
+    from catalogue import products as services
     from catalogue.models import Category
     from marketplace.demo.services import LoadResult, ensure_home_page
     from search.engine import reset_client
     from search.indexing import rebuild_index
-    from shops.seller.catalogue import services
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.ELASTICSEARCH_URL = search_server.url

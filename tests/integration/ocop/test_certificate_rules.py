@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from freezegun import freeze_time
 
+from catalogue.certificates import CertificateDecisionError, certificate_verify
 from catalogue.models import OcopCertificate, Product, ProductClass, add_months
-from catalogue.services import CertificateDecisionError, certificate_verify
 from shops.models import Partner
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import smtplib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,8 +13,9 @@ from django.core import mail
 from django.core.management import call_command
 from freezegun import freeze_time
 
+from catalogue.certificates import certificate_expiry_warnings_send
 from catalogue.models import OcopCertificate, Product, ProductClass
-from catalogue.services import certificate_expiry_warnings_send
+from marketplace.core import mail as core_mail
 from shops.models import Partner, ShopMember
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +155,21 @@ def test_the_command_accepts_a_date():
     out = io.StringIO()
     call_command("ocop_expiry_warnings", "--today", "2027-02-01", stdout=out)
     assert "0 expiry warning(s) sent" in out.getvalue()
+
+
+def test_a_warning_that_cannot_be_sent_is_tried_again_the_next_run(shop, owner, monkeypatch):
+    cert = make_certificate(shop)
+
+    def smtp_down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(core_mail, "send_mail", smtp_down)
+    with freeze_time("2027-02-01 05:00:00"):
+        assert certificate_expiry_warnings_send() == 0
+    cert.refresh_from_db()
+    assert cert.expiry_warning_sent_for is None
+    monkeypatch.undo()
+    with freeze_time("2027-02-02 05:00:00"):
+        assert certificate_expiry_warnings_send() == 1
+    [email] = mail.outbox
+    assert email.to == [owner.email] and "Còn 26 ngày" in email.body

@@ -15,14 +15,14 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
 
-from catalogue.models import OcopCertificate, Product, ProductClass, today_local
-from catalogue.selectors import product_list_public
-from catalogue.services import (
+from catalogue.certificates import (
     CertificateDecisionError,
     certificate_reject,
     certificate_revoke,
     certificate_verify,
 )
+from catalogue.models import OcopCertificate, Product, ProductClass, today_local
+from catalogue.selectors import product_list_public
 from marketplace.core.models import AuditEvent
 from search.engine import reset_client
 from search.indexing import rebuild_index
@@ -162,7 +162,7 @@ def test_list_pending_first_filters_and_detail(staff_client, certificate, produc
         issued_on=today_local() - datetime.timedelta(days=1080),
         status=Status.VERIFIED,
     )  # expires within 30 days
-    from shops.seller.operations.services import certificate_submit
+    from catalogue.certificates import certificate_submit
 
     submitted = certificate_submit(
         shop=shop,

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from freezegun import freeze_time
 
+from catalogue.certificates import certificate_revoke
 from catalogue.models import OcopCertificate, today_local
-from catalogue.services import certificate_revoke
 from search.engine import get_client, index_alias, reset_client
 from search.indexing import rebuild_index
 from search.query import SearchParams, hydrate, search_products

@@ -269,13 +269,11 @@ def test_another_shops_review_answers_404(client, shop, product):
 
 
 def test_the_service_refuses_another_shops_review(shop, product):
-    from django.http import Http404
-
-    from shops.seller.reviews.services import review_reply
+    from catalogue.reviews.services import ReviewNotOfShop, review_reply
 
     other_shop = make_shop("kho-ca")
     foreign = reviewed(make_product(other_shop, "Khô cá"), "a@example.vn")
-    with pytest.raises(Http404):
+    with pytest.raises(ReviewNotOfShop):
         review_reply(shop=shop, review=foreign, actor=None, acting_as="owner", text="x")
 
 

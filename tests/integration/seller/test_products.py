@@ -18,12 +18,12 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from PIL import Image
 
+from catalogue import products as services
 from catalogue.models import Category, Product, ProductImage
 from marketplace.core.models import AuditEvent
 from search.engine import reset_client
 from search.indexing import rebuild_index
 from shops.models import Partner, ShopMember, StockRecord
-from shops.seller.catalogue import services
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")

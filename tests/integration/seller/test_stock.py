@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from catalogue import products as services
 from marketplace.core.models import AuditEvent
 from shops.models import StockAdjustment, StockRecord
-from shops.seller.catalogue import services
 
 from .test_products import build_world, make_product, url
 

@@ -1,10 +1,12 @@
-"""The programme's decisions on OCOP certificates, and the expiry warnings.
+"""An OCOP certificate's whole life: submitted by its shop, decided by the programme, and
+warned about before it expires.
 
-Sellers submit certificates (shops.seller.operations.services.certificate_submit);
-programme staff verify or reject a pending one and revoke a verified one here. Each
-decision is a conditional status transition under `SELECT … FOR UPDATE`, is written to
-the audit log, and after commit e-mails the shop's owners and re-indexes the product so
-the OCOP badge and the search facets follow at once.
+Sellers submit a certificate of one of their shop's products (`certificate_submit`);
+programme staff verify or reject a pending one and revoke a verified one. Each decision is
+a conditional status transition under `SELECT … FOR UPDATE`, is written to the audit log,
+and after commit has the shop's owners e-mailed (catalogue/notifications.py); search
+follows the certificate's save (search/receivers.py), so the OCOP badge and the search
+facets change at once.
 
 `certificate_expiry_warnings_send` is run daily by `manage.py ocop_expiry_warnings`: it
 warns each holder once per expiry date, however often it runs.
@@ -16,20 +18,24 @@ import datetime
 import logging
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from catalogue.models import OcopCertificate, today_local
+from catalogue import notifications
+from catalogue.models import (
+    CERTIFICATE_VALIDITY_MONTHS,
+    OcopCertificate,
+    Product,
+    add_months,
+    today_local,
+)
 from marketplace.core.audit import audit_record
+from marketplace.core.errors import Refused, require_reason
 from marketplace.core.models import AuditEvent
-from shops.models import ShopMember
+from shops.models import Partner
 
 logger = logging.getLogger(__name__)
 
@@ -37,18 +43,66 @@ logger = logging.getLogger(__name__)
 EXPIRY_WARNING_DAYS = 30
 
 
-class CertificateDecisionError(ValueError):
-    """The decision does not apply to the certificate (status, rules, missing reason)."""
+class CertificateError(Refused):
+    """The submission or the decision does not apply to the certificate (another shop's
+    product, status, OCOP rules, missing reason); the message says why (Vietnamese)."""
 
 
-# --- decisions -----------------------------------------------------------------------
+#: The name the programme's decisions have always refused with.
+CertificateDecisionError = CertificateError
+
+
+# --- the shop submits ------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_submit(
+    *,
+    shop: Partner,
+    product: Product,
+    stars: int,
+    score: int,
+    decision_number: str,
+    issuing_body: str,
+    issued_on,
+    scan=None,
+    actor,
+    acting_as: str,
+) -> OcopCertificate:
+    """Submit a certificate of one of the shop's own products; programme staff verify it.
+
+    Refuses (CertificateError) another shop's product; raises django's ValidationError
+    (from the model's `full_clean`) for OCOP rule breaks.
+    """
+    if product.shop_id != shop.pk:
+        raise CertificateError(_("Sản phẩm không thuộc cửa hàng này."))
+    certificate = OcopCertificate(
+        product=product, stars=stars, score=score, decision_number=decision_number.strip(),
+        issuing_body=issuing_body, issued_on=issued_on, status=OcopCertificate.Status.PENDING,
+    )
+    if issued_on:
+        certificate.expires_on = add_months(issued_on, CERTIFICATE_VALIDITY_MONTHS)
+    if scan:
+        certificate.scan = scan
+    certificate.full_clean()
+    certificate.save()
+    audit_record(
+        action="certificate.submitted", actor=actor, acting_as=acting_as, shop=shop,
+        target=certificate,
+        data={
+            "product": product.pk, "stars": stars, "score": score,
+            "decision_number": certificate.decision_number, "issuing_body": issuing_body,
+            "issued_on": issued_on.isoformat(),
+        },
+    )
+    return certificate
+
+
+# --- the programme decides -------------------------------------------------------------
 
 
 def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise CertificateDecisionError(_("Vui lòng ghi lý do."))
-    return reason
+    return require_reason(reason, refusal=CertificateError)
 
 
 def _lock(certificate: OcopCertificate) -> OcopCertificate:
@@ -87,16 +141,9 @@ def _decide(
             "expires_on": locked.expires_on.isoformat() if locked.expires_on else None,
         },
     )
-    _after_commit(locked, template=to)
-    return locked
-
-
-def _after_commit(certificate: OcopCertificate, *, template: str) -> None:
     # Search follows the certificate's save through search/receivers.py.
-    transaction.on_commit(
-        partial(_send_certificate_email, certificate_pk=certificate.pk, template=template),
-        robust=True,
-    )
+    transaction.on_commit(partial(notifications.certificate_decided, locked, to), robust=True)
+    return locked
 
 
 @transaction.atomic
@@ -108,12 +155,12 @@ def certificate_verify(*, certificate: OcopCertificate, actor, reason: str = "")
     """
     locked = _lock(certificate)
     if locked.status != OcopCertificate.Status.PENDING:
-        raise CertificateDecisionError(_("Chỉ xác minh được chứng nhận đang chờ xác minh."))
+        raise CertificateError(_("Chỉ xác minh được chứng nhận đang chờ xác minh."))
     try:
         locked.full_clean()
     except ValidationError as error:
         details = " ".join(str(message) for message in error.messages)
-        raise CertificateDecisionError(
+        raise CertificateError(
             _("Không thể xác minh: chứng nhận không đúng quy định OCOP. %(details)s")
             % {"details": details}
         ) from error
@@ -132,7 +179,7 @@ def certificate_reject(*, certificate: OcopCertificate, actor, reason: str) -> O
     reason = _require_reason(reason)
     locked = _lock(certificate)
     if locked.status != OcopCertificate.Status.PENDING:
-        raise CertificateDecisionError(_("Chỉ từ chối được chứng nhận đang chờ xác minh."))
+        raise CertificateError(_("Chỉ từ chối được chứng nhận đang chờ xác minh."))
     return _decide(
         locked=locked,
         actor=actor,
@@ -148,7 +195,7 @@ def certificate_revoke(*, certificate: OcopCertificate, actor, reason: str) -> O
     reason = _require_reason(reason)
     locked = _lock(certificate)
     if locked.status != OcopCertificate.Status.VERIFIED:
-        raise CertificateDecisionError(_("Chỉ thu hồi được chứng nhận đã xác minh."))
+        raise CertificateError(_("Chỉ thu hồi được chứng nhận đã xác minh."))
     return _decide(
         locked=locked,
         actor=actor,
@@ -158,7 +205,7 @@ def certificate_revoke(*, certificate: OcopCertificate, actor, reason: str) -> O
     )
 
 
-# --- expiry warnings -----------------------------------------------------------------
+# --- expiry warnings -------------------------------------------------------------------
 
 
 def certificates_expiring(*, today: datetime.date | None = None, days: int = EXPIRY_WARNING_DAYS):
@@ -170,12 +217,14 @@ def certificates_expiring(*, today: datetime.date | None = None, days: int = EXP
 
 
 def certificate_expiry_warnings_send(*, today: datetime.date | None = None) -> int:
-    """E-mail the owners of each valid certificate expiring within 30 days, once per
-    expiry date. Safe to run daily and concurrently; returns the number of warnings sent.
+    """Warn the owners of each valid certificate expiring within 30 days, once per expiry
+    date. Safe to run daily and concurrently; returns the number of warnings sent (or, with
+    a task worker, queued).
 
     Each certificate is claimed with a conditional UPDATE (only if not yet warned for its
-    current expiry date) and mailed in the same transaction: a failed e-mail rolls the
-    claim back so the next run tries again, and a concurrent run finds nothing to claim.
+    current expiry date) and its warning queued in the same transaction, so a concurrent
+    run finds nothing to claim. A warning that cannot go out gives its claim back
+    (catalogue/tasks.py), so the next run tries again.
     """
     today = today or today_local()
     due = (
@@ -196,83 +245,8 @@ def certificate_expiry_warnings_send(*, today: datetime.date | None = None) -> i
                 )
                 if not claimed:
                     continue
-                if _send_certificate_email(
-                    certificate_pk=pk, template="expiry_warning", today=today
-                ):
+                if notifications.certificate_expiry_warning(certificate_id=pk, today=today):
                     sent += 1
-        except Exception:  # one bad address must not stop the others
+        except Exception:  # one bad certificate must not stop the others
             logger.exception("OCOP expiry warning for certificate %s failed", pk)
     return sent
-
-
-# --- e-mail ----------------------------------------------------------------------------
-
-SUBJECTS = {
-    "verified": gettext_lazy("Chứng nhận OCOP của “{product}” đã được xác minh"),
-    "rejected": gettext_lazy("Chứng nhận OCOP của “{product}” chưa được xác minh"),
-    "revoked": gettext_lazy("Chứng nhận OCOP của “{product}” đã bị thu hồi"),
-    "expiry_warning": gettext_lazy("Chứng nhận OCOP của “{product}” sắp hết hạn ({date})"),
-}
-
-
-def certificate_recipients(certificate: OcopCertificate) -> list[str]:
-    """The active owners of the certificate's shop, each address once."""
-    shop_id = certificate.product.shop_id
-    if shop_id is None:
-        return []
-    emails = (
-        ShopMember.objects.active()
-        .filter(shop_id=shop_id, role=ShopMember.Role.OWNER)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    seen: set[str] = set()
-    return [e for e in emails if not (e.lower() in seen or seen.add(e.lower()))]
-
-
-def _site_url() -> str:
-    return getattr(settings, "SITE_URL", "") or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-
-
-def _seller_path(certificate: OcopCertificate) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    shop = certificate.product.shop
-    if shop is None:
-        return ""
-    try:
-        return reverse(
-            "seller:certificate-detail",
-            kwargs={"shop_code": shop.code, "certificate_pk": certificate.pk},
-        )
-    except NoReverseMatch:  # pragma: no cover - the seller workspace is always mounted
-        return ""
-
-
-def _send_certificate_email(
-    *, certificate_pk: int, template: str, today: datetime.date | None = None
-) -> bool:
-    certificate = OcopCertificate.objects.select_related("product", "product__shop").get(
-        pk=certificate_pk
-    )
-    recipients = certificate_recipients(certificate)
-    if not recipients:
-        return False
-    product = certificate.product
-    today = today or today_local()
-    context = {
-        "certificate": certificate,
-        "product": product,
-        "shop": product.shop,
-        "days_left": (certificate.expires_on - today).days if certificate.expires_on else None,
-        "site_url": _site_url().rstrip("/"),
-        "seller_path": _seller_path(certificate),
-        "marketplace_name": getattr(settings, "MARKETPLACE_NAME", ""),
-    }
-    body = render_to_string(f"catalogue/emails/{template}.txt", context)
-    subject = str(SUBJECTS[template]).format(
-        product=product.get_title(),
-        date=certificate.expires_on.strftime("%d/%m/%Y") if certificate.expires_on else "",
-    )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    return True

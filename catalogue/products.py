@@ -1,16 +1,19 @@
-"""Writes of the seller workspace's product side: products, photos, stock, CSV import.
+"""A shop's products: create, edit, show or hide, delete; their photos; their stock level;
+SKUs. The CSV import of many products at once is in catalogue/product_import.py.
 
-Every function here is keyword-only, scoped by the caller to one shop (views pass
-objects they fetched through `self.shop`), records an audit event in the capacity
-the member acts in, and reindexes the touched products once the transaction
-commits so the storefront and search follow within seconds.
+Every function here is keyword-only, scoped by the caller to one shop (the seller views
+pass objects they fetched through `self.shop`), records an audit event in the capacity the
+member acts in, and reindexes the touched products once the transaction commits so the
+storefront and search follow within seconds (batched with the model signals' own
+requests by search.tasks, where a search outage is logged and never breaks the seller's
+save). A shop under programme moderation publishes a new or edited product only once
+approved (catalogue/curation/).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.files.base import File
@@ -25,6 +28,7 @@ from catalogue.models import Category, Product, ProductCategory, ProductClass, P
 from marketplace.core.audit import audit_record
 from marketplace.core.sanitize import sanitize_html
 from marketplace.core.text import slugify_vi
+from search.tasks import reindex_on_commit
 from shops.models import Partner, StockAdjustment, StockRecord
 
 logger = logging.getLogger(__name__)
@@ -43,23 +47,7 @@ class StockAdjustmentRefused(Exception):
     """The adjustment would leave less stock than is allocated to orders (or below zero)."""
 
 
-class ImportConflict(Exception):
-    """The shop's data changed between validation and import (e.g. stock now allocated)."""
-
-    def __init__(self, errors: list[tuple[int, str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 # --- helpers -----------------------------------------------------------------------
-
-
-def _reindex_on_commit(ids: Iterable[int]) -> None:
-    """Search follows after the commit, batched with the model signals' own requests
-    (search.tasks); a search outage is logged there and never breaks the seller's save."""
-    from search.tasks import reindex_on_commit
-
-    reindex_on_commit(ids)
 
 
 def _delete_files_on_commit(files: Sequence) -> None:
@@ -75,8 +63,9 @@ def _delete_files_on_commit(files: Sequence) -> None:
     transaction.on_commit(delete)
 
 
-def _moderation_fields(shop: Partner) -> dict:
-    """A shop under programme moderation publishes a new or edited product only once approved."""
+def moderation_fields(shop: Partner) -> dict:
+    """What a product write sets for moderation: a shop under programme moderation
+    publishes a new or edited product only once approved."""
     if shop is not None and shop.moderation_required:
         return {"moderation_status": Product.Moderation.PENDING, "moderation_reason": ""}
     return {}
@@ -113,7 +102,8 @@ def sku_generate(*, shop: Partner, title: str, taken: set[str] | None = None) ->
     return candidate
 
 
-def _set_category(product: Product, category: Category | None) -> None:
+def product_category_set(*, product: Product, category: Category | None) -> None:
+    """Put the product in `category` alone (None: leave its categories as they are)."""
     if category is None:
         return
     current = list(ProductCategory.objects.filter(product=product).values_list("category_id", flat=True))
@@ -163,7 +153,7 @@ def product_create(
         shop=shop,
         is_public=is_public,
         traceability_url=traceability_url,
-        **_moderation_fields(shop),
+        **moderation_fields(shop),
     )
     ProductCategory.objects.create(product=product, category=category)
     StockRecord.objects.create(
@@ -177,7 +167,7 @@ def product_create(
         data={"price": int(price), "stock": int(stock), "images": len(images)},
     )
     if reindex:
-        _reindex_on_commit([product.pk])
+        reindex_on_commit([product.pk])
     return product
 
 
@@ -214,12 +204,12 @@ def product_update(
             setattr(product, name, value)
     if "title" in changed:
         product.slug = slugify_vi(product.title) or product.slug
-    moderation = _moderation_fields(shop)
+    moderation = moderation_fields(shop)
     for name, value in moderation.items():
         setattr(product, name, value)
     if changed or moderation:
         product.save()
-    _set_category(product, category)
+    product_category_set(product=product, category=category)
 
     record = shop_stockrecord(shop=shop, product=product)
     if record is None:
@@ -247,7 +237,7 @@ def product_update(
             stockrecord=record, delta=stock - stock_seen, reason=_("Sửa trong trang sản phẩm"),
             actor=actor, acting_as=acting_as,
         )
-    _reindex_on_commit([product.pk])
+    reindex_on_commit([product.pk])
     return product
 
 
@@ -259,7 +249,7 @@ def product_set_public(*, product: Product, is_public: bool, actor, acting_as: s
         action="product.shown" if is_public else "product.hidden",
         actor=actor, acting_as=acting_as, shop=product.shop, target=product,
     )
-    _reindex_on_commit([product.pk])
+    reindex_on_commit([product.pk])
     return product
 
 
@@ -286,7 +276,7 @@ def product_delete(*, product: Product, actor, acting_as: str) -> None:
     )
     product.delete()
     _delete_files_on_commit(files)
-    _reindex_on_commit([pk])  # a deleted product is removed from the index
+    reindex_on_commit([pk])  # a deleted product is removed from the index
 
 
 # --- photos ------------------------------------------------------------------------
@@ -304,7 +294,7 @@ def product_images_add(
         action="product.images_added", actor=actor, acting_as=acting_as, shop=product.shop,
         target=product, data={"images": [image.pk for image in images]},
     )
-    _reindex_on_commit([product.pk])
+    reindex_on_commit([product.pk])
     return images
 
 
@@ -337,7 +327,7 @@ def product_image_reorder(
         action="product.images_reordered", actor=actor, acting_as=acting_as, shop=product.shop,
         target=product, data={"order": ordered},
     )
-    _reindex_on_commit([product.pk])
+    reindex_on_commit([product.pk])
 
 
 @transaction.atomic
@@ -348,7 +338,7 @@ def product_image_set_main(*, image: ProductImage, actor, acting_as: str) -> Non
         action="product.main_image_set", actor=actor, acting_as=acting_as, shop=product.shop,
         target=product, data={"image": image.pk},
     )
-    _reindex_on_commit([product.pk])
+    reindex_on_commit([product.pk])
 
 
 @transaction.atomic
@@ -361,7 +351,7 @@ def product_image_delete(*, image: ProductImage, actor, acting_as: str) -> None:
         action="product.image_deleted", actor=actor, acting_as=acting_as, shop=product.shop,
         target=product, data={"image": image.pk},
     )
-    _reindex_on_commit([product.pk])
+    reindex_on_commit([product.pk])
 
 
 # --- stock -------------------------------------------------------------------------
@@ -400,135 +390,5 @@ def stock_adjust(
         data={"delta": delta, "resulting_level": resulting, "sku": stockrecord.partner_sku},
     )
     if reindex:
-        _reindex_on_commit([stockrecord.product_id])
+        reindex_on_commit([stockrecord.product_id])
     return adjustment
-
-
-# --- CSV import --------------------------------------------------------------------
-
-
-@dataclass
-class ImportRow:
-    """One validated CSV row (see csv_io.parse_products_csv)."""
-
-    line: int
-    sku: str
-    title: str
-    category: Category
-    price: int
-    stock: int
-    is_public: bool | None  # None: shown when new, unchanged when it exists
-    description: str | None  # None (no such column): unchanged
-    stockrecord: StockRecord | None = None  # the shop's record with this SKU, when it exists
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    product_ids: list[int] = field(default_factory=list)
-
-
-def _row_changes(row: ImportRow, record: StockRecord, category_ids: list[int]) -> dict:
-    product = record.product
-    changes = {}
-    if product.title != row.title:
-        changes["title"] = row.title
-    if row.description is not None and sanitize_html(product.description) != sanitize_html(row.description):
-        changes["description"] = row.description
-    if row.is_public is not None and product.is_public != row.is_public:
-        changes["is_public"] = row.is_public
-    if category_ids != [row.category.pk]:
-        changes["category"] = row.category
-    if record.price is None or int(record.price) != row.price:
-        changes["price"] = row.price
-    if (record.num_in_stock or 0) != row.stock:
-        changes["stock"] = row.stock
-    return changes
-
-
-@transaction.atomic
-def products_import(
-    *, shop: Partner, rows: Sequence[ImportRow], actor, acting_as: str
-) -> ImportResult:
-    """Create or update the shop's products by SKU, all or nothing.
-
-    Rows were validated beforehand; stock records are locked here and re-checked (a new
-    stock level may not fall below what orders allocated meanwhile). Any conflict raises
-    ImportConflict and the transaction rolls back: nothing is imported.
-    """
-    result = ImportResult()
-    skus = [row.sku for row in rows if row.sku]
-    records = {
-        record.partner_sku: record
-        for record in StockRecord.objects.select_for_update(of=("self",))
-        .filter(partner=shop, partner_sku__in=skus, product__shop=shop)
-        .select_related("product")
-    }
-    categories_of: dict[int, list[int]] = {}
-    for product_id, category_id in ProductCategory.objects.filter(
-        product_id__in=[r.product_id for r in records.values()]
-    ).values_list("product_id", "category_id").order_by("category__path"):
-        categories_of.setdefault(product_id, []).append(category_id)
-
-    conflicts: list[tuple[int, str]] = []
-    taken = set(StockRecord.objects.filter(partner=shop).values_list("partner_sku", flat=True))
-    for row in rows:
-        record = records.get(row.sku) if row.sku else None
-        if record is None:
-            sku = row.sku or sku_generate(shop=shop, title=row.title, taken=taken)
-            taken.add(sku)
-            product = product_create(
-                shop=shop, actor=actor, acting_as=acting_as, title=row.title, category=row.category,
-                price=row.price, stock=row.stock, description=row.description or "", sku=sku,
-                is_public=row.is_public is not False, reindex=False,
-            )
-            result.created += 1
-            result.product_ids.append(product.pk)
-            continue
-        changes = _row_changes(row, record, categories_of.get(record.product_id, []))
-        if not changes:
-            result.unchanged += 1
-            continue
-        if "stock" in changes and row.stock < (record.num_allocated or 0):
-            conflicts.append((row.line, _("Tồn kho %(stock)s thấp hơn số đã giữ cho đơn hàng (%(allocated)s).")
-                              % {"stock": row.stock, "allocated": record.num_allocated}))
-            continue
-        product = record.product
-        product_fields = [name for name in ("title", "description", "is_public") if name in changes]
-        moderation = _moderation_fields(shop)
-        for name, value in moderation.items():
-            setattr(product, name, value)
-        if product_fields or moderation:
-            product.title = row.title
-            product.slug = slugify_vi(row.title) or product.slug
-            if row.description is not None:
-                product.description = sanitize_html(row.description)
-            if row.is_public is not None:
-                product.is_public = row.is_public
-            product.save()
-        if "category" in changes:
-            _set_category(product, row.category)
-        if "price" in changes:
-            StockRecord.objects.filter(pk=record.pk).update(price=Decimal(row.price))
-        if "stock" in changes:
-            # The row is locked (select_for_update): the difference is exact.
-            stock_adjust(
-                stockrecord=record, delta=row.stock - (record.num_in_stock or 0),
-                reason=_("Nhập từ tệp CSV"), actor=actor, acting_as=acting_as, reindex=False,
-            )
-        audit_record(
-            action="product.changed", actor=actor, acting_as=acting_as, shop=shop, target=product,
-            data={"fields": sorted(changes), "source": "csv"},
-        )
-        result.updated += 1
-        result.product_ids.append(product.pk)
-    if conflicts:
-        raise ImportConflict(conflicts)
-    audit_record(
-        action="products.imported", actor=actor, acting_as=acting_as, shop=shop,
-        data={"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-    )
-    _reindex_on_commit(result.product_ids)
-    return result

@@ -1,0 +1,167 @@
+"""Many products of a shop at once, from the rows of a product file: created or updated by
+SKU, all or nothing.
+
+The rows arrive validated (the seller workspace reads the CSV file and checks every row,
+shops/seller/catalogue/csv_io.py); here the shop's stock records are locked and checked
+again, because orders may have allocated stock since. Writes go through the same pieces as
+one product's (catalogue/products.py), so moderation, audit and search behave the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from catalogue.models import Category, ProductCategory
+from catalogue.products import (
+    moderation_fields,
+    product_category_set,
+    product_create,
+    sku_generate,
+    stock_adjust,
+)
+from marketplace.core.audit import audit_record
+from marketplace.core.sanitize import sanitize_html
+from marketplace.core.text import slugify_vi
+from search.tasks import reindex_on_commit
+from shops.models import Partner, StockRecord
+
+
+class ImportConflict(Exception):
+    """The shop's data changed between validation and import (e.g. stock now allocated)."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class ImportRow:
+    """One validated row of a seller's product file (the seller workspace parses and checks
+    the CSV, shops/seller/catalogue/csv_io.py)."""
+
+    line: int
+    sku: str
+    title: str
+    category: Category
+    price: int
+    stock: int
+    is_public: bool | None  # None: shown when new, unchanged when it exists
+    description: str | None  # None (no such column): unchanged
+    stockrecord: StockRecord | None = None  # the shop's record with this SKU, when it exists
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    product_ids: list[int] = field(default_factory=list)
+
+
+def _row_changes(row: ImportRow, record: StockRecord, category_ids: list[int]) -> dict:
+    product = record.product
+    changes = {}
+    if product.title != row.title:
+        changes["title"] = row.title
+    if row.description is not None and sanitize_html(product.description) != sanitize_html(row.description):
+        changes["description"] = row.description
+    if row.is_public is not None and product.is_public != row.is_public:
+        changes["is_public"] = row.is_public
+    if category_ids != [row.category.pk]:
+        changes["category"] = row.category
+    if record.price is None or int(record.price) != row.price:
+        changes["price"] = row.price
+    if (record.num_in_stock or 0) != row.stock:
+        changes["stock"] = row.stock
+    return changes
+
+
+@transaction.atomic
+def products_import(
+    *, shop: Partner, rows: Sequence[ImportRow], actor, acting_as: str
+) -> ImportResult:
+    """Create or update the shop's products by SKU, all or nothing.
+
+    Rows were validated beforehand; stock records are locked here and re-checked (a new
+    stock level may not fall below what orders allocated meanwhile). Any conflict raises
+    ImportConflict and the transaction rolls back: nothing is imported.
+    """
+    result = ImportResult()
+    skus = [row.sku for row in rows if row.sku]
+    records = {
+        record.partner_sku: record
+        for record in StockRecord.objects.select_for_update(of=("self",))
+        .filter(partner=shop, partner_sku__in=skus, product__shop=shop)
+        .select_related("product")
+    }
+    categories_of: dict[int, list[int]] = {}
+    for product_id, category_id in ProductCategory.objects.filter(
+        product_id__in=[r.product_id for r in records.values()]
+    ).values_list("product_id", "category_id").order_by("category__path"):
+        categories_of.setdefault(product_id, []).append(category_id)
+
+    conflicts: list[tuple[int, str]] = []
+    taken = set(StockRecord.objects.filter(partner=shop).values_list("partner_sku", flat=True))
+    for row in rows:
+        record = records.get(row.sku) if row.sku else None
+        if record is None:
+            sku = row.sku or sku_generate(shop=shop, title=row.title, taken=taken)
+            taken.add(sku)
+            product = product_create(
+                shop=shop, actor=actor, acting_as=acting_as, title=row.title, category=row.category,
+                price=row.price, stock=row.stock, description=row.description or "", sku=sku,
+                is_public=row.is_public is not False, reindex=False,
+            )
+            result.created += 1
+            result.product_ids.append(product.pk)
+            continue
+        changes = _row_changes(row, record, categories_of.get(record.product_id, []))
+        if not changes:
+            result.unchanged += 1
+            continue
+        if "stock" in changes and row.stock < (record.num_allocated or 0):
+            conflicts.append((row.line, _("Tồn kho %(stock)s thấp hơn số đã giữ cho đơn hàng (%(allocated)s).")
+                              % {"stock": row.stock, "allocated": record.num_allocated}))
+            continue
+        product = record.product
+        product_fields = [name for name in ("title", "description", "is_public") if name in changes]
+        moderation = moderation_fields(shop)
+        for name, value in moderation.items():
+            setattr(product, name, value)
+        if product_fields or moderation:
+            product.title = row.title
+            product.slug = slugify_vi(row.title) or product.slug
+            if row.description is not None:
+                product.description = sanitize_html(row.description)
+            if row.is_public is not None:
+                product.is_public = row.is_public
+            product.save()
+        if "category" in changes:
+            product_category_set(product=product, category=row.category)
+        if "price" in changes:
+            StockRecord.objects.filter(pk=record.pk).update(price=Decimal(row.price))
+        if "stock" in changes:
+            # The row is locked (select_for_update): the difference is exact.
+            stock_adjust(
+                stockrecord=record, delta=row.stock - (record.num_in_stock or 0),
+                reason=_("Nhập từ tệp CSV"), actor=actor, acting_as=acting_as, reindex=False,
+            )
+        audit_record(
+            action="product.changed", actor=actor, acting_as=acting_as, shop=shop, target=product,
+            data={"fields": sorted(changes), "source": "csv"},
+        )
+        result.updated += 1
+        result.product_ids.append(product.pk)
+    if conflicts:
+        raise ImportConflict(conflicts)
+    audit_record(
+        action="products.imported", actor=actor, acting_as=acting_as, shop=shop,
+        data={"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    reindex_on_commit(result.product_ids)
+    return result

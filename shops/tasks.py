@@ -1,0 +1,57 @@
+"""E-mails about a shop's application and the programme's decisions on it, as background
+tasks (django-tasks; docs/decisions/0012-background-tasks.md).
+
+`shops.notifications` enqueues `shop_event_mail` with the shop's id and what happened; the
+task loads the shop when it runs and tells the applicant and the shop's owners, so a mail a
+worker sends late still shows the shop as it stands.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+from django_tasks import task
+
+from marketplace.core.mail import mail_send, site_url
+from shops.models import Partner, ShopMember
+from shops.selectors import shop_notice_recipients
+
+logger = logging.getLogger(__name__)
+
+#: What happened to the shop: each has its subject and its template shops/emails/<event>.txt.
+SUBJECTS = {
+    "applied": gettext_lazy("Đã nhận đơn đăng ký cửa hàng {name}"),
+    "approved": gettext_lazy("Cửa hàng {name} đã được duyệt"),
+    "rejected": gettext_lazy("Đơn đăng ký cửa hàng {name} chưa được duyệt"),
+    "suspended": gettext_lazy("Cửa hàng {name} bị tạm ngưng"),
+    "reinstated": gettext_lazy("Cửa hàng {name} đã được khôi phục"),
+}
+
+
+def shop_mail_recipients(shop: Partner) -> list[str]:
+    """The applicant and the shop's active owners, each address once."""
+    people = shop_notice_recipients(shop, roles=(ShopMember.Role.OWNER,), include_applicant=True)
+    return [user.email for user in people]
+
+
+@task()
+def shop_event_mail(shop_id: int, event: str) -> bool:
+    """Tell the shop's applicant and owners about `event`; True when the mail went out."""
+    shop = Partner.objects.select_related("applicant").filter(pk=shop_id).first()
+    if shop is None:
+        logger.warning("Shop mail %s: shop %s no longer exists", event, shop_id)
+        return False
+    context = {
+        "shop": shop,
+        "site_url": site_url(),
+        "marketplace_name": getattr(settings, "MARKETPLACE_NAME", ""),
+    }
+    return mail_send(
+        recipients=shop_mail_recipients(shop),
+        subject=format_lazy(SUBJECTS[event], name=shop.name),
+        template=f"shops/emails/{event}.txt",
+        context=context,
+    )
