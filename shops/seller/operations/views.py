@@ -2,8 +2,7 @@
 certificates, members and the shop's history. Views are thin: reads in `selectors`, writes
 with their noun (shops/shipping.py, shops/services.py, shops/membership.py,
 catalogue/certificates.py; order lines in marketplace/order/lifecycle.py); every queryset
-starts from
-`self.shop`.
+starts from `self.shop`.
 """
 
 from __future__ import annotations
