@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
 
-from marketplace.core.addresses import commune_name
+from marketplace.core.addresses import commune_name, province_name
 from marketplace.core.phones import validate_e164_mobile
 
 
@@ -101,8 +101,6 @@ class Partner(AbstractPartner):
 
     @property
     def full_address(self) -> str:
-        from marketplace.core.addresses import province_name
-
         parts = [self.street_address, self.commune_name, province_name()]
         return ", ".join(p for p in parts if p)
 
