@@ -8,10 +8,10 @@ working) and is checked in constant time.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import NoReverseMatch, reverse
 
+from marketplace.core.mail import site_url
 from marketplace.order.models import Order, Purchase
 
 ACCESS_SALT = "purchase-access"
@@ -19,11 +19,6 @@ ACCESS_SALT = "purchase-access"
 
 def _signer() -> signing.Signer:
     return signing.Signer(salt=ACCESS_SALT)
-
-
-def absolute(path: str) -> str:
-    """`path` on the public site (SITE_URL), for e-mails and other links that leave the site."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def purchase_access_token(purchase: Purchase) -> str:
@@ -56,7 +51,7 @@ def purchase_link(purchase: Purchase, name: str = "checkout:purchase") -> str:
 
 def purchase_url(purchase: Purchase) -> str:
     """Absolute URL of the buyer's purchase page (VietQR for a bank transfer)."""
-    return absolute(purchase_link(purchase))
+    return site_url(purchase_link(purchase))
 
 
 def seller_order_url(order: Order) -> str:
@@ -70,4 +65,4 @@ def seller_order_url(order: Order) -> str:
         )
     except NoReverseMatch:
         return ""
-    return absolute(path)
+    return site_url(path)

@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import logging
 import re
-from contextlib import contextmanager
 
 from django.conf import settings
-from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_class, get_model
 
+from marketplace.core.mail import mail_locale
 from marketplace.order.links import purchase_url, seller_order_url
 from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.order.statuses import OrderStatus, normalize_status
-from shops.models import ShopMember
+from shops.selectors import shop_notice_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +46,6 @@ EVENT_NAMES = {
     ORDER_STATUS_CHANGED: _("Cập nhật đơn hàng (gửi người mua)"),
 }
 
-MAIL_LANGUAGE = "vi"
-MAIL_TIME_ZONE = "Asia/Ho_Chi_Minh"
-
 # Who in a shop hears about its new orders. Helpers included: they run the shop for a
 # household seller who is not online, so without them nobody may act on the order, and the
 # notice shows nothing their seller-workspace access does not already show.
@@ -61,7 +57,7 @@ SHOP_NOTICE_ROLES = ("owner", "staff", "helper")
 
 def send_purchase_placed(purchase_id: int) -> None:
     """Confirmation to the buyer; for COD and bank transfer, each shop's notice now."""
-    with _mail_locale():
+    with mail_locale():
         purchase = _fresh_purchase(purchase_id)
         if purchase is None or purchase.status == Purchase.Status.CANCELLED:
             return
@@ -73,7 +69,7 @@ def send_purchase_placed(purchase_id: int) -> None:
 
 def send_purchase_paid(purchase_id: int) -> None:
     """Payment received, to the buyer; each shop that has not heard of its order yet is told."""
-    with _mail_locale():
+    with mail_locale():
         purchase = _fresh_purchase(purchase_id)
         if purchase is None:
             return
@@ -84,7 +80,7 @@ def send_purchase_paid(purchase_id: int) -> None:
 
 def send_shop_new_order(order_id: int) -> None:
     """The shop's new-order notice, to each active member's e-mail (only this shop's lines)."""
-    with _mail_locale():
+    with mail_locale():
         try:
             order = Order.objects.select_related("shop", "shipping_address", "purchase").get(
                 pk=order_id
@@ -97,7 +93,7 @@ def send_shop_new_order(order_id: int) -> None:
 
 def send_order_status_changed(order_id: int) -> None:
     """The buyer's shop order moved: its delivery status and payment status as they are now."""
-    with _mail_locale():
+    with mail_locale():
         try:
             order = Order.objects.select_related(
                 "shop", "shipping_address", "purchase", "user"
@@ -124,12 +120,6 @@ def send_order_status_changed(order_id: int) -> None:
 
 
 # --- building the context --------------------------------------------------------------
-
-
-@contextmanager
-def _mail_locale():
-    with translation.override(MAIL_LANGUAGE), timezone.override(MAIL_TIME_ZONE):
-        yield
 
 
 def _fresh_purchase(purchase_id: int) -> Purchase | None:
@@ -319,21 +309,7 @@ def _send_to_buyer(code: str, purchase: Purchase, context: dict, orders) -> bool
 
 
 def _shop_recipients(order: Order) -> list:
-    if order.shop_id is None:
-        return []
-    members = (
-        ShopMember.objects.active()
-        .filter(shop_id=order.shop_id, role__in=SHOP_NOTICE_ROLES, user__is_active=True)
-        .select_related("user")
-        .order_by("pk")
-    )
-    seen, users = set(), []
-    for member in members:
-        address = (member.user.email or "").strip().lower()
-        if address and address not in seen:
-            seen.add(address)
-            users.append(member.user)
-    return users
+    return shop_notice_recipients(order.shop if order.shop_id else None, roles=SHOP_NOTICE_ROLES)
 
 
 def _send_shop_notice(order: Order) -> bool:
