@@ -2,7 +2,7 @@
 
 Staff only (`is_staff`): anonymous visitors are sent to the login page, every other
 signed-in user (sellers included) gets 403. Decisions are POST-only and go through
-catalogue.services, which checks the transition again under a row lock; the queue itself
+catalogue.certificates, which checks the transition again under a row lock; the queue itself
 is declared on marketplace.core.decision_queue.
 """
 
