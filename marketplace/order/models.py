@@ -108,6 +108,10 @@ class Order(AbstractOrder):
         return str(OrderStatus.label(self.status))
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.status == OrderStatus.CANCELLED
+
+    @property
     def total_vnd(self) -> int:
         return int(self.total_incl_tax)
 

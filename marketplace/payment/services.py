@@ -24,7 +24,6 @@ from marketplace.core.audit import audit_record
 from marketplace.core.errors import Refused
 from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase
-from marketplace.order.statuses import OrderStatus
 
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
@@ -71,7 +70,7 @@ def order_mark_paid(order: Order, *, actor, acting_as: str, note: str = "") -> O
     waiting = PAYABLE_BY_HAND.get(order.payment_method)
     if waiting is None:
         raise PaymentError(_("Đơn thanh toán bằng thẻ được ghi nhận tự động khi Stripe xác nhận."))
-    if order.status == OrderStatus.CANCELLED:
+    if order.is_cancelled:
         raise PaymentError(_("Đơn đã hủy; không thể ghi nhận thanh toán."))
     with transaction.atomic():
         moved = Order.objects.filter(pk=order.pk, payment_status=waiting).update(

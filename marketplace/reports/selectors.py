@@ -16,13 +16,13 @@ from oscar.core.loading import get_model
 from catalogue.models import OcopCertificate, Product
 from marketplace.core.addresses import commune_name
 from marketplace.order.models import Order, PaymentMethod
+from marketplace.order.statuses import OrderStatus
 from marketplace.reports.periods import Period
 from shops.models import Partner
 
 Category = get_model("catalogue", "Category")
 Line = get_model("order", "Line")
 
-CANCELLED = "cancelled"
 TOP_N = 10
 
 
@@ -109,7 +109,7 @@ def _orders(period: Period):
 
 
 def _live(prefix: str = "") -> Q:
-    return ~Q(**{f"{prefix}status": CANCELLED})
+    return ~Q(**{f"{prefix}status": OrderStatus.CANCELLED})
 
 
 def orders_summary(period: Period) -> dict:
