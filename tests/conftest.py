@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from marketplace import embedded
+from search.engine import reset_client
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +23,17 @@ def search_server():
     yield server
     settings.ELASTICSEARCH_URL = previous
     server.stop()
+
+
+@pytest.fixture
+def search_settings(search_server, settings):
+    """Settings pointing at the session's search server, no retries, a fresh client (restored
+    after the test)."""
+    settings.ELASTICSEARCH_URL = search_server.url
+    settings.ELASTICSEARCH_MAX_RETRIES = 0
+    reset_client()
+    yield settings
+    reset_client()
 
 
 @pytest.fixture(scope="session")

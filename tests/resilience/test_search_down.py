@@ -14,7 +14,8 @@ import re
 import pytest
 
 from search.indexing import rebuild_index
-from tests.integration.seller.test_products import build_world, form_data, make_product, url
+from tests.factories import make_product
+from tests.integration.seller.test_products import build_world, form_data, url
 
 pytestmark = [pytest.mark.search, pytest.mark.django_db]
 
@@ -29,8 +30,8 @@ def test_search_and_seller_saves_work_with_the_search_server_stopped(
     client, own_search_server, settings, tmp_path, django_capture_on_commit_callbacks, caplog
 ):
     world = build_world(settings, tmp_path)
-    honey = make_product(world["shop_a"], "Mật ong U Minh", world["honey"], price=150_000)
-    make_product(world["shop_b"], "Khô cá bổi", world["food"], price=300_000)
+    honey = make_product(world["shop_a"], "Mật ong U Minh", category=world["honey"], via_service=True, price=150_000)
+    make_product(world["shop_b"], "Khô cá bổi", category=world["food"], via_service=True, price=300_000)
     assert rebuild_index() == 2
 
     # Other queries than below: an anonymous search page may be served from the page cache.

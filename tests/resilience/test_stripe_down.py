@@ -17,12 +17,7 @@ from oscar.core.loading import get_model
 from marketplace.order.models import Order, Purchase
 from marketplace.payment import stripe_client
 from shops.models import StockRecord
-from tests.integration.checkout.factories import (
-    ensure_country,
-    make_option,
-    make_product,
-    make_shop,
-)
+from tests.factories import ensure_country, make_option, make_product, make_shop
 from tests.integration.checkout.test_journey import ADDRESS_POST, add_to_basket, commune_code
 
 Basket = get_model("basket", "Basket")

@@ -14,7 +14,7 @@ from marketplace.core.worker import tasks_requeue_abandoned
 from search import tasks as search_tasks
 from search.engine import SearchUnavailable, reset_client
 from search.tasks import REINDEX_ATTEMPTS, ReindexRetryScheduled, reindex_products
-from tests.integration.search.factories import make_product, make_shop
+from tests.factories import make_product, make_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def search_stopped(own_search_server):
 
 
 def test_a_worker_schedules_the_reindexing_again_with_backoff(database_tasks, search_stopped):
-    product = make_product("Mật ong U Minh", make_shop("Cơ sở Mười Ngọt"))
+    product = make_product(make_shop(name="Cơ sở Mười Ngọt"), "Mật ong U Minh")
     before = timezone.now()
     with pytest.raises(ReindexRetryScheduled):
         reindex_products.call([product.pk])  # what the worker runs
@@ -52,7 +52,7 @@ def test_retry_delays_grow_and_are_capped():
 
 
 def test_in_the_request_the_save_is_never_broken(search_stopped, caplog):
-    product = make_product("Mật ong U Minh", make_shop("Cơ sở Mười Ngọt"))
+    product = make_product(make_shop(name="Cơ sở Mười Ngọt"), "Mật ong U Minh")
     assert reindex_products.call([product.pk]) == 0  # immediate backend: logged only
     assert "not re-indexed" in caplog.text
 

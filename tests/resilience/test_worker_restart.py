@@ -35,7 +35,7 @@ from oscar.core.loading import get_model
 
 from search.engine import get_client, index_alias, reset_client
 from search.indexing import rebuild_index
-from tests.integration.checkout.factories import (
+from tests.factories import (
     ensure_country,
     make_basket,
     make_option,

@@ -13,19 +13,25 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from oscar.core.loading import get_model
 
 from catalogue.models import OcopCertificate, ReviewMeta
-from catalogue.products import product_create
-from marketplace.checkout.services import purchase_place
-from marketplace.core.roles import PROGRAMME_STAFF_GROUP, ensure_programme_staff_group
+from marketplace.core.roles import ensure_programme_staff_group
 from marketplace.order.links import purchase_link
 from shops.models import Partner, ShippingOption
 from shops.services import shop_approve
-from tests.integration.checkout.factories import ensure_country, make_basket
-from tests.integration.shops.factories import apply_for_shop
+from tests.factories import (
+    apply_for_shop,
+    ensure_country,
+    make_basket,
+    make_certificate,
+    make_option,
+    make_product,
+    make_staff,
+    make_user,
+    place,
+)
 
 PASSWORD = "Mat-khau-an-toan-2026"
 ProductReview = get_model("reviews", "ProductReview")
@@ -73,14 +79,8 @@ class World:
     marks: dict[str, str]
 
 
-def make_user(email: str, **extra):
-    return get_user_model().objects.create_user(
-        username=email[:30], email=email, password=PASSWORD, **extra
-    )
-
-
 def _side(code: str, staff, marked) -> Side:
-    owner = make_user(f"chu-{code}@example.vn")
+    owner = make_user(f"chu-{code}@example.vn", password=PASSWORD)
     shop = apply_for_shop(
         owner,
         name=marked("shop_name", f"Cửa hàng {code}", 128),
@@ -91,30 +91,29 @@ def _side(code: str, staff, marked) -> Side:
     shop_approve(shop=shop, actor=staff)
     shop.refresh_from_db()
     category = Category.objects.order_by("pk").first() or Category.add_root(name="Thực phẩm")
-    product = product_create(
-        shop=shop,
-        actor=owner,
-        acting_as="owner",
+    product = make_product(
+        shop,
+        marked("product_title", f"Mật ong {code}", 255),
+        via_service=True,
+        owner=owner,
         category=category,
-        title=marked("product_title", f"Mật ong {code}", 255),
         description=marked("product_description", "Mật ong rừng", 5000),
         price=180_000,
         stock=50,
-        reindex=False,
     )
-    certificate = OcopCertificate.objects.create(
-        product=product,
+    certificate = make_certificate(
+        product,
         stars=4,
         score=75,
-        issuing_body=OcopCertificate.IssuingBody.PROVINCE,
         decision_number=marked("certificate_number", f"{code}/QĐ-UBND", 64),
         issued_on=datetime.date.today() - datetime.timedelta(days=30),
-        status=OcopCertificate.Status.VERIFIED,
     )
-    option = ShippingOption.objects.create(
-        shop=shop, name=marked("shipping_name", "Giao tận nơi", 128), fee=30_000
+    option = make_option(shop, marked("shipping_name", "Giao tận nơi", 128), fee=30_000)
+    buyer = make_user(
+        f"mua-{code}@example.vn",
+        password=PASSWORD,
+        first_name=marked("buyer_first_name", "Trần", 150),
     )
-    buyer = make_user(f"mua-{code}@example.vn", first_name=marked("buyer_first_name", "Trần", 150))
     ensure_country()
     country = Country.objects.get(iso_3166_1_a2="VN")
     address = UserAddress.objects.create(
@@ -126,15 +125,11 @@ def _side(code: str, staff, marked) -> Side:
         phone_number="+84912345678",
     )
     basket = make_basket([(product, 2)], owner=buyer)
-    from marketplace.checkout.quote import basket_quote, option_key
-
-    quote = basket_quote(basket)
-    placement = purchase_place(
-        basket=basket,
+    placement = place(
+        basket,
         user=buyer,
         email=buyer.email,
         payment_method="cod",
-        choices={str(p.shop.pk): option_key(p.options[0]) for p in quote.parts},
         address={
             "first_name": marked("checkout_name", "Nguyễn Thị Mua", 255),
             "line1": marked("checkout_line1", "12 Ấp Tân Hưng", 255),
@@ -175,8 +170,7 @@ def _side(code: str, staff, marked) -> Side:
 
 def build_world(*, payloads: bool = False) -> World:
     ensure_programme_staff_group()
-    staff = make_user("canbo@example.vn", is_staff=True)
-    staff.groups.add(Group.objects.get(name=PROGRAMME_STAFF_GROUP))
+    staff = make_staff("canbo@example.vn", password=PASSWORD)
     superuser = get_user_model().objects.create_superuser(
         username="quantri", email="quantri@example.vn", password=PASSWORD
     )

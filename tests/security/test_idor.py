@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from oscar.core.loading import get_model
 
-from tests.integration.shops.factories import png_bytes
+from tests.factories import png_bytes
 from tests.security.conftest import build_world
 
 ROLES = ("anonymous", "buyer_a", "buyer_b", "seller_a", "seller_b", "staff", "superuser")

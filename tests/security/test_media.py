@@ -14,7 +14,7 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from marketplace.core.media import media_urlpatterns, public_media_type, serve_public_media
-from tests.integration.shops.factories import PDF_BYTES, png_bytes
+from tests.factories import PDF_BYTES, png_bytes
 
 
 @pytest.fixture

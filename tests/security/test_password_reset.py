@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client, override_settings
 from django_tasks import default_task_backend
 
 from marketplace.core.password_reset import send_password_reset
+from tests.factories import make_user
 from tests.security.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"
 
 @pytest.fixture
 def known():
-    return get_user_model().objects.create_user("mua", "mua@example.vn", PASSWORD)
+    return make_user("mua@example.vn", username="mua", password=PASSWORD)
 
 
 def ask(email: str):

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
 from marketplace.core.ratelimit import hit, parse_rate
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_password_reset_is_limited_per_address():
 
 @override_settings(FORM_RATE_LIMITS=LIMITS)
 def test_shop_applications_are_limited_per_address():
-    user = get_user_model().objects.create_user("chu", "chu@example.vn", "pw-Chu-2026")
+    user = make_user("chu@example.vn", username="chu", password="pw-Chu-2026")
     client = Client()
     client.force_login(user)
     for _ in range(3):  # invalid forms count too: the limit is on submissions

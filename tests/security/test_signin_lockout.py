@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from freezegun import freeze_time
 
+from tests.factories import make_user
 from tests.security.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +27,7 @@ def _small_limit(settings):
 
 @pytest.fixture
 def buyer():
-    return get_user_model().objects.create_user(
-        username="mua", email="mua@example.vn", password=PASSWORD
-    )
+    return make_user("mua@example.vn", username="mua", password=PASSWORD)
 
 
 def sign_in(client, email, password, **extra):
@@ -61,7 +60,7 @@ def test_wrong_passwords_lock_the_account_from_that_address(buyer):
     assert sign_in(client, "mua@example.vn", PASSWORD).status_code == 429
     # from another address, and for another account from this one, sign-in still works
     assert signed_in(sign_in(Client(), "mua@example.vn", PASSWORD, REMOTE_ADDR="10.0.0.7"))
-    other = get_user_model().objects.create_user("khac", "khac@example.vn", PASSWORD)
+    other = make_user("khac@example.vn", username="khac", password=PASSWORD)
     assert signed_in(sign_in(Client(), other.email, PASSWORD))
 
 

@@ -11,8 +11,8 @@ from django.db.models import Count, Q
 from catalogue.models import OcopCertificate, Product
 from catalogue.selectors import featured_products, product_list_public
 from shops.models import Partner
+from tests.factories import apply_for_shop, make_user
 from tests.functional.browser.helpers import DESKTOP, sign_in
-from tests.integration.shops.factories import apply_for_shop, make_user
 
 pytestmark = [pytest.mark.browser]
 

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import OcopCertificate, Product, today_local
 from shops.models import Partner
+from tests.factories import make_certificate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalogue")]
 
@@ -254,10 +255,9 @@ def test_open_data_queries_are_constant(client, url):
     ).exclude(ocop_certificates__isnull=False)[:5]
     assert len(without) == 5
     for product in without:
-        OcopCertificate.objects.create(
-            product=product, stars=3, score=60, decision_number="TEST/QĐ-UBND",
-            issuing_body="province", issued_on=today, expires_on=template.expires_on,
-            status=OcopCertificate.Status.VERIFIED,
+        make_certificate(
+            product, stars=3, decision_number="TEST/QĐ-UBND", issued_on=today,
+            expires_on=template.expires_on,
         )
     many, response = _count_queries(client, url)
     assert few == many

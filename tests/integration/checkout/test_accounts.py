@@ -15,7 +15,7 @@ from marketplace.core.money import format_vnd
 from marketplace.order.links import purchase_link
 from marketplace.order.models import Order, Purchase
 from marketplace.payment import vietqr
-from tests.integration.checkout.factories import (
+from tests.factories import (
     login,
     make_basket,
     make_option,
@@ -51,7 +51,7 @@ def products(shops):
 
 @pytest.fixture
 def buyer():
-    return make_user("khach@example.com", "Trần", "Khách")
+    return make_user("khach@example.com", first_name="Trần", last_name="Khách")
 
 
 def buy(user, items, method="cod") -> Purchase:

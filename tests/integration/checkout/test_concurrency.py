@@ -14,7 +14,7 @@ from django.db import connection, connections
 from marketplace.checkout.quote import CheckoutError
 from marketplace.order.models import Order, Purchase
 from shops.models import StockRecord
-from tests.integration.checkout.factories import (
+from tests.factories import (
     ensure_country,
     make_basket,
     make_product,

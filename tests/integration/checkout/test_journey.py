@@ -7,12 +7,7 @@ from django.urls import reverse
 
 from marketplace.order.models import Order, Purchase
 from shops.models import Partner, StockRecord
-from tests.integration.checkout.factories import (
-    ensure_country,
-    make_option,
-    make_product,
-    make_shop,
-)
+from tests.factories import ensure_country, make_option, make_product, make_shop
 
 pytestmark = pytest.mark.django_db
 

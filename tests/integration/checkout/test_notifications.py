@@ -23,14 +23,7 @@ from marketplace.payment.services import (
     purchase_card_paid,
 )
 from shops.models import ShopMember
-from tests.integration.checkout.factories import (
-    make_basket,
-    make_option,
-    make_product,
-    make_shop,
-    make_user,
-    place,
-)
+from tests.factories import make_basket, make_option, make_product, make_shop, make_user, place
 
 pytestmark = pytest.mark.django_db
 

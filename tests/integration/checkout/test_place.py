@@ -5,13 +5,7 @@ import pytest
 from marketplace.checkout.quote import CheckoutError, basket_quote
 from marketplace.order.models import Order, Purchase
 from shops.models import Partner, StockRecord
-from tests.integration.checkout.factories import (
-    make_basket,
-    make_option,
-    make_product,
-    make_shop,
-    place,
-)
+from tests.factories import make_basket, make_option, make_product, make_shop, place
 
 pytestmark = pytest.mark.django_db
 

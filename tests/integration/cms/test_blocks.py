@@ -11,21 +11,27 @@ from catalogue.curation import services as curation
 from marketplace.cms.caching import bump_catalogue_version
 from shops import services as shop_services
 from shops.models import StockRecord
-from tests.integration.curation.factories import certify, make_product, make_shop
-
-from .content_factories import collection_block, grid, home_page, set_body
+from tests.factories import (
+    collection_block,
+    grid,
+    make_certificate,
+    make_home_page,
+    make_product,
+    make_shop,
+    set_body,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _products(prefix: str, n: int, shop=None):
-    return [make_product(shop or make_shop(f"{prefix}-{i}"), f"{prefix} sản phẩm {i}") for i in range(n)]
+    return [make_product(shop or make_shop(f"{prefix}-{i}"), f"{prefix} sản phẩm {i}", via_service=True) for i in range(n)]
 
 
 def test_grid_shows_chosen_products_in_order_with_ocop_badge(client):
     a, b = _products("ga", 2)
-    certify(b, stars=4)
-    home_page([grid([b, a], title="Đặc sản biển")])
+    make_certificate(b, stars=4)
+    make_home_page([grid([b, a], title="Đặc sản biển")])
     html = client.get("/").content.decode()
     assert "Đặc sản biển" in html
     assert html.index("ga sản phẩm 1") < html.index("ga sản phẩm 0")
@@ -35,8 +41,8 @@ def test_grid_shows_chosen_products_in_order_with_ocop_badge(client):
 def test_hidden_out_of_stock_and_suspended_shop_products_leave_the_block_at_once(client):
     shop = make_shop("an-tam")
     hidden, sold_out, kept = _products("an", 3, shop=shop)
-    other = make_product(make_shop("tam-ngung"), "Sản phẩm cửa hàng bị tạm ngưng")
-    home_page([grid([hidden, sold_out, kept, other], title="Khối thử")])
+    other = make_product(make_shop("tam-ngung"), "Sản phẩm cửa hàng bị tạm ngưng", via_service=True)
+    make_home_page([grid([hidden, sold_out, kept, other], title="Khối thử")])
     html = client.get("/").content.decode()
     assert all(p.title in html for p in (hidden, sold_out, kept, other))
 
@@ -58,7 +64,7 @@ def test_hidden_out_of_stock_and_suspended_shop_products_leave_the_block_at_once
 
 def test_a_block_whose_products_are_all_gone_renders_nothing(client):
     (only,) = _products("tr", 1)
-    home_page([grid([only], title="Khối sẽ trống")])
+    make_home_page([grid([only], title="Khối sẽ trống")])
     assert "Khối sẽ trống" in client.get("/").content.decode()
     seller_services.product_set_public(product=only, is_public=False, actor=None, acting_as="owner")
     assert "Khối sẽ trống" not in client.get("/").content.decode()
@@ -68,7 +74,7 @@ def test_collection_block_shows_the_collection_in_its_order_without_repeating_it
     a, b, c = _products("bs", 3)
     collection = curation.collection_create(name="Quà biếu Cà Mau", actor=None)
     curation.collection_set_products(collection=collection, product_ids=[c.pk, a.pk, b.pk], actor=None)
-    home_page([collection_block(collection, limit=2)])
+    make_home_page([collection_block(collection, limit=2)])
     html = client.get("/").content.decode()
     assert html.count("Quà biếu Cà Mau") == 1  # not again among the automatic collections
     assert c.title in html and a.title in html and b.title not in html  # limit 2, in order
@@ -85,11 +91,11 @@ def _count_home(client) -> int:
 def test_home_page_queries_do_not_grow_with_product_blocks(client):
     products = _products("sl", 12)
     for product in products[::3]:
-        certify(product, stars=3)
+        make_certificate(product, stars=3)
     collection = curation.collection_create(name="Bộ sưu tập đếm", actor=None)
     curation.collection_set_products(collection=collection, product_ids=[p.pk for p in products[6:]], actor=None)
 
-    home = home_page([grid(products[:3]), collection_block(collection)])
+    home = make_home_page([grid(products[:3]), collection_block(collection)])
     client.get("/")  # renditions, site root paths, footer: warmed once
     one = _count_home(client)
     html_one = client.get("/").content.decode()

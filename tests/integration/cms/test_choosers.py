@@ -13,9 +13,7 @@ from django.urls import reverse
 from catalogue.models import Product
 from marketplace.cms.choosers import PER_PAGE, ProductChooserBlock, ShopChooserBlock
 from shops.models import Partner
-from tests.integration.curation.factories import certify, make_product, make_shop, make_user
-
-from .factories import programme_staff
+from tests.factories import make_certificate, make_product, make_shop, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +27,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(programme_staff())
+    client.force_login(make_staff())
     return client
 
 
@@ -40,7 +38,7 @@ def owner():
 
 @pytest.fixture
 def shop(owner):
-    return make_shop("htx-mat-ong-u-minh", owner, name="HTX Mật ong U Minh")
+    return make_shop("htx-mat-ong-u-minh", owner=owner, name="HTX Mật ong U Minh")
 
 
 def chosen_ids(html: str) -> list[int]:
@@ -57,9 +55,9 @@ def results(client, name: str, **params):
 
 
 def test_staff_opens_the_product_chooser_with_shop_price_stars_and_visibility(staff_client, shop):
-    honey = make_product(shop, "Mật ong U Minh Hạ", price=270_000)
-    certify(honey, stars=4)
-    hidden = make_product(shop, "Khô cá lóc", price=450_000)
+    honey = make_product(shop, "Mật ong U Minh Hạ", via_service=True, price=270_000)
+    make_certificate(honey, stars=4)
+    hidden = make_product(shop, "Khô cá lóc", via_service=True, price=450_000)
     Product.objects.filter(pk=hidden.pk).update(is_public=False)
 
     response = staff_client.get(reverse("product_chooser:choose"))
@@ -77,9 +75,9 @@ def test_staff_opens_the_product_chooser_with_shop_price_stars_and_visibility(st
 
 
 def test_search_folds_diacritics_and_ranks_accented_matches_first(staff_client, shop):
-    accented = make_product(shop, "Mật ong rừng tràm")
-    plain = make_product(shop, "Mat ong nuoi")  # sorts before "Mật…" by title
-    other = make_product(shop, "Mắm ba khía")
+    accented = make_product(shop, "Mật ong rừng tràm", via_service=True)
+    plain = make_product(shop, "Mat ong nuoi", via_service=True)  # sorts before "Mật…" by title
+    other = make_product(shop, "Mắm ba khía", via_service=True)
 
     folded = chosen_ids(results(staff_client, "product_chooser", q="mat ong"))
     assert set(folded) == {accented.pk, plain.pk} and other.pk not in folded
@@ -93,11 +91,11 @@ def test_search_folds_diacritics_and_ranks_accented_matches_first(staff_client, 
 
 
 def test_only_products_staff_may_promote_are_listed_and_chosen(staff_client, shop):
-    listed = make_product(shop, "Mật ong U Minh")
+    listed = make_product(shop, "Mật ong U Minh", via_service=True)
     pending_shop = make_shop("ho-moi", name="Hộ mới đăng ký")
-    unapproved = make_product(pending_shop, "Mật ong chưa duyệt")
+    unapproved = make_product(pending_shop, "Mật ong chưa duyệt", via_service=True)
     Partner.objects.filter(pk=pending_shop.pk).update(status=Partner.Status.PENDING)
-    rejected = make_product(shop, "Mật ong bị từ chối")
+    rejected = make_product(shop, "Mật ong bị từ chối", via_service=True)
     Product.objects.filter(pk=rejected.pk).update(moderation_status=Product.Moderation.REJECTED)
 
     assert chosen_ids(results(staff_client, "product_chooser", q="mat ong")) == [listed.pk]
@@ -114,7 +112,7 @@ def test_only_products_staff_may_promote_are_listed_and_chosen(staff_client, sho
 
 
 def test_results_are_paginated(staff_client, shop):
-    products = [make_product(shop, f"Mật ong lô {i:02d}") for i in range(PER_PAGE + 3)]
+    products = [make_product(shop, f"Mật ong lô {i:02d}", via_service=True) for i in range(PER_PAGE + 3)]
 
     first = chosen_ids(results(staff_client, "product_chooser"))
     second = chosen_ids(results(staff_client, "product_chooser", p=2))
@@ -132,13 +130,13 @@ def test_listing_costs_a_constant_number_of_queries(staff_client, shop):
         return len(queries)
 
     for i in range(2):
-        certify(make_product(shop, f"Sản phẩm {i}"))
+        make_certificate(make_product(shop, f"Sản phẩm {i}", via_service=True))
     few = count_queries()
     other_shop = make_shop("htx-khac", name="HTX Khác")
     for i in range(12):
-        product = make_product(other_shop if i % 2 else shop, f"Sản phẩm thêm {i}")
+        product = make_product(other_shop if i % 2 else shop, f"Sản phẩm thêm {i}", via_service=True)
         if i % 3 == 0:
-            certify(product, stars=3)
+            make_certificate(product, stars=3)
     assert count_queries() == few
 
 
@@ -178,7 +176,7 @@ def test_anonymous_visitors_are_sent_to_the_cms_login(client, name):
 
 @pytest.mark.parametrize("name", CHOOSER_URLS)
 def test_a_seller_has_no_access(client, owner, shop, name):
-    make_product(shop, "Mật ong U Minh")
+    make_product(shop, "Mật ong U Minh", via_service=True)
     client.force_login(owner)
     response = client.get(reverse(name), {"q": "mat ong"})
     assert response.status_code == 302 and response["Location"].startswith("/cms/login/")
@@ -207,7 +205,7 @@ def test_cms_access_alone_does_not_open_the_catalogue(client, shop):
 
 
 def test_blocks_deconstruct_to_their_import_path_and_load_instances(shop):
-    product = make_product(shop, "Mật ong U Minh")
+    product = make_product(shop, "Mật ong U Minh", via_service=True)
     product_block, shop_block = ProductChooserBlock(), ShopChooserBlock()
 
     assert product_block.deconstruct() == ("marketplace.cms.choosers.ProductChooserBlock", (), {})

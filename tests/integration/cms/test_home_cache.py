@@ -7,8 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import Product
-
-from .content_factories import grid, home_page, image, set_body
+from tests.factories import grid, make_home_page, make_image, make_product, make_shop, set_body
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +20,11 @@ def _home(client) -> tuple[str, int]:
 
 @pytest.fixture
 def product():
-    from tests.integration.curation.factories import make_product, make_shop
-
-    return make_product(make_shop("cache-shop"), "Khô cá khoai thử")
+    return make_product(make_shop("cache-shop"), "Khô cá khoai thử", via_service=True)
 
 
 def test_body_is_served_from_the_cache(client, product):
-    home_page([grid([product], title="Khối bộ nhớ đệm")])
+    make_home_page([grid([product], title="Khối bộ nhớ đệm")])
     first, rendered = _home(client)
     # A change no signal reports and that buyers' view of the product does not depend
     # on for visibility: the cached body still shows the old title.
@@ -38,7 +35,7 @@ def test_body_is_served_from_the_cache(client, product):
 
 
 def test_publishing_the_page_refreshes_the_body(client, product):
-    home = home_page([grid([product], title="Tiêu đề cũ")])
+    home = make_home_page([grid([product], title="Tiêu đề cũ")])
     assert "Tiêu đề cũ" in client.get("/").content.decode()
     set_body(home, [grid([product], title="Tiêu đề mới")])
     html = client.get("/").content.decode()
@@ -46,7 +43,7 @@ def test_publishing_the_page_refreshes_the_body(client, product):
 
 
 def test_saving_a_product_or_its_price_refreshes_the_body(client, product):
-    home_page([grid([product], title="Khối giá")])
+    make_home_page([grid([product], title="Khối giá")])
     assert "Khô cá khoai thử" in client.get("/").content.decode()
     product.title = "Khô cá khoai Cái Đôi Vàm"
     product.save()
@@ -58,8 +55,8 @@ def test_saving_a_product_or_its_price_refreshes_the_body(client, product):
 
 
 def test_images_are_webp_renditions_with_srcset(client, product):
-    picture = image("Ảnh băng chuyền")
-    home_page([
+    picture = make_image("Ảnh băng chuyền")
+    make_home_page([
         {"type": "hero_carousel", "value": {"slides": [{"type": "item", "id": "s1", "value": {
             "image": picture.pk, "title": "Trang chiếu một", "text": "", "link_label": "",
             "link_page": None, "link_url": "/search/"}}]}},

@@ -18,9 +18,7 @@ from marketplace.cms.models import (
     InfoPage,
     StoryIndexPage,
 )
-from tests.integration.curation.factories import make_product, make_shop
-
-from .content_factories import grid, home_page, publish, raw
+from tests.factories import grid, make_home_page, make_product, make_shop, publish, raw, set_body
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -38,8 +36,8 @@ def _campaign(index, slug, start, end, products=()):
 @pytest.fixture
 def campaigns():
     now = timezone.now()
-    product = make_product(make_shop("cp-shop"), "Muối hạt thử")
-    home = home_page()
+    product = make_product(make_shop("cp-shop"), "Muối hạt thử", via_service=True)
+    home = make_home_page()
     index = home.add_child(instance=CampaignIndexPage(title="Chương trình", slug="chuong-trinh"))
     publish(index)
     return {
@@ -75,8 +73,6 @@ def test_campaign_pages_running_ended_and_not_started(client, campaigns):
 
 
 def test_campaign_teaser_shows_only_a_running_campaign(client, campaigns):
-    from .content_factories import set_body
-
     teasers = [{"type": "campaign_teaser", "value": {"campaign": campaigns[k].pk, "text": f"Mời xem {k}"}}
                for k in ("running", "ended", "upcoming")]
     set_body(campaigns["home"], teasers)
@@ -86,11 +82,11 @@ def test_campaign_teaser_shows_only_a_running_campaign(client, campaigns):
 
 
 def _stories():
-    home = home_page()
+    home = make_home_page()
     index = home.add_child(instance=StoryIndexPage(title="Câu chuyện", slug="cau-chuyen"))
     publish(index)
-    honey = make_product(make_shop("st-mat-ong"), "Mật ong thử")
-    hidden = make_product(make_shop("st-an"), "Sản phẩm sẽ ẩn")
+    honey = make_product(make_shop("st-mat-ong"), "Mật ong thử", via_service=True)
+    hidden = make_product(make_shop("st-an"), "Sản phẩm sẽ ẩn", via_service=True)
     pages = []
     for slug, tags, products in (
         ("mat-ong", ["mật ong", "U Minh"], [honey, hidden]),
@@ -123,7 +119,7 @@ def test_story_index_filters_by_tag_and_article_shows_related_products(client):
 
 
 def test_info_pages_are_linked_from_the_footer_without_a_query_per_request(client):
-    home = home_page()
+    home = make_home_page()
     rules = InfoPage(title="Quy chế hoạt động", slug="quy-che-hoat-dong", body=raw([]))
     home.add_child(instance=rules)
     publish(rules)

@@ -18,9 +18,7 @@ from marketplace.core.roles import (
     ensure_programme_staff_group,
     programme_staff_permissions,
 )
-from tests.integration.curation.factories import make_shop, make_user
-
-from .factories import programme_staff
+from tests.factories import make_shop, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +39,13 @@ def as_strings(pairs) -> set[str]:
 
 @pytest.fixture
 def staff():
-    return programme_staff()
+    return make_staff()
 
 
 @pytest.fixture
 def seller():
     owner = make_user("chu-cua-hang@example.vn")
-    make_shop("htx-ba-khia", owner, name="HTX Ba khía")
+    make_shop("htx-ba-khia", owner=owner, name="HTX Ba khía")
     return owner
 
 

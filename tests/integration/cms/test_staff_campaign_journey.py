@@ -15,9 +15,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from catalogue.models import Product
 from marketplace.cms.models import CampaignIndexPage, CampaignPage, HomePage
-from tests.integration.checkout.factories import make_product, make_shop
-from tests.integration.cms.content_factories import home_page, publish
-from tests.integration.cms.factories import programme_staff
+from tests.factories import make_home_page, make_product, make_shop, make_staff, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +32,10 @@ def test_staff_build_preview_and_publish_a_campaign_buyers_see_it_and_hidden_pro
     shop = make_shop("htx-ong-mat")
     honey = make_product(shop, "Mật ong rừng U Minh", price=250_000)
     wax = make_product(shop, "Sáp ong nguyên chất", price=90_000)
-    home = home_page()
+    home = make_home_page()
     index = home.add_child(instance=CampaignIndexPage(title="Chương trình", slug="chuong-trinh"))
     publish(index)
-    staff = programme_staff()
+    staff = make_staff()
     assert not staff.is_superuser
     client = Client()
     client.force_login(staff)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from oscar.test.factories import create_order
+
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def buyer(client):
-    user = get_user_model().objects.create_user(
-        username="buyer-a", email="a@example.vn", password="pw-123456"
-    )
+    user = make_user("a@example.vn", username="buyer-a", password="pw-123456")
     client.force_login(user)
     return user
 
@@ -55,7 +54,7 @@ def test_an_order_line_page_leads_to_its_order(client, buyer):
 
 def test_unknown_lines_and_other_buyers_orders_are_404(client, buyer):
     order = create_order(user=buyer)
-    other = get_user_model().objects.create_user(username="b", email="b@example.vn", password="x")
+    other = make_user("b@example.vn", username="b", password="x")
     theirs = create_order(user=other)
 
     assert client.get(f"/accounts/orders/{order.number}/999999/").status_code == 404

@@ -17,8 +17,7 @@ from oscar.core.loading import get_model
 from catalogue.models import Product
 from marketplace.core.pagecache import HEADER
 from shops.models import StockRecord
-from tests.integration.cms.content_factories import grid, home_page
-from tests.integration.curation.factories import make_product, make_shop, make_user
+from tests.factories import grid, make_home_page, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ def page_cache(settings):
 
 @pytest.fixture
 def product():
-    return make_product(make_shop("cache-shop"), "Mật ong rừng tràm thử")
+    return make_product(make_shop("cache-shop"), "Mật ong rừng tràm thử", via_service=True)
 
 
 def visit(path: str, client: Client | None = None):
@@ -119,8 +118,8 @@ def test_views_are_still_counted_on_stored_pages(product):
 
 
 def test_the_home_page_is_stored_and_drops_a_sold_out_product_at_once(product):
-    other = make_product(make_shop("cache-shop-2"), "Khô cá bổi thử")
-    home_page([grid([product, other], title="Khối bộ nhớ đệm")])
+    other = make_product(make_shop("cache-shop-2"), "Khô cá bổi thử", via_service=True)
+    make_home_page([grid([product, other], title="Khối bộ nhớ đệm")])
     first, html = visit("/")
     second, _ = visit("/")
     assert first[HEADER] == "miss" and second[HEADER] == "hit"
@@ -134,7 +133,7 @@ def test_the_home_page_is_stored_and_drops_a_sold_out_product_at_once(product):
 def test_a_home_page_made_private_is_not_served_from_the_cache(product):
     from wagtail.models import PageViewRestriction
 
-    home = home_page([grid([product])])
+    home = make_home_page([grid([product])])
     visit("/")
     PageViewRestriction.objects.create(
         page=home, restriction_type=PageViewRestriction.PASSWORD, password="bi-mat"

@@ -18,10 +18,16 @@ from catalogue.models import Collection, CollectionItem, Product
 from catalogue.product_import import products_import
 from catalogue.selectors import featured_products, product_list_public
 from marketplace.core.models import AuditEvent
-from search.engine import reset_client
 from search.indexing import rebuild_index
-
-from .factories import certify, home_page, honey, make_product, make_shop, make_user
+from tests.factories import (
+    HONEY,
+    category_by_code,
+    make_certificate,
+    make_home_page,
+    make_product,
+    make_shop,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +35,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def search_settings(search_server, settings):
-    settings.ELASTICSEARCH_URL = search_server.url
-    settings.ELASTICSEARCH_MAX_RETRIES = 0
-    reset_client()
-    yield settings
-    reset_client()
 
 
 @pytest.fixture
@@ -52,7 +49,7 @@ def owner():
 
 @pytest.fixture
 def shop(owner):
-    return make_shop("htx-mat-ong", owner)
+    return make_shop("htx-mat-ong", owner=owner)
 
 
 # --- featured -----------------------------------------------------------------------
@@ -61,10 +58,10 @@ def shop(owner):
 def test_feature_puts_a_product_first_on_the_home_shelf_and_unfeature_removes_it(
     client, staff, shop, django_capture_on_commit_callbacks
 ):
-    ocop = make_product(shop, "Mật ong OCOP")
-    certify(ocop, stars=5)
+    ocop = make_product(shop, "Mật ong OCOP", via_service=True)
+    make_certificate(ocop, stars=5)
     other_shop = make_shop("htx-kho")
-    plain = make_product(other_shop, "Khô cá bổi")
+    plain = make_product(other_shop, "Khô cá bổi", via_service=True)
     assert [p.pk for p in featured_products()] == [ocop.pk]
 
     client.force_login(staff)
@@ -79,7 +76,7 @@ def test_feature_puts_a_product_first_on_the_home_shelf_and_unfeature_removes_it
     event = AuditEvent.objects.get(action="product.featured")
     assert (event.acting_as, event.shop, event.actor) == ("programme", other_shop, staff)
 
-    home_page()
+    make_home_page(slug="home-test", published=False)
     html = client.get("/").content.decode()
     assert html.index("Khô cá bổi") < html.index("Mật ong OCOP")
 
@@ -94,14 +91,14 @@ def test_feature_puts_a_product_first_on_the_home_shelf_and_unfeature_removes_it
 
 
 def test_featured_shelf_keeps_the_per_shop_cap_and_star_order(shop):
-    products = [make_product(shop, f"Mật ong {n}") for n in range(3)]
+    products = [make_product(shop, f"Mật ong {n}", via_service=True) for n in range(3)]
     for product in products:
         services.product_feature(product=product, actor=None, featured=True)
     other = make_shop("htx-khac")
-    five = make_product(other, "Muối tinh 5 sao")
-    certify(five, stars=5)
-    three = make_product(other, "Muối hạt 3 sao")
-    certify(three, stars=3)
+    five = make_product(other, "Muối tinh 5 sao", via_service=True)
+    make_certificate(five, stars=5)
+    three = make_product(other, "Muối hạt 3 sao", via_service=True)
+    make_certificate(three, stars=3)
     shelf = featured_products(per_shop=2)
     assert len([p for p in shelf if p.shop_id == shop.pk]) == 2
     assert [p.pk for p in shelf][2:] == [five.pk, three.pk]
@@ -111,7 +108,7 @@ def test_featured_shelf_keeps_the_per_shop_cap_and_star_order(shop):
 
 
 def test_collection_crud_and_ordering_through_the_pages(client, staff, shop):
-    a, b, c = (make_product(shop, title) for title in ("Mật ong A", "Mật ong B", "Mật ong C"))
+    a, b, c = (make_product(shop, title, via_service=True) for title in ("Mật ong A", "Mật ong B", "Mật ong C"))
     client.force_login(staff)
     response = client.post(
         reverse("curation:collection-create"),
@@ -168,8 +165,8 @@ def test_collection_crud_and_ordering_through_the_pages(client, staff, shop):
 
 
 def test_collection_form_refuses_unknown_hidden_and_repeated_products(client, staff, shop):
-    shown = make_product(shop, "Mật ong hiện")
-    hidden = make_product(shop, "Mật ong ẩn")
+    shown = make_product(shop, "Mật ong hiện", via_service=True)
+    hidden = make_product(shop, "Mật ong ẩn", via_service=True)
     Product.objects.filter(pk=hidden.pk).update(is_public=False)
     client.force_login(staff)
     response = client.post(
@@ -200,7 +197,7 @@ def test_collection_form_refuses_unknown_hidden_and_repeated_products(client, st
 
 
 def test_set_products_keeps_only_existing_products_in_order(shop):
-    a, b = make_product(shop, "A"), make_product(shop, "B")
+    a, b = make_product(shop, "A", via_service=True), make_product(shop, "B", via_service=True)
     collection = services.collection_create(name="Bộ", actor=None)
     kept = services.collection_set_products(
         collection=collection, product_ids=[b.pk, 424242, a.pk, b.pk], actor=None
@@ -210,11 +207,11 @@ def test_set_products_keeps_only_existing_products_in_order(shop):
 
 
 def test_home_page_shows_collections_with_a_constant_number_of_queries(client, shop):
-    home_page()
+    make_home_page(slug="home-test", published=False)
 
     def add_collection(n: int, size: int):
         products = [
-            make_product(make_shop(f"shop-{n}-{i}"), f"Sản phẩm {n}-{i}") for i in range(size)
+            make_product(make_shop(f"shop-{n}-{i}"), f"Sản phẩm {n}-{i}", via_service=True) for i in range(size)
         ]
         collection = services.collection_create(name=f"Bộ sưu tập số {n}", actor=None)
         services.collection_set_products(
@@ -250,7 +247,7 @@ def test_home_page_shows_collections_with_a_constant_number_of_queries(client, s
 def form_data(**overrides) -> dict:
     data = {
         "title": "Mật ong rừng tràm",
-        "category": honey().pk,
+        "category": category_by_code(HONEY).pk,
         "price": "250.000",
         "stock": "12",
         "description": "<p>Mật ong nguyên chất</p>",
@@ -373,8 +370,8 @@ def test_moderation_is_per_shop_and_can_be_turned_off(client, staff, owner, shop
     services.shop_set_moderation(shop=shop, required=True, actor=staff)
     services.shop_set_moderation(shop=shop, required=True, actor=staff)  # no-op, no second event
     assert AuditEvent.objects.filter(action="shop.moderation_on").count() == 1
-    moderated = make_product(shop, "Sản phẩm kiểm duyệt", owner=owner)
-    free = make_product(other, "Sản phẩm tự do")
+    moderated = make_product(shop, "Sản phẩm kiểm duyệt", via_service=True, owner=owner)
+    free = make_product(other, "Sản phẩm tự do", via_service=True)
     assert moderated.moderation_status == "pending" and free.moderation_status == "approved"
 
     client.force_login(staff)
@@ -394,7 +391,7 @@ def test_moderation_is_per_shop_and_can_be_turned_off(client, staff, owner, shop
         actor=None,
         acting_as="owner",
         title="Sản phẩm tự do 2",
-        category=honey(),
+        category=category_by_code(HONEY),
         price=1000,
     )
     free.refresh_from_db()
@@ -405,7 +402,7 @@ def test_moderation_is_per_shop_and_can_be_turned_off(client, staff, owner, shop
 def test_csv_import_under_moderation_sends_rows_to_pending(owner, shop):
     from catalogue.product_import import ImportRow
 
-    existing = make_product(shop, "Mật ong cũ", owner=owner)
+    existing = make_product(shop, "Mật ong cũ", via_service=True, owner=owner)
     record = existing.stockrecords.get()
     services.shop_set_moderation(shop=shop, required=True, actor=None)
     rows = [
@@ -413,7 +410,7 @@ def test_csv_import_under_moderation_sends_rows_to_pending(owner, shop):
             line=2,
             sku=record.partner_sku,
             title="Mật ong cũ đổi tên",
-            category=honey(),
+            category=category_by_code(HONEY),
             price=120_000,
             stock=10,
             is_public=None,
@@ -424,7 +421,7 @@ def test_csv_import_under_moderation_sends_rows_to_pending(owner, shop):
             line=3,
             sku="MOI-1",
             title="Mật ong mới",
-            category=honey(),
+            category=category_by_code(HONEY),
             price=90_000,
             stock=5,
             is_public=None,
@@ -469,7 +466,7 @@ def curation_urls(shop, product, collection) -> list[tuple[str, str]]:
 
 
 def test_every_curation_url_refuses_non_staff(client, owner, shop):
-    product = make_product(shop, "Mật ong")
+    product = make_product(shop, "Mật ong", via_service=True)
     Product.objects.filter(pk=product.pk).update(moderation_status="pending")
     collection = services.collection_create(name="Bộ", actor=None)
     urls = curation_urls(shop, product, collection)
@@ -496,7 +493,7 @@ def test_every_curation_url_refuses_non_staff(client, owner, shop):
 def test_actions_are_post_only_with_csrf(staff, shop):
     from django.test import Client
 
-    product = make_product(shop, "Mật ong")
+    product = make_product(shop, "Mật ong", via_service=True)
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff)
     url = reverse("curation:feature", kwargs={"product_pk": product.pk})

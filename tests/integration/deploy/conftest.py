@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_product, make_shop, make_user
+
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
@@ -114,23 +116,9 @@ def jpeg_bytes(color=(200, 120, 30), size=(64, 48)) -> bytes:
     return out.getvalue()
 
 
-def make_shop(owner):
-    from shops.models import Partner, ShopMember
-
-    shop = Partner.objects.create(
-        name="HTX Mật ong U Minh", code="htx-mat-ong", status=Partner.Status.APPROVED
-    )
-    ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
-    return shop
-
-
 @pytest.fixture
 def small_site(db, settings, search_server, tmp_path):
     """What the pages need, made through the project's own services; the index rebuilt."""
-    from django.contrib.auth import get_user_model
-
-    from catalogue import products as services
-    from catalogue.models import Category
     from marketplace.demo.services import LoadResult, ensure_home_page
     from search.engine import reset_client
     from search.indexing import rebuild_index
@@ -139,19 +127,11 @@ def small_site(db, settings, search_server, tmp_path):
     settings.ELASTICSEARCH_URL = search_server.url
     reset_client()
     ensure_home_page(LoadResult())
-    users = get_user_model().objects
-    owner = users.create_user(username="owner@example.vn", email="owner@example.vn", password="x")
-    buyer = users.create_user(username=BUYER_EMAIL, email=BUYER_EMAIL, password=BUYER_PASSWORD)
-    shop = make_shop(owner)
-    product = services.product_create(
-        shop=shop,
-        actor=owner,
-        acting_as="owner",
-        title="Mật ong rừng U Minh Hạ",
-        category=Category.objects.get(code="thuc-pham/mat-ong"),
-        price=250_000,
-        stock=12,
-        reindex=False,
+    owner = make_user("owner@example.vn", password="x")
+    buyer = make_user(BUYER_EMAIL, password=BUYER_PASSWORD)
+    shop = make_shop("htx-mat-ong", name="HTX Mật ong U Minh", owner=owner)
+    product = make_product(
+        shop, "Mật ong rừng U Minh Hạ", via_service=True, owner=owner, price=250_000, stock=12
     )
     rebuild_index()
     yield {"shop": shop, "product": product, "buyer": buyer, "owner": owner}

@@ -7,15 +7,13 @@ from __future__ import annotations
 import datetime
 import re
 import zoneinfo
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from catalogue.models import OcopCertificate, Product, ProductClass
-from marketplace.core.addresses import communes
-from shops.models import Partner, StockRecord
+from catalogue.models import OcopCertificate
+from tests.factories import commune_code, make_certificate, make_home_page, make_product, make_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -23,74 +21,9 @@ HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 BADGE = 'class="ocop"'
 
 
-def make_shop(code: str = "htx-mat-ong", **fields) -> Partner:
-    values = {
-        "name": f"HTX {code}",
-        "code": code,
-        "status": Partner.Status.APPROVED,
-        "producer_type": Partner.ProducerType.COOPERATIVE,
-        "legal_name": f"Hợp tác xã {code}",
-        "registration_number": "2100123456",
-        "phone": "+84918123456",
-        "street_address": "Ấp 3",
-        "commune_code": communes()[0][0],
-    }
-    values.update(fields)
-    return Partner.objects.create(**values)
-
-
-def make_product(shop: Partner, n: int = 1, **fields) -> Product:
-    product_class, _ = ProductClass.objects.get_or_create(
-        slug="dac-san", defaults={"name": "Đặc sản", "track_stock": True}
-    )
-    values = {
-        "title": f"Mật ong U Minh {n}",
-        "slug": f"mat-ong-u-minh-{n}",
-        "product_class": product_class,
-        "shop": shop,
-        "is_public": True,
-    }
-    values.update(fields)
-    product = Product.objects.create(**values)
-    StockRecord.objects.create(
-        product=product, partner=shop, partner_sku=f"S{n}", price=Decimal(180000), num_in_stock=5
-    )
-    return product
-
-
-def make_certificate(
-    product: Product,
-    *,
-    stars: int = 4,
-    status=OcopCertificate.Status.VERIFIED,
-    issued_on: datetime.date | None = None,
-    **fields,
-) -> OcopCertificate:
-    values = {
-        "product": product,
-        "stars": stars,
-        "score": {3: 60, 4: 78, 5: 93}[stars],
-        "decision_number": f"1234/QĐ-UBND-{product.pk}",
-        "issuing_body": "central" if stars == 5 else "province",
-        "issued_on": issued_on or timezone.localdate() - datetime.timedelta(days=60),
-        "status": status,
-    }
-    values.update(fields)
-    return OcopCertificate.objects.create(**values)
-
-
 @pytest.fixture
 def home_page():
-    from wagtail.models import Page, Site
-
-    from marketplace.cms.models import HomePage
-
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="Trang chủ", slug="home-ocop", hero_title="Chợ"))
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = home
-    site.save()
-    return home
+    return make_home_page(slug="home-ocop", published=False)
 
 
 def dmy(day: datetime.date) -> str:
@@ -98,9 +31,9 @@ def dmy(day: datetime.date) -> str:
 
 
 def test_product_page_shows_badge_validity_certificate_origin_and_qr(client):
-    shop = make_shop()
+    shop = make_shop("htx-mat-ong", cooperative=True, commune_code=commune_code())
     product = make_product(shop, traceability_url="https://truyxuat.example.vn/sp/42")
-    cert = make_certificate(product, stars=4)
+    cert = make_certificate(product, stars=4, score=78)
 
     response = client.get(product.get_absolute_url())
     html = response.content.decode()
@@ -128,7 +61,7 @@ def test_product_page_shows_badge_validity_certificate_origin_and_qr(client):
 
 
 def test_best_certificate_is_shown(client):
-    product = make_product(make_shop())
+    product = make_product(make_shop("htx-mat-ong", cooperative=True, commune_code=commune_code()))
     make_certificate(product, stars=3, decision_number="3-SAO")
     best = make_certificate(product, stars=5, decision_number="5-SAO")
     response = client.get(product.get_absolute_url())
@@ -139,7 +72,7 @@ def test_best_certificate_is_shown(client):
 
 
 def test_no_traceability_link_when_unset(client):
-    product = make_product(make_shop())
+    product = make_product(make_shop("htx-mat-ong", cooperative=True, commune_code=commune_code()))
     html = client.get(product.get_absolute_url()).content.decode()
     assert "Truy xuất nguồn gốc" not in html
     assert "Nguồn gốc" in html  # the shop and commune still are
@@ -154,7 +87,7 @@ def test_no_traceability_link_when_unset(client):
     ],
 )
 def test_no_ocop_for_unverified_certificates(client, status):
-    shop = make_shop()
+    shop = make_shop("htx-mat-ong", cooperative=True, commune_code=commune_code())
     product = make_product(shop)
     cert = make_certificate(product, status=status)
 
@@ -171,14 +104,14 @@ def test_no_ocop_for_unverified_certificates(client, status):
 
 
 def test_no_ocop_for_certificate_not_yet_issued(client):
-    product = make_product(make_shop())
+    product = make_product(make_shop("htx-mat-ong", cooperative=True, commune_code=commune_code()))
     make_certificate(product, issued_on=timezone.localdate() + datetime.timedelta(days=3))
     html = client.get(product.get_absolute_url()).content.decode()
     assert BADGE not in html
 
 
 def test_badge_disappears_the_day_after_expiry_everywhere(client, home_page):
-    shop = make_shop()
+    shop = make_shop("htx-mat-ong", cooperative=True, commune_code=commune_code())
     product = make_product(shop)
     cert = make_certificate(product, stars=4)
     last_day = cert.expires_on
@@ -217,7 +150,7 @@ def test_badge_disappears_the_day_after_expiry_everywhere(client, home_page):
 
 
 def test_card_badge_shows_validity(client):
-    shop = make_shop()
+    shop = make_shop("htx-mat-ong", cooperative=True, commune_code=commune_code())
     product = make_product(shop)
     cert = make_certificate(product, stars=3)
     html = client.get(f"/shops/{shop.code}/").content.decode()

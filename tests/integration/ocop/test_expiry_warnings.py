@@ -8,15 +8,15 @@ import io
 import smtplib
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from freezegun import freeze_time
 
 from catalogue.certificates import certificate_expiry_warnings_send
-from catalogue.models import OcopCertificate, Product, ProductClass
+from catalogue.models import OcopCertificate
 from marketplace.core import mail as core_mail
-from shops.models import Partner, ShopMember
+from shops.models import ShopMember
+from tests.factories import make_certificate, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,43 +27,23 @@ EXPIRES = datetime.date(2027, 2, 28)  # issue + 36 months
 
 @pytest.fixture
 def owner():
-    return get_user_model().objects.create_user(
-        username="chu", email="chu.cuahang@example.vn", password="pw-123456"
-    )
+    return make_user("chu.cuahang@example.vn", username="chu")
 
 
 @pytest.fixture
 def shop(owner):
-    shop = Partner.objects.create(
-        name="Cơ sở Khô cá Năm Căn", code="nam-can", status=Partner.Status.APPROVED
-    )
-    ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
+    shop = make_shop("nam-can", name="Cơ sở Khô cá Năm Căn", owner=owner)
     # a revoked co-owner and a helper are not warned
-    former = get_user_model().objects.create_user(username="cu", email="cu@example.vn")
+    former = make_user("cu@example.vn", username="cu", password=None)
     ShopMember.objects.create(
         shop=shop,
         user=former,
         role=ShopMember.Role.OWNER,
         revoked_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
     )
-    helper = get_user_model().objects.create_user(username="hotro", email="hotro@example.vn")
+    helper = make_user("hotro@example.vn", username="hotro", password=None)
     ShopMember.objects.create(shop=shop, user=helper, role=ShopMember.Role.HELPER)
     return shop
-
-
-def make_certificate(shop, title="Khô cá bổi", *, status=Status.VERIFIED, issued_on=ISSUED, **kw):
-    product_class, _ = ProductClass.objects.get_or_create(name="Đặc sản")
-    product = Product.objects.create(title=title, product_class=product_class, shop=shop)
-    return OcopCertificate.objects.create(
-        product=product,
-        stars=4,
-        score=80,
-        decision_number=f"{title}/QĐ-UBND",
-        issuing_body="province",
-        issued_on=issued_on,
-        status=status,
-        **kw,
-    )
 
 
 def run() -> str:
@@ -73,7 +53,7 @@ def run() -> str:
 
 
 def test_warned_once_30_days_before_expiry(shop, owner):
-    cert = make_certificate(shop)
+    cert = make_certificate(make_product(shop, "Khô cá bổi"), issued_on=ISSUED)
     assert cert.expires_on == EXPIRES
     with freeze_time("2027-01-28 05:00:00"):  # 31 days before
         assert "0 expiry warning(s) sent" in run()
@@ -96,7 +76,7 @@ def test_warned_once_30_days_before_expiry(shop, owner):
 
 
 def test_the_local_date_counts(shop):
-    make_certificate(shop)
+    make_certificate(make_product(shop, "Khô cá bổi"), issued_on=ISSUED)
     # 23:59 on 28 Jan in Vietnam: still 31 days before
     with freeze_time("2027-01-28 16:59:00"):
         assert certificate_expiry_warnings_send() == 0
@@ -106,18 +86,18 @@ def test_the_local_date_counts(shop):
 
 
 def test_expired_revoked_pending_and_rejected_are_not_warned(shop):
-    make_certificate(shop, "Đã hết hạn", issued_on=datetime.date(2024, 1, 10))  # ended 10/01/2027
-    make_certificate(shop, "Thu hồi", status=Status.REVOKED)
-    make_certificate(shop, "Chờ xác minh", status=Status.PENDING)
-    make_certificate(shop, "Bị từ chối", status=Status.REJECTED)
-    make_certificate(shop, "Còn lâu", issued_on=datetime.date(2025, 6, 1))
+    make_certificate(make_product(shop, "Đã hết hạn"), issued_on=datetime.date(2024, 1, 10))  # ended 10/01/2027
+    make_certificate(make_product(shop, "Thu hồi"), status=Status.REVOKED, issued_on=ISSUED)
+    make_certificate(make_product(shop, "Chờ xác minh"), status=Status.PENDING, issued_on=ISSUED)
+    make_certificate(make_product(shop, "Bị từ chối"), status=Status.REJECTED, issued_on=ISSUED)
+    make_certificate(make_product(shop, "Còn lâu"), issued_on=datetime.date(2025, 6, 1))
     with freeze_time("2027-02-01 05:00:00"):
         assert certificate_expiry_warnings_send() == 0
     assert mail.outbox == []
 
 
 def test_a_changed_expiry_date_is_warned_again(shop):
-    cert = make_certificate(shop)
+    cert = make_certificate(make_product(shop, "Khô cá bổi"), issued_on=ISSUED)
     with freeze_time("2027-02-01 05:00:00"):
         assert certificate_expiry_warnings_send() == 1
     # the programme corrects the expiry date (e.g. a renewal decision extends it)
@@ -130,7 +110,7 @@ def test_a_changed_expiry_date_is_warned_again(shop):
 
 
 def test_the_next_expiry_date_is_warned_on_its_own_schedule(shop):
-    cert = make_certificate(shop)
+    cert = make_certificate(make_product(shop, "Khô cá bổi"), issued_on=ISSUED)
     with freeze_time("2027-02-01 05:00:00"):
         assert certificate_expiry_warnings_send() == 1
     OcopCertificate.objects.filter(pk=cert.pk).update(expires_on=datetime.date(2027, 6, 30))
@@ -143,7 +123,7 @@ def test_the_next_expiry_date_is_warned_on_its_own_schedule(shop):
 
 def test_a_certificate_without_owners_is_marked_but_not_counted(shop):
     ShopMember.objects.filter(shop=shop).delete()
-    cert = make_certificate(shop)
+    cert = make_certificate(make_product(shop, "Khô cá bổi"), issued_on=ISSUED)
     with freeze_time("2027-02-01 05:00:00"):
         assert certificate_expiry_warnings_send() == 0
     cert.refresh_from_db()

@@ -9,14 +9,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import zxingcpp
-from django.contrib.auth import get_user_model
 from PIL import Image, ImageDraw
 
 from catalogue import qr
 from catalogue.models import Product
 from shops.models import Partner
-
-from .test_display import make_certificate, make_product, make_shop
+from tests.factories import commune_code, make_certificate, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +31,7 @@ def site_url(settings):
 
 @pytest.fixture
 def product():
-    product = make_product(make_shop())
+    product = make_product(make_shop("htx-mat-ong", cooperative=True, commune_code=commune_code()))
     make_certificate(product, stars=4)
     return product
 
@@ -161,7 +159,9 @@ def test_wrong_slug_redirects_to_the_canonical_qr(client, product):
 
 
 def test_qr_works_without_certificate(client):
-    product = make_product(make_shop("htx-khong-ocop"), 2)
+    product = make_product(
+        make_shop("htx-khong-ocop", cooperative=True, commune_code=commune_code()), "Mật ong U Minh 2"
+    )
     response = client.get(qr_url(product, "png"))
     assert response.status_code == 200
     assert decode_png(response.content) == f"{SITE}{product.get_absolute_url()}"
@@ -194,9 +194,7 @@ def test_unknown_product_qr_is_404(client):
 
 def test_staff_preview_of_hidden_product_is_not_publicly_cached(client, product):
     _hide_by_moderation(product)
-    staff = get_user_model().objects.create_user(
-        username="staff", email="staff@example.vn", password="pw-123456", is_staff=True
-    )
+    staff = make_user("staff@example.vn", username="staff", is_staff=True)
     client.force_login(staff)
     response = client.get(qr_url(product, "png"))
     assert response.status_code == 200

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime
 import io
-from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -21,13 +19,12 @@ from catalogue.certificates import (
     certificate_revoke,
     certificate_verify,
 )
-from catalogue.models import OcopCertificate, Product, ProductClass, today_local
+from catalogue.models import OcopCertificate, Product, today_local
 from catalogue.selectors import product_list_public
 from marketplace.core.models import AuditEvent
-from search.engine import reset_client
 from search.indexing import rebuild_index
 from search.query import SearchParams, search_products
-from shops.models import Partner, ShopMember, StockRecord
+from tests.factories import make_certificate, make_product, make_shop, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]
 
@@ -35,24 +32,9 @@ Status = OcopCertificate.Status
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
-def make_user(email: str, *, is_staff: bool = False):
-    return get_user_model().objects.create_user(
-        username=email.split("@")[0], email=email, password="pw-123456", is_staff=is_staff
-    )
-
-
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def search_settings(search_server, settings):
-    settings.ELASTICSEARCH_URL = search_server.url
-    settings.ELASTICSEARCH_MAX_RETRIES = 0
-    reset_client()
-    yield settings
-    reset_client()
 
 
 @pytest.fixture
@@ -67,40 +49,23 @@ def staff():
 
 @pytest.fixture
 def shop(owner):
-    shop = Partner.objects.create(
-        name="HTX Mật ong Mười Ngọt", code="muoi-ngot", status=Partner.Status.APPROVED
-    )
-    ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
-    return shop
+    return make_shop("muoi-ngot", name="HTX Mật ong Mười Ngọt", owner=owner)
 
 
 @pytest.fixture
 def product(shop):
-    product_class, _ = ProductClass.objects.get_or_create(
-        name="Đặc sản", defaults={"track_stock": True}
-    )
-    product = Product.objects.create(
-        title="Mật ong U Minh",
-        slug="mat-ong-u-minh",
-        product_class=product_class,
-        shop=shop,
-        structure=Product.STANDALONE,
-    )
-    StockRecord.objects.create(
-        product=product, partner=shop, partner_sku="MO-1", price=Decimal(150_000), num_in_stock=9
-    )
-    return product
+    return make_product(shop, "Mật ong U Minh", price=150_000, stock=9, sku="MO-1")
 
 
 @pytest.fixture
 def certificate(product):
-    cert = OcopCertificate.objects.create(
-        product=product,
+    cert = make_certificate(
+        product,
         stars=4,
         score=78,
         decision_number="245/QĐ-UBND",
-        issuing_body=OcopCertificate.IssuingBody.PROVINCE,
         issued_on=today_local() - datetime.timedelta(days=100),
+        status=Status.PENDING,
     )
     cert.scan.save("chung-nhan.pdf", ContentFile(PDF_BYTES), save=True)
     return cert
@@ -153,14 +118,11 @@ def test_list_pending_first_filters_and_detail(staff_client, certificate, produc
     other_product = Product.objects.create(
         title="Mắm tôm chà", product_class=product.product_class, shop=shop
     )
-    old = OcopCertificate.objects.create(
-        product=other_product,
+    old = make_certificate(
+        other_product,
         stars=3,
-        score=60,
         decision_number="9/QĐ-UBND",
-        issuing_body="province",
         issued_on=today_local() - datetime.timedelta(days=1080),
-        status=Status.VERIFIED,
     )  # expires within 30 days
     from catalogue.certificates import certificate_submit
 

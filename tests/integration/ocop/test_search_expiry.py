@@ -8,16 +8,15 @@ import datetime
 import logging
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from freezegun import freeze_time
 
 from catalogue.certificates import certificate_revoke
 from catalogue.models import OcopCertificate, today_local
-from search.engine import get_client, index_alias, reset_client
+from search.engine import get_client, index_alias
 from search.indexing import rebuild_index
 from search.query import SearchParams, hydrate, search_products
-from tests.integration.search.factories import make_product, make_shop
+from tests.factories import make_certificate, make_product, make_shop, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]
 
@@ -25,25 +24,17 @@ Status = OcopCertificate.Status
 
 
 @pytest.fixture
-def search_settings(search_server, settings):
-    settings.ELASTICSEARCH_URL = search_server.url
-    settings.ELASTICSEARCH_MAX_RETRIES = 0
-    yield settings
-    reset_client()
-
-
-@pytest.fixture
 def honey(search_settings):
     """A 4★ product (certificate issued 30 days ago) next to a product without OCOP."""
-    shop = make_shop("Cơ sở Mật ong Mười Ngọt")
+    shop = make_shop(name="Cơ sở Mật ong Mười Ngọt")
     product = make_product(
-        "Mật ong U Minh",
         shop,
+        "Mật ong U Minh",
         price=150_000,
         stars=4,
         created=timezone.now() - datetime.timedelta(days=2),
     )
-    make_product("Mật ong hoa tràm", shop, price=200_000)
+    make_product(shop, "Mật ong hoa tràm", price=200_000)
     rebuild_index()
     return product
 
@@ -102,8 +93,9 @@ def test_the_view_follows_the_clock_too(honey, client):
 
 
 def test_a_certificate_issued_in_the_future_does_not_count_yet(search_settings):
-    shop = make_shop("HTX Thủy sản Đầm Dơi")
-    product = make_product("Khô cá bổi", shop, stars=5, issued_days_ago=-3)
+    shop = make_shop(name="HTX Thủy sản Đầm Dơi")
+    product = make_product(shop, "Khô cá bổi")
+    make_certificate(product, stars=5, issued_on=today_local() + datetime.timedelta(days=3))
     rebuild_index()
     assert stars_facet() == {}
     assert found(stars="5") == []
@@ -113,16 +105,14 @@ def test_a_certificate_issued_in_the_future_does_not_count_yet(search_settings):
 
 
 def test_only_the_best_valid_certificate_counts(search_settings):
-    shop = make_shop("HTX Thủy sản Đầm Dơi")
-    product = make_product("Khô cá bổi", shop, stars=3, issued_days_ago=400)
-    five = OcopCertificate.objects.create(
-        product=product,
+    shop = make_shop(name="HTX Thủy sản Đầm Dơi")
+    product = make_product(shop, "Khô cá bổi")
+    make_certificate(product, stars=3, issued_on=today_local() - datetime.timedelta(days=400))
+    five = make_certificate(
+        product,
         stars=5,
-        score=92,
         decision_number="5/QĐ-TTg",
-        issuing_body="central",
         issued_on=today_local() - datetime.timedelta(days=10),
-        status=Status.VERIFIED,
         expires_on=today_local() + datetime.timedelta(days=5),
     )
     rebuild_index()
@@ -135,17 +125,15 @@ def test_only_the_best_valid_certificate_counts(search_settings):
 
 @pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED, Status.REVOKED])
 def test_unverified_certificates_never_count(search_settings, status):
-    shop = make_shop("Cơ sở Mật ong Mười Ngọt")
-    make_product("Mật ong U Minh", shop, stars=4, certificate_status=status)
+    shop = make_shop(name="Cơ sở Mật ong Mười Ngọt")
+    make_certificate(make_product(shop, "Mật ong U Minh"), stars=4, status=status)
     rebuild_index()
     assert stars_facet() == {}
     assert found(stars="4") == []
 
 
 def test_revocation_removes_it_right_after_the_commit(honey, django_capture_on_commit_callbacks):
-    staff = get_user_model().objects.create_user(
-        username="staff", email="staff@example.vn", password="pw-123456", is_staff=True
-    )
+    staff = make_user("staff@example.vn", username="staff", is_staff=True)
     with django_capture_on_commit_callbacks(execute=True):
         certificate_revoke(
             certificate=honey.ocop_certificates.get(), actor=staff, reason="Sai thông tin"
@@ -167,27 +155,19 @@ def test_a_plain_status_save_is_followed_by_the_receivers(
 
     # a new verified certificate is counted as soon as it is committed
     with django_capture_on_commit_callbacks(execute=True):
-        OcopCertificate.objects.create(
-            product=honey,
-            stars=4,
-            score=75,
-            decision_number="9/QĐ-UBND",
-            issuing_body="province",
-            issued_on=today_local(),
-            status=Status.VERIFIED,
-        )
+        make_certificate(honey, stars=4, decision_number="9/QĐ-UBND", issued_on=today_local())
     assert stars_facet() == {"4": 1}
 
 
 def test_featured_products_rank_higher(search_settings, django_capture_on_commit_callbacks):
-    shop = make_shop("Cơ sở Mật ong Mười Ngọt")
+    shop = make_shop(name="Cơ sở Mật ong Mười Ngọt")
     older = make_product(
-        "Mật ong rừng tràm",
         shop,
+        "Mật ong rừng tràm",
         price=150_000,
         created=timezone.now() - datetime.timedelta(days=1),
     )
-    newer = make_product("Mật ong rừng tràm", shop, price=150_000)
+    newer = make_product(shop, "Mật ong rừng tràm", price=150_000)
     rebuild_index()
     # Equal relevance: with words, the boosts are a rescore and Elasticsearch then allows no
     # explicit sort, so ties keep index order (docs/decisions/0002-search-engine.md).

@@ -13,13 +13,7 @@ from django.urls import reverse
 
 from marketplace.order.models import Order, Purchase
 from shops.models import ShopMember, StockRecord
-from tests.integration.checkout.factories import (
-    ensure_country,
-    make_option,
-    make_product,
-    make_shop,
-    make_user,
-)
+from tests.factories import ensure_country, make_option, make_product, make_shop, make_user
 from tests.integration.checkout.test_journey import ADDRESS_POST, commune_code
 from tests.integration.payment.conftest import CARD_OK, pay, refunds_at_stripe
 

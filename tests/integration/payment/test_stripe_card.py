@@ -21,7 +21,7 @@ from marketplace.payment.models import StripeEvent
 from marketplace.payment.services import PaymentError
 from marketplace.payment.stripe_client import stripe_client
 from shops.models import StockRecord
-from tests.integration.checkout.factories import make_basket, make_product, make_shop, place
+from tests.factories import card_purchase, make_basket, make_product, make_shop, place
 from tests.integration.payment.conftest import (
     CARD_DECLINED,
     CARD_OK,
@@ -31,7 +31,6 @@ from tests.integration.payment.conftest import (
     refunds_at_stripe,
     sign,
 )
-from tests.integration.payment.factories import card_purchase
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
 

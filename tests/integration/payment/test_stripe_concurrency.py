@@ -14,7 +14,7 @@ from django.db import connection
 from marketplace.order.models import Purchase
 from marketplace.payment import stripe_payments
 from marketplace.payment.stripe_client import stripe_client
-from tests.integration.payment.factories import card_purchase
+from tests.factories import card_purchase
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
 

@@ -10,15 +10,8 @@ from marketplace.core.models import AuditEvent
 from marketplace.order.models import Order
 from marketplace.payment import services, stripe_payments
 from marketplace.payment.services import PaymentError
-from tests.integration.checkout.factories import (
-    make_basket,
-    make_product,
-    make_shop,
-    make_user,
-    place,
-)
+from tests.factories import card_purchase, make_basket, make_product, make_shop, make_user, place
 from tests.integration.payment.conftest import CARD_OK, pay, refunds_at_stripe
-from tests.integration.payment.factories import card_purchase
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
 

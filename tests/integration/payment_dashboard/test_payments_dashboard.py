@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from marketplace.core.models import AuditEvent
 from marketplace.order.models import Order
-from tests.integration.checkout.factories import make_basket, make_option, place
-from tests.integration.seller.ops_factories import make_product, make_shop, make_user
+from tests.factories import make_basket, make_option, make_product, make_shop, make_user, place
 
 pytestmark = pytest.mark.django_db
 

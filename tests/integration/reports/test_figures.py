@@ -21,12 +21,14 @@ from marketplace.order.models import Order
 from marketplace.reports import periods, selectors
 from marketplace.reports.charts import bar_chart
 from shops.models import Partner
-from tests.integration.checkout.factories import make_basket, make_option, place
-from tests.integration.seller.ops_factories import (
+from tests.factories import (
+    make_basket,
     make_certificate,
+    make_option,
     make_product,
     make_shop,
     make_user,
+    place,
 )
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +49,7 @@ def period_query():
 
 @pytest.fixture
 def staff():
-    user = make_user("canbo@example.vn")
-    user.is_staff = True
-    user.save()
-    return user
+    return make_user("canbo@example.vn", is_staff=True)
 
 
 @pytest.fixture
@@ -77,8 +76,10 @@ def world(staff):
     in_category(honey, "thuc-pham/mat-ong")
     in_category(wine, "do-uong/ruou")
     verified = OcopCertificate.Status.VERIFIED
-    make_certificate(honey, stars=4, score=75, status=verified)  # valid until 2028
-    make_certificate(wine, stars=3, score=60)  # pending: not valid
+    make_certificate(
+        honey, stars=4, score=75, status=verified, issued_on=datetime.date(2025, 1, 15)
+    )  # valid until 2028
+    make_certificate(wine, stars=3, score=60, status=OcopCertificate.Status.PENDING)  # not valid
     make_certificate(unsold, stars=3, score=60, status=verified, issued_on=datetime.date(2021, 1, 4))
 
     place(make_basket([(honey, 2), (wine, 1)]), payment_method="cod", user=buyer)  # 220k + 220k

@@ -15,7 +15,7 @@ from marketplace.core.models import AuditEvent
 from marketplace.order.statuses import OrderStatus
 from shops.models import ShopMember
 from shops.selectors import shop_rating
-from tests.integration.seller.ops_factories import make_order, make_product, make_shop, make_user
+from tests.factories import make_order, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def review_data(**overrides):
 
 @pytest.fixture
 def shop():
-    return make_shop("ong-u-minh", owner=make_user("owner@example.vn", "Chủ"))
+    return make_shop("ong-u-minh", owner=make_user("owner@example.vn", first_name="Chủ"))
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def product(shop):
 
 @pytest.fixture
 def buyer():
-    return make_user("buyer@example.vn", "Lan")
+    return make_user("buyer@example.vn", first_name="Lan")
 
 
 def messages_of(response) -> list[str]:
@@ -278,7 +278,7 @@ def test_the_service_refuses_another_shops_review(shop, product):
 
 
 def test_a_helper_member_replies_in_the_helper_capacity(client, shop, product):
-    helper = make_user("helper@example.vn", "Hỗ trợ")
+    helper = make_user("helper@example.vn", first_name="Hỗ trợ")
     ShopMember.objects.create(shop=shop, user=helper, role=ShopMember.Role.HELPER)
     review = reviewed(product, "a@example.vn")
     client.force_login(helper)

@@ -15,8 +15,7 @@ from search.indexing import (
     rebuild_index,
 )
 from search.query import SearchParams, search_products
-
-from .factories import make_product
+from tests.factories import make_product
 
 pytestmark = [pytest.mark.search, pytest.mark.django_db]
 
@@ -65,7 +64,7 @@ def test_rebuild_replaces_a_concrete_index_named_like_the_alias(search_settings,
 
 
 def test_index_and_delete_products(catalogue):
-    new = make_product("Bánh phồng tôm Cà Mau", catalogue["u_minh"].shop, price=70_000)
+    new = make_product(catalogue["u_minh"].shop, "Bánh phồng tôm Cà Mau", price=70_000)
     assert search_products(SearchParams(q="banh phong tom")).total == 0
     assert index_products([new.pk]) == 1
     assert search_products(SearchParams(q="banh phong tom")).ids == [new.pk]
@@ -85,7 +84,7 @@ def test_documents_are_built_with_constant_queries(catalogue, django_assert_max_
     assert len(documents) == 6
     shop = catalogue["u_minh"].shop
     for i in range(10):
-        make_product(f"Sản phẩm thêm {i}", shop, price=10_000 + i, stars=3,
+        make_product(shop, f"Sản phẩm thêm {i}", price=10_000 + i, stars=3,
                      category="Thực phẩm > Khác")
     with django_assert_max_num_queries(len(small.captured_queries)):
         documents = [d for batch in iter_documents(batch_size=100) for d in batch]

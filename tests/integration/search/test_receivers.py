@@ -9,8 +9,7 @@ from django_tasks.signals import task_enqueued
 from search.engine import get_client, index_alias
 from search.indexing import rebuild_index
 from search.tasks import reindex_products
-
-from .factories import category_path, make_product, make_shop
+from tests.factories import category_path, make_product, make_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +35,8 @@ def source(product) -> dict:
 def test_one_transaction_is_one_task_after_the_commit(
     search_settings, enqueued, django_capture_on_commit_callbacks
 ):
-    shop = make_shop("Cơ sở Mật ong Mười Ngọt")
-    product = make_product("Mật ong U Minh", shop, price=150_000)
+    shop = make_shop(name="Cơ sở Mật ong Mười Ngọt")
+    product = make_product(shop, "Mật ong U Minh", price=150_000)
     rebuild_index()
     enqueued.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -58,8 +57,8 @@ def test_one_transaction_is_one_task_after_the_commit(
 def test_a_shop_status_change_reindexes_its_products(
     search_settings, enqueued, django_capture_on_commit_callbacks
 ):
-    shop = make_shop("Cơ sở Mật ong Mười Ngọt")
-    product = make_product("Mật ong U Minh", shop)
+    shop = make_shop(name="Cơ sở Mật ong Mười Ngọt")
+    product = make_product(shop, "Mật ong U Minh")
     rebuild_index()
     enqueued.clear()
     shop.status = type(shop).Status.SUSPENDED
@@ -79,20 +78,20 @@ def test_without_a_search_server_nothing_is_sent(
     db, settings, enqueued, django_capture_on_commit_callbacks
 ):
     settings.ELASTICSEARCH_URL = ""  # the embedded server indexes everything when it starts
-    shop = make_shop("Cơ sở Mật ong Mười Ngọt")
+    shop = make_shop(name="Cơ sở Mật ong Mười Ngọt")
     with django_capture_on_commit_callbacks(execute=True):
-        make_product("Mật ong U Minh", shop)
+        make_product(shop, "Mật ong U Minh")
     assert enqueued == []
 
 
 def test_a_rolled_back_change_is_not_sent(
     search_settings, enqueued, django_capture_on_commit_callbacks
 ):
-    shop = make_shop("Cơ sở Mật ong Mười Ngọt")
+    shop = make_shop(name="Cơ sở Mật ong Mười Ngọt")
     rebuild_index()
     with pytest.raises(RuntimeError), transaction.atomic():
-        make_product("Mật ong bị hủy", shop)
+        make_product(shop, "Mật ong bị hủy")
         raise RuntimeError
     with django_capture_on_commit_callbacks(execute=True):
-        kept = make_product("Mật ong U Minh", shop)
+        kept = make_product(shop, "Mật ong U Minh")
     assert enqueued == [[kept.pk]]

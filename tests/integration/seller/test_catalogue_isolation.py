@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from catalogue.models import Product, ProductImage
 from shops.models import StockRecord
+from tests.factories import make_product, make_user, png_upload
 
-from .test_products import build_world, form_data, make_product, png_upload, url
+from .test_products import build_world, form_data, url
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,8 @@ SHOP_URLS = ["products", "product-create", "stock", "products-export", "products
 
 @pytest.fixture
 def both(world):
-    world["a_product"] = make_product(world["shop_a"], "Của A", world["food"], photos=1, sku="A-1")
-    world["b_product"] = make_product(world["shop_b"], "Của B", world["food"], photos=2, sku="B-1")
+    world["a_product"] = make_product(world["shop_a"], "Của A", category=world["food"], via_service=True, photos=1, sku="A-1")
+    world["b_product"] = make_product(world["shop_b"], "Của B", category=world["food"], via_service=True, photos=2, sku="B-1")
     world["a_image"] = world["a_product"].images.get()
     world["b_image"] = world["b_product"].images.order_by("display_order").last()
     return world
@@ -130,12 +131,11 @@ def test_export_holds_only_own_products(client, both):
 
 
 def test_helper_acts_with_helper_capacity(client, both):
-    from django.contrib.auth import get_user_model
 
     from marketplace.core.models import AuditEvent
     from shops.models import ShopMember
 
-    helper = get_user_model().objects.create_user(username="h@example.com", email="h@example.com")
+    helper = make_user("h@example.com", password=None)
     ShopMember.objects.create(shop=both["shop_a"], user=helper, role=ShopMember.Role.HELPER)
     client.force_login(helper)
     client.post(url("product-hide", both["shop_a"], product_pk=both["a_product"].pk))

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from catalogue.models import OcopCertificate
 from marketplace.core.models import AuditEvent
-
-from .ops_factories import make_certificate, make_product, make_shop, make_user
+from tests.factories import make_certificate, make_product, make_shop, make_user, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +42,9 @@ def form_data(product, **overrides):
     return data
 
 
-def png_bytes() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 180, 20)).save(out, format="PNG")
-    return out.getvalue()
-
-
 def test_submit_creates_a_pending_certificate_with_scan(client, world):
     data = form_data(world["honey"])
-    data["scan"] = SimpleUploadedFile("chung-nhan.png", png_bytes(), content_type="image/png")
+    data["scan"] = SimpleUploadedFile("chung-nhan.png", png_bytes(size=(40, 30), color=(200, 180, 20)), content_type="image/png")
     response = client.post(url("certificate-create"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     certificate = OcopCertificate.objects.get(product=world["honey"])
@@ -106,7 +97,7 @@ def test_list_shows_display_status_and_expiry(client, world):
     make_certificate(honey, status="verified", issued_on=datetime.date(2020, 1, 1), decision_number="QD-OLD")
     make_certificate(honey, status="revoked", decision_number="QD-REVOKED")
     make_certificate(honey, status="rejected", decision_number="QD-REJECTED")
-    make_certificate(honey, decision_number="QD-PENDING")
+    make_certificate(honey, status="pending", decision_number="QD-PENDING")
     make_certificate(world["foreign"], decision_number="QD-OF-B")
     html = client.get(url("certificates")).content.decode()
     for label in ("Còn hiệu lực", "Hết hạn", "Đã thu hồi", "Bị từ chối", "Chờ xác minh"):

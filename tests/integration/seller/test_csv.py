@@ -13,8 +13,9 @@ from catalogue.models import Product
 from marketplace.core.models import AuditEvent
 from shops.models import StockRecord
 from shops.seller.catalogue import csv_io
+from tests.factories import make_product
 
-from .test_products import build_world, make_product, url
+from .test_products import build_world, url
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +48,8 @@ def export(client, shop) -> bytes:
 
 
 def test_export_is_utf8_with_bom_and_lists_own_products(client, world):
-    make_product(world["shop_a"], "Mật ong rừng U Minh", world["honey"], price=250_000, stock=7, sku="MO-1")
-    make_product(world["shop_b"], "Khô cá của B", world["food"])
+    make_product(world["shop_a"], "Mật ong rừng U Minh", category=world["honey"], via_service=True, price=250_000, stock=7, sku="MO-1")
+    make_product(world["shop_b"], "Khô cá của B", category=world["food"], via_service=True)
     client.force_login(world["owner_a"])
     content = export(client, world["shop_a"])
     assert content.startswith(b"\xef\xbb\xbf")
@@ -58,9 +59,9 @@ def test_export_is_utf8_with_bom_and_lists_own_products(client, world):
 
 
 def test_round_trip_changes_nothing(client, world):
-    make_product(world["shop_a"], "Mật ong U Minh", world["honey"], price=250_000, stock=7)
-    make_product(world["shop_a"], "=HYPERLINK(\"x\")", world["food"], price=1_000, stock=0)  # formula-looking
-    hidden = make_product(world["shop_a"], "Rượu, \"đặc biệt\"", world["drinks"], price=90_000)
+    make_product(world["shop_a"], "Mật ong U Minh", category=world["honey"], via_service=True, price=250_000, stock=7)
+    make_product(world["shop_a"], "=HYPERLINK(\"x\")", category=world["food"], via_service=True, price=1_000, stock=0)  # formula-looking
+    hidden = make_product(world["shop_a"], "Rượu, \"đặc biệt\"", category=world["drinks"], via_service=True, price=90_000)
     Product.objects.filter(pk=hidden.pk).update(is_public=False, description="<p>Dòng 1</p>\n<p>Dòng 2</p>")
     client.force_login(world["owner_a"])
     before = snapshot(world["shop_a"])
@@ -74,7 +75,7 @@ def test_round_trip_changes_nothing(client, world):
 
 
 def test_import_creates_and_updates_with_counts(client, world):
-    make_product(world["shop_a"], "Mật ong", world["honey"], price=100_000, stock=5, sku="MO")
+    make_product(world["shop_a"], "Mật ong", category=world["honey"], via_service=True, price=100_000, stock=5, sku="MO")
     client.force_login(world["owner_a"])
     text = HEADER + (
         "MO,Mật ong U Minh,thuc-pham/mat-ong,\"250.000 ₫\",9,có,<p>Ngon</p><script>x</script>\r\n"
@@ -98,7 +99,7 @@ def test_import_creates_and_updates_with_counts(client, world):
 
 
 def test_one_bad_row_among_three_imports_nothing(client, world):
-    make_product(world["shop_a"], "Mật ong", world["honey"], price=100_000, stock=5, sku="MO")
+    make_product(world["shop_a"], "Mật ong", category=world["honey"], via_service=True, price=100_000, stock=5, sku="MO")
     client.force_login(world["owner_a"])
     before = snapshot(world["shop_a"])
     text = HEADER + (
@@ -141,7 +142,7 @@ def test_duplicate_sku_within_file_is_an_error(client, world):
 
 
 def test_another_shops_sku_is_refused_and_never_updates_it(client, world):
-    theirs = make_product(world["shop_b"], "Mật ong của B", world["honey"], price=100_000, stock=5, sku="B-MO")
+    theirs = make_product(world["shop_b"], "Mật ong của B", category=world["honey"], via_service=True, price=100_000, stock=5, sku="B-MO")
     client.force_login(world["owner_a"])
     text = HEADER + "B-MO,Chiếm sản phẩm,thuc-pham,1,999,có,\r\n"
     response = client.post(url("products-import", world["shop_a"]), {"file": csv_file(text)})
@@ -154,7 +155,7 @@ def test_another_shops_sku_is_refused_and_never_updates_it(client, world):
 
 
 def test_stock_below_allocation_is_a_row_error(client, world):
-    product = make_product(world["shop_a"], "Mật ong", world["honey"], stock=10, sku="MO")
+    product = make_product(world["shop_a"], "Mật ong", category=world["honey"], via_service=True, stock=10, sku="MO")
     StockRecord.objects.filter(product=product).update(num_allocated=6)
     client.force_login(world["owner_a"])
     text = HEADER + "MO,Mật ong,thuc-pham/mat-ong,100000,5,có,\r\n"
@@ -199,7 +200,7 @@ def test_file_size_and_row_limits(client, world, monkeypatch):
 
 
 def test_blank_public_and_missing_description_column_keep_existing_values(client, world):
-    product = make_product(world["shop_a"], "Mật ong", world["honey"], price=100_000, stock=5, sku="MO")
+    product = make_product(world["shop_a"], "Mật ong", category=world["honey"], via_service=True, price=100_000, stock=5, sku="MO")
     Product.objects.filter(pk=product.pk).update(is_public=False, description="<p>Giữ nguyên</p>")
     client.force_login(world["owner_a"])
     text = "sku,title,category,price,stock,public\r\nMO,Mật ong,thuc-pham/mat-ong,100000,5,\r\n"

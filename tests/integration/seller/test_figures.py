@@ -27,9 +27,7 @@ from marketplace.payment.services import (
 from marketplace.reports.periods import Period, this_month
 from shops.models import StockRecord
 from shops.seller.figures import selectors
-from tests.integration.checkout.factories import make_basket, place
-
-from .ops_factories import make_option, make_product, make_shop, make_user
+from tests.factories import make_basket, make_option, make_product, make_shop, make_user, place
 
 pytestmark = pytest.mark.django_db
 

@@ -9,16 +9,15 @@ is covered without editing this test. Object kwargs follow one naming convention
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import create_basket, create_order
 
-from catalogue.models import OcopCertificate, Product, ProductClass, ProductImage, ReviewMeta
-from shops.models import Partner, ShippingOption, ShopMember, StockRecord
+from catalogue.models import OcopCertificate, Product, ProductImage, ReviewMeta
+from shops.models import ShopMember, StockRecord
+from tests.factories import make_certificate, make_option, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -48,28 +47,23 @@ def seller_patterns() -> list[tuple[str, set[str]]]:
     return found
 
 
-def make_shop(code: str) -> dict:
-    User = get_user_model()
-    owner = User.objects.create_user(username=f"{code}-owner", email=f"{code}@example.vn", password="pw-123456!")
-    shop = Partner.objects.create(code=code, name=f"Shop {code}", status=Partner.Status.APPROVED)
-    ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
-    helper_user = User.objects.create_user(username=f"{code}-helper", email=f"{code}-h@example.vn", password="x")
+def build(code: str) -> dict:
+    owner = make_user(f"{code}@example.vn", username=f"{code}-owner", password="pw-123456!")
+    shop = make_shop(code, name=f"Shop {code}", owner=owner)
+    helper_user = make_user(f"{code}-h@example.vn", username=f"{code}-helper", password="x")
     helper = ShopMember.objects.create(shop=shop, user=helper_user, role=ShopMember.Role.HELPER)
-    product_class, _ = ProductClass.objects.get_or_create(name="Sản phẩm", defaults={"track_stock": True})
-    product = Product.objects.create(title=f"Sản phẩm {code}", shop=shop, product_class=product_class)
-    record = StockRecord.objects.create(
-        product=product, partner=shop, partner_sku=f"{code}-1", price=Decimal("50000"), num_in_stock=20
-    )
+    product = make_product(shop, f"Sản phẩm {code}", price=50_000, stock=20, sku=f"{code}-1")
+    record = product.stockrecords.get()
     image = ProductImage.objects.create(product=product, original=f"images/{code}.jpg", display_order=0)
     basket = create_basket(empty=True)
     basket.add_product(product, quantity=1)
     order = create_order(basket=basket)
-    option = ShippingOption.objects.create(shop=shop, name="Giao tận nơi", fee=20000)
-    certificate = OcopCertificate.objects.create(
-        product=product, stars=3, score=60, decision_number=f"{code}/QĐ", issuing_body="province",
+    option = make_option(shop, fee=20_000)
+    certificate = make_certificate(
+        product, stars=3, status=OcopCertificate.Status.PENDING, decision_number=f"{code}/QĐ",
         issued_on=datetime.date(2025, 1, 1),
     )
-    buyer = User.objects.create_user(username=f"{code}-buyer", email=f"{code}-b@example.vn", password="x")
+    buyer = make_user(f"{code}-b@example.vn", username=f"{code}-buyer", password="x")
     review = ProductReview.objects.create(product=product, user=buyer, score=4, title="Ngon", body="Ngon lắm")
     ReviewMeta.objects.create(review=review, verified_purchase=True)
     return {
@@ -85,7 +79,7 @@ def make_shop(code: str) -> dict:
 
 @pytest.fixture
 def two_shops():
-    return make_shop("shop-a"), make_shop("shop-b")
+    return build("shop-a"), build("shop-b")
 
 
 def test_the_seller_namespace_is_populated():

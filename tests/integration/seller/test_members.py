@@ -7,8 +7,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from shops.models import ShopMember
-
-from .ops_factories import make_order, make_product, make_shop, make_user
+from tests.factories import make_order, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -17,10 +16,10 @@ Line = get_model("order", "Line")
 
 @pytest.fixture
 def world():
-    owner = make_user("owner-a@example.vn", "Lê Thị", "Chủ")
+    owner = make_user("owner-a@example.vn", first_name="Lê Thị", last_name="Chủ")
     shop = make_shop("shop-a", owner=owner)
-    helper = make_user("helper@example.vn", "Trần Văn", "Hỗ Trợ")
-    staff = make_user("staff-a@example.vn", "Phạm", "Nhân Viên")
+    helper = make_user("helper@example.vn", first_name="Trần Văn", last_name="Hỗ Trợ")
+    staff = make_user("staff-a@example.vn", first_name="Phạm", last_name="Nhân Viên")
     ShopMember.objects.create(shop=shop, user=staff, role=ShopMember.Role.STAFF)
     honey = make_product(shop, "Mật ong U Minh")
     order = make_order([(honey, 1)], number="930001")

@@ -12,8 +12,7 @@ from oscar.core.loading import get_model
 from marketplace.core.audit import audit_record
 from marketplace.core.models import AuditEvent
 from shops.models import ShippingOption, ShopMember
-
-from .ops_factories import (
+from tests.factories import (
     make_certificate,
     make_option,
     make_order,
@@ -46,7 +45,7 @@ URLS = [
 
 
 def build(code: str) -> dict:
-    owner = make_user(f"{code}@example.vn", "Chủ", code)
+    owner = make_user(f"{code}@example.vn", first_name="Chủ", last_name=code)
     shop = make_shop(code, owner=owner)
     helper = make_user(f"{code}-helper@example.vn")
     member = ShopMember.objects.create(shop=shop, user=helper, role=ShopMember.Role.HELPER)
@@ -133,7 +132,7 @@ def test_history_shows_own_events_only_with_a_fixed_query_count(client, shops):
         response = client.get(url)
     assert "bí mật của B" not in response.content.decode()
     for i in range(39):
-        user = make_user(f"actor{i}@example.vn", f"Người {i}")
+        user = make_user(f"actor{i}@example.vn", first_name=f"Người {i}")
         audit_record(action="test.event", actor=user, acting_as="helper", shop=a["shop"], reason=f"lý do {i}")
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)

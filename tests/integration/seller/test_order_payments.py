@@ -14,9 +14,15 @@ from marketplace.order.models import Order, Purchase
 from marketplace.payment import vietqr
 from marketplace.payment.services import purchase_card_paid
 from shops.models import ShopMember, StockRecord
-from tests.integration.checkout.factories import make_basket, make_option, place
-
-from .ops_factories import make_order, make_product, make_shop, make_user
+from tests.factories import (
+    make_basket,
+    make_option,
+    make_order,
+    make_product,
+    make_shop,
+    make_user,
+    place,
+)
 
 pytestmark = pytest.mark.django_db
 

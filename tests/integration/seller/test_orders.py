@@ -10,8 +10,7 @@ from oscar.core.loading import get_model
 
 from marketplace.core.models import AuditEvent
 from marketplace.order.statuses import OrderStatus
-
-from .ops_factories import make_order, make_product, make_shop, make_user
+from tests.factories import make_order, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +19,8 @@ Line = get_model("order", "Line")
 
 @pytest.fixture
 def world():
-    owner_a = make_user("owner-a@example.vn", "Chủ", "A")
-    owner_b = make_user("owner-b@example.vn", "Chủ", "B")
+    owner_a = make_user("owner-a@example.vn", first_name="Chủ", last_name="A")
+    owner_b = make_user("owner-b@example.vn", first_name="Chủ", last_name="B")
     shop_a = make_shop("shop-a", owner=owner_a)
     shop_b = make_shop("shop-b", owner=owner_b)
     honey = make_product(shop_a, "Mật ong U Minh", price=150_000)

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from catalogue.models import OcopCertificate
 from shops.seller.operations.selectors import overview_summary
-
-from .ops_factories import make_certificate, make_order, make_product, make_shop, make_user
+from tests.factories import make_certificate, make_order, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +34,9 @@ def world():
     make_order([(honey, 7)], date_placed=now - datetime.timedelta(days=40))  # too old
     make_order([(fish, 9)])                                   # B only
     make_order([(untracked, 3)])                              # A: 600.000
-    make_certificate(honey)
+    make_certificate(honey, status=OcopCertificate.Status.PENDING)
     make_certificate(shrimp, status=OcopCertificate.Status.VERIFIED)
-    make_certificate(fish)
+    make_certificate(fish, status=OcopCertificate.Status.PENDING)
     return {"owner": owner, "shop": shop_a, "honey": honey, "shrimp": shrimp, "rice": rice}
 
 
@@ -56,7 +55,7 @@ def test_figures_match_hand_built_data(world):
 
 def test_top_products_keeps_five(world):
     shop = world["shop"]
-    products = [make_product(shop, f"SP {i}") for i in range(7)]
+    products = [make_product(shop, f"SP {i}", stock=50) for i in range(7)]
     make_order([(p, 10 + i) for i, p in enumerate(products)])
     top = overview_summary(shop=shop)["top_products"]
     assert [p["title"] for p in top] == ["SP 6", "SP 5", "SP 4", "SP 3", "SP 2"]

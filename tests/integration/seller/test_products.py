@@ -1,94 +1,42 @@
 """Seller products: create with photos → storefront and search; edit; hide; delete; photos.
 
-The helpers at the top are shared by the other catalogue test modules of this package.
+The helpers at the top (the world of two shops, the form data, the URLs) are shared by the
+other catalogue test modules of this package.
 """
 
 from __future__ import annotations
 
-import io
+import datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.core.loading import get_model
-from PIL import Image
 
 from catalogue import products as services
-from catalogue.models import Category, Product, ProductImage
+from catalogue.models import Product, ProductImage
 from marketplace.core.models import AuditEvent
-from search.engine import reset_client
 from search.indexing import rebuild_index
-from shops.models import Partner, ShopMember, StockRecord
+from shops.models import Partner, StockRecord
+from tests.factories import (
+    make_certificate,
+    make_order,
+    make_product,
+    make_shop,
+    make_user,
+    png_upload,
+    reference_categories,
+)
 
-Order = get_model("order", "Order")
 Line = get_model("order", "Line")
 
 pytestmark = pytest.mark.django_db
 
 
 # --- shared helpers ----------------------------------------------------------------
-
-
-def make_user(email: str):
-    return get_user_model().objects.create_user(username=email, email=email, password="pw-123456")
-
-
-def make_shop(code: str, owner, *, status=Partner.Status.APPROVED) -> Partner:
-    shop = Partner.objects.create(name=f"Cửa hàng {code}", code=code, status=status)
-    ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
-    return shop
-
-
-def make_categories() -> dict[str, Category]:
-    """The OCOP reference categories exist after migrate (catalogue/ocop.py)."""
-    return {
-        "food": Category.objects.get(code="thuc-pham"),
-        "honey": Category.objects.get(code="thuc-pham/mat-ong"),
-        "drinks": Category.objects.get(code="do-uong"),
-    }
-
-
-def png_bytes(color=(200, 120, 30), size=(40, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, format="PNG")
-    return out.getvalue()
-
-
-def png_upload(name: str = "anh.png", color=(200, 120, 30)) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, png_bytes(color), content_type="image/png")
-
-
-def make_product(shop: Partner, title: str, category: Category, *, price=100_000, stock=10,
-                 sku: str = "", photos: int = 0, owner=None) -> Product:
-    from django.core.files.base import ContentFile
-
-    images = [ContentFile(png_bytes((i * 60, 100, 100)), name=f"p{i}.png") for i in range(photos)]
-    return services.product_create(
-        shop=shop, actor=owner, acting_as="owner", title=title, category=category,
-        price=price, stock=stock, sku=sku, images=images,
-    )
-
-
-def make_order_line(product: Product, quantity: int = 1):
-    record = product.stockrecords.first()
-    amount = Decimal(record.price) * quantity
-    order = Order.objects.create(
-        number=f"T{product.pk:06d}", site_id=django_settings.SITE_ID, currency="VND",
-        total_incl_tax=amount, total_excl_tax=amount, shipping_incl_tax=0, shipping_excl_tax=0,
-        guest_email="buyer@example.com", status="Pending",
-    )
-    return Line.objects.create(
-        order=order, partner=record.partner, partner_name=record.partner.name,
-        partner_sku=record.partner_sku, stockrecord=record, product=product, title=product.title,
-        quantity=quantity, num_allocated=0, line_price_incl_tax=amount, line_price_excl_tax=amount,
-        line_price_before_discounts_incl_tax=amount, line_price_before_discounts_excl_tax=amount,
-        unit_price_incl_tax=record.price, unit_price_excl_tax=record.price,
-    )
 
 
 def url(name: str, shop: Partner, **kwargs) -> str:
@@ -99,23 +47,14 @@ def build_world(settings, tmp_path) -> dict:
     """Two approved shops with their owners, a small category tree, media in tmp_path."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     owner_a, owner_b = make_user("a@example.com"), make_user("b@example.com")
-    shop_a, shop_b = make_shop("shop-a", owner_a), make_shop("shop-b", owner_b)
+    shop_a, shop_b = make_shop("shop-a", owner=owner_a), make_shop("shop-b", owner=owner_b)
     return {"owner_a": owner_a, "owner_b": owner_b, "shop_a": shop_a, "shop_b": shop_b,
-            **make_categories()}
+            **reference_categories()}
 
 
 @pytest.fixture
 def world(db, settings, tmp_path):
     return build_world(settings, tmp_path)
-
-
-@pytest.fixture
-def search_settings(search_server, settings):
-    settings.ELASTICSEARCH_URL = search_server.url
-    settings.ELASTICSEARCH_MAX_RETRIES = 0
-    reset_client()
-    yield settings
-    reset_client()
 
 
 def form_data(world, **overrides) -> dict:
@@ -176,7 +115,7 @@ def test_create_with_two_photos_is_on_storefront_and_found_without_accents(
 
 
 def test_edit_changes_fields_and_search_follows(client, world, search_settings, django_capture_on_commit_callbacks):
-    product = make_product(world["shop_a"], "Mắm tôm chà", world["honey"], price=50_000, stock=10)
+    product = make_product(world["shop_a"], "Mắm tôm chà", category=world["honey"], via_service=True, price=50_000, stock=10)
     rebuild_index()
     client.force_login(world["owner_a"])
     page = client.get(url("product-edit", world["shop_a"], product_pk=product.pk))
@@ -199,7 +138,7 @@ def test_edit_changes_fields_and_search_follows(client, world, search_settings, 
 
 
 def test_edit_stock_is_applied_as_a_difference(client, world):
-    product = make_product(world["shop_a"], "Khô cá bổi", world["food"], stock=10)
+    product = make_product(world["shop_a"], "Khô cá bổi", category=world["food"], via_service=True, stock=10)
     record = product.stockrecords.get()
     client.force_login(world["owner_a"])
     # The seller opened the form at 10; meanwhile 2 were sold (stock 8); they type 15.
@@ -251,8 +190,8 @@ def test_bad_photo_is_refused_with_a_message(client, world):
 
 
 def test_duplicate_sku_in_shop_is_refused(client, world):
-    make_product(world["shop_a"], "Gạo một bụi", world["food"], sku="GAO")
-    make_product(world["shop_b"], "Gạo của B", world["food"], sku="GAO-B")
+    make_product(world["shop_a"], "Gạo một bụi", category=world["food"], via_service=True, sku="GAO")
+    make_product(world["shop_b"], "Gạo của B", category=world["food"], via_service=True, sku="GAO-B")
     client.force_login(world["owner_a"])
     response = client.post(url("product-create", world["shop_a"]), form_data(world, sku="GAO"))
     assert response.status_code == 200 and response.context["form"].errors["sku"]
@@ -262,8 +201,8 @@ def test_duplicate_sku_in_shop_is_refused(client, world):
 
 
 def test_generated_skus_are_unique(world):
-    first = make_product(world["shop_a"], "Trà mãng cầu", world["food"])
-    second = make_product(world["shop_a"], "Trà mãng cầu", world["food"])
+    first = make_product(world["shop_a"], "Trà mãng cầu", category=world["food"], via_service=True)
+    second = make_product(world["shop_a"], "Trà mãng cầu", category=world["food"], via_service=True)
     skus = {first.stockrecords.get().partner_sku, second.stockrecords.get().partner_sku}
     assert skus == {"TRA-MANG-CAU", "TRA-MANG-CAU-2"}
 
@@ -272,8 +211,8 @@ def test_generated_skus_are_unique(world):
 
 
 def test_delete_is_refused_when_ordered_and_hiding_offered(client, world):
-    product = make_product(world["shop_a"], "Mật ong hoa tràm", world["honey"])
-    make_order_line(product)
+    product = make_product(world["shop_a"], "Mật ong hoa tràm", category=world["honey"], via_service=True)
+    make_order([(product, 1)], number=f"T{product.pk:06d}", email="buyer@example.com", allocate=False)
     client.force_login(world["owner_a"])
     page = client.get(url("product-delete", world["shop_a"], product_pk=product.pk))
     assert page.context["has_orders"]
@@ -285,7 +224,7 @@ def test_delete_is_refused_when_ordered_and_hiding_offered(client, world):
 
 
 def test_delete_allowed_when_never_ordered(client, world, search_settings, django_capture_on_commit_callbacks):
-    product = make_product(world["shop_a"], "Bánh phồng tôm", world["food"], photos=1)
+    product = make_product(world["shop_a"], "Bánh phồng tôm", category=world["food"], via_service=True, photos=1)
     rebuild_index()
     client.force_login(world["owner_a"])
     assert "Bánh phồng tôm" in client.get("/search/", {"q": "banh phong tom"}).content.decode()
@@ -307,7 +246,7 @@ def _order(product):
 
 
 def test_photos_upload_reorder_main_and_delete(client, world):
-    product = make_product(world["shop_a"], "Rượu U Minh", world["drinks"])
+    product = make_product(world["shop_a"], "Rượu U Minh", category=world["drinks"], via_service=True)
     client.force_login(world["owner_a"])
     images_url = url("product-images", world["shop_a"], product_pk=product.pk)
     assert client.get(images_url).status_code == 200
@@ -337,7 +276,7 @@ def test_photos_upload_reorder_main_and_delete(client, world):
 
 
 def test_upload_more_photos_than_allowed_is_refused(client, world):
-    product = make_product(world["shop_a"], "Tôm khô", world["food"])
+    product = make_product(world["shop_a"], "Tôm khô", category=world["food"], via_service=True)
     client.force_login(world["owner_a"])
     photos = [png_upload(f"{i}.png") for i in range(9)]
     response = client.post(url("product-images", world["shop_a"], product_pk=product.pk), {"photos": photos})
@@ -350,10 +289,10 @@ def test_upload_more_photos_than_allowed_is_refused(client, world):
 
 
 def test_list_shows_own_products_search_and_state(client, world):
-    make_product(world["shop_a"], "Mật ong U Minh", world["honey"], price=150_000, stock=7, photos=1)
-    hidden = make_product(world["shop_a"], "Khô cá lóc", world["food"])
+    make_product(world["shop_a"], "Mật ong U Minh", category=world["honey"], via_service=True, price=150_000, stock=7, photos=1)
+    hidden = make_product(world["shop_a"], "Khô cá lóc", category=world["food"], via_service=True)
     services.product_set_public(product=hidden, is_public=False, actor=None, acting_as="owner")
-    make_product(world["shop_b"], "Mật ong của B", world["honey"])
+    make_product(world["shop_b"], "Mật ong của B", category=world["honey"], via_service=True)
     client.force_login(world["owner_a"])
     response = client.get(url("products", world["shop_a"]))
     html = response.content.decode()
@@ -365,12 +304,12 @@ def test_list_shows_own_products_search_and_state(client, world):
 
 def test_list_query_count_is_constant(client, world):
     client.force_login(world["owner_a"])
-    make_product(world["shop_a"], "Sản phẩm 0", world["food"], photos=1)
+    make_product(world["shop_a"], "Sản phẩm 0", category=world["food"], via_service=True, photos=1)
     client.get(url("products", world["shop_a"]))  # warm up: session, basket, site caches
     with CaptureQueriesContext(connection) as few:
         assert client.get(url("products", world["shop_a"])).status_code == 200
     for number in range(1, 12):
-        make_product(world["shop_a"], f"Sản phẩm {number}", world["food"], photos=2)
+        make_product(world["shop_a"], f"Sản phẩm {number}", category=world["food"], via_service=True, photos=2)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url("products", world["shop_a"]))
     assert len(response.context["products"]) == 12
@@ -379,19 +318,10 @@ def test_list_query_count_is_constant(client, world):
 
 def test_a_certified_product_is_hidden_not_deleted(client):
     """OCOP certificates are programme records: deleting their product is refused."""
-    import datetime
-
-    from catalogue.models import OcopCertificate, Product
-    from shops.models import Partner, ShopMember
-
-    user = get_user_model().objects.create_user(username="cert-owner", email="cert-owner@example.vn", password="x")
-    shop = Partner.objects.create(code="htx-cert", name="HTX Cert", status=Partner.Status.APPROVED)
-    ShopMember.objects.create(shop=shop, user=user, role=ShopMember.Role.OWNER)
+    user = make_user("cert-owner@example.vn", username="cert-owner", password="x")
+    shop = make_shop("htx-cert", name="HTX Cert", owner=user)
     product = Product.objects.create(title="Mật ong có chứng nhận", shop=shop)
-    OcopCertificate.objects.create(
-        product=product, stars=4, score=75, decision_number="1/QĐ", issuing_body="province",
-        issued_on=datetime.date(2025, 1, 1), status=OcopCertificate.Status.VERIFIED,
-    )
+    make_certificate(product, stars=4, score=75, decision_number="1/QĐ", issued_on=datetime.date(2025, 1, 1))
     client.force_login(user)
     response = client.post(f"/seller/{shop.code}/products/{product.pk}/delete/")
     assert response.status_code == 409

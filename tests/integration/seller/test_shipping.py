@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from marketplace.core.models import AuditEvent
 from shops.models import ShippingOption
-
-from .ops_factories import make_option, make_shop, make_user
+from tests.factories import make_option, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ import pytest
 from catalogue import products as services
 from marketplace.core.models import AuditEvent
 from shops.models import StockAdjustment, StockRecord
+from tests.factories import make_product
 
-from .test_products import build_world, make_product, url
+from .test_products import build_world, url
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +20,11 @@ def world(db, settings, tmp_path):
 
 
 def test_stock_list_puts_low_stock_first(client, world):
-    make_product(world["shop_a"], "Nhiều hàng", world["food"], stock=100)
-    low = make_product(world["shop_a"], "Sắp hết", world["food"], stock=10)
+    make_product(world["shop_a"], "Nhiều hàng", category=world["food"], via_service=True, stock=100)
+    low = make_product(world["shop_a"], "Sắp hết", category=world["food"], via_service=True, stock=10)
     StockRecord.objects.filter(product=low).update(num_allocated=8)  # 2 left to sell
-    make_product(world["shop_a"], "Vừa phải", world["food"], stock=5)
-    make_product(world["shop_b"], "Của B", world["food"], stock=0)
+    make_product(world["shop_a"], "Vừa phải", category=world["food"], via_service=True, stock=5)
+    make_product(world["shop_b"], "Của B", category=world["food"], via_service=True, stock=0)
     client.force_login(world["owner_a"])
     response = client.get(url("stock", world["shop_a"]))
     assert response.status_code == 200
@@ -32,7 +33,7 @@ def test_stock_list_puts_low_stock_first(client, world):
 
 
 def test_adjust_records_level_reason_and_actor(client, world):
-    product = make_product(world["shop_a"], "Mật ong", world["honey"], stock=10)
+    product = make_product(world["shop_a"], "Mật ong", category=world["honey"], via_service=True, stock=10)
     client.force_login(world["owner_a"])
     page = client.get(url("stock-adjust", world["shop_a"], product_pk=product.pk))
     assert page.status_code == 200
@@ -49,7 +50,7 @@ def test_adjust_records_level_reason_and_actor(client, world):
 
 
 def test_adjust_below_allocation_is_refused(client, world):
-    product = make_product(world["shop_a"], "Khô cá", world["food"], stock=10)
+    product = make_product(world["shop_a"], "Khô cá", category=world["food"], via_service=True, stock=10)
     StockRecord.objects.filter(product=product).update(num_allocated=8)
     client.force_login(world["owner_a"])
     response = client.post(url("stock-adjust", world["shop_a"], product_pk=product.pk),
@@ -66,7 +67,7 @@ def test_adjust_below_allocation_is_refused(client, world):
 
 
 def test_adjust_below_zero_is_refused(world):
-    product = make_product(world["shop_a"], "Tôm khô", world["food"], stock=1)
+    product = make_product(world["shop_a"], "Tôm khô", category=world["food"], via_service=True, stock=1)
     record = StockRecord.objects.get(product=product)
     with pytest.raises(services.StockAdjustmentRefused):
         services.stock_adjust(stockrecord=record, delta=-2, reason="x", actor=None, acting_as="owner")
@@ -74,7 +75,7 @@ def test_adjust_below_zero_is_refused(world):
 
 
 def test_two_adjustments_from_stale_copies_are_both_counted(world):
-    product = make_product(world["shop_a"], "Gạo", world["food"], stock=10)
+    product = make_product(world["shop_a"], "Gạo", category=world["food"], via_service=True, stock=10)
     first_copy = StockRecord.objects.get(product=product)
     second_copy = StockRecord.objects.get(product=product)  # loaded before the first write
     services.stock_adjust(stockrecord=first_copy, delta=5, reason="Nhập hàng", actor=None, acting_as="owner")
@@ -87,7 +88,7 @@ def test_two_adjustments_from_stale_copies_are_both_counted(world):
 @pytest.mark.parametrize("data", [{"delta": "0", "reason": "x"}, {"delta": "abc", "reason": "x"},
                                   {"delta": "1.5", "reason": "x"}, {"delta": "3", "reason": ""}])
 def test_bad_adjustments_rerender(client, world, data):
-    product = make_product(world["shop_a"], "Rượu", world["drinks"], stock=10)
+    product = make_product(world["shop_a"], "Rượu", category=world["drinks"], via_service=True, stock=10)
     client.force_login(world["owner_a"])
     response = client.post(url("stock-adjust", world["shop_a"], product_pk=product.pk), data)
     assert response.status_code == 200
@@ -96,7 +97,7 @@ def test_bad_adjustments_rerender(client, world, data):
 
 
 def test_inline_form_on_stock_list_returns_to_the_list(client, world):
-    product = make_product(world["shop_a"], "Bánh", world["food"], stock=2)
+    product = make_product(world["shop_a"], "Bánh", category=world["food"], via_service=True, stock=2)
     client.force_login(world["owner_a"])
     response = client.post(url("stock-adjust", world["shop_a"], product_pk=product.pk),
                            {"delta": "+10", "reason": "Nhập hàng"})
@@ -107,7 +108,7 @@ def test_inline_form_on_stock_list_returns_to_the_list(client, world):
 def test_edit_form_stock_below_allocation_is_a_form_error(client, world):
     from .test_products import form_data
 
-    product = make_product(world["shop_a"], "Khô mực", world["food"], stock=10)
+    product = make_product(world["shop_a"], "Khô mực", category=world["food"], via_service=True, stock=10)
     StockRecord.objects.filter(product=product).update(num_allocated=8)
     client.force_login(world["owner_a"])
     data = form_data(world, title="Khô mực loại 1", stock="5", stock_seen="10")

@@ -11,8 +11,7 @@ from django.urls import reverse
 from marketplace.core.models import AuditEvent
 from shops.models import Partner, ShopMember
 from shops.services import ShopApplicationError, shop_approve
-
-from .factories import PDF_BYTES, apply_for_shop, commune_code, make_user, png_bytes
+from tests.factories import PDF_BYTES, apply_for_shop, commune_code, make_user, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +55,7 @@ def test_apply_page_renders(client, applicant):
 
 def test_apply_happy_path(client, applicant, django_capture_on_commit_callbacks):
     client.force_login(applicant)
-    logo = SimpleUploadedFile("logo.png", png_bytes((40, 40)), "image/png")
+    logo = SimpleUploadedFile("logo.png", png_bytes(size=(40, 40)), "image/png")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(APPLY_URL, form_data(logo=logo))
     assert response.status_code == 302

@@ -21,9 +21,7 @@ from shops.models import Partner
 from shops.selectors import shop_rating
 from shops.services import shop_reinstate, shop_suspend
 from shops.views import STOREFRONT_PAGE_SIZE
-from tests.integration.search.factories import make_product, make_shop
-
-from .factories import commune_code, make_user
+from tests.factories import commune_code, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +36,14 @@ def texts(response) -> list[str]:
 
 @pytest.fixture
 def shops(db):
-    honey = make_shop("HTX Mật ong U Minh", commune_code=commune_code(0))
+    honey = make_shop(name="HTX Mật ong U Minh", commune_code=commune_code(0))
     honey.producer_type = Partner.ProducerType.COOPERATIVE
     honey.save()
-    fish = make_shop("Cơ sở Khô cá Sông Đốc", commune_code=commune_code(1))
+    fish = make_shop(name="Cơ sở Khô cá Sông Đốc", commune_code=commune_code(1))
     fish.producer_type = Partner.ProducerType.HOUSEHOLD
     fish.save()
     waiting = make_shop(
-        "Cửa hàng chờ duyệt", commune_code=commune_code(0), status=Partner.Status.PENDING
+        name="Cửa hàng chờ duyệt", commune_code=commune_code(0), status=Partner.Status.PENDING
     )
     return {"honey": honey, "fish": fish, "waiting": waiting}
 
@@ -127,13 +125,13 @@ def test_storefront_paginates_with_ocop_products_first(client, shops):
     shop = shops["honey"]
     now = timezone.now()
     for n in range(STOREFRONT_PAGE_SIZE + 3):
-        make_product(f"Mật ong chai {n}", shop, created=now - datetime.timedelta(hours=n))
+        make_product(shop, f"Mật ong chai {n}", created=now - datetime.timedelta(hours=n))
     # older products, but OCOP-certified: they come first, most stars first
     three = make_product(
-        "Mật ong OCOP 3 sao", shop, stars=3, created=now - datetime.timedelta(days=30)
+        shop, "Mật ong OCOP 3 sao", stars=3, created=now - datetime.timedelta(days=30)
     )
     four = make_product(
-        "Mật ong OCOP 4 sao", shop, stars=4, created=now - datetime.timedelta(days=40)
+        shop, "Mật ong OCOP 4 sao", stars=4, created=now - datetime.timedelta(days=40)
     )
 
     first = client.get(f"/shops/{shop.code}/")
@@ -155,9 +153,9 @@ def test_storefront_paginates_with_ocop_products_first(client, shops):
 
 def test_storefront_rating_averages_approved_reviews_in_one_query(client, shops):
     shop = shops["honey"]
-    honey = make_product("Mật ong U Minh", shop)
-    wax = make_product("Sáp ong", shop)
-    other = make_product("Khô cá lóc", shops["fish"])
+    honey = make_product(shop, "Mật ong U Minh")
+    wax = make_product(shop, "Sáp ong")
+    other = make_product(shops["fish"], "Khô cá lóc")
     for n, (product, score, status) in enumerate(
         [
             (honey, 5, ProductReview.APPROVED),
@@ -193,8 +191,8 @@ def test_suspension_hides_products_at_once_and_keeps_orders(
 ):
     shop = shops["honey"]
     staff = make_user("canbo@example.vn", is_staff=True)
-    honey = make_product("Mật ong rừng tràm", shop, price=180_000, stars=4)
-    make_product("Khô cá lóc", shops["fish"], price=250_000)
+    honey = make_product(shop, "Mật ong rừng tràm", price=180_000, stars=4)
+    make_product(shops["fish"], "Khô cá lóc", price=250_000)
     rebuild_index()
     assert search_ids("mat ong rung tram") == [honey.pk]
 
@@ -227,14 +225,14 @@ def test_suspension_hides_products_at_once_and_keeps_orders(
 def test_directory_counts_only_products_a_buyer_can_see(client, shops):
     """Hidden, unmoderated and parent products are not in a shop card's count."""
     honey = shops["honey"]
-    make_product("Mật ong hoa tràm", honey)
-    make_product("Mật ong ẩn", honey, is_public=False)
-    pending = make_product("Mật ong chờ kiểm duyệt", honey)
+    make_product(honey, "Mật ong hoa tràm")
+    make_product(honey, "Mật ong ẩn", is_public=False)
+    pending = make_product(honey, "Mật ong chờ kiểm duyệt")
     Product.objects.filter(pk=pending.pk).update(moderation_status=Product.Moderation.PENDING)
-    parent = make_product("Mật ong các cỡ", honey, price=None)
+    parent = make_product(honey, "Mật ong các cỡ", price=None)
     Product.objects.filter(pk=parent.pk).update(structure=Product.PARENT)
     for size in ("250 ml", "500 ml"):
-        child = make_product(f"Mật ong {size}", honey)
+        child = make_product(honey, f"Mật ong {size}")
         Product.objects.filter(pk=child.pk).update(structure=Product.CHILD, parent=parent)
 
     response = client.get("/shops/")

@@ -10,8 +10,7 @@ from django.urls import reverse
 from marketplace.core.models import AuditEvent
 from shops.models import Partner
 from shops.services import ShopDecisionError, shop_approve, shop_reject, shop_suspend
-
-from .factories import apply_for_shop, make_user
+from tests.factories import apply_for_shop, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.search]
 

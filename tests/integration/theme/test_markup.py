@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from oscar.core.loading import get_model
 from PIL import Image
 
-from tests.functional.test_pages_render import make_product, make_shop
+from tests.factories import make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def jpeg(colour: str) -> ContentFile:
 @pytest.fixture
 def photographed(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    product = make_product(make_shop("htx-anh"), 1, stars=4)
+    product = make_product(make_shop("htx-anh", cooperative=True), "Mật ong 1", stars=4)
     for order, colour in enumerate(("red", "green", "blue")):
         image = ProductImage(product=product, display_order=order)
         image.original.save(f"{colour}.jpg", jpeg(colour), save=False)
@@ -57,7 +57,7 @@ def test_shell_language_skip_link_and_suggest_hooks(client):
 
 
 def test_ocop_stars_are_read_as_words(client):
-    product = make_product(make_shop("htx-sao"), 2, stars=4)
+    product = make_product(make_shop("htx-sao", cooperative=True), "Mật ong 2", stars=4)
     html = client.get(product.get_absolute_url()).content.decode()
     assert '<span class="sr-only">Chứng nhận OCOP 4 sao</span>' in html
     assert '<span aria-hidden="true">OCOP <span class="ocop-stars">★★★★</span></span>' in html
@@ -96,11 +96,7 @@ def test_nav_and_form_controls_have_44px_tap_targets():
 
 @pytest.mark.django_db
 def test_staff_dashboard_loads_nothing_from_another_site(client):
-    from django.contrib.auth import get_user_model
-
-    staff = get_user_model().objects.create_user(
-        username="canbo", email="canbo@example.vn", password="x-pass-123", is_staff=True
-    )
+    staff = make_user("canbo@example.vn", username="canbo", password="x-pass-123", is_staff=True)
     client.force_login(staff)
     html = client.get("/dashboard/", follow=True).content.decode()
     assert "oscar/js/jquery/jquery.min.js" in html
@@ -109,10 +105,8 @@ def test_staff_dashboard_loads_nothing_from_another_site(client):
 
 @pytest.mark.django_db
 def test_staff_dashboard_shows_the_marketplace_and_plain_vietnamese(client, settings):
-    from django.contrib.auth import get_user_model
-
-    staff = get_user_model().objects.create_user(
-        username="canbo2", email="canbo2@example.vn", password="x-pass-123", is_staff=True
+    staff = make_user(
+        "canbo2@example.vn", username="canbo2", password="x-pass-123", is_staff=True
     )
     client.force_login(staff)
     html = client.get("/dashboard/", follow=True).content.decode()
