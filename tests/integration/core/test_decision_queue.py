@@ -18,7 +18,7 @@ from marketplace.core.models import AuditEvent
 from shops.dashboard import views as shop_views
 from shops.models import Partner
 from shops.services import shop_reject
-from tests.integration.shops.factories import apply_for_shop, make_user
+from tests.factories import apply_for_shop, make_user
 
 pytestmark = pytest.mark.django_db
 

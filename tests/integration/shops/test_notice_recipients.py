@@ -11,8 +11,7 @@ from django.utils import translation
 from shops.models import Partner, ShopMember
 from shops.selectors import shop_notice_recipients
 from shops.services import shop_reject
-
-from .factories import apply_for_shop, make_user
+from tests.factories import apply_for_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
