@@ -138,7 +138,7 @@ def test_the_command_accepts_a_date():
 
 
 def test_a_warning_that_cannot_be_sent_is_tried_again_the_next_run(shop, owner, monkeypatch):
-    cert = make_certificate(shop)
+    cert = make_certificate(make_product(shop, "Khô cá bổi"), issued_on=ISSUED)
 
     def smtp_down(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("down")
