@@ -12,7 +12,7 @@ through marketplace/order/stock.py, in the same transaction.
 - `order_transition`: programme staff move a whole order (every line in the order's status).
 - `purchase_cancel`: a purchase nobody paid for is called off (card declined, buyer gave up,
   timed out): every order cancelled, stock released, the basket reopened.
-- `cancel_needs_refund`: what a cancelled order's buyer paid and has not got back.
+- `refund_due`: what the buyer of a cancelled or returned order paid and has not got back.
 
 Money is never moved here: cancelling a paid order leaves its refund to an explicit step
 (marketplace/payment/refunds.py). Each change is a conditional UPDATE under a row lock on
@@ -32,7 +32,7 @@ from marketplace.core.errors import Refused
 from marketplace.order import notifications
 from marketplace.order.models import Order, Purchase
 from marketplace.order.statuses import OrderStatus, normalize_status, stored_values
-from marketplace.order.stock import lines_stock_consume, lines_stock_release
+from marketplace.order.stock import lines_stock_consume, lines_stock_release, lines_stock_restock
 
 Basket = get_model("basket", "Basket")
 Line = get_model("order", "Line")
@@ -55,6 +55,8 @@ def order_lines_transition(
     actor,
     acting_as: str,
     reason: str = "",
+    line_ids=None,
+    data: dict | None = None,
 ) -> int:
     """Move the shop's lines of `order` that are in `from_status` to `to_status`.
 
@@ -62,11 +64,14 @@ def order_lines_transition(
     line left in `from_status` the second time, so the change applies once. Returns the
     number of lines moved; refuses (OrderError) an illegal transition, a missing reason,
     confirming an order whose card payment has not arrived, or nothing to move.
+    `line_ids` narrows the move to some lines (one parcel's); `data` joins the audit row.
     """
+    lines = Line.objects.filter(order=order, partner=shop)
+    if line_ids is not None:
+        lines = lines.filter(pk__in=list(line_ids))
     return _transition(
-        order=order, lines=Line.objects.filter(order=order, partner=shop), shop=shop,
-        from_status=from_status, to_status=to_status, actor=actor, acting_as=acting_as,
-        reason=reason,
+        order=order, lines=lines, shop=shop, from_status=from_status, to_status=to_status,
+        actor=actor, acting_as=acting_as, reason=reason, data=data,
     )
 
 
@@ -79,7 +84,9 @@ def order_transition(*, order, to_status: str, actor, acting_as: str, reason: st
     )
 
 
-def _transition(*, order, lines, shop, from_status, to_status, actor, acting_as, reason) -> int:
+def _transition(
+    *, order, lines, shop, from_status, to_status, actor, acting_as, reason, data=None
+) -> int:
     from_status = normalize_status(from_status)
     if to_status not in OrderStatus.TRANSITIONS.get(from_status, ()):
         raise OrderError(
@@ -90,7 +97,7 @@ def _transition(*, order, lines, shop, from_status, to_status, actor, acting_as,
     if to_status in OrderStatus.REASON_REQUIRED and not reason:
         raise OrderError(_("Vui lòng nêu lý do hủy."))
     updates = {"status": to_status}
-    if to_status == OrderStatus.CANCELLED:
+    if to_status in (OrderStatus.CANCELLED, OrderStatus.DELIVERY_FAILED):
         updates["partner_line_notes"] = reason
     with transaction.atomic():
         # One transition of an order at a time (PostgreSQL; SQLite serialises writes anyway).
@@ -124,12 +131,12 @@ def _transition(*, order, lines, shop, from_status, to_status, actor, acting_as,
                 _("Không có dòng hàng nào đang ở trạng thái “%(from)s” (có thể đã được cập nhật).")
                 % {"from": OrderStatus.label(from_status)}
             )
-        data = {"from": from_status, "to": to_status, "lines": moved}
+        data = {"from": from_status, "to": to_status, "lines": moved, **(data or {})}
         data.update(_move_stock(moving, to_status))
         if _order_status_follow(locked, to_status):
             data["order_status"] = to_status
-            if to_status == OrderStatus.CANCELLED:
-                # Nothing will be collected for a cancelled COD / transfer order.
+            if to_status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
+                # Nothing will be collected for a cancelled or returned COD / transfer order.
                 voided = Order.objects.filter(pk=order.pk, payment_status__in=UNCOLLECTED).update(
                     payment_status=Order.PaymentStatus.VOID
                 )
@@ -144,10 +151,14 @@ def _transition(*, order, lines, shop, from_status, to_status, actor, acting_as,
 
 
 def _move_stock(lines, to_status: str) -> dict:
-    """The stock follows the lines: consumed on hand-over, released on cancel."""
+    """The stock follows the lines: consumed on hand-over, released on cancel, put back when
+    a parcel returns to the shop."""
     if to_status == OrderStatus.CANCELLED:
         released = lines_stock_release(lines)
         return {"stock_released": released} if released else {}
+    if to_status == OrderStatus.RETURNED:
+        restocked = lines_stock_restock(lines)
+        return {"stock_restocked": restocked} if restocked else {}
     if to_status == OrderStatus.HANDED_TO_CARRIER:
         consumed, skipped = lines_stock_consume(lines)
         data = {"stock_consumed": consumed} if consumed else {}
@@ -175,14 +186,17 @@ def _order_status_follow(order, to_status: str) -> bool:
     return bool(changed)
 
 
-def cancel_needs_refund(order) -> int:
-    """What the buyer paid for a cancelled order and has not been given back (đồng).
+def refund_due(order) -> int:
+    """What the buyer paid for an order that was cancelled or came back, and has not been
+    given back (đồng).
 
-    Refunds are never automatic on cancel: a card refund is a call to Stripe that can fail
-    and a COD/transfer refund is money the shop hands back itself; both are one explicit
-    step (with the amount shown) on the order page, which the seller is told to take.
+    A cancel never refunds by itself: a card refund is a call to Stripe that can fail and a
+    COD/transfer refund is money the shop hands back itself; both are one explicit step (with
+    the amount shown) on the order page, which the seller is told to take. A card order that
+    comes back is refunded automatically (marketplace/order/shipments.py); until that went
+    through, this says what is still owed.
     """
-    if normalize_status(order.status) != OrderStatus.CANCELLED:
+    if normalize_status(order.status) not in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
         return 0
     return order.refundable
 

@@ -6,6 +6,7 @@ ships, is paid for and refunds its own order. See docs/decisions/0009-purchases.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.abstract_models import AbstractOrder
 
@@ -118,6 +119,81 @@ class Order(AbstractOrder):
     @property
     def refundable(self) -> int:
         return max(self.amount_paid - self.amount_refunded, 0)
+
+
+class Shipment(models.Model):
+    """One parcel of a shop order, handed to a carrier (or delivered by the shop itself).
+
+    The parcel's data — carrier, tracking code, the cash the carrier collects, the fee the
+    shop paid — and where it stands. Each move is also written as Oscar's `ShippingEvent` on
+    the order (marketplace/order/shipments.py), so Oscar's dashboard shows the history.
+    docs/decisions/0020-shipments.md.
+    """
+
+    class Status(models.TextChoices):
+        IN_TRANSIT = "in_transit", _("Đang giao")
+        DELIVERED = "delivered", _("Đã giao")
+        FAILED = "failed", _("Giao không thành công")
+        RETURNED = "returned", _("Đã hoàn về cửa hàng")
+
+    class FailureReason(models.TextChoices):
+        REFUSED = "refused", _("Người mua từ chối nhận hàng")
+        UNREACHABLE = "unreachable", _("Không liên lạc được người mua")
+        WRONG_ADDRESS = "wrong_address", _("Sai hoặc thiếu địa chỉ")
+        DAMAGED = "damaged", _("Hàng hư hỏng khi vận chuyển")
+        OTHER = "other", _("Lý do khác")
+
+    class ConfirmedBy(models.TextChoices):
+        SHOP = "shop", _("Cửa hàng")
+        BUYER = "buyer", _("Người mua")
+        AUTOMATIC = "automatic", _("Tự động sau thời hạn")
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="shipments", verbose_name=_("Đơn hàng")
+    )
+    shop = models.ForeignKey(
+        "partner.Partner", on_delete=models.PROTECT, related_name="shipments",
+        verbose_name=_("Cửa hàng"),
+    )
+    lines = models.ManyToManyField("order.Line", related_name="shipments", verbose_name=_("Sản phẩm"))
+    carrier = models.CharField(_("Đơn vị vận chuyển"), max_length=32)
+    tracking_code = models.CharField(_("Mã vận đơn"), max_length=64, blank=True)
+    cod_amount = models.PositiveBigIntegerField(_("Tiền thu hộ (₫)"), default=0)
+    shipping_fee = models.PositiveBigIntegerField(_("Phí vận chuyển cửa hàng trả (₫)"), default=0)
+    status = models.CharField(
+        _("Trạng thái"), max_length=16, choices=Status.choices, default=Status.IN_TRANSIT,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("Số lần giao"), default=1)
+    failure_reason = models.CharField(
+        _("Lý do giao không thành công"), max_length=16, choices=FailureReason.choices, blank=True
+    )
+    failure_note = models.CharField(_("Ghi chú"), max_length=500, blank=True)
+    delivery_confirmed_by = models.CharField(
+        _("Xác nhận đã giao bởi"), max_length=16, choices=ConfirmedBy.choices, blank=True
+    )
+    handed_at = models.DateTimeField(_("Giao cho vận chuyển lúc"), default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(_("Đã giao lúc"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("Giao không thành công lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("Hoàn về lúc"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["handed_at", "pk"]
+        verbose_name = _("Kiện hàng")
+        verbose_name_plural = _("Kiện hàng")
+        constraints = [
+            # A carrier issues each tracking code once: a code typed twice is a mistake.
+            models.UniqueConstraint(
+                fields=["carrier", "tracking_code"], condition=~models.Q(tracking_code=""),
+                name="one_shipment_per_tracking_code",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order.number} – {self.carrier} {self.tracking_code}".strip()
 
 
 from oscar.apps.order.models import *  # noqa: F403,E402

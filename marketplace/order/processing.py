@@ -20,6 +20,10 @@ from marketplace.order.statuses import OrderStatus
 
 class EventHandler(processing.EventHandler):
     def handle_order_status_change(self, order, new_status, note_msg=None):
+        if new_status in OrderStatus.SHIPMENT_MOVES:
+            raise PaymentError(
+                _("Giao hàng và kết quả giao được ghi ở trang đơn hàng của cửa hàng.")
+            )
         reason = ""
         if new_status in OrderStatus.REASON_REQUIRED:
             # Oscar's status form has no reason field; the buyer is told who cancelled.

@@ -11,6 +11,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 
+def _without(transitions: dict, moves: frozenset) -> dict:
+    return {status: tuple(to for to in targets if to not in moves) for status, targets in transitions.items()}
+
+
 class OrderStatus:
     """Where a shop order (and each of its lines) stands."""
 
@@ -18,6 +22,8 @@ class OrderStatus:
     CONFIRMED = "confirmed"
     HANDED_TO_CARRIER = "handed_to_carrier"
     DELIVERED = "delivered"
+    DELIVERY_FAILED = "delivery_failed"
+    RETURNED = "returned"
     CANCELLED = "cancelled"
 
     INITIAL = PENDING
@@ -27,6 +33,8 @@ class OrderStatus:
         CONFIRMED: _("Đã xác nhận"),
         HANDED_TO_CARRIER: _("Đã giao cho đơn vị vận chuyển"),
         DELIVERED: _("Đã giao"),
+        DELIVERY_FAILED: _("Giao không thành công"),
+        RETURNED: _("Đã hoàn về cửa hàng"),
         CANCELLED: _("Đã hủy"),
     }
     # Labels of the buttons that move a line INTO the status.
@@ -34,16 +42,28 @@ class OrderStatus:
         CONFIRMED: _("Xác nhận đơn"),
         HANDED_TO_CARRIER: _("Đã giao cho đơn vị vận chuyển"),
         DELIVERED: _("Đã giao cho người mua"),
+        DELIVERY_FAILED: _("Giao không thành công"),
+        RETURNED: _("Đã nhận hàng hoàn"),
         CANCELLED: _("Hủy phần đơn của cửa hàng"),
     }
     TRANSITIONS = {
         PENDING: (CONFIRMED, CANCELLED),
         CONFIRMED: (HANDED_TO_CARRIER, CANCELLED),
-        HANDED_TO_CARRIER: (DELIVERED,),
+        HANDED_TO_CARRIER: (DELIVERED, DELIVERY_FAILED),
+        # A failed delivery is tried again (back with the carrier) or comes back to the shop.
+        DELIVERY_FAILED: (HANDED_TO_CARRIER, RETURNED),
         DELIVERED: (),
+        RETURNED: (),
         CANCELLED: (),
     }
-    REASON_REQUIRED = frozenset({CANCELLED})
+    REASON_REQUIRED = frozenset({CANCELLED, DELIVERY_FAILED})
+    # Moves that belong to a parcel (marketplace/order/shipments.py): they need a carrier, a
+    # tracking code or an outcome, so the plain status buttons of the seller's page skip them.
+    SHIPMENT_MOVES = frozenset({HANDED_TO_CARRIER, DELIVERED, DELIVERY_FAILED, RETURNED})
+    # What programme staff may do to a whole order from Oscar's dashboard: confirm or cancel.
+    STAFF_TRANSITIONS = _without(TRANSITIONS, SHIPMENT_MOVES)
+    # Where nothing more will happen to the goods.
+    FINAL = frozenset({DELIVERED, RETURNED, CANCELLED})
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:

@@ -6,7 +6,9 @@ The life of an allocation (Oscar's model, `StockRecord.num_allocated`):
   `OrderCreator` (marketplace/order/utils.py) in stock-record order;
 - handed to the carrier: `lines_stock_consume` — the goods leave the shelf, so the
   allocation and the stock both go down;
-- cancelled: `lines_stock_release` — the allocation is given back, the stock stays.
+- cancelled: `lines_stock_release` — the allocation is given back, the stock stays;
+- returned to the shop (a parcel refused or undeliverable): `lines_stock_restock` — the goods
+  are back on the shelf, so the stock goes up again by what left.
 
 Only marketplace/order/lifecycle.py calls these, inside the transaction that moves the lines'
 status, so a line's stock and its status never disagree. Rows are touched in stock-record
@@ -15,9 +17,12 @@ order, the order the checkout allocates in, so two transactions cannot deadlock.
 
 from __future__ import annotations
 
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 Line = get_model("order", "Line")
+StockRecord = get_model("partner", "StockRecord")
 
 
 def _by_stockrecord(lines) -> list:
@@ -61,3 +66,20 @@ def lines_stock_consume(lines) -> tuple[list[int], list[int]]:
         consumed.append(line.pk)
     Line.objects.filter(pk__in=[line.pk for line in lines]).update(num_allocated=0)
     return consumed, skipped
+
+
+def lines_stock_restock(lines) -> list[int]:
+    """Put the lines' goods back in stock (a parcel came back to the shop); returns their ids.
+
+    Called once per line: the line's own status move (delivery failed → returned) is the
+    conditional update that guards it.
+    """
+    restocked = []
+    for line in _by_stockrecord(lines):
+        if line.stockrecord_id is None or not line.quantity:
+            continue
+        StockRecord.objects.filter(pk=line.stockrecord_id).update(
+            num_in_stock=Coalesce(F("num_in_stock"), 0) + line.quantity
+        )
+        restocked.append(line.pk)
+    return restocked

@@ -8,7 +8,7 @@ dashboard (`/dashboard/payments/`).
   the record are one transaction, so a failure leaves nothing claimed.
 
 Refunds are always an explicit step: cancelling an order never refunds by itself (see
-marketplace.order.lifecycle.cancel_needs_refund).
+marketplace.order.lifecycle.refund_due).
 """
 
 from __future__ import annotations

@@ -258,10 +258,13 @@ OSCAR_SEND_REGISTRATION_EMAIL = False
 # marketplace/order/lifecycle.py (Oscar's dashboard reaches it through order/processing.py).
 OSCAR_INITIAL_ORDER_STATUS = OrderStatus.INITIAL
 OSCAR_INITIAL_LINE_STATUS = OrderStatus.INITIAL
-OSCAR_ORDER_STATUS_PIPELINE = OrderStatus.TRANSITIONS
+OSCAR_ORDER_STATUS_PIPELINE = OrderStatus.STAFF_TRANSITIONS
 # Lines move with their shop's part of the order, never one by one from Oscar's dashboard.
 OSCAR_LINE_STATUS_PIPELINE = {}
 OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OrderStatus.TRANSITIONS}
+# Days after the hand-over at which a parcel the buyer has not confirmed is taken as delivered
+# (`manage.py orders_mark_delivered`, daily).
+ORDER_AUTO_DELIVERED_DAYS = env_int("ORDER_AUTO_DELIVERED_DAYS", 7)
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.models import OcopCertificate
 from marketplace.core.text import fold
 from marketplace.core.uploads import DocumentUploadField
+from marketplace.order.carriers import carrier_choices
+from marketplace.order.models import Shipment
 from marketplace.order.statuses import OrderStatus
 from marketplace.payment.banks import BANK_CHOICES
 from marketplace.payment.vietqr import VietQRError, clean_account
@@ -35,6 +37,62 @@ class LineStatusForm(forms.Form):
         data = super().clean()
         if data.get("to_status") in OrderStatus.REASON_REQUIRED and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Vui lòng nêu lý do hủy."))
+        return data
+
+
+class HandOverForm(forms.Form):
+    """Hand the confirmed products to a carrier: which carrier, its tracking code, the fee paid.
+
+    The tracking code is checked against the carrier's format by the service
+    (marketplace/order/shipments.py), which owns the rule; the form only collects.
+    """
+
+    carrier = forms.ChoiceField(label=_("Đơn vị vận chuyển"), choices=())
+    tracking_code = forms.CharField(
+        label=_("Mã vận đơn"), required=False, max_length=64,
+        help_text=_("Bắt buộc khi gửi qua đơn vị vận chuyển; không cần khi cửa hàng tự giao."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off",
+                                      "spellcheck": "false"}),
+    )
+    shipping_fee = forms.IntegerField(
+        label=_("Phí vận chuyển cửa hàng trả (₫)"), required=False, min_value=0,
+        max_value=100_000_000,
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1000, "inputmode": "numeric"}),
+    )
+    lines = forms.MultipleChoiceField(
+        label=_("Sản phẩm trong kiện"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bỏ trống để giao tất cả sản phẩm đã xác nhận trong một kiện."),
+    )
+
+    def __init__(self, *args, confirmed_lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].choices = [("", _("— Chọn —"))] + carrier_choices()
+        self.fields["lines"].choices = [
+            (str(line.pk), f"{line.quantity} × {line.title}") for line in confirmed_lines
+        ]
+        if len(self.fields["lines"].choices) < 2:  # one product: nothing to choose
+            self.fields["lines"].widget = forms.MultipleHiddenInput()
+
+    def clean_shipping_fee(self) -> int:
+        return self.cleaned_data.get("shipping_fee") or 0
+
+
+class ShipmentOutcomeForm(forms.Form):
+    """What happened to a parcel: delivered, failed (with a reason), tried again, returned."""
+
+    OUTCOMES = ("delivered", "failed", "reattempt", "returned")
+
+    outcome = forms.ChoiceField(choices=[(o, o) for o in OUTCOMES], widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        label=_("Lý do"), required=False,
+        choices=[("", _("— Chọn lý do —"))] + list(Shipment.FailureReason.choices),
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "failed" and not data.get("reason"):
+            self.add_error("reason", _("Hãy chọn lý do giao không thành công."))
         return data
 
 

@@ -32,7 +32,9 @@ from oscar.core.loading import get_model
 from catalogue.models import OcopCertificate
 from marketplace.core.models import AuditEvent
 from marketplace.core.money import to_vnd
-from marketplace.order.lifecycle import cancel_needs_refund
+from marketplace.order.carriers import carrier_get
+from marketplace.order.lifecycle import refund_due
+from marketplace.order.models import Shipment
 from marketplace.order.statuses import OrderStatus, normalize_status, stored_values
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 
@@ -116,10 +118,11 @@ def order_payment(*, shop: Partner, order) -> dict | None:
         "refundable": order.refundable,
         "can_mark_paid": (
             waiting.get(order.payment_method) == order.payment_status
-            and normalize_status(order.status) != OrderStatus.CANCELLED
+            and normalize_status(order.status) not in (OrderStatus.CANCELLED, OrderStatus.RETURNED)
         ),
         "awaiting_card": order.payment_status == PaymentStatus.AWAITING_CARD,
-        "cancelled_unrefunded": cancel_needs_refund(order),
+        "refund_due": refund_due(order),
+        "returned": normalize_status(order.status) == OrderStatus.RETURNED,
     }
 
 
@@ -132,14 +135,36 @@ def order_shop_status_groups(*, order) -> list[dict]:
             "status": status,
             "label": OrderStatus.label(status),
             "lines": [],
+            # Parcel moves (hand-over, outcomes) have their own forms: see order_shipments.
             "actions": [
                 {"to": to, "label": OrderStatus.ACTIONS[to],
                  "needs_reason": to in OrderStatus.REASON_REQUIRED}
                 for to in OrderStatus.TRANSITIONS.get(status, ())
+                if to not in OrderStatus.SHIPMENT_MOVES
             ],
         })
         group["lines"].append(line)
     return list(groups.values())
+
+
+def order_shipments(*, shop: Partner, order) -> list[Shipment]:
+    """The shop's parcels of the order, oldest first, each with `carrier_name`,
+    `tracking_url` and `line_list` (two queries whatever the number of parcels)."""
+    shipments = list(
+        Shipment.objects.filter(order=order, shop=shop)
+        .prefetch_related(Prefetch("lines", queryset=Line.objects.order_by("pk"), to_attr="line_list"))
+        .order_by("handed_at", "pk")
+    )
+    for shipment in shipments:
+        carrier = carrier_get(shipment.carrier)
+        shipment.carrier_name = carrier.name if carrier else shipment.carrier
+        shipment.tracking_url = carrier.tracking_link(shipment.tracking_code) if carrier else ""
+    return shipments
+
+
+def shop_order_confirmed_lines(*, order) -> list:
+    """The shop's lines of the order ready to be handed to a carrier."""
+    return [line for line in order.shop_lines if line.status == OrderStatus.CONFIRMED]
 
 
 def shop_order_subtotal(*, order) -> int:

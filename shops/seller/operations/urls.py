@@ -12,6 +12,11 @@ urlpatterns = [
     path("orders/", views.OrderListView.as_view(), name="orders"),
     path("orders/<str:order_number>/", views.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<str:order_number>/status/", views.OrderStatusView.as_view(), name="order-status"),
+    path("orders/<str:order_number>/ship/", views.OrderShipView.as_view(), name="order-ship"),
+    path(
+        "orders/<str:order_number>/shipments/<int:shipment_pk>/",
+        views.ShipmentOutcomeView.as_view(), name="shipment-outcome",
+    ),
     path("orders/<str:order_number>/paid/", views.OrderMarkPaidView.as_view(), name="order-paid"),
     path("orders/<str:order_number>/refund/", views.OrderRefundView.as_view(), name="order-refund"),
     path("payment/", views.PaymentSettingsView.as_view(), name="payment-settings"),

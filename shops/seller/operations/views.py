@@ -20,7 +20,17 @@ from catalogue.certificates import certificate_submit
 from marketplace.core.errors import Refused
 from marketplace.core.money import format_vnd
 from marketplace.core.staff import private_file_response
-from marketplace.order.lifecycle import OrderError, order_lines_transition
+from marketplace.order.carriers import TrackingCodeError
+from marketplace.order.lifecycle import OrderError, order_lines_transition, refund_due
+from marketplace.order.models import Shipment
+from marketplace.order.shipments import (
+    shipment_cod_amount,
+    shipment_delivered,
+    shipment_failed,
+    shipment_hand_over,
+    shipment_reattempt,
+    shipment_returned,
+)
 from marketplace.order.statuses import OrderStatus
 from marketplace.payment import transfer, vietqr
 from marketplace.payment.dashboard.forms import RefundForm
@@ -34,10 +44,12 @@ from shops.seller.operations import selectors
 from shops.seller.operations.forms import (
     BankAccountForm,
     CertificateForm,
+    HandOverForm,
     LineStatusForm,
     MemberAddForm,
     MemberRevokeForm,
     OrderFilterForm,
+    ShipmentOutcomeForm,
     ShippingOptionForm,
 )
 from shops.services import BANK_FIELDS, shop_bank_account_save
@@ -115,7 +127,15 @@ class OrderDetailView(SellerShopMixin, TemplateView):
             payment=selectors.order_payment(shop=self.shop, order=order),
             can_handle_money=self.membership.role in MONEY_ROLES,
             mark_paid_labels=MARK_PAID_LABELS,
+            shipments=selectors.order_shipments(shop=self.shop, order=order),
+            failure_reasons=Shipment.FailureReason.choices,
         )
+        confirmed = selectors.shop_order_confirmed_lines(order=order)
+        if confirmed:
+            context["hand_over_form"] = kwargs.get("hand_over_form") or HandOverForm(
+                confirmed_lines=confirmed, auto_id="ship_%s"
+            )
+            context["cod_preview"] = shipment_cod_amount(order=order, lines=confirmed)
         if context["payment"] and order.refundable and context["can_handle_money"]:
             context["refund_form"] = RefundForm(order=order, auto_id="refund_%s")
         return context
@@ -150,6 +170,11 @@ class OrderStatusView(SellerShopMixin, PostOnlyMixin, View):
                 for error in errors:
                     messages.error(request, error)
             return HttpResponseRedirect(detail_url)
+        if form.cleaned_data["to_status"] in OrderStatus.SHIPMENT_MOVES:
+            messages.error(
+                request, _("Hãy dùng mục “Giao hàng” để giao cho đơn vị vận chuyển và ghi kết quả giao.")
+            )
+            return HttpResponseRedirect(detail_url)
         try:
             moved = order_lines_transition(
                 shop=self.shop, order=order,
@@ -180,6 +205,109 @@ class OrderStatusView(SellerShopMixin, PostOnlyMixin, View):
             _("Người mua đã thanh toán %(amount)s cho đơn này. Hãy hoàn tiền cho người mua "
               "ở mục “Thanh toán” bên dưới.") % {"amount": format_vnd(order.refundable)},
         )
+
+
+class OrderShipView(PostOnlyMixin, OrderDetailView):
+    """Hand the confirmed products to a carrier: a parcel with its carrier and tracking code.
+
+    A refused hand-over shows the order page again with the seller's input and the errors.
+    """
+
+    def get_object(self):
+        return selectors.order_for_shop_or_404(shop=self.shop, order_number=self.kwargs["order_number"])
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_object()
+        form = HandOverForm(
+            request.POST, confirmed_lines=selectors.shop_order_confirmed_lines(order=order),
+            auto_id="ship_%s",
+        )
+        if form.is_valid():
+            try:
+                shipment = shipment_hand_over(
+                    shop=self.shop, order=order, carrier=form.cleaned_data["carrier"],
+                    tracking_code=form.cleaned_data["tracking_code"],
+                    shipping_fee=form.cleaned_data["shipping_fee"],
+                    line_ids=[int(pk) for pk in form.cleaned_data["lines"]] or None,
+                    actor=request.user, acting_as=self.capacity,
+                )
+            except Refused as exc:
+                form.add_error(
+                    "tracking_code" if isinstance(exc, TrackingCodeError) else None, str(exc)
+                )
+            else:
+                message = _("Đã giao %(count)s sản phẩm cho %(carrier)s.") % {
+                    "count": shipment.lines.count(),
+                    "carrier": dict(form.fields["carrier"].choices)[shipment.carrier],
+                }
+                if shipment.cod_amount:
+                    message += " " + _("Đơn vị vận chuyển thu hộ %(amount)s.") % {
+                        "amount": format_vnd(shipment.cod_amount)
+                    }
+                messages.success(request, message)
+                return redirect(
+                    "seller:order-detail", shop_code=self.shop.code, order_number=order.number
+                )
+        return self.render_to_response(
+            self.get_context_data(order_number=order.number, hand_over_form=form)
+        )
+
+
+class ShipmentOutcomeView(SellerShopMixin, PostOnlyMixin, View):
+    """What happened to a parcel: delivered, delivery failed (with a reason), tried again, or
+    back at the shop."""
+
+    SERVICES = {
+        "delivered": shipment_delivered,
+        "reattempt": shipment_reattempt,
+        "returned": shipment_returned,
+    }
+    DONE = {
+        "delivered": _lazy("Đã ghi nhận: kiện hàng đã giao cho người mua."),
+        "failed": _lazy("Đã ghi nhận: giao không thành công."),
+        "reattempt": _lazy("Đã ghi nhận: đơn vị vận chuyển giao lại."),
+        "returned": _lazy("Đã nhận hàng hoàn: sản phẩm đã được cộng lại vào tồn kho."),
+    }
+
+    def get_object(self):
+        order = selectors.order_for_shop_or_404(shop=self.shop, order_number=self.kwargs["order_number"])
+        return get_object_or_404(
+            Shipment.objects.select_related("order", "shop"),
+            pk=self.kwargs["shipment_pk"], order=order, shop=self.shop,
+        )
+
+    def post(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        back = reverse(
+            "seller:order-detail",
+            kwargs={"shop_code": self.shop.code, "order_number": shipment.order.number},
+        ) + f"#shipment-{shipment.pk}"
+        form = ShipmentOutcomeForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return HttpResponseRedirect(back)
+        outcome = form.cleaned_data["outcome"]
+        try:
+            if outcome == "failed":
+                shipment_failed(
+                    shipment=shipment, reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"], actor=request.user, acting_as=self.capacity,
+                )
+            else:
+                self.SERVICES[outcome](shipment=shipment, actor=request.user, acting_as=self.capacity)
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, self.DONE[outcome])
+            if outcome == "returned":
+                shipment.order.refresh_from_db()
+                if refund_due(shipment.order) and shipment.order.payment_method != "card":
+                    messages.warning(request, _(
+                        "Người mua đã thanh toán %(amount)s cho đơn này. Hãy hoàn tiền cho người mua "
+                        "ở mục “Thanh toán” bên dưới.") % {"amount": format_vnd(refund_due(shipment.order))})
+        return HttpResponseRedirect(back)
 
 
 class OrderMarkPaidView(MoneyRoleRequiredMixin, ShopUrlMixin, PostOnlyMixin, View):

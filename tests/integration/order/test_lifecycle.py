@@ -15,10 +15,10 @@ from oscar.core.loading import get_class
 from marketplace.core.models import AuditEvent
 from marketplace.order.lifecycle import (
     OrderError,
-    cancel_needs_refund,
     order_lines_transition,
     order_transition,
     purchase_cancel,
+    refund_due,
 )
 from marketplace.order.models import Order, Purchase
 from marketplace.order.statuses import OrderStatus
@@ -62,7 +62,9 @@ def move(world, from_status, to_status, **kwargs):
 
 
 def test_the_pipeline_is_declared_once_and_oscar_reads_it():
-    assert settings.OSCAR_ORDER_STATUS_PIPELINE is OrderStatus.TRANSITIONS
+    assert settings.OSCAR_ORDER_STATUS_PIPELINE is OrderStatus.STAFF_TRANSITIONS
+    # Staff confirm or cancel; a parcel's moves need its carrier, on the seller's page.
+    assert settings.OSCAR_ORDER_STATUS_PIPELINE["confirmed"] == ("cancelled",)
     assert settings.OSCAR_INITIAL_ORDER_STATUS == OrderStatus.PENDING
     # Lines never move one by one from Oscar's dashboard.
     assert settings.OSCAR_LINE_STATUS_PIPELINE == {}
@@ -92,7 +94,7 @@ def test_cancel_releases_the_stock_voids_cod_and_needs_a_reason(placed):
     assert stock(placed["honey"]) == (10, 0)
     line = order.lines.get()
     assert (line.num_allocated, line.allocation_cancelled, line.partner_line_notes) == (0, True, "Hết hàng")
-    assert cancel_needs_refund(order) == 0  # nothing was paid for a COD order
+    assert refund_due(order) == 0  # nothing was paid for a COD order
 
 
 def test_the_same_tap_twice_moves_once_and_illegal_moves_are_refused(placed):
