@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "products.imported": _("Nhập sản phẩm từ CSV"),
     "stock.adjusted": _("Điều chỉnh tồn kho"),
     "order.lines_status_changed": _("Cập nhật trạng thái đơn"),
+    "order.refund_due": _("Cần hoàn tiền cho người mua"),
     "shipping.option_created": _("Thêm phương thức giao hàng"),
     "shipping.option_changed": _("Sửa phương thức giao hàng"),
     "shipping.option_deleted": _("Xóa phương thức giao hàng"),
