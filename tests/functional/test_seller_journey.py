@@ -84,12 +84,17 @@ def test_seller_lists_a_product_and_ships_an_order(client, django_capture_on_com
     assert other.title not in detail
     assert buyer.email not in detail
 
-    for from_status, to_status in (("pending", "confirmed"), ("confirmed", "handed_to_carrier")):
-        response = client.post(
-            f"/seller/{SHOP}/orders/{order.number}/status/",
-            {"from_status": from_status, "to_status": to_status},
-        )
-        assert response.status_code == 302
+    response = client.post(
+        f"/seller/{SHOP}/orders/{order.number}/status/",
+        {"from_status": "pending", "to_status": "confirmed"},
+    )
+    assert response.status_code == 302
+    # Handing over records the parcel: the carrier and its tracking code.
+    response = client.post(
+        f"/seller/{SHOP}/orders/{order.number}/ship/",
+        {"carrier": "ghn", "tracking_code": "GYCYQNYM"},
+    )
+    assert response.status_code == 302
     line = order.lines.get(product=product)
     assert line.status == "handed_to_carrier"
     assert order.lines.get(product=other).status != "handed_to_carrier"

@@ -170,7 +170,9 @@ class OrderStatusView(SellerShopMixin, PostOnlyMixin, View):
                 for error in errors:
                     messages.error(request, error)
             return HttpResponseRedirect(detail_url)
-        if form.cleaned_data["to_status"] in OrderStatus.SHIPMENT_MOVES:
+        from_status, to_status = form.cleaned_data["from_status"], form.cleaned_data["to_status"]
+        if (to_status in OrderStatus.SHIPMENT_MOVES
+                and to_status in OrderStatus.TRANSITIONS.get(from_status, ())):
             messages.error(
                 request, _("Hãy dùng mục “Giao hàng” để giao cho đơn vị vận chuyển và ghi kết quả giao.")
             )

@@ -90,8 +90,14 @@ def test_seller_adds_a_product_with_a_photo_finds_it_and_ships_an_order(browsing
     page.get_by_role("button", name="Xác nhận đơn").click()
     page.wait_for_load_state()
     browsing.shot("order confirmed")
-    page.get_by_role("button", name="Đã giao cho đơn vị vận chuyển").click()
+    hand_over = page.locator("#hand-over")
+    hand_over.get_by_label("Đơn vị vận chuyển").select_option("ghn")
+    hand_over.get_by_label("Mã vận đơn").fill("gycyqnym")
+    browsing.shot("hand-over form")
+    hand_over.get_by_role("button", name="Xác nhận đã giao cho vận chuyển").click()
     page.wait_for_load_state()
     browsing.shot("handed to carrier")
     assert order.lines.get(product=product).status == "handed_to_carrier"
     assert "Đã giao cho đơn vị vận chuyển" in page.locator("main").inner_text()
+    tracking = page.locator("#shipping a", has_text="GYCYQNYM")
+    assert tracking.get_attribute("href") == "https://donhang.ghn.vn/?order_code=GYCYQNYM"

@@ -84,13 +84,26 @@ def test_an_order_without_own_lines_is_404(client, world):
 def test_pipeline_moves_own_lines_only_and_a_double_tap_applies_once(client, world):
     client.force_login(world["owner_a"])
     url = status_url(world["shop_a"], world["mixed"])
-    steps = [("pending", "confirmed"), ("confirmed", "handed_to_carrier"), ("handed_to_carrier", "delivered")]
-    for from_status, to_status in steps:
-        first = client.post(url, {"from_status": from_status, "to_status": to_status}, follow=True)
-        assert "Đã chuyển 1 dòng hàng" in first.content.decode()
-        second = client.post(url, {"from_status": from_status, "to_status": to_status}, follow=True)
-        assert "có thể đã được cập nhật" in second.content.decode()
-        assert set(a_lines(world).values_list("status", flat=True)) == {to_status}
+    first = client.post(url, {"from_status": "pending", "to_status": "confirmed"}, follow=True)
+    assert "Đã chuyển 1 dòng hàng" in first.content.decode()
+    second = client.post(url, {"from_status": "pending", "to_status": "confirmed"}, follow=True)
+    assert "có thể đã được cập nhật" in second.content.decode()
+    assert set(a_lines(world).values_list("status", flat=True)) == {"confirmed"}
+    # Handed over as a parcel (carrier and code), then delivered: each applies once.
+    ship = reverse("seller:order-ship", kwargs={"shop_code": "shop-a", "order_number": "900001"})
+    first = client.post(ship, {"carrier": "self"}, follow=True)
+    assert "Đã giao 1 sản phẩm" in first.content.decode()
+    second = client.post(ship, {"carrier": "self"}, follow=True)
+    assert "có thể vừa được cập nhật" in second.content.decode()
+    assert set(a_lines(world).values_list("status", flat=True)) == {"handed_to_carrier"}
+    shipment = world["mixed"].shipments.get()
+    outcome = reverse("seller:shipment-outcome", kwargs={
+        "shop_code": "shop-a", "order_number": "900001", "shipment_pk": shipment.pk})
+    first = client.post(outcome, {"outcome": "delivered"}, follow=True)
+    assert "kiện hàng đã giao cho người mua" in first.content.decode()
+    second = client.post(outcome, {"outcome": "delivered"}, follow=True)
+    assert "có thể đã được cập nhật" in second.content.decode()
+    assert set(a_lines(world).values_list("status", flat=True)) == {"delivered"}
     assert b_line(world).status == "pending"
     events = AuditEvent.objects.filter(shop=world["shop_a"], action="order.lines_status_changed")
     assert events.count() == 3
