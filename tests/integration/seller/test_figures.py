@@ -162,6 +162,8 @@ def test_figures_match_the_hand_built_orders(world):
         ("Đã xác nhận", 1),
         ("Đã giao cho đơn vị vận chuyển", 0),
         ("Đã giao", 1),
+        ("Giao không thành công", 0),
+        ("Đã hoàn về cửa hàng", 0),
         ("Đã hủy", 2),
     ]
     assert selectors.shop_revenue_by_payment_method(shop=shop, period=period) == [
@@ -268,6 +270,8 @@ def test_csv_of_each_table(client, world):
         ["Đã xác nhận", "1"],
         ["Đã giao cho đơn vị vận chuyển", "0"],
         ["Đã giao", "1"],
+        ["Giao không thành công", "0"],
+        ["Đã hoàn về cửa hàng", "0"],
         ["Đã hủy", "2"],
     ]
     assert csv_rows(client.get(url(), query(format="csv", table="top_products"))) == [

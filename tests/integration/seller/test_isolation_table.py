@@ -3,7 +3,7 @@
 The URL patterns are collected from the `seller` namespace itself, so a view added later
 is covered without editing this test. Object kwargs follow one naming convention
 (`product_pk`, `image_pk`, `order_number`, `line_pk`, `option_pk`, `certificate_pk`,
-`member_pk`, `review_pk`); a pattern with a kwarg outside it fails the test until it is added here.
+`member_pk`, `review_pk`, `shipment_pk`); a pattern with a kwarg outside it fails the test until it is added here.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import create_basket, create_order
 
+from marketplace.order.lifecycle import order_lines_transition
+from marketplace.order.shipments import shipment_hand_over
 from catalogue.models import OcopCertificate, Product, ProductImage, ReviewMeta
 from shops.models import ShopMember, StockRecord
 from tests.factories import make_certificate, make_option, make_product, make_shop, make_user
@@ -25,7 +27,7 @@ ProductReview = get_model("reviews", "ProductReview")
 
 OBJECT_KWARGS = {
     "product_pk", "image_pk", "order_number", "line_pk", "option_pk", "certificate_pk", "member_pk",
-    "review_pk",
+    "review_pk", "shipment_pk",
 }
 
 
@@ -66,6 +68,9 @@ def build(code: str) -> dict:
     buyer = make_user(f"{code}-b@example.vn", username=f"{code}-buyer", password="x")
     review = ProductReview.objects.create(product=product, user=buyer, score=4, title="Ngon", body="Ngon lắm")
     ReviewMeta.objects.create(review=review, verified_purchase=True)
+    order_lines_transition(shop=shop, order=order, from_status="pending", to_status="confirmed",
+                           actor=owner, acting_as="owner")
+    shipment = shipment_hand_over(shop=shop, order=order, carrier="self", actor=owner, acting_as="owner")
     return {
         "owner": owner, "shop": shop, "record": record,
         "kwargs": {
@@ -73,6 +78,7 @@ def build(code: str) -> dict:
             "order_number": order.number, "line_pk": order.lines.first().pk,
             "option_pk": option.pk, "certificate_pk": certificate.pk,
             "member_pk": helper.pk, "review_pk": review.pk,
+            "shipment_pk": shipment.pk,
         },
     }
 
