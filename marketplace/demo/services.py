@@ -11,7 +11,6 @@ when a row is created.
 from __future__ import annotations
 
 import datetime
-import itertools
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,7 +46,14 @@ from marketplace.core.addresses import communes
 from marketplace.core.roles import ensure_programme_staff_group
 from marketplace.core.text import fold, slugify_vi
 from marketplace.order.lifecycle import order_lines_transition
-from marketplace.order.models import Order, Purchase
+from marketplace.order.models import Order, Purchase, Shipment
+from marketplace.order.shipments import (
+    order_received_by_buyer,
+    shipment_delivered,
+    shipment_failed,
+    shipment_hand_over,
+    shipment_returned,
+)
 from marketplace.order.statuses import OrderStatus
 from marketplace.payment.services import order_mark_paid, purchase_card_paid
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
@@ -508,14 +514,24 @@ def _count(plan: list[data.ShopSpec], result: LoadResult) -> None:
 
 # --- The demo buyer's purchases ---------------------------------------------------------
 
-#: (payment method, [(shop code, quantity)], where it stands). One product per shop: the
-#: first in stock by UPC. Placed through the real checkout service, then moved on by the
-#: same services a seller's taps and Stripe's webhook use.
+#: (payment method, [(shop code, quantity, where that shop's order stands)]). One product
+#: per shop: the first in stock by UPC. Placed through the real checkout service, then moved
+#: on by the same services a seller's taps, a buyer's "Đã nhận hàng" and Stripe's webhook
+#: use, so the demo buyer has an order in every state of an order's life and the first demo
+#: shop (htx-ba-khia-dam-doi) has one in every tab of its order list. Three COD purchases at
+#: most: the demo buyer's phone number stays within the per-day COD limit.
 DEMO_PURCHASES = [
-    ("cod", [("htx-ba-khia-dam-doi", 2), ("htx-19-5", 1)], "delivered"),
-    ("bank_transfer", [("yen-sao-dat-mui", 1), ("co-ba-gan", 2)], "awaiting"),
-    ("card", [("htx-tan-phat-loi", 1)], "paid"),
+    ("cod", [("htx-ba-khia-dam-doi", 2, "delivered"), ("htx-19-5", 1, "delivered_by_shop")]),
+    ("cod", [("htx-ba-khia-dam-doi", 1, "in_transit"), ("htx-tan-phat-loi", 1, "returned")]),
+    ("cod", [("htx-ba-khia-dam-doi", 1, "failed"), ("htx-19-5", 1, "confirmed")]),
+    ("bank_transfer", [("yen-sao-dat-mui", 1, "pending"), ("co-ba-gan", 2, "pending")]),
+    ("card", [("htx-tan-phat-loi", 1, "pending"), ("htx-ba-khia-dam-doi", 1, "confirmed")]),
 ]
+#: Where each stage leaves a shop order: (carrier, failure reason, returned to the shop).
+DEMO_CARRIERS = {
+    "delivered": "ghn", "delivered_by_shop": "self", "in_transit": "ghtk",
+    "failed": "viettelpost", "returned": "jt",
+}
 DEMO_ADDRESS = {
     "first_name": "Khách mua hàng (demo)",
     "line1": "Số 1 Ấp Cái Nước (địa chỉ minh họa)",
@@ -526,7 +542,7 @@ DEMO_ADDRESS = {
 
 
 def ensure_demo_purchases(users: dict, shops: dict[str, Partner], result: LoadResult) -> None:
-    """Three purchases of buyer@demo.ocop.vn (COD delivered, transfer awaited, card paid).
+    """The demo buyer's purchases (DEMO_PURCHASES), each shop order moved to its stage.
 
     Made only while the demo buyer has no purchase at all: a second run, or a buyer who
     has already bought in the demo, gets none added.
@@ -539,9 +555,13 @@ def ensure_demo_purchases(users: dict, shops: dict[str, Partner], result: LoadRe
         iso_3166_1_a2="VN",
         defaults={"name": "Việt Nam", "printable_name": "Việt Nam", "is_shipping_country": True},
     )
-    for method, items, stage in DEMO_PURCHASES:
-        purchase = _demo_purchase(buyer, shops, method, items)
-        _demo_advance(purchase, stage, users)
+    for method, items in DEMO_PURCHASES:
+        purchase = _demo_purchase(buyer, shops, method, [(code, quantity) for code, quantity, _ in items])
+        if method == "card":
+            purchase_card_paid(purchase, amount=purchase.total, reference=f"demo-{purchase.number}")
+        stages = {code: stage for code, _, stage in items}
+        for order in Order.objects.filter(purchase=purchase).select_related("shop").order_by("number"):
+            _demo_advance(order, stages[order.shop.code], buyer, users)
         result.created["purchases"] += 1
 
 
@@ -566,18 +586,44 @@ def _demo_purchase(buyer, shops: dict[str, Partner], method: str, items):
     ).purchase
 
 
-def _demo_advance(purchase, stage: str, users: dict) -> None:
-    if stage == "paid":
-        purchase_card_paid(purchase, amount=purchase.total, reference=f"demo-{purchase.number}")
-    if stage != "delivered":
+def _demo_advance(order: Order, stage: str, buyer, users: dict) -> None:
+    """Move one shop order to `stage` the way its seller and buyer would."""
+    if stage == "pending":
         return
-    steps = [OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.HANDED_TO_CARRIER, OrderStatus.DELIVERED]
-    for order in Order.objects.filter(purchase=purchase).select_related("shop").order_by("number"):
-        owner = users[f"seller-{order.shop.code}@{data.DEMO_EMAIL_DOMAIN}"]
-        for before, after in itertools.pairwise(steps):
-            order_lines_transition(
-                shop=order.shop, order=order, from_status=before, to_status=after,
-                actor=owner, acting_as="owner",
-            )
+    owner = users[f"seller-{order.shop.code}@{data.DEMO_EMAIL_DOMAIN}"]
+    as_owner = {"actor": owner, "acting_as": "owner"}
+    order_lines_transition(
+        shop=order.shop, order=order, from_status=OrderStatus.PENDING,
+        to_status=OrderStatus.CONFIRMED, **as_owner,
+    )
+    if stage == "confirmed":
+        return
+    carrier = DEMO_CARRIERS[stage]
+    shipment = shipment_hand_over(
+        shop=order.shop, order=order, carrier=carrier,
+        tracking_code=_demo_tracking_code(carrier, order.number), shipping_fee=22_000, **as_owner,
+    )
+    if stage == "delivered":
+        order_received_by_buyer(order=order, actor=buyer)
+    elif stage == "delivered_by_shop":
+        shipment_delivered(shipment=shipment, **as_owner)
+    elif stage in ("failed", "returned"):
+        reason = Shipment.FailureReason.REFUSED if stage == "returned" else Shipment.FailureReason.UNREACHABLE
+        shipment_failed(shipment=shipment, reason=reason, **as_owner)
+        if stage == "returned":
+            shipment_returned(shipment=shipment, **as_owner)
+    if stage.startswith("delivered") and order.payment_method == "cod":
         order.refresh_from_db()
-        order_mark_paid(order, actor=owner, acting_as="owner", note="Thu tiền khi giao (demo)")
+        order_mark_paid(order, note="Thu tiền khi giao (demo)", **as_owner)
+
+
+def _demo_tracking_code(carrier: str, order_number: str) -> str:
+    """A code in the carrier's own format, made from the order number (unique per order)."""
+    digits = "".join(ch for ch in order_number if ch.isdigit()).rjust(10, "0")[-10:]
+    return {
+        "ghn": f"GY{digits}",
+        "ghtk": f"S22861375.MB7.{digits}",
+        "viettelpost": f"17{digits}",
+        "jt": f"84{digits}",
+        "self": "",
+    }[carrier]

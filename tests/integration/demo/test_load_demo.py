@@ -30,7 +30,8 @@ from marketplace.core.addresses import communes
 from marketplace.core.phones import validate_e164_mobile
 from marketplace.core.roles import programme_staff_permissions
 from marketplace.demo import catalogue_data as data
-from marketplace.order.models import Order, Purchase
+from marketplace.order.carriers import carrier_get
+from marketplace.order.models import Order, Purchase, Shipment
 from shops.access import shops_for_user
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 
@@ -169,20 +170,17 @@ def test_a_few_shops_have_their_own_vietqr_account():
 def test_demo_buyer_has_purchases_in_each_payment_state(client):
     from marketplace.payment.transfer import order_transfer_qr
 
-    purchases = {p.payment_method: p for p in Purchase.objects.filter(user__email="buyer@demo.ocop.vn")}
-    assert set(purchases) == {"cod", "bank_transfer", "card"}
-    cod, transfer, card = purchases["cod"], purchases["bank_transfer"], purchases["card"]
-    assert cod.status == Purchase.Status.PLACED
-    assert {(o.status, o.payment_status) for o in cod.orders.all()} == {("delivered", "paid")}
-    assert cod.orders.count() == 2
-    assert transfer.status == Purchase.Status.PLACED
+    purchases = list(Purchase.objects.filter(user__email="buyer@demo.ocop.vn").order_by("number"))
+    assert [p.payment_method for p in purchases] == ["cod", "cod", "cod", "bank_transfer", "card"]
+    transfer, card = purchases[3], purchases[4]
+    assert all(p.status == Purchase.Status.PLACED for p in purchases[:4])
     assert {o.payment_status for o in transfer.orders.all()} == {"awaiting_transfer"}
     payees = {o.shop.code: order_transfer_qr(o).payee for o in transfer.orders.select_related("shop")}
     assert not payees["yen-sao-dat-mui"].is_programme  # the shop's own account
     assert payees["co-ba-gan"].is_programme
     assert card.status == Purchase.Status.PAID
-    assert {(o.status, o.payment_status) for o in card.orders.all()} == {("pending", "paid")}
-    for purchase in purchases.values():
+    assert {(o.status, o.payment_status) for o in card.orders.all()} == {("pending", "paid"), ("confirmed", "paid")}
+    for purchase in purchases:
         assert purchase.total == sum(int(o.total_incl_tax) for o in purchase.orders.all())
     # co-ba-gan has no delivery option: the programme's default fee applies.
     (default,) = transfer.orders.filter(shop__code="co-ba-gan")
@@ -190,8 +188,30 @@ def test_demo_buyer_has_purchases_in_each_payment_state(client):
     # They show on the buyer's account pages.
     assert client.login(username="buyer@demo.ocop.vn", password=settings.DEMO_PASSWORD)
     html = client.get("/accounts/orders/").content.decode()
-    for purchase in purchases.values():
+    for purchase in purchases:
         assert purchase.number in html
+
+
+def test_the_first_demo_shop_has_an_order_in_every_state_of_its_life():
+    orders = Order.objects.filter(shop__code="htx-ba-khia-dam-doi", user__email="buyer@demo.ocop.vn")
+    assert sorted(orders.values_list("status", "payment_method", "payment_status")) == [
+        ("confirmed", "card", "paid"),
+        ("delivered", "cod", "paid"),
+        ("delivery_failed", "cod", "cod_due"),
+        ("handed_to_carrier", "cod", "cod_due"),
+    ]
+    shipments = Shipment.objects.filter(order__in=orders)
+    assert sorted(shipments.values_list("carrier", "status", "delivery_confirmed_by", "failure_reason")) == [
+        ("ghn", "delivered", "buyer", ""),
+        ("ghtk", "in_transit", "", ""),
+        ("viettelpost", "failed", "", "unreachable"),
+    ]
+    for shipment in shipments:
+        assert carrier_get(shipment.carrier).tracking_link(shipment.tracking_code).startswith("https://")
+        assert shipment.cod_amount == shipment.order.total_incl_tax
+    returned = Shipment.objects.get(order__shop__code="htx-tan-phat-loi", status="returned")
+    assert returned.order.status == "returned" and returned.failure_reason == "refused"
+    assert Order.objects.filter(shop__code="htx-19-5", status="confirmed").exists()
 
 
 def test_shop_communes_are_valid_codes_of_province_96():
