@@ -56,6 +56,7 @@ def test_systemd_accepts_every_unit(tmp_path):
             "ocop-manage@clearsessions.service",
         ],
         "ocop-manage@.timer": ["ocop-manage@clearsessions.timer"],
+        "ocop-manage-hourly@.timer": ["ocop-manage-hourly@orders_mark_delivered.timer"],
     }
     names = []
     for unit in sorted(units.iterdir()):
