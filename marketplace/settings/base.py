@@ -320,6 +320,8 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Duyệt và quản lý cửa hàng"), "url_name": "shops-dashboard:list"},
             # catalogue/dashboard, /dashboard/ocop/
             {"label": _("Chứng nhận OCOP"), "url_name": "ocop-dashboard:list"},
+            # shops/dashboard, /dashboard/shops/fulfilment/
+            {"label": _("Giao hàng của các cửa hàng"), "url_name": "shops-dashboard:fulfilment"},
         ],
     },
     {
