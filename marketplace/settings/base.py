@@ -265,6 +265,9 @@ OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OrderStatus.TRANSITIO
 # Days after the hand-over at which a parcel the buyer has not confirmed is taken as delivered
 # (`manage.py orders_mark_delivered`, daily).
 ORDER_AUTO_DELIVERED_DAYS = env_int("ORDER_AUTO_DELIVERED_DAYS", 7)
+# Days in transit after which programme staff see a parcel as late (/dashboard/shops/fulfilment/)
+# and the seller's order list marks it; below ORDER_AUTO_DELIVERED_DAYS, or nothing is ever late.
+SHIPMENT_LATE_DAYS = env_int("SHIPMENT_LATE_DAYS", 5)
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False
@@ -317,6 +320,8 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Duyệt và quản lý cửa hàng"), "url_name": "shops-dashboard:list"},
             # catalogue/dashboard, /dashboard/ocop/
             {"label": _("Chứng nhận OCOP"), "url_name": "ocop-dashboard:list"},
+            # shops/dashboard, /dashboard/shops/fulfilment/
+            {"label": _("Giao hàng của các cửa hàng"), "url_name": "shops-dashboard:fulfilment"},
         ],
     },
     {
