@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from marketplace.api import api
 from marketplace.cms import views as cms_views
 from marketplace.core import accounts, health
+from marketplace.order import views as order_views
 from marketplace.payment import views as payment_views
 
 # Django's admin writes rows directly, past the audited services: superusers only. Programme
@@ -41,6 +42,12 @@ urlpatterns = [
     path(
         "accounts/orders/<str:order_number>/<int:line_id>/",
         login_required(accounts.OrderLineView.as_view()),
+    ),
+    # The buyer's "Đã nhận hàng" on their shop order (beside Oscar's order page, not forking
+    # Oscar's customer app for one POST view).
+    path(
+        "accounts/orders/<str:order_number>/received/",
+        order_views.OrderReceivedView.as_view(), name="order-received",
     ),
     # Oscar: catalogue, basket, checkout, accounts, search, dashboard (its `/` redirect removed).
     path("", include(apps.get_app_config("oscar").urls[0])),

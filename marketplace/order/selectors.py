@@ -34,6 +34,7 @@ from marketplace.order.carriers import carrier_get
 from marketplace.order.links import purchase_link
 from marketplace.order.models import Order, Purchase, Shipment
 from marketplace.order.statuses import OrderStatus, stored_values
+from marketplace.order.tracking import OrderTracking, orders_tracking
 from marketplace.payment.transfer import order_transfer_qr
 from shops.models import Partner
 
@@ -99,10 +100,12 @@ class BuyerOrderView:
     purchase_url: str
     transfer: object | None  # marketplace.payment.transfer.TransferQR
     siblings: list[Order]
+    tracking: OrderTracking
 
 
 def buyer_order_view(order: Order) -> BuyerOrderView:
-    """The purchase of `order` (with its link), the VietQR if a transfer is awaited, the other shops' orders."""
+    """The purchase of `order` (with its link), the VietQR if a transfer is awaited, the other
+    shops' orders, and where its parcels are (the timeline, marketplace/order/tracking.py)."""
     purchase = order.purchase
     transfer = None
     if order.payment_status == Order.PaymentStatus.AWAITING_TRANSFER:
@@ -117,7 +120,10 @@ def buyer_order_view(order: Order) -> BuyerOrderView:
             .select_related("shop")
             .order_by("number")
         )
-    return BuyerOrderView(purchase=purchase, purchase_url=url, transfer=transfer, siblings=siblings)
+    return BuyerOrderView(
+        purchase=purchase, purchase_url=url, transfer=transfer, siblings=siblings,
+        tracking=orders_tracking([order])[order.pk],
+    )
 
 
 # --- a shop's orders, by tab ------------------------------------------------------------------
