@@ -91,6 +91,9 @@ class PaymentMethodView(CheckoutSessionMixin, generic.FormView):
     def get_initial(self):
         return {"method": self.payment_method()}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cod_refusal": self.cod_refusal()}
+
     def form_valid(self, form):
         self.set_payment_method(form.cleaned_data["method"])
         return redirect("checkout:preview")

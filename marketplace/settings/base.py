@@ -243,6 +243,19 @@ CHECKOUT_CARD_TIMEOUT_MINUTES = env_int("CHECKOUT_CARD_TIMEOUT_MINUTES", 30)
 CHECKOUT_PAYMENT_METHODS = ("cod", "bank_transfer", "card")
 # Delivery fee of a shop that has not set its own options yet (whole đồng).
 CHECKOUT_DEFAULT_SHIPPING_FEE = env_int("CHECKOUT_DEFAULT_SHIPPING_FEE", 30000)
+# Cash on delivery (COD) limits (docs/decisions/0019-cod-limits.md; marketplace/checkout/limits.py).
+# Above them the buyer pays by transfer or card. 0 switches a limit off.
+COD_MAX_QUANTITY_PER_PRODUCT = env_int("COD_MAX_QUANTITY_PER_PRODUCT", 10)
+COD_MAX_PURCHASE_AMOUNT = env_int("COD_MAX_PURCHASE_AMOUNT", 5_000_000)  # whole đồng, shipping included
+# COD purchases per recipient phone number per calendar day (Asia/Ho_Chi_Minh), guests and
+# accounts alike.
+COD_MAX_PURCHASES_PER_PHONE_PER_DAY = env_int("COD_MAX_PURCHASES_PER_PHONE_PER_DAY", 3)
+# A signed-in buyer with this many delivered orders (and more delivered than returned) gets
+# the trusted limits below; 0: nobody does.
+COD_TRUSTED_MIN_DELIVERED_ORDERS = env_int("COD_TRUSTED_MIN_DELIVERED_ORDERS", 1)
+COD_TRUSTED_MAX_QUANTITY_PER_PRODUCT = env_int("COD_TRUSTED_MAX_QUANTITY_PER_PRODUCT", 30)
+COD_TRUSTED_MAX_PURCHASE_AMOUNT = env_int("COD_TRUSTED_MAX_PURCHASE_AMOUNT", 20_000_000)
+COD_TRUSTED_MAX_PURCHASES_PER_PHONE_PER_DAY = env_int("COD_TRUSTED_MAX_PURCHASES_PER_PHONE_PER_DAY", 10)
 
 # --- Oscar ---
 OSCAR_SHOP_NAME = MARKETPLACE_NAME
@@ -268,6 +281,9 @@ ORDER_AUTO_DELIVERED_DAYS = env_int("ORDER_AUTO_DELIVERED_DAYS", 7)
 # Days in transit after which programme staff see a parcel as late (/dashboard/shops/fulfilment/)
 # and the seller's order list marks it; below ORDER_AUTO_DELIVERED_DAYS, or nothing is ever late.
 SHIPMENT_LATE_DAYS = env_int("SHIPMENT_LATE_DAYS", 5)
+# Hours after placement at which a COD order its shop has not confirmed is cancelled and its
+# stock released (`manage.py orders_release_unconfirmed`, hourly).
+ORDER_UNCONFIRMED_RELEASE_HOURS = env_int("ORDER_UNCONFIRMED_RELEASE_HOURS", 48)
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False
