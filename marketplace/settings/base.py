@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "marketplace.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "marketplace.order.apps.OrderConfig",
+    "marketplace.complaints.apps.ComplaintsConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -265,6 +266,11 @@ OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OrderStatus.TRANSITIO
 # Days after the hand-over at which a parcel the buyer has not confirmed is taken as delivered
 # (`manage.py orders_mark_delivered`, daily).
 ORDER_AUTO_DELIVERED_DAYS = env_int("ORDER_AUTO_DELIVERED_DAYS", 7)
+# Returns and complaints (marketplace/complaints/): days after delivery in which a buyer may
+# open one, and days the shop has to answer before the case goes to programme staff
+# (`manage.py complaints_escalate`, hourly).
+COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 7)
+COMPLAINT_ANSWER_DAYS = env_int("COMPLAINT_ANSWER_DAYS", 2)
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False
