@@ -36,12 +36,15 @@ urlpatterns = [
     path("dashboard/curation/", include("catalogue.curation.urls")),
     path("dashboard/payments/", include("marketplace.payment.dashboard.urls")),
     path("dashboard/figures/", include("marketplace.reports.urls")),
+    path("dashboard/complaints/", include("marketplace.complaints.dashboard.urls")),
     # Two of Oscar's account views made safe: sign-out by POST only, order lines without a 500.
     path("accounts/logout/", accounts.LogoutView.as_view()),
     path(
         "accounts/orders/<str:order_number>/<int:line_id>/",
         login_required(accounts.OrderLineView.as_view()),
     ),
+    # Returns and complaints of a buyer's order: signed in, or behind the signed purchase link.
+    path("", include("marketplace.complaints.urls")),
     # Oscar: catalogue, basket, checkout, accounts, search, dashboard (its `/` redirect removed).
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves `/` and every other page.

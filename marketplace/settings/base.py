@@ -343,6 +343,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "url_name": "payments-dashboard:list",
     },
     {
+        # marketplace/complaints/dashboard, /dashboard/complaints/
+        "label": _("Trả hàng và khiếu nại"),
+        "icon": "fas fa-undo",
+        "url_name": "complaints-dashboard:list",
+    },
+    {
         # marketplace/reports, /dashboard/figures/
         "label": _("Số liệu chương trình"),
         "icon": "fas fa-chart-bar",
