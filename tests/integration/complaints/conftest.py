@@ -48,6 +48,15 @@ def delivered_order(code: str, buyer, *, payment_method: str = "cod", deliver_it
             "purchase": placement.purchase}
 
 
+def another_order(world: dict, buyer):
+    """`buyer`'s delivered order of one more jar from the shop of `world`."""
+    placement = place(make_basket([(world["product"], 1)], owner=buyer), user=buyer,
+                      email=buyer.email)
+    order = placement.purchase.orders.get()
+    deliver(world["shop"], order, world["owner"])
+    return order
+
+
 @pytest.fixture
 def buyer():
     return make_user("mua@example.vn")
