@@ -37,6 +37,7 @@ urlpatterns = [
     path("dashboard/curation/", include("catalogue.curation.urls")),
     path("dashboard/payments/", include("marketplace.payment.dashboard.urls")),
     path("dashboard/figures/", include("marketplace.reports.urls")),
+    path("dashboard/complaints/", include("marketplace.complaints.dashboard.urls")),
     # Two of Oscar's account views made safe: sign-out by POST only, order lines without a 500.
     path("accounts/logout/", accounts.LogoutView.as_view()),
     path(
@@ -49,6 +50,8 @@ urlpatterns = [
         "accounts/orders/<str:order_number>/received/",
         order_views.OrderReceivedView.as_view(), name="order-received",
     ),
+    # Returns and complaints of a buyer's order: signed in, or behind the signed purchase link.
+    path("", include("marketplace.complaints.urls")),
     # Oscar: catalogue, basket, checkout, accounts, search, dashboard (its `/` redirect removed).
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves `/` and every other page.

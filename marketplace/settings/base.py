@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "marketplace.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "marketplace.order.apps.OrderConfig",
+    "marketplace.complaints.apps.ComplaintsConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -284,6 +285,11 @@ SHIPMENT_LATE_DAYS = env_int("SHIPMENT_LATE_DAYS", 5)
 # Hours after placement at which a COD order its shop has not confirmed is cancelled and its
 # stock released (`manage.py orders_release_unconfirmed`, hourly).
 ORDER_UNCONFIRMED_RELEASE_HOURS = env_int("ORDER_UNCONFIRMED_RELEASE_HOURS", 48)
+# Returns and complaints (marketplace/complaints/): days after delivery in which a buyer may
+# open one, and days the shop has to answer before the case goes to programme staff
+# (`manage.py complaints_escalate`, hourly).
+COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 7)
+COMPLAINT_ANSWER_DAYS = env_int("COMPLAINT_ANSWER_DAYS", 2)
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False
@@ -356,6 +362,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Thanh toán đơn hàng"),
         "icon": "fas fa-money-bill-wave",
         "url_name": "payments-dashboard:list",
+    },
+    {
+        # marketplace/complaints/dashboard, /dashboard/complaints/
+        "label": _("Trả hàng và khiếu nại"),
+        "icon": "fas fa-undo",
+        "url_name": "complaints-dashboard:list",
     },
     {
         # marketplace/reports, /dashboard/figures/
