@@ -16,14 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import (
-    Count,
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-    prefetch_related_objects,
-)
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -138,36 +131,43 @@ def buyer_order_view(order: Order) -> BuyerOrderView:
 
 @dataclass(frozen=True)
 class OrderTab:
-    """One tab of the seller's order list: `?tab=<key>`, its label, and which orders it
-    holds — `condition(shop)`, a filter on `Order` (a Q or a boolean expression such as
-    `Exists(...)`), or None for every order of the shop."""
+    """One tab of the seller's order list: `?tab=<key>`, its label, and which orders it holds.
+
+    Either `lines`, a filter on the shop's own lines (an order is in the tab when one of its
+    lines of the shop matches; `Q()` for every order of the shop), or `order_ids(shop)`, a
+    `values("order_id")` queryset from elsewhere (say, the shop's open complaints) for a tab
+    that is not about lines. Tabs of lines are counted together in one query over the shop's
+    lines; each `order_ids` tab adds one counting query.
+    """
 
     key: str
     label: str | Promise
-    condition: Callable[[Partner], Q | Exists] | None = None
+    lines: Q | None = None
+    order_ids: Callable[[Partner], QuerySet] | None = None
+
+    def orders(self, shop: Partner) -> QuerySet:
+        """The ids of the shop's orders in the tab, as a subquery."""
+        if self.order_ids is not None:
+            return self.order_ids(shop)
+        return Line.objects.filter(self.lines, partner=shop).values("order_id")
 
 
-def _shop_lines_in(*statuses: str) -> Callable[[Partner], Exists]:
-    def condition(shop: Partner) -> Exists:
-        return Exists(
-            Line.objects.filter(order=OuterRef("pk"), partner=shop, status__in=statuses)
-        )
-
-    return condition
+def _in(*statuses: str) -> Q:
+    return Q(status__in=statuses)
 
 
 #: The tabs, in the order they are shown. A new tab is one entry here: e.g. complaints open,
-#: `OrderTab("complaints", _("Khiếu nại"), lambda shop: Exists(Complaint.objects.filter(
-#: order=OuterRef("pk"), shop=shop, status__in=OPEN)))`; counts, lists and the page follow.
+#: `OrderTab("complaints", _("Khiếu nại"), order_ids=lambda shop: Complaint.objects.filter(
+#: shop=shop, status__in=OPEN).values("order_id"))`; counts, lists and the page follow.
 ORDER_TABS: tuple[OrderTab, ...] = (
-    OrderTab("all", _("Tất cả")),
-    OrderTab("pending", _("Chờ xác nhận"), _shop_lines_in(*stored_values(OrderStatus.PENDING))),
-    OrderTab("to_ship", _("Chờ giao cho vận chuyển"), _shop_lines_in(OrderStatus.CONFIRMED)),
-    OrderTab("in_transit", _("Đang giao"), _shop_lines_in(OrderStatus.HANDED_TO_CARRIER)),
-    OrderTab("failed", _("Giao không thành công"), _shop_lines_in(OrderStatus.DELIVERY_FAILED)),
-    OrderTab("returned", _("Đã hoàn về"), _shop_lines_in(OrderStatus.RETURNED)),
-    OrderTab("delivered", _("Đã giao"), _shop_lines_in(OrderStatus.DELIVERED)),
-    OrderTab("cancelled", _("Đã hủy"), _shop_lines_in(OrderStatus.CANCELLED)),
+    OrderTab("all", _("Tất cả"), Q()),
+    OrderTab("pending", _("Chờ xác nhận"), _in(*stored_values(OrderStatus.PENDING))),
+    OrderTab("to_ship", _("Chờ giao cho vận chuyển"), _in(OrderStatus.CONFIRMED)),
+    OrderTab("in_transit", _("Đang giao"), _in(OrderStatus.HANDED_TO_CARRIER)),
+    OrderTab("failed", _("Giao không thành công"), _in(OrderStatus.DELIVERY_FAILED)),
+    OrderTab("returned", _("Đã hoàn về"), _in(OrderStatus.RETURNED)),
+    OrderTab("delivered", _("Đã giao"), _in(OrderStatus.DELIVERED)),
+    OrderTab("cancelled", _("Đã hủy"), _in(OrderStatus.CANCELLED)),
 )
 ORDER_TAB_DEFAULT = ORDER_TABS[0]
 
@@ -180,28 +180,28 @@ def order_tab(key: str | None) -> OrderTab:
     return ORDER_TAB_DEFAULT
 
 
-def shop_orders(*, shop: Partner) -> QuerySet[Order]:
-    """Every order holding a line of the shop (its own orders, and older mixed ones)."""
-    return Order.objects.filter(pk__in=Line.objects.filter(partner=shop).values("order_id"))
-
-
 def shop_order_tab_counts(*, shop: Partner) -> dict[str, int]:
-    """{tab key: number of the shop's orders in it} for every tab, in one query."""
-    counts = {
-        tab.key: Count("pk", filter=Q(tab.condition(shop))) if tab.condition else Count("pk")
-        for tab in ORDER_TABS
+    """{tab key: number of the shop's orders in it} for every tab: one query over the shop's
+    lines for the tabs of lines (whatever their number), one more per `order_ids` tab."""
+    of_lines = {
+        tab.key: Count("order_id", distinct=True, filter=tab.lines)
+        for tab in ORDER_TABS if tab.order_ids is None
     }
-    return shop_orders(shop=shop).aggregate(**counts)
+    counts = Line.objects.filter(partner=shop).aggregate(**of_lines) if of_lines else {}
+    for tab in ORDER_TABS:
+        if tab.order_ids is not None:
+            counts[tab.key] = Order.objects.filter(pk__in=tab.orders(shop)).count()
+    return counts
 
 
 def shop_orders_in_tab(*, shop: Partner, tab: str) -> QuerySet[Order]:
     """The shop's orders in tab `tab` (every order for an unknown tab), newest first, with
     their delivery address. Slice a page of it, then give the page to `shop_orders_page`."""
-    chosen = order_tab(tab)
-    orders = shop_orders(shop=shop)
-    if chosen.condition is not None:
-        orders = orders.filter(chosen.condition(shop))
-    return orders.select_related("shipping_address").order_by("-date_placed", "-pk")
+    return (
+        Order.objects.filter(pk__in=order_tab(tab).orders(shop))
+        .select_related("shipping_address")
+        .order_by("-date_placed", "-pk")
+    )
 
 
 def shop_orders_page(*, shop: Partner, orders: Iterable[Order], now=None) -> list[Order]:

@@ -147,7 +147,6 @@ class OrderListView(SellerShopMixin, ListView):
             for tab in ORDER_TABS
         ]
         context["tab"] = self.tab
-        context["status_labels"] = OrderStatus.LABELS
         context["late_days"] = settings.SHIPMENT_LATE_DAYS
         context["filter_query"] = "" if self.tab is ORDER_TAB_DEFAULT else urlencode({"tab": self.tab.key})
         return context

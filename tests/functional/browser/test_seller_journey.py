@@ -10,7 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from catalogue.models import Product
+from marketplace.order.lifecycle import order_lines_transition
 from marketplace.order.models import Order
+from marketplace.order.selectors import shop_order_tab_counts
+from shops.models import Partner
+from tests.factories import make_order
 from tests.functional.browser.helpers import header_search, png, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.search]
@@ -101,3 +105,38 @@ def test_seller_adds_a_product_with_a_photo_finds_it_and_ships_an_order(browsing
     assert "Đã giao cho đơn vị vận chuyển" in page.locator("main").inner_text()
     tracking = page.locator("#shipping a", has_text="GYCYQNYM")
     assert tracking.get_attribute("href") == "https://donhang.ghn.vn/?order_code=GYCYQNYM"
+
+
+def test_order_tabs_scroll_sideways_on_a_phone_and_the_page_does_not(browsing):
+    """Issue 18, item 7: the first screen's "Việc cần làm" leads to the order list's tabs, a
+    chip row that scrolls on its own at 390 px while the page never scrolls sideways."""
+    shop = Partner.objects.get(code=SHOP)
+    owner = shop.members.get(role="owner").user
+    before = shop_order_tab_counts(shop=shop)  # the demo's own orders
+    product = shop.products.filter(stockrecords__num_in_stock__gte=10).first()
+    pending = [make_order([(product, 1)], number=f"TAB{n:04d}") for n in range(3)]
+    order_lines_transition(shop=shop, order=pending[0], from_status="pending", to_status="confirmed",
+                           actor=owner, acting_as="owner")
+    page = browsing.page
+    sign_in(page, f"seller-{SHOP}@demo.ocop.vn")
+    page.goto(f"/seller/{SHOP}/")
+    todo = page.locator(".sops-todo")
+    assert todo.locator('[data-todo="pending"] .sops-todo-count').inner_text() == str(before["pending"] + 2)
+    assert todo.locator('[data-todo="to_ship"] .sops-todo-count').inner_text() == str(before["to_ship"] + 1)
+    browsing.shot("overview, things to do")
+
+    todo.locator('[data-todo="pending"]').click()
+    page.wait_for_url(re.compile(r"/orders/\?tab=pending$"))
+    chips = page.get_by_role("navigation", name="Lọc đơn hàng theo trạng thái")
+    assert chips.locator('[aria-current="page"]').get_attribute("data-tab") == "pending"
+    assert page.locator(".sops-card").count() == before["pending"] + 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert chips.evaluate("el => el.scrollWidth > el.clientWidth"), "the chips fit: nothing to scroll"
+    browsing.shot("orders, to confirm")
+
+    cancelled = chips.locator('[data-tab="cancelled"]')
+    cancelled.scroll_into_view_if_needed()
+    cancelled.click()
+    page.wait_for_url(re.compile(r"\?tab=cancelled$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    browsing.shot("orders, cancelled tab")
