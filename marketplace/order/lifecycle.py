@@ -12,6 +12,8 @@ through marketplace/order/stock.py, in the same transaction.
 - `order_transition`: programme staff move a whole order (every line in the order's status).
 - `purchase_cancel`: a purchase nobody paid for is called off (card declined, buyer gave up,
   timed out): every order cancelled, stock released, the basket reopened.
+- `orders_release_unconfirmed`: a COD order its shop has left unconfirmed for
+  ORDER_UNCONFIRMED_RELEASE_HOURS is cancelled, its stock released and the buyer told.
 - `refund_due`: what the buyer of a cancelled or returned order paid and has not got back.
 
 Money is never moved here: cancelling a paid order leaves its refund to an explicit step
@@ -21,16 +23,21 @@ the order, written to the audit log, and the buyer is told after commit.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from marketplace.core.audit import audit_record
 from marketplace.core.errors import Refused
+from marketplace.core.models import AuditEvent
 from marketplace.order import notifications
-from marketplace.order.models import Order, Purchase
+from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.order.statuses import OrderStatus, normalize_status, stored_values
 from marketplace.order.stock import lines_stock_consume, lines_stock_release, lines_stock_restock
 
@@ -238,3 +245,47 @@ def purchase_cancel(
         )
     purchase.refresh_from_db()
     return True
+
+
+def orders_release_unconfirmed(*, now=None) -> int:
+    """Cancel the COD orders whose shop has not acted within ORDER_UNCONFIRMED_RELEASE_HOURS.
+
+    A COD order holds stock while it waits for its shop's confirmation; a shop that never
+    answers must not keep it, nor keep the buyer waiting. Each order whose lines are all still
+    pending is cancelled through the pipeline (stock released, nothing to collect, audited
+    with the reason) and the buyer gets the status mail with that reason. The order is locked
+    and checked again first, so a shop confirming at that moment wins and nothing else moves;
+    safe to run twice. Returns how many orders were cancelled. 0 hours switches it off.
+    """
+    hours = settings.ORDER_UNCONFIRMED_RELEASE_HOURS
+    if not hours:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(hours=hours)
+    with override(settings.LANGUAGE_CODE):  # the reason is stored and mailed in Vietnamese
+        reason = gettext("Cửa hàng không xác nhận đơn trong %(hours)s giờ") % {"hours": hours}
+    acted = Line.objects.filter(order=OuterRef("pk")).exclude(
+        status__in=stored_values(OrderStatus.PENDING)
+    )
+    stale = (
+        Order.objects.filter(
+            payment_method=PaymentMethod.COD,
+            status__in=stored_values(OrderStatus.PENDING),
+            date_placed__lt=cutoff,
+        )
+        .exclude(Exists(acted))
+    )
+    count = 0
+    for order_id in stale.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            order = stale.select_for_update().filter(pk=order_id).first()
+            if order is None:  # confirmed or cancelled meanwhile
+                continue
+            try:
+                order_transition(
+                    order=order, to_status=OrderStatus.CANCELLED, actor=None,
+                    acting_as=AuditEvent.Capacity.SYSTEM, reason=reason,
+                )
+            except OrderError:
+                continue
+        count += 1
+    return count

@@ -53,6 +53,7 @@ def test_systemd_accepts_every_unit(tmp_path):
         "ocop-worker@.service": ["ocop-worker@1.service"],
         "ocop-manage@.service": [
             "ocop-manage@purchases_expire.service",
+            "ocop-manage@orders_release_unconfirmed.service",
             "ocop-manage@clearsessions.service",
             "ocop-manage@complaints_escalate.service",
         ],

@@ -1,0 +1,22 @@
+"""COD orders their shop has not confirmed within ORDER_UNCONFIRMED_RELEASE_HOURS are cancelled.
+
+Run hourly (cron or deploy/systemd/ocop-orders-release-unconfirmed.timer): the stock they hold
+goes back on sale and the buyer is told by e-mail. Safe to run twice or from two machines:
+each order is checked again under its lock and moves by a conditional update.
+"""
+
+from django.conf import settings
+from django.core.management import BaseCommand
+
+from marketplace.order.lifecycle import orders_release_unconfirmed
+
+
+class Command(BaseCommand):
+    help = "Hủy các đơn COD cửa hàng chưa xác nhận quá thời hạn và trả hàng về kho."
+
+    def handle(self, *args, **options):
+        count = orders_release_unconfirmed()
+        self.stdout.write(
+            f"Đã hủy {count} đơn COD cửa hàng không xác nhận trong "
+            f"{settings.ORDER_UNCONFIRMED_RELEASE_HOURS} giờ."
+        )
