@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from marketplace.api import api
 from marketplace.cms import views as cms_views
 from marketplace.core import accounts, health
+from marketplace.order import views as order_views
 from marketplace.payment import views as payment_views
 
 # Django's admin writes rows directly, past the audited services: superusers only. Programme
@@ -36,12 +37,21 @@ urlpatterns = [
     path("dashboard/curation/", include("catalogue.curation.urls")),
     path("dashboard/payments/", include("marketplace.payment.dashboard.urls")),
     path("dashboard/figures/", include("marketplace.reports.urls")),
+    path("dashboard/complaints/", include("marketplace.complaints.dashboard.urls")),
     # Two of Oscar's account views made safe: sign-out by POST only, order lines without a 500.
     path("accounts/logout/", accounts.LogoutView.as_view()),
     path(
         "accounts/orders/<str:order_number>/<int:line_id>/",
         login_required(accounts.OrderLineView.as_view()),
     ),
+    # The buyer's "Đã nhận hàng" on their shop order (beside Oscar's order page, not forking
+    # Oscar's customer app for one POST view).
+    path(
+        "accounts/orders/<str:order_number>/received/",
+        order_views.OrderReceivedView.as_view(), name="order-received",
+    ),
+    # Returns and complaints of a buyer's order: signed in, or behind the signed purchase link.
+    path("", include("marketplace.complaints.urls")),
     # Oscar: catalogue, basket, checkout, accounts, search, dashboard (its `/` redirect removed).
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves `/` and every other page.

@@ -32,8 +32,8 @@ from shops.models import Partner, ShopMember
 
 logger = logging.getLogger(__name__)
 
-#: Codes that would shadow a page under /shops/.
-RESERVED_CODES = frozenset({"apply"})
+#: Codes that would shadow a page under /shops/ or /dashboard/shops/.
+RESERVED_CODES = frozenset({"apply", "fulfilment"})
 APPLIED_ACTION = "shop.applied"
 
 

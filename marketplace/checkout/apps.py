@@ -11,11 +11,17 @@ class CheckoutConfig(oscar_checkout.CheckoutConfig):
         self.purchase_view = get_class("checkout.views", "PurchaseView")
         self.pay_view = get_class("checkout.views", "PayView")
         self.communes_view = get_class("checkout.views", "communes_json")
+        # "Đã nhận hàng" from the signed purchase page: the order's own view (order/views.py).
+        self.order_received_view = get_class("order.views", "PurchaseOrderReceivedView")
 
     def get_urls(self):
         urls = super().get_urls()
         urls += [
             path("purchases/<str:number>/<str:token>/", self.purchase_view.as_view(), name="purchase"),
+            path(
+                "purchases/<str:number>/<str:token>/orders/<str:order_number>/received/",
+                self.order_received_view.as_view(), name="purchase-order-received",
+            ),
             path("pay/<str:number>/<str:token>/", self.pay_view.as_view(), name="pay"),
             path("communes/", self.communes_view, name="communes"),
         ]

@@ -150,7 +150,9 @@ class PaymentMethodForm(forms.Form):
                         "invalid_choice": _("Hình thức thanh toán không hợp lệ.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, cod_refusal: str | None = None, **kwargs):
+        """`cod_refusal`: why cash on delivery is not open to this purchase (the COD limits,
+        marketplace/checkout/limits.py), or None."""
         super().__init__(*args, **kwargs)
         labels = dict(PaymentMethod.choices)
         methods = settings.CHECKOUT_PAYMENT_METHODS
@@ -158,15 +160,24 @@ class PaymentMethodForm(forms.Form):
         # Stripe unreachable: the card option stays in sight, disabled, with the reason.
         self.card_unavailable = PaymentMethod.CARD in methods and not card_payments_available()
         self.card_unavailable_message = CARD_UNAVAILABLE
+        # Over a COD limit: COD stays in sight, disabled, with the reason; the others remain.
+        self.cod_unavailable_message = cod_refusal if PaymentMethod.COD in methods else None
+        unavailable = set()
         if self.card_unavailable:
-            self.fields["method"].widget.unavailable = frozenset({PaymentMethod.CARD})
-            if self.initial.get("method") == PaymentMethod.CARD:
+            unavailable.add(PaymentMethod.CARD)
+        if self.cod_unavailable_message:
+            unavailable.add(PaymentMethod.COD)
+        if unavailable:
+            self.fields["method"].widget.unavailable = frozenset(unavailable)
+            if self.initial.get("method") in unavailable:
                 self.initial = {**self.initial, "method": None}
 
     def clean_method(self):
         method = self.cleaned_data["method"]
         if method == PaymentMethod.CARD and self.card_unavailable:
             raise ValidationError(CARD_UNAVAILABLE)
+        if method == PaymentMethod.COD and self.cod_unavailable_message:
+            raise ValidationError(self.cod_unavailable_message)
         return method
 
 

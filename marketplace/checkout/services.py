@@ -6,7 +6,10 @@ Race safety (docs/decisions/0009-purchases.md):
   and places; the other matches no row and gets the purchase already placed;
 - stock is allocated by a conditional UPDATE per stock record (shops.models.StockRecord):
   a short stock raises, and the whole purchase (every shop's order, the freeze) rolls back;
-- a unique constraint (one live purchase per basket) backs both up in the database.
+- a unique constraint (one live purchase per basket) backs both up in the database;
+- a COD purchase passes the COD limits in the same transaction (marketplace/checkout/limits.py):
+  the phone's slot for the day is taken by a conditional UPDATE, and a refusal rolls back the
+  freeze, so the basket stays open and no stock is held.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from marketplace.checkout.limits import cod_claim
 from marketplace.checkout.quote import CheckoutError, Quote, basket_problems, basket_quote
 from marketplace.core.audit import audit_record
 from marketplace.order import notifications
@@ -70,7 +74,8 @@ def purchase_place(
     """Place the basket as one purchase with one order per shop.
 
     Raises CheckoutError with messages for the buyer when the basket cannot be placed
-    (empty, a shop suspended, stock short, a price or fee changed since the review).
+    (empty, a shop suspended, stock short, a price or fee changed since the review; for COD,
+    a COD limit reached: CodRefused).
     Calling it twice for one basket returns the first purchase (`created=False`).
     """
     if payment_method not in settings.CHECKOUT_PAYMENT_METHODS:
@@ -95,9 +100,13 @@ def purchase_place(
             )
             if not frozen:
                 raise _AlreadySubmitted
+            limits_data = (
+                cod_claim(quote=quote, phone=address.get("phone_number"), user=user)
+                if payment_method == PaymentMethod.COD else {}
+            )
             purchase = _write_purchase(
                 basket=basket, quote=quote, user=user, email=email, address=address,
-                payment_method=payment_method, request=request,
+                payment_method=payment_method, request=request, audit_data=limits_data,
             )
     except _AlreadySubmitted:
         existing = live_purchase_of(basket)
@@ -136,7 +145,9 @@ def live_purchase_of(basket) -> Purchase | None:
     )
 
 
-def _write_purchase(*, basket, quote: Quote, user, email, address, payment_method, request) -> Purchase:
+def _write_purchase(
+    *, basket, quote: Quote, user, email, address, payment_method, request, audit_data: dict
+) -> Purchase:
     is_card = payment_method == PaymentMethod.CARD
     purchase = Purchase.objects.create(
         basket=basket,
@@ -163,7 +174,8 @@ def _write_purchase(*, basket, quote: Quote, user, email, address, payment_metho
         )
     audit_record(
         action="purchase.placed", actor=purchase.user, acting_as="buyer", target=purchase,
-        data={"total": purchase.total, "orders": len(quote.parts), "payment_method": payment_method},
+        data={"total": purchase.total, "orders": len(quote.parts), "payment_method": payment_method,
+              **audit_data},
     )
     return purchase
 

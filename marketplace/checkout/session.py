@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import session as oscar_session
 
+from marketplace.checkout.limits import cod_refusal
 from marketplace.checkout.quote import basket_quote
 from marketplace.order.models import PaymentMethod
 from marketplace.order.utils import vnd_price
@@ -61,6 +62,13 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
             self._quote_cache = (basket, basket_quote(basket, self.shipping_choices()))
         return self._quote_cache[1]
 
+    def cod_refusal(self) -> str | None:
+        """Why cash on delivery is closed to this basket and recipient (None: it is open)."""
+        address = self.checkout_session.new_shipping_address_fields() or {}
+        return cod_refusal(
+            quote=self.get_quote(), phone=address.get("phone_number"), user=self.request.user
+        )
+
     def get_shipping_method(self, basket, shipping_address=None, **kwargs):
         quote = self.get_quote(basket)
         if not self.checkout_session.is_shipping_method_set(basket) or not quote.shipping_chosen:
@@ -76,6 +84,13 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
                 url=reverse("checkout:payment-method"),
                 message=_("Hãy chọn hình thức thanh toán."),
             )
+        if self.payment_method() == PaymentMethod.COD:
+            # The basket grew past a COD limit after COD was chosen: choose again, told why.
+            refusal = self.cod_refusal()
+            if refusal:
+                raise exceptions.FailedPreCondition(
+                    url=reverse("checkout:payment-method"), message=refusal
+                )
         if self.payment_method() == PaymentMethod.CARD:
             if not card_payments_available():  # Stripe went down after the buyer chose card
                 raise exceptions.FailedPreCondition(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_GET
@@ -26,8 +27,9 @@ from marketplace.checkout.quote import CheckoutError, basket_problems
 from marketplace.checkout.services import purchase_place
 from marketplace.checkout.session import CheckoutSessionMixin
 from marketplace.core.addresses import communes, provinces
-from marketplace.order.links import purchase_from_token, purchase_link
+from marketplace.order.links import purchase_access_token, purchase_from_token, purchase_link
 from marketplace.order.models import Order, PaymentMethod, Purchase
+from marketplace.order.tracking import orders_tracking
 from marketplace.payment import stripe_client, stripe_payments
 from marketplace.payment.services import PaymentError
 from marketplace.payment.transfer import order_transfer_qr
@@ -88,6 +90,9 @@ class PaymentMethodView(CheckoutSessionMixin, generic.FormView):
 
     def get_initial(self):
         return {"method": self.payment_method()}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cod_refusal": self.cod_refusal()}
 
     def form_valid(self, form):
         self.set_payment_method(form.cleaned_data["method"])
@@ -194,7 +199,8 @@ class ThankYouView(generic.TemplateView):
 
 
 class PurchaseView(generic.TemplateView):
-    """The purchase page behind the signed link of the confirmation e-mail (guests too)."""
+    """The purchase page behind the signed link of the confirmation e-mail (guests too): each
+    shop order with its parcels, timeline and "Đã nhận hàng" (marketplace/order/views.py)."""
 
     template_name = "oscar/checkout/purchase.html"
 
@@ -203,6 +209,14 @@ class PurchaseView(generic.TemplateView):
         if purchase is None:
             raise Http404
         ctx = self.get_context_data(**purchase_context(purchase))
+        tracking = orders_tracking(ctx["orders"])
+        token = purchase_access_token(purchase)
+        for order in ctx["orders"]:
+            order.tracking = tracking[order.pk]
+            order.received_url = reverse(
+                "checkout:purchase-order-received",
+                kwargs={"number": purchase.number, "token": token, "order_number": order.number},
+            )
         # A card payment being confirmed by Stripe's webhook: look again in a few seconds.
         ctx["refresh"] = purchase.status == Purchase.Status.AWAITING_PAYMENT and "paying" in request.GET
         return self.render_to_response(ctx)

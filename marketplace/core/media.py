@@ -4,9 +4,12 @@ Public media are pictures only: product photos, shop logos and banners, Wagtail 
 the thumbnails made from them — all re-encoded by marketplace.core.uploads or by Wagtail.
 Everything else under MEDIA_ROOT is refused at /media/:
 - PRIVATE_PREFIXES: shop application documents and OCOP certificate scans (papers with
-  names, addresses, tax numbers). Staff read them through /dashboard/shops/…/document/ and
-  /dashboard/ocop/…/scan/, the shop's members through /seller/<shop>/certificates/…/scan/,
-  each behind its permission check, never cached, with `nosniff`.
+  names, addresses, tax numbers), and the photos buyers attach to a complaint (they may show
+  a home or a face). Staff read them through /dashboard/shops/…/document/,
+  /dashboard/ocop/…/scan/ and /dashboard/complaints/…/photos/…, the shop's members through
+  /seller/<shop>/certificates/…/scan/ and /seller/<shop>/complaints/…/photos/…, the buyer
+  through their complaint page's photos/…, each behind its permission check, never cached,
+  with `nosniff`.
 - any other type (Wagtail documents are served by /documents/, which checks privacy).
 Every answer carries `X-Content-Type-Options: nosniff` and the type of its extension, so a
 file can never be read as HTML or script. Production's web server must apply the same rules
@@ -30,7 +33,7 @@ PUBLIC_IMAGE_TYPES = {
     ".gif": "image/gif",
     ".avif": "image/avif",
 }
-PRIVATE_PREFIXES = ("shops/applications/", "ocop/certificates/")
+PRIVATE_PREFIXES = ("shops/applications/", "ocop/certificates/", "complaints/")
 
 
 def public_media_type(path: str) -> str | None:

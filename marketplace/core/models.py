@@ -52,6 +52,14 @@ ACTION_LABELS = {
     "order.refunded": _("Hoàn tiền"),
     "purchase.late_payment_refunded": _("Hoàn tiền thanh toán thẻ đến sau khi đã hủy"),
     "shop.bank_account_changed": _("Đổi tài khoản nhận chuyển khoản"),
+    "complaint.opened": _("Gửi yêu cầu trả hàng/khiếu nại"),
+    "complaint.accepted": _("Đồng ý nhận hàng trả"),
+    "complaint.refunded": _("Hoàn tiền theo yêu cầu trả hàng/khiếu nại"),
+    "complaint.refused": _("Từ chối yêu cầu trả hàng/khiếu nại"),
+    "complaint.agreed": _("Người mua đồng ý với phản hồi"),
+    "complaint.escalated": _("Chuyển khiếu nại cho Ban quản lý chương trình"),
+    "complaint.refund_recorded": _("Ghi nhận đã hoàn tiền cho người mua"),
+    "complaint.decided": _("Quyết định về khiếu nại"),
 }
 
 

@@ -26,6 +26,7 @@ from marketplace.core.mail import mail_locale
 from marketplace.order.links import purchase_url, seller_order_url
 from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.order.statuses import OrderStatus, normalize_status
+from marketplace.order.tracking import orders_tracking
 from shops.selectors import shop_notice_recipients
 
 logger = logging.getLogger(__name__)
@@ -92,17 +93,21 @@ def send_shop_new_order(order_id: int) -> None:
 
 
 def send_order_status_changed(order_id: int) -> None:
-    """The buyer's shop order moved: its delivery status and payment status as they are now."""
+    """The buyer's shop order moved: its delivery status and payment status as they are now,
+    and each parcel on its way (carrier, tracking code and link, the cash to prepare)."""
     with mail_locale():
         try:
             order = Order.objects.select_related(
                 "shop", "shipping_address", "purchase", "user"
             ).get(pk=order_id)
             part = _order_part(order)
+            tracking = orders_tracking([order])[order.pk]
             context = {
                 "order": order,
                 "purchase": order.purchase,
                 "part": part,
+                # The parcels still on their way: carrier, tracking code and page, cash to prepare.
+                "parcels": [parcel for parcel in tracking.parcels if parcel.in_transit],
                 "buyer_name": _buyer_name(order.user, [part]),
                 "purchase_url": purchase_url(order.purchase) if order.purchase_id else "",
                 **_common_context(),

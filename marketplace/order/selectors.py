@@ -1,6 +1,7 @@
-"""Reads of orders for the buyer's account pages (/accounts/).
+"""Reads of orders: the buyer's account pages (/accounts/), a shop's order list by tab, and
+programme staff's delivery figures per shop.
 
-Oscar's customer views stay as they are (the customer app is not forked): they give the
+Buyer: Oscar's customer views stay as they are (the customer app is not forked): they give the
 templates a page of the buyer's shop orders, or one order, already scoped to the signed-in
 user. These selectors add what a marketplace buyer needs — the purchase each order belongs
 to, the shop, how to pay — in a fixed number of queries, called through the
@@ -9,13 +10,35 @@ to, the shop, how to pay — in a fixed number of queries, called through the
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
 
+from marketplace.order.carriers import carrier_get
 from marketplace.order.links import purchase_link
-from marketplace.order.models import Order, Purchase
+from marketplace.order.models import Order, Purchase, Shipment
+from marketplace.order.statuses import OrderStatus, stored_values
+from marketplace.order.tracking import OrderTracking, orders_tracking
 from marketplace.payment.transfer import order_transfer_qr
+from shops.models import Partner
+
+Line = get_model("order", "Line")
 
 
 @dataclass
@@ -38,8 +61,6 @@ def with_buyer_relations(orders):
         # A page's object_list is a sliced queryset: select/prefetch are still allowed on it.
         return list(orders.select_related("purchase", "shop").prefetch_related("lines"))
     orders = list(orders)
-    from django.db.models import prefetch_related_objects
-
     missing = [o for o in orders if not _loaded(o)]
     if missing:
         prefetch_related_objects(missing, "purchase", "shop", "lines")
@@ -79,10 +100,12 @@ class BuyerOrderView:
     purchase_url: str
     transfer: object | None  # marketplace.payment.transfer.TransferQR
     siblings: list[Order]
+    tracking: OrderTracking
 
 
 def buyer_order_view(order: Order) -> BuyerOrderView:
-    """The purchase of `order` (with its link), the VietQR if a transfer is awaited, the other shops' orders."""
+    """The purchase of `order` (with its link), the VietQR if a transfer is awaited, the other
+    shops' orders, and where its parcels are (the timeline, marketplace/order/tracking.py)."""
     purchase = order.purchase
     transfer = None
     if order.payment_status == Order.PaymentStatus.AWAITING_TRANSFER:
@@ -97,4 +120,191 @@ def buyer_order_view(order: Order) -> BuyerOrderView:
             .select_related("shop")
             .order_by("number")
         )
-    return BuyerOrderView(purchase=purchase, purchase_url=url, transfer=transfer, siblings=siblings)
+    return BuyerOrderView(
+        purchase=purchase, purchase_url=url, transfer=transfer, siblings=siblings,
+        tracking=orders_tracking([order])[order.pk],
+    )
+
+
+# --- a shop's orders, by tab ------------------------------------------------------------------
+#
+# An order is in a tab when one of the SHOP'S lines stands there (other shops' lines of an
+# older mixed order never count). A parcel's lines follow the parcel (shipments.py moves
+# them), so "a line handed to the carrier" is "a parcel of the shop in transit", "a line
+# whose delivery failed" a failed parcel, "a line returned" a returned parcel — and lines
+# handed over before parcels existed are counted too. An order split into parcels that
+# stand in different places is in each of those tabs: each tab is a list of work to do.
+
+
+@dataclass(frozen=True)
+class OrderTab:
+    """One tab of the seller's order list: `?tab=<key>`, its label, and which orders it
+    holds — `condition(shop)`, a filter on `Order` (a Q or a boolean expression such as
+    `Exists(...)`), or None for every order of the shop."""
+
+    key: str
+    label: str | Promise
+    condition: Callable[[Partner], Q | Exists] | None = None
+
+
+def _shop_lines_in(*statuses: str) -> Callable[[Partner], Exists]:
+    def condition(shop: Partner) -> Exists:
+        return Exists(
+            Line.objects.filter(order=OuterRef("pk"), partner=shop, status__in=statuses)
+        )
+
+    return condition
+
+
+#: The tabs, in the order they are shown. A new tab is one entry here: e.g. complaints open,
+#: `OrderTab("complaints", _("Khiếu nại"), lambda shop: Exists(Complaint.objects.filter(
+#: order=OuterRef("pk"), shop=shop, status__in=OPEN)))`; counts, lists and the page follow.
+ORDER_TABS: tuple[OrderTab, ...] = (
+    OrderTab("all", _("Tất cả")),
+    OrderTab("pending", _("Chờ xác nhận"), _shop_lines_in(*stored_values(OrderStatus.PENDING))),
+    OrderTab("to_ship", _("Chờ giao cho vận chuyển"), _shop_lines_in(OrderStatus.CONFIRMED)),
+    OrderTab("in_transit", _("Đang giao"), _shop_lines_in(OrderStatus.HANDED_TO_CARRIER)),
+    OrderTab("failed", _("Giao không thành công"), _shop_lines_in(OrderStatus.DELIVERY_FAILED)),
+    OrderTab("returned", _("Đã hoàn về"), _shop_lines_in(OrderStatus.RETURNED)),
+    OrderTab("delivered", _("Đã giao"), _shop_lines_in(OrderStatus.DELIVERED)),
+    OrderTab("cancelled", _("Đã hủy"), _shop_lines_in(OrderStatus.CANCELLED)),
+)
+ORDER_TAB_DEFAULT = ORDER_TABS[0]
+
+
+def order_tab(key: str | None) -> OrderTab:
+    """The tab called `key`; an unknown or missing key is the first tab (every order)."""
+    for tab in ORDER_TABS:
+        if tab.key == key:
+            return tab
+    return ORDER_TAB_DEFAULT
+
+
+def shop_orders(*, shop: Partner) -> QuerySet[Order]:
+    """Every order holding a line of the shop (its own orders, and older mixed ones)."""
+    return Order.objects.filter(pk__in=Line.objects.filter(partner=shop).values("order_id"))
+
+
+def shop_order_tab_counts(*, shop: Partner) -> dict[str, int]:
+    """{tab key: number of the shop's orders in it} for every tab, in one query."""
+    counts = {
+        tab.key: Count("pk", filter=Q(tab.condition(shop))) if tab.condition else Count("pk")
+        for tab in ORDER_TABS
+    }
+    return shop_orders(shop=shop).aggregate(**counts)
+
+
+def shop_orders_in_tab(*, shop: Partner, tab: str) -> QuerySet[Order]:
+    """The shop's orders in tab `tab` (every order for an unknown tab), newest first, with
+    their delivery address. Slice a page of it, then give the page to `shop_orders_page`."""
+    chosen = order_tab(tab)
+    orders = shop_orders(shop=shop)
+    if chosen.condition is not None:
+        orders = orders.filter(chosen.condition(shop))
+    return orders.select_related("shipping_address").order_by("-date_placed", "-pk")
+
+
+def shop_orders_page(*, shop: Partner, orders: Iterable[Order], now=None) -> list[Order]:
+    """A page of the shop's orders with what the list shows, in two queries whatever its size:
+    `shop_lines` (the shop's lines only), `shop_total` (their sum), `shop_shipments` (the
+    shop's parcels, oldest first, each with `carrier_name`, and `is_late` when in transit for
+    longer than SHIPMENT_LATE_DAYS)."""
+    orders = list(orders)
+    if not orders:
+        return orders
+    ids = [order.pk for order in orders]
+    lines: dict[int, list] = {pk: [] for pk in ids}
+    for line in Line.objects.filter(order_id__in=ids, partner=shop).order_by("pk"):
+        lines[line.order_id].append(line)
+    parcels: dict[int, list] = {pk: [] for pk in ids}
+    late_before = shipment_late_cutoff(now)
+    for shipment in Shipment.objects.filter(order_id__in=ids, shop=shop).order_by("handed_at", "pk"):
+        carrier = carrier_get(shipment.carrier)
+        shipment.carrier_name = carrier.name if carrier else shipment.carrier
+        shipment.is_late = (
+            shipment.status == Shipment.Status.IN_TRANSIT and shipment.handed_at < late_before
+        )
+        parcels[shipment.order_id].append(shipment)
+    for order in orders:
+        order.shop_lines = lines[order.pk]
+        order.shop_total = sum((line.line_price_incl_tax for line in order.shop_lines), Decimal(0))
+        order.shop_shipments = parcels[order.pk]
+    return orders
+
+
+# --- programme staff: delivery figures per shop -----------------------------------------------
+
+#: Returned parcels are counted over this many days (late and failed ones are counted now).
+FULFILMENT_RETURN_DAYS = 30
+
+
+def shipment_late_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Parcels handed to the carrier before this moment and still in transit are late."""
+    return (now or timezone.now()) - datetime.timedelta(days=settings.SHIPMENT_LATE_DAYS)
+
+
+@dataclass(frozen=True)
+class FulfilmentColumn:
+    """One figure per shop on the staff page: `count(now)` is an annotation on `Partner`.
+
+    Figures of the shop's parcels count over `shipments` (one join shared by every such
+    column); a figure from another table must be a subquery (`Subquery(... .values("n"))`
+    or `Count` over it in a Subquery), so that its join does not multiply the parcel rows.
+    """
+
+    key: str
+    label: str | Promise
+    count: Callable[[datetime.datetime], object]
+    help: str | Promise = ""
+
+
+def _parcels(**lookups) -> Callable[[datetime.datetime], Count]:
+    def count(now: datetime.datetime) -> Count:
+        resolved = {name: value(now) if callable(value) else value for name, value in lookups.items()}
+        return Count("shipments", filter=Q(**{f"shipments__{k}": v for k, v in resolved.items()}))
+
+    return count
+
+
+#: The columns, in the order they are shown. Open complaints will be one more entry (a
+#: subquery count of the shop's open complaints, see FulfilmentColumn).
+FULFILMENT_COLUMNS: tuple[FulfilmentColumn, ...] = (
+    FulfilmentColumn(
+        "in_transit", _("Đang giao"), _parcels(status=Shipment.Status.IN_TRANSIT),
+        help=_("Kiện hàng đang trên đường giao."),
+    ),
+    FulfilmentColumn(
+        "late", _("Giao trễ"),
+        _parcels(status=Shipment.Status.IN_TRANSIT, handed_at__lt=shipment_late_cutoff),
+        help=_("Đang giao quá số ngày quy định kể từ khi giao cho đơn vị vận chuyển."),
+    ),
+    FulfilmentColumn(
+        "failed", _("Giao không thành công"), _parcels(status=Shipment.Status.FAILED),
+        help=_("Chờ cửa hàng cho giao lại hoặc nhận hàng hoàn."),
+    ),
+    FulfilmentColumn(
+        "returned", _("Hoàn về"),
+        _parcels(
+            status=Shipment.Status.RETURNED,
+            returned_at__gte=lambda now: now - datetime.timedelta(days=FULFILMENT_RETURN_DAYS),
+        ),
+        help=format_lazy(
+            _("Kiện hàng hoàn về cửa hàng trong {days} ngày gần nhất."), days=FULFILMENT_RETURN_DAYS
+        ),
+    ),
+)
+
+
+def shop_fulfilment_rows(*, now: datetime.datetime | None = None) -> QuerySet[Partner]:
+    """Shops with at least one figure above zero, each annotated with every column's key;
+    the most late and failed parcels first. One query a page (plus the paginator's count)."""
+    now = now or timezone.now()
+    annotations = {column.key: column.count(now) for column in FULFILMENT_COLUMNS}
+    any_above_zero = Q()
+    for column in FULFILMENT_COLUMNS:
+        any_above_zero |= Q(**{f"{column.key}__gt": 0})
+    return (
+        Partner.objects.annotate(**annotations)
+        .filter(any_above_zero)
+        .order_by("-late", "-failed", "-returned", "name", "pk")
+    )

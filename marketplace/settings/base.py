@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "marketplace.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "marketplace.order.apps.OrderConfig",
+    "marketplace.complaints.apps.ComplaintsConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -243,6 +244,19 @@ CHECKOUT_CARD_TIMEOUT_MINUTES = env_int("CHECKOUT_CARD_TIMEOUT_MINUTES", 30)
 CHECKOUT_PAYMENT_METHODS = ("cod", "bank_transfer", "card")
 # Delivery fee of a shop that has not set its own options yet (whole đồng).
 CHECKOUT_DEFAULT_SHIPPING_FEE = env_int("CHECKOUT_DEFAULT_SHIPPING_FEE", 30000)
+# Cash on delivery (COD) limits (docs/decisions/0019-cod-limits.md; marketplace/checkout/limits.py).
+# Above them the buyer pays by transfer or card. 0 switches a limit off.
+COD_MAX_QUANTITY_PER_PRODUCT = env_int("COD_MAX_QUANTITY_PER_PRODUCT", 10)
+COD_MAX_PURCHASE_AMOUNT = env_int("COD_MAX_PURCHASE_AMOUNT", 5_000_000)  # whole đồng, shipping included
+# COD purchases per recipient phone number per calendar day (Asia/Ho_Chi_Minh), guests and
+# accounts alike.
+COD_MAX_PURCHASES_PER_PHONE_PER_DAY = env_int("COD_MAX_PURCHASES_PER_PHONE_PER_DAY", 3)
+# A signed-in buyer with this many delivered orders (and more delivered than returned) gets
+# the trusted limits below; 0: nobody does.
+COD_TRUSTED_MIN_DELIVERED_ORDERS = env_int("COD_TRUSTED_MIN_DELIVERED_ORDERS", 1)
+COD_TRUSTED_MAX_QUANTITY_PER_PRODUCT = env_int("COD_TRUSTED_MAX_QUANTITY_PER_PRODUCT", 30)
+COD_TRUSTED_MAX_PURCHASE_AMOUNT = env_int("COD_TRUSTED_MAX_PURCHASE_AMOUNT", 20_000_000)
+COD_TRUSTED_MAX_PURCHASES_PER_PHONE_PER_DAY = env_int("COD_TRUSTED_MAX_PURCHASES_PER_PHONE_PER_DAY", 10)
 
 # --- Oscar ---
 OSCAR_SHOP_NAME = MARKETPLACE_NAME
@@ -265,6 +279,17 @@ OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OrderStatus.TRANSITIO
 # Days after the hand-over at which a parcel the buyer has not confirmed is taken as delivered
 # (`manage.py orders_mark_delivered`, daily).
 ORDER_AUTO_DELIVERED_DAYS = env_int("ORDER_AUTO_DELIVERED_DAYS", 7)
+# Days in transit after which programme staff see a parcel as late (/dashboard/shops/fulfilment/)
+# and the seller's order list marks it; below ORDER_AUTO_DELIVERED_DAYS, or nothing is ever late.
+SHIPMENT_LATE_DAYS = env_int("SHIPMENT_LATE_DAYS", 5)
+# Hours after placement at which a COD order its shop has not confirmed is cancelled and its
+# stock released (`manage.py orders_release_unconfirmed`, hourly).
+ORDER_UNCONFIRMED_RELEASE_HOURS = env_int("ORDER_UNCONFIRMED_RELEASE_HOURS", 48)
+# Returns and complaints (marketplace/complaints/): days after delivery in which a buyer may
+# open one, and days the shop has to answer before the case goes to programme staff
+# (`manage.py complaints_escalate`, hourly).
+COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 7)
+COMPLAINT_ANSWER_DAYS = env_int("COMPLAINT_ANSWER_DAYS", 2)
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False
@@ -317,6 +342,8 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Duyệt và quản lý cửa hàng"), "url_name": "shops-dashboard:list"},
             # catalogue/dashboard, /dashboard/ocop/
             {"label": _("Chứng nhận OCOP"), "url_name": "ocop-dashboard:list"},
+            # shops/dashboard, /dashboard/shops/fulfilment/
+            {"label": _("Giao hàng của các cửa hàng"), "url_name": "shops-dashboard:fulfilment"},
         ],
     },
     {
@@ -335,6 +362,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Thanh toán đơn hàng"),
         "icon": "fas fa-money-bill-wave",
         "url_name": "payments-dashboard:list",
+    },
+    {
+        # marketplace/complaints/dashboard, /dashboard/complaints/
+        "label": _("Trả hàng và khiếu nại"),
+        "icon": "fas fa-undo",
+        "url_name": "complaints-dashboard:list",
     },
     {
         # marketplace/reports, /dashboard/figures/

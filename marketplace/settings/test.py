@@ -14,6 +14,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 API_RATE_LIMIT = "100000/minute"  # the suite calls the API from one address; tests lower it
 FORM_RATE_LIMITS = {scope: "100000/minute" for scope in FORM_RATE_LIMITS}  # noqa: F405 -- likewise
+# The suite places many COD purchases for one recipient (tests.factories.ADDRESS); the tests of
+# the per-phone limit (tests/integration/checkout/test_cod_limits.py) set it.
+COD_MAX_PURCHASES_PER_PHONE_PER_DAY = 0
+COD_TRUSTED_MAX_PURCHASES_PER_PHONE_PER_DAY = 0
 # Tests render every page; tests/integration/core/test_page_cache.py turns the cache on.
 PAGE_CACHE_SECONDS = 0
 

@@ -8,6 +8,8 @@ app_name = "shops-dashboard"
 
 urlpatterns = [
     path("", views.ApplicationListView.as_view(), name="list"),
+    # Before <slug>/: "fulfilment" is a reserved shop code (shops.services.RESERVED_CODES).
+    path("fulfilment/", views.FulfilmentListView.as_view(), name="fulfilment"),
     path("<slug:shop_code>/", views.ApplicationDetailView.as_view(), name="detail"),
     path("<slug:shop_code>/document/", views.ApplicationDocumentView.as_view(), name="document"),
     path(

@@ -1,4 +1,5 @@
-"""Programme staff review shop applications: list, detail, decisions, the document.
+"""Programme staff review shop applications: list, detail, decisions, the document; and
+see how each shop's parcels are doing (/dashboard/shops/fulfilment/).
 
 Staff only (`is_staff`): anonymous visitors are sent to the login page, every other
 signed-in user (sellers included) gets 403. Decisions are POST-only and go through
@@ -8,6 +9,7 @@ declared on marketplace.core.decision_queue.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -24,6 +26,11 @@ from marketplace.core.decision_queue import (
 )
 from marketplace.core.models import AuditEvent
 from marketplace.core.staff import DecisionForm, ProgrammeStaffRequiredMixin, private_file_response
+from marketplace.order.selectors import (
+    FULFILMENT_COLUMNS,
+    FULFILMENT_RETURN_DAYS,
+    shop_fulfilment_rows,
+)
 from shops import services
 from shops.dashboard.forms import ApplicationFilterForm
 from shops.membership import MembershipError, member_revoke
@@ -81,6 +88,32 @@ class ApplicationListView(QueueListView):
 
     def count_statuses(self):
         return application_status_counts()
+
+
+class FulfilmentListView(QueueListView):
+    """Per shop: parcels in transit, late (SHIPMENT_LATE_DAYS), failed, returned lately — the
+    columns declared in FULFILMENT_COLUMNS (marketplace/order/selectors.py); shops with
+    nothing to show are left out. A list, not a decision queue: it shares the queue's page
+    (header, pagination that never 404s) and has no tabs or decisions."""
+
+    template_name = "shops/dashboard/fulfilment_list.html"
+    context_object_name = "shops"
+    title = gettext_lazy("Giao hàng của các cửa hàng")
+    body_class = "shop-fulfilment"
+
+    def list_items(self, **filters):
+        return shop_fulfilment_rows()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = FULFILMENT_COLUMNS
+        context["rows"] = [
+            (shop, [(column.key, getattr(shop, column.key)) for column in FULFILMENT_COLUMNS])
+            for shop in context["shops"]
+        ]
+        context["late_days"] = settings.SHIPMENT_LATE_DAYS
+        context["return_days"] = FULFILMENT_RETURN_DAYS
+        return context
 
 
 class ApplicationDetailView(ProgrammeStaffRequiredMixin, DecisionDetailMixin, DetailView):

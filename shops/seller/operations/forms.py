@@ -18,13 +18,6 @@ from marketplace.payment.vietqr import VietQRError, clean_account
 from shops.models import Partner, ShippingOption, ShopMember
 
 
-class OrderFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Trạng thái"), required=False,
-        choices=[("", _("Tất cả"))] + OrderStatus.choices(),
-    )
-
-
 class LineStatusForm(forms.Form):
     from_status = forms.ChoiceField(choices=OrderStatus.choices(), widget=forms.HiddenInput)
     to_status = forms.ChoiceField(choices=OrderStatus.choices(), widget=forms.HiddenInput)

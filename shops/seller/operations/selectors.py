@@ -35,7 +35,7 @@ from marketplace.core.money import to_vnd
 from marketplace.order.carriers import carrier_get
 from marketplace.order.lifecycle import refund_due
 from marketplace.order.models import Shipment
-from marketplace.order.statuses import OrderStatus, normalize_status, stored_values
+from marketplace.order.statuses import OrderStatus, normalize_status
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 
 Order = get_model("order", "Order")
@@ -53,27 +53,6 @@ def shop_lines(*, shop: Partner) -> QuerySet:
 def _shop_lines_prefetch(shop: Partner) -> Prefetch:
     return Prefetch(
         "lines", queryset=shop_lines(shop=shop).order_by("pk"), to_attr="shop_lines"
-    )
-
-
-def order_list_for_shop(*, shop: Partner, status: str = "") -> QuerySet:
-    """Orders holding lines of the shop (optionally lines in `status`), newest first.
-
-    Each order carries `shop_lines` (only this shop's lines) and `shop_total`.
-    """
-    lines = shop_lines(shop=shop).filter(order=OuterRef("pk"))
-    if status:
-        lines = lines.filter(status__in=stored_values(status))
-    shop_total = (
-        shop_lines(shop=shop).filter(order=OuterRef("pk"))
-        .values("order").annotate(total=Sum("line_price_incl_tax")).values("total")
-    )
-    return (
-        Order.objects.filter(Exists(lines))
-        .select_related("shipping_address")
-        .annotate(shop_total=shop_total)
-        .prefetch_related(_shop_lines_prefetch(shop))
-        .order_by("-date_placed", "-pk")
     )
 
 
@@ -182,7 +161,8 @@ def order_status_events(*, shop: Partner, order) -> QuerySet:
 
 
 def overview_summary(*, shop: Partner, now: datetime.datetime | None = None) -> dict:
-    """Sales of the last 30 days, low stock and pending certificates — aggregates only."""
+    """Sales of the last 30 days, low stock (`low_stock_records`, lowest first, 20 at most) and
+    pending certificates — aggregates only."""
     since = (now or timezone.now()) - datetime.timedelta(days=OVERVIEW_DAYS)
     sold = shop_lines(shop=shop).filter(order__date_placed__gte=since).exclude(
         status=OrderStatus.CANCELLED
@@ -200,15 +180,7 @@ def overview_summary(*, shop: Partner, now: datetime.datetime | None = None) -> 
         .annotate(title=Max("title"), quantity=Sum("quantity"))
         .order_by("-quantity", "product_id")[:TOP_PRODUCTS]
     )
-    low_stock = list(
-        StockRecord.objects.filter(partner=shop, num_in_stock__isnull=False)
-        .annotate(
-            net=F("num_in_stock") - Coalesce("num_allocated", Value(0), output_field=IntegerField())
-        )
-        .filter(net__lte=LOW_STOCK_THRESHOLD)
-        .select_related("product")
-        .order_by("net", "pk")[:20]
-    )
+    low_stock = list(low_stock_records(shop=shop).select_related("product").order_by("net", "pk")[:20])
     pending_certificates = OcopCertificate.objects.filter(
         product__shop=shop, status=OcopCertificate.Status.PENDING
     ).count()
@@ -222,6 +194,26 @@ def overview_summary(*, shop: Partner, now: datetime.datetime | None = None) -> 
         "low_stock_threshold": LOW_STOCK_THRESHOLD,
         "pending_certificates": pending_certificates,
     }
+
+
+def low_stock_records(*, shop: Partner) -> QuerySet:
+    """The shop's stock records (that count stock) whose available units (`net`: in stock minus
+    allocated) are at or below their low-stock threshold, or LOW_STOCK_THRESHOLD without one —
+    the figures page's stock alerts (shops/seller/figures/selectors.py) count the same."""
+    return (
+        StockRecord.objects.filter(partner=shop, num_in_stock__isnull=False)
+        .annotate(
+            net=F("num_in_stock") - Coalesce("num_allocated", Value(0), output_field=IntegerField()),
+            threshold=Coalesce(
+                "low_stock_threshold", Value(LOW_STOCK_THRESHOLD), output_field=IntegerField()
+            ),
+        )
+        .filter(net__lte=F("threshold"))
+    )
+
+
+def low_stock_count(*, shop: Partner) -> int:
+    return low_stock_records(shop=shop).count()
 
 
 def shipping_options_for_shop(*, shop: Partner) -> QuerySet:

@@ -7,11 +7,13 @@ starts from `self.shop`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
@@ -23,6 +25,14 @@ from marketplace.core.staff import private_file_response
 from marketplace.order.carriers import TrackingCodeError
 from marketplace.order.lifecycle import OrderError, order_lines_transition, refund_due
 from marketplace.order.models import Shipment
+from marketplace.order.selectors import (
+    ORDER_TAB_DEFAULT,
+    ORDER_TABS,
+    order_tab,
+    shop_order_tab_counts,
+    shop_orders_in_tab,
+    shop_orders_page,
+)
 from marketplace.order.shipments import (
     shipment_cod_amount,
     shipment_delivered,
@@ -48,7 +58,6 @@ from shops.seller.operations.forms import (
     LineStatusForm,
     MemberAddForm,
     MemberRevokeForm,
-    OrderFilterForm,
     ShipmentOutcomeForm,
     ShippingOptionForm,
 )
@@ -83,29 +92,64 @@ class OverviewView(SellerShopMixin, ShopUrlMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = selectors.overview_summary(shop=self.shop)
+        context["todo"] = self.todo()
         return context
+
+    def todo(self) -> list[dict]:
+        """"Việc cần làm": what waits for the shop, each a count and the page that lists it."""
+        counts = shop_order_tab_counts(shop=self.shop)
+        orders_url = self.shop_url("orders")
+        items = [
+            {"key": tab.key, "label": tab.label, "count": counts[tab.key],
+             "url": f"{orders_url}?tab={tab.key}"}
+            for tab in map(order_tab, TODO_TABS)
+        ]
+        items.append({
+            "key": "low_stock", "label": _lazy("Sắp hết hàng"),
+            "count": selectors.low_stock_count(shop=self.shop), "url": self.shop_url("stock"),
+        })
+        return items
+
+
+#: the order tabs the overview's "Việc cần làm" counts (marketplace/order/selectors.py)
+TODO_TABS = ("pending", "to_ship", "failed")
 
 
 # --- orders ------------------------------------------------------------------------------
 
 
 class OrderListView(SellerShopMixin, ListView):
+    """The shop's orders by tab (`?tab=<key>`, ORDER_TABS; unknown → every order), each tab
+    with its count. Constant queries: the counts (one), the page, its lines and parcels."""
+
     template_name = "seller/operations/order_list.html"
     context_object_name = "orders"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        self.filter_form = OrderFilterForm(self.request.GET or None)
-        status = self.filter_form.cleaned_data["status"] if self.filter_form.is_valid() else ""
-        return selectors.order_list_for_shop(shop=self.shop, status=status)
+        self.tab = order_tab(self.request.GET.get("tab"))
+        self.tab_counts = shop_order_tab_counts(shop=self.shop)
+        return shop_orders_in_tab(shop=self.shop, tab=self.tab.key)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        paginator.count = self.tab_counts[self.tab.key]  # counted with the tabs already
+        # A page out of range or not a number shows the last or first page, never a 404.
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filter_form
+        context["orders"] = shop_orders_page(shop=self.shop, orders=context["orders"])
+        context["tabs"] = [
+            {"key": tab.key, "label": tab.label, "count": self.tab_counts[tab.key],
+             "current": tab.key == self.tab.key}
+            for tab in ORDER_TABS
+        ]
+        context["tab"] = self.tab
         context["status_labels"] = OrderStatus.LABELS
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filter_query"] = query.urlencode()
+        context["late_days"] = settings.SHIPMENT_LATE_DAYS
+        context["filter_query"] = "" if self.tab is ORDER_TAB_DEFAULT else urlencode({"tab": self.tab.key})
         return context
 
 

@@ -1,4 +1,5 @@
-"""Race safety on PostgreSQL: no oversell, one purchase per basket, under real concurrency.
+"""Race safety on PostgreSQL: no oversell, one purchase per basket, the COD limit per phone
+per day, under real concurrency.
 
 Real threads, each with its own database connection, released together by a barrier.
 SQLite serialises every write, so these run only on PostgreSQL (CI has one).
@@ -11,10 +12,13 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from marketplace.checkout.limits import CodRefused, cod_day
+from marketplace.checkout.models import CodPhoneDay
 from marketplace.checkout.quote import CheckoutError
 from marketplace.order.models import Order, Purchase
 from shops.models import StockRecord
 from tests.factories import (
+    ADDRESS,
     ensure_country,
     make_basket,
     make_product,
@@ -84,3 +88,43 @@ def test_twenty_submits_of_one_basket_make_one_purchase():
     assert Purchase.objects.count() == 1 and Order.objects.count() == 2
     assert StockRecord.objects.get(product=products[0]).num_allocated == 2
     assert StockRecord.objects.get(product=products[1]).num_allocated == 1
+
+
+def test_eight_cod_purchases_at_once_with_one_phone_place_exactly_the_daily_limit(settings):
+    """The phone's day row is created by the first, counted under its lock by the others."""
+    settings.COD_MAX_PURCHASES_PER_PHONE_PER_DAY = 3
+    ensure_country()
+    shop = make_shop("cung-so")
+    product = make_product(shop, "Bánh phồng tôm", price=60_000, stock=100)
+    baskets = [make_basket([(product, 1)]) for _ in range(8)]
+    formats = ["0912 345 678", "+84912345678", "84912345678", "0912.345.678"]
+
+    results = run_together(8, lambda i: place(
+        reload_basket(baskets[i]), email=f"b{i}@example.com",
+        address={**ADDRESS, "phone_number": formats[i % 4]},
+    ))
+
+    placed = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, CodRefused)]
+    assert len(placed) == 3, [r for r in results if isinstance(r, Exception) and not isinstance(r, CodRefused)]
+    assert len(refused) == 5
+    assert all("đã đặt đủ 3 đơn" in str(r) for r in refused)
+    assert Purchase.objects.count() == 3
+    assert StockRecord.objects.get(product=product).num_allocated == 3
+    assert CodPhoneDay.objects.get(phone="+84912345678", day=cod_day()).purchases == 3
+
+
+def test_the_last_slot_of_the_day_goes_to_one_of_five_at_once(settings):
+    settings.COD_MAX_PURCHASES_PER_PHONE_PER_DAY = 3
+    ensure_country()
+    shop = make_shop("slot-cuoi")
+    product = make_product(shop, "Khô cá lóc", price=90_000, stock=100)
+    CodPhoneDay.objects.create(phone="+84912345678", day=cod_day(), purchases=2)
+    baskets = [make_basket([(product, 1)]) for _ in range(5)]
+
+    results = run_together(5, lambda i: place(reload_basket(baskets[i]), email=f"c{i}@example.com"))
+
+    assert sum(1 for r in results if not isinstance(r, Exception)) == 1
+    assert sum(1 for r in results if isinstance(r, CodRefused)) == 4
+    assert Purchase.objects.count() == 1
+    assert CodPhoneDay.objects.get(phone="+84912345678", day=cod_day()).purchases == 3

@@ -54,8 +54,10 @@ def test_systemd_accepts_every_unit(tmp_path):
         "ocop-manage@.service": [
             "ocop-manage@purchases_expire.service",
             "ocop-manage@clearsessions.service",
+            "ocop-manage@complaints_escalate.service",
         ],
         "ocop-manage@.timer": ["ocop-manage@clearsessions.timer"],
+        "ocop-manage-hourly@.timer": ["ocop-manage-hourly@orders_mark_delivered.timer"],
     }
     names = []
     for unit in sorted(units.iterdir()):

@@ -3,7 +3,8 @@
 The URL patterns are collected from the `seller` namespace itself, so a view added later
 is covered without editing this test. Object kwargs follow one naming convention
 (`product_pk`, `image_pk`, `order_number`, `line_pk`, `option_pk`, `certificate_pk`,
-`member_pk`, `review_pk`, `shipment_pk`); a pattern with a kwarg outside it fails the test until it is added here.
+`member_pk`, `review_pk`, `shipment_pk`, `complaint_pk`, `photo_pk`); a pattern with a kwarg
+outside it fails the test until it is added here.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import create_basket, create_order
 
+from catalogue.models import OcopCertificate, Product, ProductImage, ReviewMeta
+from marketplace.complaints.models import Complaint, ComplaintPhoto
 from marketplace.order.lifecycle import order_lines_transition
 from marketplace.order.shipments import shipment_hand_over
-from catalogue.models import OcopCertificate, Product, ProductImage, ReviewMeta
 from shops.models import ShopMember, StockRecord
 from tests.factories import make_certificate, make_option, make_product, make_shop, make_user
 
@@ -27,7 +30,7 @@ ProductReview = get_model("reviews", "ProductReview")
 
 OBJECT_KWARGS = {
     "product_pk", "image_pk", "order_number", "line_pk", "option_pk", "certificate_pk", "member_pk",
-    "review_pk", "shipment_pk",
+    "review_pk", "shipment_pk", "complaint_pk", "photo_pk",
 }
 
 
@@ -71,6 +74,11 @@ def build(code: str) -> dict:
     order_lines_transition(shop=shop, order=order, from_status="pending", to_status="confirmed",
                            actor=owner, acting_as="owner")
     shipment = shipment_hand_over(shop=shop, order=order, carrier="self", actor=owner, acting_as="owner")
+    complaint = Complaint.objects.create(
+        order=order, shop=shop, user=buyer, kind="refund_only", reason="damaged", message="Vỡ",
+        requested_amount=10_000, delivered_at=timezone.now(), shop_answer_due=timezone.now(),
+    )
+    photo = ComplaintPhoto.objects.create(complaint=complaint, image=f"complaints/{code}.jpg")
     return {
         "owner": owner, "shop": shop, "record": record,
         "kwargs": {
@@ -78,7 +86,7 @@ def build(code: str) -> dict:
             "order_number": order.number, "line_pk": order.lines.first().pk,
             "option_pk": option.pk, "certificate_pk": certificate.pk,
             "member_pk": helper.pk, "review_pk": review.pk,
-            "shipment_pk": shipment.pk,
+            "shipment_pk": shipment.pk, "complaint_pk": complaint.pk, "photo_pk": photo.pk,
         },
     }
 
@@ -155,3 +163,4 @@ def test_nothing_of_the_other_shop_changed(client, two_shops):
     assert Product.objects.filter(pk=other["kwargs"]["product_pk"]).exists()
     assert ShopMember.objects.active().filter(pk=other["kwargs"]["member_pk"]).exists()
     assert ReviewMeta.objects.get(review_id=other["kwargs"]["review_pk"]).seller_reply == ""
+    assert Complaint.objects.get(pk=other["kwargs"]["complaint_pk"]).status == Complaint.Status.OPEN

@@ -149,18 +149,18 @@ def test_blank_oscar_status_counts_as_pending(client, world):
     assert set(a_lines(world).values_list("status", flat=True)) == {"confirmed"}
 
 
-def test_list_filters_by_own_line_status(client, world):
+def test_list_tabs_follow_own_line_status(client, world):
     a_lines(world).update(status="confirmed")
     honey = world["honey"]
     make_order([(honey, 1)], number="900003")
     client.force_login(world["owner_a"])
     url = reverse("seller:orders", kwargs={"shop_code": "shop-a"})
-    html = client.get(url, {"status": "pending"}).content.decode()
-    assert "900003" in html and "900001" not in html
-    html = client.get(url, {"status": "confirmed"}).content.decode()
-    assert "900001" in html and "900003" not in html
+    html = client.get(url, {"tab": "pending"}).content.decode()
     # B's pending line of the mixed order does not make it a pending order of A.
-    assert client.get(url, {"status": "bogus"}).status_code == 200
+    assert "900003" in html and "900001" not in html
+    html = client.get(url, {"tab": "to_ship"}).content.decode()
+    assert "900001" in html and "900003" not in html
+    assert client.get(url, {"tab": "bogus"}).status_code == 200
 
 
 def test_list_is_newest_first_and_paginated(client, world):
