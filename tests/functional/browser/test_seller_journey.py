@@ -139,4 +139,11 @@ def test_order_tabs_scroll_sideways_on_a_phone_and_the_page_does_not(browsing):
     cancelled.click()
     page.wait_for_url(re.compile(r"\?tab=cancelled$"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The chosen tab, last of the row, is in view after the page loads (js/seller.js).
+    chosen = chips.locator('[aria-current="page"]')
+    assert chosen.get_attribute("data-tab") == "cancelled"
+    page.wait_for_function(
+        "el => { const r = el.getBoundingClientRect(); return r.left >= 0 && r.right <= innerWidth; }",
+        arg=chosen.element_handle(),
+    )
     browsing.shot("orders, cancelled tab")
