@@ -4,11 +4,25 @@ Prices are listed including all costs (Decree 52/2013 as amended by 85/2021), so
 there is no tax on top: Oscar's NoTax policy.
 """
 
+from django.db.models import prefetch_related_objects
 from oscar.apps.partner import availability
 from oscar.apps.partner import strategy as oscar_strategy
 
 
 class MarketplaceStrategy(oscar_strategy.Default):
+    def fetch_for_line(self, line, stockrecord=None):
+        """A basket line is priced on its own stock record (Oscar looks the product's first
+        one up again, line by line). The shops and product classes of every line of the basket
+        are loaded at the first line, in one query each, so a basket page of many shops costs
+        what a basket of one does."""
+        if type(line).basket.is_cached(line) and line.basket.id is not None:
+            prefetch_related_objects(
+                list(line.basket.all_lines()), "stockrecord__partner", "product__product_class"
+            )
+        if stockrecord is None and line.stockrecord_id is not None:
+            stockrecord = line.stockrecord
+        return self.fetch_for_product(line.product, stockrecord=stockrecord)
+
     def availability_policy(self, product, stockrecord):
         if stockrecord is not None and not stockrecord.partner.is_approved:
             return availability.Unavailable()

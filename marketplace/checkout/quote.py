@@ -1,6 +1,10 @@
-"""What a basket costs, shop by shop: the figures the review page shows and the
-checkout places. Every amount is recomputed here from the database, never taken
+"""What a basket costs, shop by shop: the figures the basket page and the review page show
+and the checkout places. Every amount is recomputed here from the database, never taken
 from the buyer's form, so a tampered price or shipping fee cannot reach an order.
+
+Before the buyer has chosen a delivery option (the basket page, the delivery step's first
+showing), each shop's cheapest delivery is assumed — the same one the delivery step then
+offers first — so the total the basket shows is the total placed unless the buyer changes it.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from marketplace.core.errors import Refused
@@ -61,6 +66,23 @@ class ShopPart:
     def charges(self) -> list[tuple[ShippingOption, int]]:
         """Each option with what it would cost for this shop's lines (for the choice form)."""
         return [(option, option.charge_for(self.items_total)) for option in self.options]
+
+    @property
+    def free_above(self) -> int | None:
+        """The lowest order value from which one of the shop's options delivers free."""
+        thresholds = [
+            option.free_above for option in self.options
+            if option.kind == ShippingOption.Kind.FREE_ABOVE and option.free_above
+        ]
+        return min(thresholds) if thresholds else None
+
+    @property
+    def free_above_missing(self) -> int:
+        """What the buyer would add to this shop's lines for free delivery (0: not applicable)."""
+        threshold = self.free_above
+        if threshold is None or self.shipping == 0:
+            return 0
+        return max(threshold - self.items_total, 0)
 
 
 @dataclass
@@ -120,15 +142,27 @@ def basket_problems(basket) -> list[str]:
     return [problem for line in basket.all_lines() if (problem := _line_problem(line))]
 
 
-def basket_quote(basket, choices: dict | None = None) -> Quote:
+def cheapest_option(options: list[ShippingOption], items_total: int) -> ShippingOption:
+    """The delivery the basket assumes before the buyer chooses: the cheapest for these lines,
+    delivered rather than collected from the shop when the shop delivers at all."""
+    delivered = [o for o in options if o.kind != ShippingOption.Kind.PICKUP] or options
+    return min(delivered, key=lambda o: (o.charge_for(items_total), o.position, o.pk or 0))
+
+
+def basket_quote(basket, choices: dict | None = None, *, cheapest_by_default: bool = False) -> Quote:
     """The basket split per shop, with the chosen (or only) delivery option of each.
 
     `choices` maps shop id → option key, as strings or ints (from the session or a form).
-    An option that is not one of the shop's active ones is ignored, not trusted.
+    An option that is not one of the shop's active ones is ignored, not trusted. A shop with
+    no valid choice and several options gets none (placing refuses it), or, with
+    `cheapest_by_default`, its cheapest (what the basket page shows).
     """
     choices = {str(k): str(v) for k, v in (choices or {}).items()}
     parts: dict[int, ShopPart] = {}
-    for line in basket.all_lines():
+    lines = list(basket.all_lines())
+    # One query for the shops of every line (not one per line).
+    prefetch_related_objects([line for line in lines if line.stockrecord_id], "stockrecord__partner")
+    for line in lines:
         shop = line.stockrecord.partner if line.stockrecord is not None else None
         if shop is None:
             continue
@@ -142,4 +176,6 @@ def basket_quote(basket, choices: dict | None = None) -> Quote:
         part.option = next((o for o in part.options if option_key(o) == wanted), None)
         if part.option is None and len(part.options) == 1:
             part.option = part.options[0]
+        if part.option is None and cheapest_by_default:
+            part.option = cheapest_option(part.options, part.items_total)
     return Quote(parts=sorted(parts.values(), key=lambda p: p.shop.name))

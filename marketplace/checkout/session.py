@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import session as oscar_session
+from oscar.apps.checkout.utils import CheckoutSessionData
 
 from marketplace.checkout.limits import cod_refusal
 from marketplace.checkout.quote import basket_quote
@@ -21,6 +22,11 @@ from marketplace.order.utils import vnd_price
 from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_available
 
 SHIPPING_CODE = "per-shop"
+
+
+def session_shipping_choices(request) -> dict:
+    """The delivery chosen per shop in this visitor's checkout session ({shop id: option key})."""
+    return CheckoutSessionData(request)._get("marketplace", "shipping_choices", {}) or {}
 
 
 class PerShopShipping:
@@ -43,7 +49,7 @@ class PerShopShipping:
 
 class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
     def shipping_choices(self) -> dict:
-        return self.checkout_session._get("marketplace", "shipping_choices", {}) or {}
+        return session_shipping_choices(self.request)
 
     def set_shipping_choices(self, choices: dict) -> None:
         self.checkout_session._set("marketplace", "shipping_choices", choices)
@@ -61,6 +67,11 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
         if cache is None or cache[0] is not basket:
             self._quote_cache = (basket, basket_quote(basket, self.shipping_choices()))
         return self._quote_cache[1]
+
+    def get_delivery_quote(self):
+        """The quote with each shop's cheapest delivery where none is chosen yet: what the
+        basket page showed, and what the delivery step offers first."""
+        return basket_quote(self.request.basket, self.shipping_choices(), cheapest_by_default=True)
 
     def cod_refusal(self) -> str | None:
         """Why cash on delivery is closed to this basket and recipient (None: it is open)."""

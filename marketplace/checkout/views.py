@@ -67,11 +67,16 @@ class ShippingMethodView(CheckoutSessionMixin, generic.FormView):
     ]
 
     def get_form(self, form_class=None):
-        return ShippingChoiceForm(**self.get_form_kwargs(), quote=self.get_quote())
+        return ShippingChoiceForm(**self.get_form_kwargs(), quote=self.delivery_quote())
+
+    def delivery_quote(self):
+        if getattr(self, "_delivery_quote", None) is None:
+            self._delivery_quote = self.get_delivery_quote()
+        return self._delivery_quote
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["quote"] = self.get_quote()
+        ctx["quote"] = self.delivery_quote()
         return ctx
 
     def form_valid(self, form):
