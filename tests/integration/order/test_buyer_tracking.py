@@ -4,6 +4,7 @@ the parcels on the buyer's order page and the signed purchase page, and "Đã nh
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
@@ -23,6 +25,7 @@ from marketplace.order.links import purchase_access_token, purchase_link
 from marketplace.order.models import Order, Shipment
 from marketplace.order.selectors import order_timeline, orders_tracking
 from marketplace.order.shipments import (
+    ShipmentError,
     order_received_by_buyer,
     shipment_delivered,
     shipment_failed,
@@ -42,6 +45,7 @@ from tests.factories import (
     make_user,
     place,
 )
+from tests.integration.checkout.test_concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -341,6 +345,35 @@ def test_only_the_buyer_may_say_received(client, world):
     assert shipment.status == "in_transit"
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (real row locks)")
+def test_taps_on_two_phones_and_the_shop_failure_at_once_apply_once(world):
+    shipment = hand_over(world)
+    phones = [Client(), Client(), Client()]
+    for phone in phones:
+        login(phone, world["buyer"])
+    url = received_url(world["order"])
+
+    def work(index: int):
+        if index < len(phones):
+            return phones[index].post(url).status_code
+        return shipment_failed(shipment=Shipment.objects.get(pk=shipment.pk), reason="refused",
+                               actor=world["owner"], acting_as="owner")
+
+    results = run_together(len(phones) + 1, work)
+
+    assert results[:-1] == [302] * len(phones)  # never a 500
+    shipment.refresh_from_db()
+    moves = AuditEvent.objects.filter(data__shipment=shipment.pk, data__from="handed_to_carrier")
+    assert moves.count() == 1  # one outcome won, the others saw it and changed nothing
+    won = moves.get().data["to"]
+    assert {"delivered": "delivered", "delivery_failed": "failed"}[won] == shipment.status
+    if won == "delivery_failed":
+        assert isinstance(results[-1], Shipment)
+    else:
+        assert isinstance(results[-1], ShipmentError)
+
+
 # --- the signed purchase page (guests) -------------------------------------------------------
 
 
@@ -413,3 +446,29 @@ def test_the_hand_over_mail_tells_carrier_tracking_link_and_cash_to_prepare(
         assert GHN_LINK in body
         assert format_vnd(410_000) in body
     assert "Tiền cần chuẩn bị khi nhận hàng" in message.body
+
+
+
+# --- the place the complaints app plugs into -------------------------------------------------
+
+
+def test_a_complaints_app_plugs_its_entry_into_both_pages(client, world, settings, tmp_path):
+    partials = tmp_path / "complaints" / "partials"
+    partials.mkdir(parents=True)
+    (partials / "order_entry.html").write_text(
+        "{% if tracking.delivered %}<a id=\"complaint-{{ order.number }}\">Trả hàng / Khiếu nại</a>"
+        "{% endif %}"
+    )
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path]
+    hand_over(world)
+    login(client, world["buyer"])
+    entry = f'id="complaint-{world["order"].number}"'
+    assert entry not in client.get(order_url(world["order"])).content.decode()  # no app yet
+
+    settings.TEMPLATES = templates
+    assert entry not in client.get(order_url(world["order"])).content.decode()  # not delivered
+    order_received_by_buyer(order=world["order"], actor=world["buyer"])
+
+    assert entry in client.get(order_url(world["order"])).content.decode()
+    assert entry in client.get(purchase_link(world["purchase"])).content.decode()
