@@ -34,7 +34,8 @@ from marketplace.order.shipments import (
     shipment_returned,
 )
 from marketplace.order.statuses import OrderStatus
-from marketplace.payment.services import purchase_card_paid
+from marketplace.payment.refunds import order_refund
+from marketplace.payment.services import order_mark_paid, purchase_card_paid
 from tests.factories import (
     card_purchase,
     login,
@@ -215,6 +216,30 @@ def test_cancelled_by_the_shop_with_its_reason(world):
 
     assert summary(steps)[-1] == ("cancelled", "Đơn đã hủy", "02/03 10:00")
     assert steps[-1].detail == "Lý do: Hết mật ong loại 500 ml"
+
+
+def test_a_transfer_paid_then_cancelled_and_refunded(world):
+    shop, owner = world["shop"], world["owner"]
+    with freeze_time(at("2026-03-05 08:00")):
+        order = place(make_basket([(world["honey"], 1)]), payment_method="bank_transfer").purchase.orders.get()
+    with freeze_time(at("2026-03-05 09:10")):
+        order_mark_paid(order, actor=owner, acting_as="owner", note="VCB 123")
+    with freeze_time(at("2026-03-05 10:00")):
+        order_lines_transition(shop=shop, order=order, from_status="pending", to_status="cancelled",
+                               reason="Hết hàng", actor=owner, acting_as="owner")
+    with freeze_time(at("2026-03-05 11:30")):
+        order_refund(Order.objects.get(pk=order.pk), amount=180_000, actor=owner, acting_as="owner",
+                     reason="Chuyển khoản trả lại")
+
+    steps = order_timeline(Order.objects.get(pk=order.pk))
+
+    assert summary(steps) == [
+        ("placed", "Đặt hàng", "05/03 08:00"),
+        ("paid", "Đã thanh toán", "05/03 09:10"),
+        ("cancelled", "Đơn đã hủy", "05/03 10:00"),
+        ("refunded", f"Đã hoàn tiền {format_vnd(180_000)}", "05/03 11:30"),
+    ]
+    assert steps[1].detail == "Chuyển khoản ngân hàng (VietQR)"
 
 
 def test_an_unpaid_card_purchase_cancelled_shows_the_purchase_reason():
