@@ -4,6 +4,7 @@ the parcels on the buyer's order page and the signed purchase page, and "Đã nh
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
@@ -22,6 +24,7 @@ from marketplace.order.lifecycle import order_lines_transition, purchase_cancel
 from marketplace.order.links import purchase_access_token, purchase_link
 from marketplace.order.models import Order, Shipment
 from marketplace.order.shipments import (
+    ShipmentError,
     order_received_by_buyer,
     shipment_delivered,
     shipment_failed,
@@ -31,7 +34,8 @@ from marketplace.order.shipments import (
 )
 from marketplace.order.statuses import OrderStatus
 from marketplace.order.tracking import order_timeline, orders_tracking
-from marketplace.payment.services import purchase_card_paid
+from marketplace.payment.refunds import order_refund
+from marketplace.payment.services import order_mark_paid, purchase_card_paid
 from tests.factories import (
     card_purchase,
     login,
@@ -42,6 +46,7 @@ from tests.factories import (
     make_user,
     place,
 )
+from tests.integration.checkout.test_concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +218,30 @@ def test_cancelled_by_the_shop_with_its_reason(world):
     assert steps[-1].detail == "Lý do: Hết mật ong loại 500 ml"
 
 
+def test_a_transfer_paid_then_cancelled_and_refunded(world):
+    shop, owner = world["shop"], world["owner"]
+    with freeze_time(at("2026-03-05 08:00")):
+        order = place(make_basket([(world["honey"], 1)]), payment_method="bank_transfer").purchase.orders.get()
+    with freeze_time(at("2026-03-05 09:10")):
+        order_mark_paid(order, actor=owner, acting_as="owner", note="VCB 123")
+    with freeze_time(at("2026-03-05 10:00")):
+        order_lines_transition(shop=shop, order=order, from_status="pending", to_status="cancelled",
+                               reason="Hết hàng", actor=owner, acting_as="owner")
+    with freeze_time(at("2026-03-05 11:30")):
+        order_refund(Order.objects.get(pk=order.pk), amount=180_000, actor=owner, acting_as="owner",
+                     reason="Chuyển khoản trả lại")
+
+    steps = order_timeline(Order.objects.get(pk=order.pk))
+
+    assert summary(steps) == [
+        ("placed", "Đặt hàng", "05/03 08:00"),
+        ("paid", "Đã thanh toán", "05/03 09:10"),
+        ("cancelled", "Đơn đã hủy", "05/03 10:00"),
+        ("refunded", f"Đã hoàn tiền {format_vnd(180_000)}", "05/03 11:30"),
+    ]
+    assert steps[1].detail == "Chuyển khoản ngân hàng (VietQR)"
+
+
 def test_an_unpaid_card_purchase_cancelled_shows_the_purchase_reason():
     with freeze_time(at("2026-03-02 08:00")):
         purchase, _products = card_purchase(1)
@@ -341,6 +370,35 @@ def test_only_the_buyer_may_say_received(client, world):
     assert shipment.status == "in_transit"
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (real row locks)")
+def test_taps_on_two_phones_and_the_shop_failure_at_once_apply_once(world):
+    shipment = hand_over(world)
+    phones = [Client(), Client(), Client()]
+    for phone in phones:
+        login(phone, world["buyer"])
+    url = received_url(world["order"])
+
+    def work(index: int):
+        if index < len(phones):
+            return phones[index].post(url).status_code
+        return shipment_failed(shipment=Shipment.objects.get(pk=shipment.pk), reason="refused",
+                               actor=world["owner"], acting_as="owner")
+
+    results = run_together(len(phones) + 1, work)
+
+    assert results[:-1] == [302] * len(phones)  # never a 500
+    shipment.refresh_from_db()
+    moves = AuditEvent.objects.filter(data__shipment=shipment.pk, data__from="handed_to_carrier")
+    assert moves.count() == 1  # one outcome won, the others saw it and changed nothing
+    won = moves.get().data["to"]
+    assert {"delivered": "delivered", "delivery_failed": "failed"}[won] == shipment.status
+    if won == "delivery_failed":
+        assert isinstance(results[-1], Shipment)
+    else:
+        assert isinstance(results[-1], ShipmentError)
+
+
 # --- the signed purchase page (guests) -------------------------------------------------------
 
 
@@ -413,3 +471,29 @@ def test_the_hand_over_mail_tells_carrier_tracking_link_and_cash_to_prepare(
         assert GHN_LINK in body
         assert format_vnd(410_000) in body
     assert "Tiền cần chuẩn bị khi nhận hàng" in message.body
+
+
+
+# --- the place the complaints app plugs into -------------------------------------------------
+
+
+def test_a_complaints_app_plugs_its_entry_into_both_pages(client, world, settings, tmp_path):
+    partials = tmp_path / "complaints" / "partials"
+    partials.mkdir(parents=True)
+    (partials / "order_entry.html").write_text(
+        "{% if tracking.delivered %}<a id=\"complaint-{{ order.number }}\">Trả hàng / Khiếu nại</a>"
+        "{% endif %}"
+    )
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path]
+    hand_over(world)
+    login(client, world["buyer"])
+    entry = f'id="complaint-{world["order"].number}"'
+    assert entry not in client.get(order_url(world["order"])).content.decode()  # no app yet
+
+    settings.TEMPLATES = templates
+    assert entry not in client.get(order_url(world["order"])).content.decode()  # not delivered
+    order_received_by_buyer(order=world["order"], actor=world["buyer"])
+
+    assert entry in client.get(order_url(world["order"])).content.decode()
+    assert entry in client.get(purchase_link(world["purchase"])).content.decode()
