@@ -15,9 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import create_basket, create_order
 
+from catalogue.models import OcopCertificate, Product, ProductImage, ReviewMeta
 from marketplace.order.lifecycle import order_lines_transition
 from marketplace.order.shipments import shipment_hand_over
-from catalogue.models import OcopCertificate, Product, ProductImage, ReviewMeta
 from shops.models import ShopMember, StockRecord
 from tests.factories import make_certificate, make_option, make_product, make_shop, make_user
 
