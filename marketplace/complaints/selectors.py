@@ -137,14 +137,15 @@ def shop_complaints(shop) -> QuerySet:
     return Complaint.objects.filter(shop=shop)
 
 
-def shop_complaints_open() -> QuerySet:
-    """Cases still being handled (for the seller's order tabs: `.filter(shop=shop)`)."""
+def complaints_open() -> QuerySet:
+    """Cases still being handled, of every shop (a seller's tab: `.filter(shop=shop)`; its
+    orders: `Order.objects.filter(complaints__in=complaints_open())`)."""
     return Complaint.objects.exclude(status=Status.CLOSED)
 
 
 def shop_open_complaints_count(shop) -> int:
     """How many of the shop's cases are still being handled (one query)."""
-    return shop_complaints_open().filter(shop=shop).count()
+    return complaints_open().filter(shop=shop).count()
 
 
 def shop_complaint_list(*, shop, status: str = "") -> QuerySet:

@@ -48,6 +48,13 @@ class BuyerComplaintBase(View):
     def actor(self):
         return self.request.user if self.request.user.is_authenticated else None
 
+    def buyer(self, order):
+        """The account a new case belongs to: the signed-in buyer of the order, else none
+        (a guest, or someone else holding the signed link, is reached at the purchase's
+        e-mail)."""
+        user = self.actor()
+        return user if user is not None and user.pk == order.user_id else None
+
     def get(self, request, *args, **kwargs):
         return self.render_page(self.get_order())
 
@@ -86,7 +93,7 @@ class BuyerComplaintBase(View):
         data = form.cleaned_data
         try:
             services.complaint_open(
-                order=order, user=self.actor(), kind=data["kind"], reason=data["reason"],
+                order=order, user=self.buyer(order), kind=data["kind"], reason=data["reason"],
                 message=data["message"], requested_amount=data["requested_amount"] or 0,
                 photos=data["photos"],
             )

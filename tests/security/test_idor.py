@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 from oscar.core.loading import get_model
 
+from marketplace.complaints.models import Complaint, ComplaintPhoto
 from tests.factories import png_bytes
 from tests.security.conftest import build_world
 
@@ -50,6 +52,26 @@ TABLE = [
     ("notification", lambda w: f"/accounts/notifications/{w.a.extra['notification'].pk}/", BUYER_A),
     ("wish list", lambda w: f"/accounts/wishlists/{w.a.extra['wishlist'].key}/", BUYER_A),
     ("wish list (shared view)", lambda w: f"/wishlists/{w.a.extra['wishlist'].key}/", BUYER_A),
+    ("complaint", lambda w: f"/accounts/orders/{w.a.order.number}/complaint/", BUYER_A),
+    (
+        "complaint photo",
+        lambda w: f"/accounts/orders/{w.a.order.number}/complaint/photos/{w.a.extra['photo'].pk}/",
+        BUYER_A,
+    ),
+    (
+        "complaint, guessed token",
+        lambda w: (
+            f"/checkout/purchases/{w.a.purchase.number}/{'x' * 43}/orders/{w.a.order.number}/complaint/"
+        ),
+        NOBODY,
+    ),
+    (
+        "complaint of B with A's token",
+        lambda w: (
+            f"{w.a.purchase_url}orders/{w.b.order.number}/complaint/"
+        ),
+        NOBODY,
+    ),
     (
         "purchase, guessed token",
         lambda w: f"/checkout/purchases/{w.a.purchase.number}/{'x' * 43}/",
@@ -77,6 +99,19 @@ TABLE = [
         SELLER_A,
     ),
     ("seller members", lambda w: f"/seller/{w.a.shop.code}/members/", SELLER_A),
+    ("seller complaints", lambda w: f"/seller/{w.a.shop.code}/complaints/", SELLER_A),
+    (
+        "seller complaint",
+        lambda w: f"/seller/{w.a.shop.code}/complaints/{w.a.extra['complaint'].pk}/",
+        SELLER_A,
+    ),
+    (
+        "seller complaint photo",
+        lambda w: (
+            f"/seller/{w.a.shop.code}/complaints/{w.a.extra['complaint'].pk}/photos/{w.a.extra['photo'].pk}/"
+        ),
+        SELLER_A,
+    ),
     ("seller payment settings", lambda w: f"/seller/{w.a.shop.code}/payment/", SELLER_A),
     # programme staff surfaces
     ("dashboard", lambda w: "/dashboard/", STAFF),
@@ -89,6 +124,13 @@ TABLE = [
     ("curation", lambda w: "/dashboard/curation/featured/", STAFF),
     ("payments", lambda w: "/dashboard/payments/", STAFF),
     ("programme figures", lambda w: "/dashboard/figures/", STAFF),
+    ("complaints", lambda w: "/dashboard/complaints/", STAFF),
+    ("complaint (staff)", lambda w: f"/dashboard/complaints/{w.a.extra['complaint'].pk}/", STAFF),
+    (
+        "complaint photo (staff)",
+        lambda w: f"/dashboard/complaints/{w.a.extra['complaint'].pk}/photos/{w.a.extra['photo'].pk}/",
+        STAFF,
+    ),
     ("dashboard order", lambda w: f"/dashboard/orders/{w.a.order.number}/", STAFF),
     ("dashboard customers", lambda w: "/dashboard/users/", SUPERUSER),
     ("dashboard customer", lambda w: f"/dashboard/users/{w.a.buyer.pk}/", SUPERUSER),
@@ -111,6 +153,14 @@ def _add_private_things(world) -> None:
             recipient=side.buyer, subject="Đơn hàng đã giao"
         )
         side.certificate.scan.save("scan.jpg", ContentFile(png_bytes()), save=True)
+        side.extra["complaint"] = Complaint.objects.create(
+            order=side.order, shop=side.shop, user=side.buyer, kind="refund_only", reason="damaged",
+            message="Vỡ hũ", requested_amount=50_000, delivered_at=timezone.now(),
+            shop_answer_due=timezone.now(),
+        )
+        photo = ComplaintPhoto(complaint=side.extra["complaint"])
+        photo.image.save("vo.jpg", ContentFile(png_bytes()), save=True)
+        side.extra["photo"] = photo
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from marketplace.complaints.links import buyer_complaint_path
@@ -40,4 +39,4 @@ def order_complaint(order, signed=False) -> dict:
     """{entry (case, can_open, window_closes), url} for an order page's returns entry."""
     entry = complaint_entry(order)
     url = buyer_complaint_path(order, signed=bool(signed)) if (entry.complaint or entry.can_open) else ""
-    return {"entry": entry, "url": url, "label": _("Trả hàng/Hoàn tiền")}
+    return {"entry": entry, "url": url}
