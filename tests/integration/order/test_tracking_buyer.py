@@ -46,7 +46,7 @@ from tests.factories import (
     make_user,
     place,
 )
-from tests.integration.checkout.test_concurrency import run_together
+from tests.integration.checkout.test_services_concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
