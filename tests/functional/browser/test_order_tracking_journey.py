@@ -12,7 +12,7 @@ from catalogue.models import Product
 from marketplace.core.money import format_vnd
 from marketplace.order.models import Order, Shipment
 from tests.factories import make_basket, place
-from tests.functional.browser.helpers import sign_in
+from tests.functional.browser.helpers import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.search]
 
@@ -67,6 +67,7 @@ def test_seller_hands_a_cod_order_to_ghn_and_the_buyer_confirms_receipt(browsing
     tracking.scroll_into_view_if_needed()
     browsing.shot("buyer order in transit")
     no_sideways_scroll(page)
+    assert not axe_violations(page)
 
     text = tracking.inner_text()
     assert "GHN (Giao Hàng Nhanh)" in text and "GYCYQNYM" in text
@@ -108,3 +109,4 @@ def test_seller_hands_a_cod_order_to_ghn_and_the_buyer_confirms_receipt(browsing
     assert "GYCYQNYM" in tracking.inner_text()
     browsing.shot("purchase page")
     no_sideways_scroll(page)
+    assert not axe_violations(page)
