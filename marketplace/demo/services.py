@@ -42,9 +42,12 @@ from catalogue.selectors import featured_products
 from marketplace.checkout.quote import basket_quote, option_key
 from marketplace.checkout.services import purchase_place
 from marketplace.cms.models import HomePage
+from marketplace.complaints.models import Complaint
+from marketplace.complaints.services import complaint_dispute, complaint_open, complaint_refuse
 from marketplace.core.addresses import communes
 from marketplace.core.roles import ensure_programme_staff_group
 from marketplace.core.text import fold, slugify_vi
+from marketplace.core.uploads import clean_image
 from marketplace.order.lifecycle import order_lines_transition
 from marketplace.order.models import Order, Purchase, Shipment
 from marketplace.order.shipments import (
@@ -521,15 +524,15 @@ def _count(plan: list[data.ShopSpec], result: LoadResult) -> None:
 #: shop (htx-ba-khia-dam-doi) has one in every tab of its order list. Three COD purchases at
 #: most: the demo buyer's phone number stays within the per-day COD limit.
 DEMO_PURCHASES = [
-    ("cod", [("htx-ba-khia-dam-doi", 2, "delivered"), ("htx-19-5", 1, "delivered_by_shop")]),
+    ("cod", [("htx-ba-khia-dam-doi", 2, "complained"), ("htx-19-5", 1, "disputed")]),
     ("cod", [("htx-ba-khia-dam-doi", 1, "in_transit"), ("htx-tan-phat-loi", 1, "returned")]),
     ("cod", [("htx-ba-khia-dam-doi", 1, "failed"), ("htx-19-5", 1, "confirmed")]),
     ("bank_transfer", [("yen-sao-dat-mui", 1, "pending"), ("co-ba-gan", 2, "pending")]),
     ("card", [("htx-tan-phat-loi", 1, "pending"), ("htx-ba-khia-dam-doi", 1, "confirmed")]),
 ]
-#: Where each stage leaves a shop order: (carrier, failure reason, returned to the shop).
+#: The carrier each stage hands its parcel to.
 DEMO_CARRIERS = {
-    "delivered": "ghn", "delivered_by_shop": "self", "in_transit": "ghtk",
+    "complained": "ghn", "disputed": "self", "in_transit": "ghtk",
     "failed": "viettelpost", "returned": "jt",
 }
 DEMO_ADDRESS = {
@@ -603,18 +606,43 @@ def _demo_advance(order: Order, stage: str, buyer, users: dict) -> None:
         shop=order.shop, order=order, carrier=carrier,
         tracking_code=_demo_tracking_code(carrier, order.number), shipping_fee=22_000, **as_owner,
     )
-    if stage == "delivered":
+    if stage == "complained":
         order_received_by_buyer(order=order, actor=buyer)
-    elif stage == "delivered_by_shop":
+    elif stage == "disputed":
         shipment_delivered(shipment=shipment, **as_owner)
     elif stage in ("failed", "returned"):
         reason = Shipment.FailureReason.REFUSED if stage == "returned" else Shipment.FailureReason.UNREACHABLE
         shipment_failed(shipment=shipment, reason=reason, **as_owner)
         if stage == "returned":
             shipment_returned(shipment=shipment, **as_owner)
-    if stage.startswith("delivered") and order.payment_method == "cod":
+    if stage in ("complained", "disputed"):
         order.refresh_from_db()
         order_mark_paid(order, note="Thu tiền khi giao (demo)", **as_owner)
+        _demo_complaint(order, stage, buyer, owner)
+
+
+def _demo_complaint(order: Order, stage: str, buyer, owner) -> None:
+    """A return the shop has still to answer (with a photo), or a refused one the buyer
+    disputed, waiting in programme staff's queue."""
+    line = order.lines.first()
+    photo = clean_image(ContentFile(
+        product_photo(title=f"{line.title} – bị móp", group_code="", shop_name=order.shop.name),
+        name="demo-complaint.jpg",
+    ))
+    complaint = complaint_open(
+        order=order, user=buyer, kind=Complaint.Kind.RETURN_REFUND, reason=Complaint.Reason.DAMAGED,
+        message="Một sản phẩm bị móp vỏ, bên trong bị hư khi mở hộp. Tôi xin trả sản phẩm này và được hoàn tiền.",
+        requested_amount=int(line.unit_price_incl_tax), photos=[photo],
+    )
+    if stage == "disputed":
+        complaint_refuse(
+            complaint=complaint, shop=order.shop, actor=owner, acting_as="owner",
+            reason="Hàng được đóng gói kỹ và giao tận tay; cửa hàng không nhận được báo hỏng khi giao.",
+        )
+        complaint_dispute(
+            complaint=Complaint.objects.get(pk=complaint.pk), actor=buyer,
+            note="Tôi đã chụp ảnh ngay khi mở hộp, nhờ Ban quản lý xem giúp.",
+        )
 
 
 def _demo_tracking_code(carrier: str, order_number: str) -> str:

@@ -26,6 +26,7 @@ from catalogue.models import (
     add_months,
     today_local,
 )
+from marketplace.complaints.models import Complaint
 from marketplace.core.addresses import communes
 from marketplace.core.phones import validate_e164_mobile
 from marketplace.core.roles import programme_staff_permissions
@@ -212,6 +213,16 @@ def test_the_first_demo_shop_has_an_order_in_every_state_of_its_life():
     returned = Shipment.objects.get(order__shop__code="htx-tan-phat-loi", status="returned")
     assert returned.order.status == "returned" and returned.failure_reason == "refused"
     assert Order.objects.filter(shop__code="htx-19-5", status="confirmed").exists()
+
+
+def test_the_demo_has_a_return_to_answer_and_a_dispute_for_programme_staff():
+    cases = Complaint.objects.filter(user__email="buyer@demo.ocop.vn")
+    assert sorted(cases.values_list("shop__code", "status")) == [
+        ("htx-19-5", "escalated"), ("htx-ba-khia-dam-doi", "open"),
+    ]
+    for case in cases:
+        assert case.photos.count() == 1
+        assert 0 < case.requested_amount <= case.order.total_incl_tax
 
 
 def test_shop_communes_are_valid_codes_of_province_96():
