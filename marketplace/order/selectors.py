@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from marketplace.complaints.selectors import complaints_open
 from marketplace.order.carriers import carrier_get
 from marketplace.order.links import purchase_link
 from marketplace.order.models import Order, Purchase, Shipment
@@ -156,9 +158,12 @@ def _in(*statuses: str) -> Q:
     return Q(status__in=statuses)
 
 
-#: The tabs, in the order they are shown. A new tab is one entry here: e.g. complaints open,
-#: `OrderTab("complaints", _("Khiếu nại"), order_ids=lambda shop: Complaint.objects.filter(
-#: shop=shop, status__in=OPEN).values("order_id"))`; counts, lists and the page follow.
+def _open_complaints(shop: Partner) -> QuerySet:
+    return complaints_open().filter(shop=shop).values("order_id")
+
+
+#: The tabs, in the order they are shown. A new tab is one entry here; counts, lists and the
+#: page follow.
 ORDER_TABS: tuple[OrderTab, ...] = (
     OrderTab("all", _("Tất cả"), Q()),
     OrderTab("pending", _("Chờ xác nhận"), _in(*stored_values(OrderStatus.PENDING))),
@@ -168,6 +173,7 @@ ORDER_TABS: tuple[OrderTab, ...] = (
     OrderTab("returned", _("Đã hoàn về"), _in(OrderStatus.RETURNED)),
     OrderTab("delivered", _("Đã giao"), _in(OrderStatus.DELIVERED)),
     OrderTab("cancelled", _("Đã hủy"), _in(OrderStatus.CANCELLED)),
+    OrderTab("complaints", _("Trả hàng/Khiếu nại"), order_ids=_open_complaints),
 )
 ORDER_TAB_DEFAULT = ORDER_TABS[0]
 
@@ -266,8 +272,15 @@ def _parcels(**lookups) -> Callable[[datetime.datetime], Count]:
     return count
 
 
-#: The columns, in the order they are shown. Open complaints will be one more entry (a
-#: subquery count of the shop's open complaints, see FulfilmentColumn).
+def _open_complaints_count(now: datetime.datetime) -> Coalesce:
+    cases = (
+        complaints_open().filter(shop=OuterRef("pk")).order_by()
+        .values("shop").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(cases), 0)
+
+
+#: The columns, in the order they are shown.
 FULFILMENT_COLUMNS: tuple[FulfilmentColumn, ...] = (
     FulfilmentColumn(
         "in_transit", _("Đang giao"), _parcels(status=Shipment.Status.IN_TRANSIT),
@@ -292,6 +305,10 @@ FULFILMENT_COLUMNS: tuple[FulfilmentColumn, ...] = (
             _("Kiện hàng hoàn về cửa hàng trong {days} ngày gần nhất."), days=FULFILMENT_RETURN_DAYS
         ),
     ),
+    FulfilmentColumn(
+        "open_complaints", _("Trả hàng/Khiếu nại"), _open_complaints_count,
+        help=_("Yêu cầu trả hàng, hoàn tiền hoặc khiếu nại chưa xử lý xong."),
+    ),
 )
 
 
@@ -306,5 +323,5 @@ def shop_fulfilment_rows(*, now: datetime.datetime | None = None) -> QuerySet[Pa
     return (
         Partner.objects.annotate(**annotations)
         .filter(any_above_zero)
-        .order_by("-late", "-failed", "-returned", "name", "pk")
+        .order_by("-late", "-failed", "-open_complaints", "-returned", "name", "pk")
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from catalogue.certificates import certificate_submit
+from marketplace.complaints.selectors import order_live_complaint
 from marketplace.core.errors import Refused
 from marketplace.core.money import format_vnd
 from marketplace.core.staff import private_file_response
@@ -101,7 +102,8 @@ class OverviewView(SellerShopMixin, ShopUrlMixin, TemplateView):
         orders_url = self.shop_url("orders")
         items = [
             {"key": tab.key, "label": tab.label, "count": counts[tab.key],
-             "url": f"{orders_url}?tab={tab.key}"}
+             # Cases have their own page, with the shop's deadline to answer each one.
+             "url": self.shop_url("complaints") if tab.key == "complaints" else f"{orders_url}?tab={tab.key}"}
             for tab in map(order_tab, TODO_TABS)
         ]
         items.append({
@@ -112,7 +114,7 @@ class OverviewView(SellerShopMixin, ShopUrlMixin, TemplateView):
 
 
 #: the order tabs the overview's "Việc cần làm" counts (marketplace/order/selectors.py)
-TODO_TABS = ("pending", "to_ship", "failed")
+TODO_TABS = ("pending", "to_ship", "failed", "complaints")
 
 
 # --- orders ------------------------------------------------------------------------------
@@ -173,6 +175,9 @@ class OrderDetailView(SellerShopMixin, TemplateView):
             shipments=selectors.order_shipments(shop=self.shop, order=order),
             failure_reasons=Shipment.FailureReason.choices,
         )
+        complaint = order_live_complaint(order)
+        if complaint and complaint.shop_id == self.shop.pk:
+            context["complaint"] = complaint
         confirmed = selectors.shop_order_confirmed_lines(order=order)
         if confirmed:
             context["hand_over_form"] = kwargs.get("hand_over_form") or HandOverForm(

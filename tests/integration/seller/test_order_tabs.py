@@ -32,7 +32,7 @@ from tests.factories import make_order, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
-TAB_KEYS = ["all", "pending", "to_ship", "in_transit", "failed", "returned", "delivered", "cancelled"]
+TAB_KEYS = ["all", "pending", "to_ship", "in_transit", "failed", "returned", "delivered", "cancelled", "complaints"]
 
 
 def move(shop, order, owner, *steps):
@@ -119,6 +119,7 @@ EXPECTED_A = {
     "returned": {"700005"},
     "delivered": {"700006"},
     "cancelled": {"700007"},
+    "complaints": set(),  # tests/integration/complaints/test_selectors_in_order_pages.py
 }
 
 
@@ -126,7 +127,7 @@ def test_the_tabs_are_shopees_in_order():
     assert [tab.key for tab in ORDER_TABS] == TAB_KEYS
     assert [str(tab.label) for tab in ORDER_TABS] == [
         "Tất cả", "Chờ xác nhận", "Chờ giao cho vận chuyển", "Đang giao", "Giao không thành công",
-        "Đã hoàn về", "Đã giao", "Đã hủy",
+        "Đã hoàn về", "Đã giao", "Đã hủy", "Trả hàng/Khiếu nại",
     ]
     assert order_tab("nope").key == "all" and order_tab(None).key == "all"
 
@@ -152,8 +153,9 @@ def test_parcel_tabs_follow_the_parcels(world):
     assert by_status["delivered"] == EXPECTED_A["delivered"]
 
 
-def test_counts_take_one_query(world, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_counts_take_two_queries(world, django_assert_num_queries):
+    # One over the shop's lines for every tab of lines, one for the open complaints.
+    with django_assert_num_queries(2):
         shop_order_tab_counts(shop=world["shop_a"])
 
 
@@ -199,7 +201,7 @@ def test_another_shops_orders_are_never_counted_or_listed(client, world):
     assert listed(response) == {"700008"}
     counts = {t["key"]: t["count"] for t in response.context["tabs"]}
     assert counts == {"all": 5, "pending": 1, "to_ship": 1, "in_transit": 1, "failed": 1,
-                      "returned": 0, "delivered": 0, "cancelled": 1}
+                      "returned": 0, "delivered": 0, "cancelled": 1, "complaints": 0}
     # A's owner cannot open B's list at all.
     client.force_login(world["owner_a"])
     assert client.get(orders_url("shop-b")).status_code == 404
@@ -291,6 +293,7 @@ def test_todo_counts_and_links(client, world):
         "pending": (2, f"{base}?tab=pending"),
         "to_ship": (2, f"{base}?tab=to_ship"),
         "failed": (1, f"{base}?tab=failed"),
+        "complaints": (0, reverse("seller:complaints", kwargs={"shop_code": "shop-a"})),
         "low_stock": (1, reverse("seller:stock", kwargs={"shop_code": "shop-a"})),
     }
     html = response.content.decode()

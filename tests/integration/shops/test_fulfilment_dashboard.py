@@ -84,8 +84,8 @@ def test_staff_see_each_shops_figures(client, world):
     response = client.get(URL)
     assert response.status_code == 200
     assert figures(response) == {
-        "shop-a": {"in_transit": 3, "late": 2, "failed": 1, "returned": 1},
-        "shop-b": {"in_transit": 0, "late": 0, "failed": 2, "returned": 0},
+        "shop-a": {"in_transit": 3, "late": 2, "failed": 1, "returned": 1, "open_complaints": 0},
+        "shop-b": {"in_transit": 0, "late": 0, "failed": 2, "returned": 0, "open_complaints": 0},
     }
     # Most late parcels first; a shop with nothing to show is left out.
     assert [shop.code for shop, _values in response.context["rows"]] == ["shop-a", "shop-b"]
@@ -102,7 +102,9 @@ def test_the_late_threshold_is_a_setting(client, world, settings):
 
 
 def test_the_columns_are_declared_once():
-    assert [c.key for c in FULFILMENT_COLUMNS] == ["in_transit", "late", "failed", "returned"]
+    assert [c.key for c in FULFILMENT_COLUMNS] == [
+        "in_transit", "late", "failed", "returned", "open_complaints",
+    ]
 
 
 def test_a_seller_gets_403_and_a_visitor_signs_in(client, world):
