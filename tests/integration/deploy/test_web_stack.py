@@ -58,7 +58,11 @@ def test_systemd_accepts_every_unit(tmp_path):
             "ocop-manage@complaints_escalate.service",
         ],
         "ocop-manage@.timer": ["ocop-manage@clearsessions.timer"],
-        "ocop-manage-hourly@.timer": ["ocop-manage-hourly@orders_mark_delivered.timer"],
+        "ocop-manage-hourly@.timer": [
+            "ocop-manage-hourly@orders_mark_delivered.timer",
+            "ocop-manage-hourly@orders_release_unconfirmed.timer",
+            "ocop-manage-hourly@complaints_escalate.timer",
+        ],
     }
     names = []
     for unit in sorted(units.iterdir()):

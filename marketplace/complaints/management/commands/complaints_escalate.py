@@ -1,7 +1,7 @@
 """Return and complaint cases the shop has not answered within COMPLAINT_ANSWER_DAYS go to
 programme staff (/dashboard/complaints/), and both sides are told.
 
-Run hourly (the systemd timer deploy/systemd/ocop-complaints-escalate.timer). Safe to run
+Run hourly (the systemd timer ocop-manage-hourly@complaints_escalate.timer). Safe to run
 twice, or on two machines at once: each case moves by a conditional update.
 """
 

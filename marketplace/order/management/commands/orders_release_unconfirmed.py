@@ -1,6 +1,6 @@
 """COD orders their shop has not confirmed within ORDER_UNCONFIRMED_RELEASE_HOURS are cancelled.
 
-Run hourly (cron or deploy/systemd/ocop-orders-release-unconfirmed.timer): the stock they hold
+Run hourly (cron, or the systemd timer ocop-manage-hourly@orders_release_unconfirmed.timer): the stock they hold
 goes back on sale and the buyer is told by e-mail. Safe to run twice or from two machines:
 each order is checked again under its lock and moves by a conditional update.
 """
