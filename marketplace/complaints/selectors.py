@@ -57,7 +57,10 @@ def complaint_refund_ceiling(order: Order) -> int:
     the door — less what was refunded and what a case already owes them."""
     if order.payment_status == Order.PaymentStatus.VOID:
         return 0
-    paid = order.amount_paid or to_vnd(order.total_incl_tax)
+    # A COD order not marked paid yet: what the buyer hands the carrier, less parcels that
+    # came back unpaid.
+    returned = order.shipments.filter(status=Shipment.Status.RETURNED).aggregate(s=Sum("cod_amount"))["s"]
+    paid = order.amount_paid or max(to_vnd(order.total_incl_tax) - int(returned or 0), 0)
     owed = Complaint.objects.filter(order=order).aggregate(s=Sum("refund_owed"))["s"] or 0
     return max(paid - order.amount_refunded - int(owed), 0)
 

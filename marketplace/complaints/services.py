@@ -119,6 +119,9 @@ def complaint_open(
                 % {"max": format_vnd(ceiling)}
             )
     email, phone = _contact(order, user)
+    # Stored before the order is locked: in production the storage is S3, an outside call.
+    # A refusal below (rare: the checks above come first) leaves the files without a row.
+    stored = [_store_photo(photo) for photo in photos]
     try:
         with transaction.atomic():
             locked = _lock(order)
@@ -130,8 +133,8 @@ def complaint_open(
                 requested_amount=requested_amount, delivered_at=delivered_at,
                 shop_answer_due=now + timedelta(days=settings.COMPLAINT_ANSWER_DAYS),
             )
-            for photo in photos:
-                ComplaintPhoto.objects.create(complaint=complaint, image=photo)
+            for name in stored:
+                ComplaintPhoto.objects.create(complaint=complaint, image=name)
             _event(complaint, Author.BUYER, user, Action.OPENED, message, requested_amount)
             _audit(complaint, "complaint.opened", user, BUYER, data={
                 "kind": kind, "reason": reason, "requested_amount": requested_amount,
@@ -441,6 +444,12 @@ def _audit(complaint, action, actor, acting_as, *, reason: str = "", data: dict 
         reason=reason, data={"order": complaint.order.number, "status": complaint.status,
                              **(data or {})},
     )
+
+
+def _store_photo(photo) -> str:
+    """Save an uploaded (already re-encoded) photo where ComplaintPhoto keeps them; its name."""
+    field = ComplaintPhoto._meta.get_field("image")
+    return field.storage.save(field.generate_filename(None, photo.name), photo)
 
 
 def _notify(complaint: Complaint, event: str) -> None:

@@ -36,6 +36,7 @@ from oscar.core.loading import get_model
 from marketplace.core.audit import audit_record
 from marketplace.core.errors import Refused
 from marketplace.core.models import AuditEvent
+from marketplace.core.money import to_vnd
 from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.order.statuses import OrderStatus, normalize_status, stored_values
@@ -47,6 +48,7 @@ OrderStatusChange = get_model("order", "OrderStatusChange")
 
 # Payment states in which nothing has been collected yet: cancelling voids them.
 UNCOLLECTED = (Order.PaymentStatus.COD_DUE, Order.PaymentStatus.AWAITING_TRANSFER)
+PAID_STATUSES = (Order.PaymentStatus.PAID, Order.PaymentStatus.PARTIALLY_REFUNDED)
 
 
 class OrderError(Refused):
@@ -140,9 +142,10 @@ def _transition(
             )
         data = {"from": from_status, "to": to_status, "lines": moved, **(data or {})}
         data.update(_move_stock(moving, to_status))
-        if _order_status_follow(locked, to_status):
-            data["order_status"] = to_status
-            if to_status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
+        settled = _order_status_settle(locked)
+        if settled:
+            data["order_status"] = settled
+            if settled in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
                 # Nothing will be collected for a cancelled or returned COD / transfer order.
                 voided = Order.objects.filter(pk=order.pk, payment_status__in=UNCOLLECTED).update(
                     payment_status=Order.PaymentStatus.VOID
@@ -175,22 +178,33 @@ def _move_stock(lines, to_status: str) -> dict:
     return {}
 
 
-def _order_status_follow(order, to_status: str) -> bool:
-    """Set the order's status to `to_status` when every line of it has that status now.
+def _order_status_settle(order) -> str | None:
+    """Give the order the status its lines say, under the caller's lock on the order row.
 
-    Conditional: a line of the order in any other status (blank counts as pending) keeps
-    the order where it is. Oscar's status history records the change.
+    Cancelled lines do not hold the order back while others go on: every other line in one
+    status gives the order that status; lines that have all reached an end, some delivered
+    and some returned, make the order delivered (what came back is settled by
+    `refund_due` and, for COD, by what the carriers collected). Lines still on their way
+    in different places keep the order where it is. Oscar's status history records the
+    change. Returns the new status, or None when it did not change.
     """
-    others = Line.objects.filter(order=OuterRef("pk")).exclude(status__in=stored_values(to_status))
+    statuses = {
+        normalize_status(value or OrderStatus.PENDING)
+        for value in Line.objects.filter(order_id=order.pk).values_list("status", flat=True)
+    }
+    active = statuses - {OrderStatus.CANCELLED} or statuses
+    if len(active) == 1:
+        target = next(iter(active))
+    elif active <= OrderStatus.FINAL:
+        target = OrderStatus.DELIVERED if OrderStatus.DELIVERED in active else OrderStatus.RETURNED
+    else:
+        return None
     old_status = order.status
-    changed = (
-        Order.objects.filter(pk=order.pk).exclude(status=to_status).exclude(Exists(others))
-        .update(status=to_status)
-    )
-    if changed:
-        OrderStatusChange.objects.create(order_id=order.pk, old_status=old_status, new_status=to_status)
-        order.status = to_status
-    return bool(changed)
+    if not Order.objects.filter(pk=order.pk).exclude(status=target).update(status=target):
+        return None
+    OrderStatusChange.objects.create(order_id=order.pk, old_status=old_status, new_status=target)
+    order.status = target
+    return target
 
 
 def refund_due(order) -> int:
@@ -203,9 +217,17 @@ def refund_due(order) -> int:
     comes back is refunded automatically (marketplace/order/shipments.py); until that went
     through, this says what is still owed.
     """
-    if normalize_status(order.status) not in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
+    if normalize_status(order.status) in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
+        return order.refundable
+    # Part of a paid order came back (the rest was delivered): its lines' value is owed.
+    returned = sum(
+        line.line_price_incl_tax
+        for line in Line.objects.filter(order_id=order.pk, status__in=stored_values(OrderStatus.RETURNED))
+    )
+    if not returned or order.payment_status not in PAID_STATUSES:
         return 0
-    return order.refundable
+    kept = to_vnd(order.total_incl_tax) - to_vnd(returned)  # what the buyer keeps and owes
+    return max(order.amount_paid - order.amount_refunded - kept, 0)
 
 
 def order_is_cancelled(order) -> bool:

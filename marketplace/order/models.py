@@ -185,10 +185,12 @@ class Shipment(models.Model):
         verbose_name = _("Kiện hàng")
         verbose_name_plural = _("Kiện hàng")
         constraints = [
-            # A carrier issues each tracking code once: a code typed twice is a mistake.
+            # A carrier issues each tracking code once: a code a shop types twice is a mistake.
+            # Per shop: a shop's own delivery or pickup note may match another shop's, and a
+            # refusal must not tell one shop what another has recorded.
             models.UniqueConstraint(
-                fields=["carrier", "tracking_code"], condition=~models.Q(tracking_code=""),
-                name="one_shipment_per_tracking_code",
+                fields=["shop", "carrier", "tracking_code"], condition=~models.Q(tracking_code=""),
+                name="one_shipment_per_shop_tracking_code",
             ),
         ]
 

@@ -110,9 +110,9 @@ def shipment_hand_over(
     code = found.clean_tracking_code(tracking_code)
     if isinstance(shipping_fee, bool) or not isinstance(shipping_fee, int) or shipping_fee < 0:
         raise ShipmentError(_("Phí vận chuyển phải là số tiền nguyên, không âm (đồng)."))
-    if code and Shipment.objects.filter(carrier=found.code, tracking_code=code).exists():
+    if code and Shipment.objects.filter(shop=shop, carrier=found.code, tracking_code=code).exists():
         raise ShipmentError(
-            _("Mã vận đơn %(code)s của %(carrier)s đã được dùng cho một kiện hàng khác.")
+            _("Mã vận đơn %(code)s của %(carrier)s đã được dùng cho một kiện hàng khác của cửa hàng.")
             % {"code": code, "carrier": found.name}
         )
     try:
@@ -138,7 +138,7 @@ def shipment_hand_over(
             )
     except IntegrityError as exc:  # the same code typed twice at once: the constraint won
         raise ShipmentError(
-            _("Mã vận đơn %(code)s của %(carrier)s đã được dùng cho một kiện hàng khác.")
+            _("Mã vận đơn %(code)s của %(carrier)s đã được dùng cho một kiện hàng khác của cửa hàng.")
             % {"code": code, "carrier": found.name}
         ) from exc
     return shipment

@@ -65,6 +65,10 @@ def lines_stock_consume(lines) -> tuple[list[int], list[int]]:
         record.consume_allocation(quantity)
         consumed.append(line.pk)
     Line.objects.filter(pk__in=[line.pk for line in lines]).update(num_allocated=0)
+    # What did not leave the shelf here must not come back to it if the parcel returns.
+    Line.objects.filter(pk__in=[line.pk for line in lines]).exclude(pk__in=consumed).update(
+        allocation_cancelled=True
+    )
     return consumed, skipped
 
 
@@ -72,11 +76,12 @@ def lines_stock_restock(lines) -> list[int]:
     """Put the lines' goods back in stock (a parcel came back to the shop); returns their ids.
 
     Called once per line: the line's own status move (delivery failed → returned) is the
-    conditional update that guards it.
+    conditional update that guards it. Only goods the hand-over took out of stock come back
+    (`lines_stock_consume` marks the others).
     """
     restocked = []
     for line in _by_stockrecord(lines):
-        if line.stockrecord_id is None or not line.quantity:
+        if line.stockrecord_id is None or not line.quantity or line.allocation_cancelled:
             continue
         StockRecord.objects.filter(pk=line.stockrecord_id).update(
             num_in_stock=Coalesce(F("num_in_stock"), 0) + line.quantity

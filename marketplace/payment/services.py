@@ -15,15 +15,17 @@ and its Transactions the history.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from marketplace.complaints.models import Complaint
 from marketplace.core.audit import audit_record
 from marketplace.core.errors import Refused
+from marketplace.core.money import format_vnd, to_vnd
 from marketplace.order import notifications
-from marketplace.order.models import Order, PaymentMethod, Purchase
+from marketplace.order.models import Order, PaymentMethod, Purchase, Shipment
 
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
@@ -74,7 +76,7 @@ def order_mark_paid(order: Order, *, actor, acting_as: str, note: str = "") -> O
         raise PaymentError(_("Đơn đã hủy; không thể ghi nhận thanh toán."))
     with transaction.atomic():
         moved = Order.objects.filter(pk=order.pk, payment_status=waiting).update(
-            payment_status=Order.PaymentStatus.PAID, amount_paid=F("total_incl_tax"),
+            payment_status=Order.PaymentStatus.PAID, amount_paid=_collected(order),
             paid_at=timezone.now(),
         )
         if not moved:
@@ -87,6 +89,15 @@ def order_mark_paid(order: Order, *, actor, acting_as: str, note: str = "") -> O
         )
     _notify_status(order)
     return order
+
+
+def _collected(order: Order):
+    """What the buyer paid for the order: its total, less, for COD, the parcels that came
+    back to the shop unpaid (the carrier collected nothing for them)."""
+    if order.payment_method != PaymentMethod.COD:
+        return F("total_incl_tax")
+    returned = order.shipments.filter(status=Shipment.Status.RETURNED).aggregate(s=Sum("cod_amount"))["s"]
+    return max(to_vnd(order.total_incl_tax) - int(returned or 0), 0)
 
 
 def purchase_card_paid(purchase: Purchase, *, amount: int, reference: str) -> str:
@@ -135,10 +146,21 @@ def order_refund_reserve(order: Order, amount: int) -> int:
     if order.payment_status not in (Order.PaymentStatus.PAID, Order.PaymentStatus.PARTIALLY_REFUNDED):
         raise PaymentError(_("Đơn chưa được thanh toán nên chưa thể hoàn tiền."))
     before = order.amount_refunded
-    if amount > order.amount_paid - before:
-        raise PaymentError(
-            _("Chỉ có thể hoàn tối đa %(max)s.") % {"max": f"{order.amount_paid - before:,}".replace(",", ".") + " ₫"}
-        )
+    # Money a return/complaint case owes the buyer is given back through that case (which
+    # clears its claim before calling here): a second refund of it from the order page would
+    # pay it twice.
+    owed_to_cases = int(
+        Complaint.objects.filter(order_id=order.pk).aggregate(s=Sum("refund_owed"))["s"] or 0
+    )
+    ceiling = order.amount_paid - before - owed_to_cases
+    if amount > ceiling:
+        if owed_to_cases:
+            raise PaymentError(
+                _("Chỉ có thể hoàn tối đa %(max)s: %(owed)s đang chờ ghi nhận ở yêu cầu trả "
+                  "hàng/khiếu nại của đơn — hãy ghi nhận ở đó.")
+                % {"max": format_vnd(max(ceiling, 0)), "owed": format_vnd(owed_to_cases)}
+            )
+        raise PaymentError(_("Chỉ có thể hoàn tối đa %(max)s.") % {"max": format_vnd(max(ceiling, 0))})
     claimed = Order.objects.filter(pk=order.pk, amount_refunded=before).update(
         amount_refunded=before + amount
     )

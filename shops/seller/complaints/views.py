@@ -39,6 +39,12 @@ class ComplaintListView(SellerShopMixin, ListView):
         self.status = status if status in Complaint.Status.values else ""
         return selectors.shop_complaint_list(shop=self.shop, status=self.status)
 
+    def paginate_queryset(self, queryset, page_size):
+        # A page out of range or not a number shows the last or first page, never a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = selectors.shop_complaint_status_counts(self.shop)

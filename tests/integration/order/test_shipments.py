@@ -141,15 +141,13 @@ def test_bad_hand_overs_are_refused_and_change_nothing(world):
         hand_over(world, tracking_code="ABCDEFGH")
 
 
-def test_a_tracking_code_is_used_once(world):
+def test_a_tracking_code_is_used_once_by_a_shop(world):
     other_order_world = dict(world)
     hand_over(world)
-    shop2 = make_shop("shop-2")
-    rice = make_product(shop2, "Gạo", stock=5)
-    order2 = place(make_basket([(rice, 1)])).purchase.orders.get()
-    order_lines_transition(shop=shop2, order=order2, from_status="pending", to_status="confirmed",
-                           actor=None, acting_as="system")
-    other_order_world.update(shop=shop2, order=order2)
+    order2 = place(make_basket([(world["honey"], 1)])).purchase.orders.get()
+    order_lines_transition(shop=world["shop"], order=order2, from_status="pending",
+                           to_status="confirmed", actor=None, acting_as="system")
+    other_order_world.update(order=order2)
     with pytest.raises(ShipmentError, match="đã được dùng"):
         hand_over(other_order_world, tracking_code="gycyqnym")
     assert Shipment.objects.count() == 1
@@ -279,3 +277,88 @@ def test_lifecycle_refuses_returned_before_handed_over(world):
     with pytest.raises(OrderError):
         order_lines_transition(shop=world["shop"], order=world["order"], from_status="confirmed",
                                to_status="returned", actor=world["owner"], acting_as="owner")
+
+
+# --- an order that only partly comes back ---------------------------------------------------
+
+
+def line_of(world, product):
+    return world["order"].lines.get(product=product)
+
+
+def test_two_parcels_one_delivered_one_returned_settle_the_order(world):
+    owner = world["owner"]
+    honey = hand_over(world, line_ids=[line_of(world, world["honey"]).pk])
+    fish = hand_over(world, tracking_code="GYFISH01", line_ids=[line_of(world, world["fish"]).pk])
+    assert (honey.cod_amount, fish.cod_amount) == (330_000, 80_000)  # the delivery fee once
+    shipment_delivered(shipment=honey, actor=owner, acting_as="owner")
+    shipment_failed(shipment=fish, reason="refused", actor=owner, acting_as="owner")
+    shipment_returned(shipment=fish, actor=owner, acting_as="owner")
+
+    order = Order.objects.get(pk=world["order"].pk)
+    assert order.status == OrderStatus.DELIVERED  # every line at an end: not left in transit
+    assert stock(world["fish"]) == (10, 0) and stock(world["honey"]) == (8, 0)
+    # COD: the shop records what the carrier collected, not the returned fish.
+    order_mark_paid(order, actor=owner, acting_as="owner")
+    order.refresh_from_db()
+    assert order.amount_paid == 330_000
+    assert refund_due(order) == 0
+
+
+def test_a_cancelled_line_does_not_keep_a_returned_order_open(world):
+    owner, order = world["owner"], world["order"]
+    order_lines_transition(shop=world["shop"], order=order, from_status="confirmed",
+                           to_status="cancelled", actor=owner, acting_as="owner",
+                           reason="Hết khô cá", line_ids=[line_of(world, world["fish"]).pk])
+    shipment = hand_over(world)
+    shipment_failed(shipment=shipment, reason="unreachable", actor=owner, acting_as="owner")
+    shipment_returned(shipment=shipment, actor=owner, acting_as="owner")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.RETURNED
+    assert order.payment_status == Order.PaymentStatus.VOID  # nothing will be collected
+
+
+def test_a_paid_order_partly_returned_owes_the_returned_lines(world):
+    owner, order = world["owner"], world["order"]
+    Order.objects.filter(pk=order.pk).update(payment_method="bank_transfer",
+                                             payment_status=Order.PaymentStatus.AWAITING_TRANSFER)
+    order.refresh_from_db()
+    order_mark_paid(order, actor=owner, acting_as="owner")
+    honey = hand_over(world, line_ids=[line_of(world, world["honey"]).pk])
+    fish = hand_over(world, tracking_code="GYFISH01", line_ids=[line_of(world, world["fish"]).pk])
+    assert fish.cod_amount == 0 and honey.cod_amount == 0
+    shipment_delivered(shipment=honey, actor=owner, acting_as="owner")
+    shipment_failed(shipment=fish, reason="damaged", actor=owner, acting_as="owner")
+    shipment_returned(shipment=fish, actor=owner, acting_as="owner")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DELIVERED
+    assert refund_due(order) == 80_000
+    assert AuditEvent.objects.filter(action="order.refund_due", data__amount=80_000).exists()
+
+
+def test_a_line_the_hand_over_could_not_take_from_stock_is_not_put_back(world):
+    owner = world["owner"]
+    # The seller corrected the fish count by hand below what the order holds.
+    StockRecord.objects.filter(product=world["fish"]).update(num_in_stock=0, num_allocated=0)
+    shipment = hand_over(world)
+    shipment_failed(shipment=shipment, reason="refused", actor=owner, acting_as="owner")
+    shipment_returned(shipment=shipment, actor=owner, acting_as="owner")
+    assert stock(world["honey"]) == (10, 0)  # taken out at hand-over, back now
+    assert stock(world["fish"]) == (0, 0)  # never taken out: not invented
+
+
+def test_tracking_codes_are_unique_per_shop(world):
+    hand_over(world, tracking_code="GYDH0001", line_ids=[line_of(world, world["honey"]).pk])
+    with pytest.raises(ShipmentError, match="đã được dùng"):
+        hand_over(world, tracking_code="GYDH0001", line_ids=[line_of(world, world["fish"]).pk])
+    other_owner = make_user("chu@khac.vn")
+    other = make_shop("htx-khac", owner=other_owner)
+    make_option(other, fee=20_000)
+    product = make_product(other, "Tôm khô", price=200_000, stock=5)
+    order = place(make_basket([(product, 1)], owner=world["buyer"]), user=world["buyer"],
+                  email=world["buyer"].email).purchase.orders.get()
+    order_lines_transition(shop=other, order=order, from_status="pending", to_status="confirmed",
+                           actor=other_owner, acting_as="owner")
+    # Another shop typing the same code is not refused: nothing told about the first shop.
+    shipment_hand_over(shop=other, order=order, carrier="ghn", tracking_code="GYDH0001",
+                       actor=other_owner, acting_as="owner")
