@@ -7,7 +7,11 @@ import pytest
 from django.urls import reverse
 
 from marketplace.complaints.models import Complaint
-from marketplace.complaints.services import complaint_open, complaint_refund, complaint_refund_record
+from marketplace.complaints.services import (
+    complaint_open,
+    complaint_refund,
+    complaint_refund_record,
+)
 from marketplace.payment.refunds import order_refund
 from marketplace.payment.services import PaymentError, order_mark_paid
 
