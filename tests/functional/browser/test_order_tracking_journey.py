@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from catalogue.models import Product
 from marketplace.core.money import format_vnd
@@ -84,7 +85,8 @@ def test_seller_hands_a_cod_order_to_ghn_and_the_buyer_confirms_receipt(browsing
     copy = tracking.get_by_role("button", name="Sao chép")
     assert copy.is_visible()
     copy.click()
-    assert tracking.get_by_role("button", name="Đã sao chép").is_visible()
+    # The label says so for two seconds (waited for: the clipboard answers asynchronously).
+    expect(tracking.get_by_role("button", name="Đã sao chép")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == "GYCYQNYM"
 
     tracking.get_by_role("button", name="Đã nhận hàng").click()
