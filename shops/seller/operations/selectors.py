@@ -35,7 +35,7 @@ from marketplace.core.money import to_vnd
 from marketplace.order.carriers import carrier_get
 from marketplace.order.lifecycle import refund_due
 from marketplace.order.models import Shipment
-from marketplace.order.statuses import OrderStatus, normalize_status
+from marketplace.order.statuses import OrderStatus, normalize_status, stored_values
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 
 Order = get_model("order", "Order")
@@ -101,7 +101,9 @@ def order_payment(*, shop: Partner, order) -> dict | None:
         ),
         "awaiting_card": order.payment_status == PaymentStatus.AWAITING_CARD,
         "refund_due": refund_due(order),
-        "returned": normalize_status(order.status) == OrderStatus.RETURNED,
+        # The whole order, or part of it, came back to the shop (the notice's wording).
+        "returned": normalize_status(order.status) == OrderStatus.RETURNED
+        or order.lines.filter(status__in=stored_values(OrderStatus.RETURNED)).exists(),
     }
 
 
