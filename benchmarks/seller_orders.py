@@ -299,7 +299,7 @@ def main() -> None:
         "",
         "The list's queries do not depend on the number of orders (the tests assert it: "
         "`tests/integration/seller/test_order_tabs.py`): the session, the user, the membership "
-        "with its shop, every tab's count (one query over the shop's lines), the page of orders "
+        "with its shop, every tab's count (one query over the shop's lines, one more for the open returns and complaints), the page of orders "
         "with their addresses, the page's lines, the page's parcels, and five for the site's "
         "header and the workspace's shop switcher (notifications, basket, the member's shops).",
         "",
