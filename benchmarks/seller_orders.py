@@ -307,7 +307,7 @@ def main() -> None:
         "",
         "First page of every order of the shop, selector only (no request, no template): before, "
         "Django's paginator count, the page with a per-order subquery for the shop's total "
-        "and the lines prefetched; now, every tab's count in one query over the shop's lines "
+        "and the lines prefetched; now, every tab's count in one query over the shop's lines and one for the open returns and complaints "
         "(the paginator's count is the tab's), the page by a semi-join on the shop's lines, "
         "its lines and parcels.",
         "",
