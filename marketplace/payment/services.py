@@ -24,8 +24,11 @@ from marketplace.complaints.models import Complaint
 from marketplace.core.audit import audit_record
 from marketplace.core.errors import Refused
 from marketplace.core.money import format_vnd, to_vnd
+from marketplace.ledger import posting
 from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase, Shipment
+from marketplace.payment.transfer import payee_for
+from marketplace.tax import rates
 
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
@@ -56,9 +59,22 @@ def _source(order: Order):
     return source
 
 
+def payment_route(order: Order) -> str:
+    """Who received the buyer's money for this order: the programme (card, a transfer to its
+    account) or the shop itself (COD through its carrier, a transfer to its own account)."""
+    if order.payment_method == PaymentMethod.CARD:
+        return rates.ROUTE_CARD
+    if order.payment_method == PaymentMethod.BANK_TRANSFER:
+        payee = payee_for(order.shop)
+        return rates.ROUTE_SHOP_TRANSFER if payee and not payee.is_programme else rates.ROUTE_PROGRAMME_TRANSFER
+    return rates.ROUTE_COD
+
+
 def _debit(order: Order, amount: int, reference: str) -> None:
+    """The order became paid: Oscar's payment source records it, the shop's ledger too."""
     source = _source(order)
     source.debit(amount, reference=reference, status="succeeded")
+    posting.post_sale(order, amount=int(amount), route=payment_route(order), reference=reference)
 
 
 PAYABLE_BY_HAND = {
@@ -186,6 +202,7 @@ def order_refund_complete(order: Order, *, amount: int, reference: str, actor, a
         Order.objects.filter(pk=order.pk).update(payment_status=status)
         order.payment_status = status
         _source(order).refund(amount, reference=reference[:255], status="succeeded")
+        posting.post_refund(order, amount=int(amount), reference=reference)
         audit_record(
             action="order.refunded", actor=actor, acting_as=acting_as, shop=order.shop,
             target=order, reason=reason, data={"amount": amount, "reference": reference},

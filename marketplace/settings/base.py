@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "oscar.apps.offer.apps.OfferConfig",
     "marketplace.order.apps.OrderConfig",
     "marketplace.complaints.apps.ComplaintsConfig",
+    "marketplace.tax.apps.TaxConfig",
+    "marketplace.ledger.apps.LedgerConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -290,6 +292,17 @@ ORDER_UNCONFIRMED_RELEASE_HOURS = env_int("ORDER_UNCONFIRMED_RELEASE_HOURS", 48)
 # (`manage.py complaints_escalate`, hourly).
 COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 7)
 COMPLAINT_ANSWER_DAYS = env_int("COMPLAINT_ANSWER_DAYS", 2)
+# Tax withheld for household and individual sellers (marketplace/tax/, Decree 117/2025):
+# per payment route, whether the platform withholds. It always does on money it collects
+# (card, transfer to the programme's account); on money the shop collects itself (COD through
+# its carrier, a transfer into its own account) it does not by default — the reasons are in
+# docs/decisions/0024-ledger-and-withholding.md.
+TAX_WITHHOLD_ROUTES = {
+    "card": True,
+    "programme_transfer": True,
+    "cod": env_bool("TAX_WITHHOLD_COD", False),
+    "shop_transfer": env_bool("TAX_WITHHOLD_SHOP_TRANSFER", False),
+}
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False

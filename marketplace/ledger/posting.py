@@ -1,0 +1,204 @@
+"""Writing the ledger: each money event of an order or payout becomes balanced entries.
+
+Called by the services that move money, inside their transaction:
+- `post_sale` when an order becomes paid (marketplace.payment.services._debit);
+- `post_refund` when a refund is recorded (marketplace.payment.services.order_refund_complete);
+- `release_due` (hourly, `manage.py ledger_release`) when a delivered order's return window
+  has passed with no case open: what it earned becomes payable;
+- `post_payout_*` by settlement (payout runs).
+
+Each posting has a `key`, so running it twice writes nothing the second time. Postings
+that touch a shop's payable balance lock the shop row, and payout runs lock the same rows:
+a refund landing while a run is made is in this run or the next, never lost.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+
+from marketplace.core.money import to_vnd
+from marketplace.ledger.models import Account, Entry, FeeRate, Kind, Payout
+from marketplace.tax.rates import PROGRAMME_ROUTES, part, withholding_for
+
+A = Account
+
+
+def _write(*, shop_id: int, kind: str, debit: str, credit: str, amount: int, at, key: str,
+           order=None, payout=None, route: str = "", reference: str = "", memo: str = "") -> Entry | None:
+    """One entry; a negative amount moves the other way; zero writes nothing."""
+    if amount == 0:
+        return None
+    if amount < 0:
+        debit, credit, amount = credit, debit, -amount
+    try:
+        with transaction.atomic():
+            return Entry.objects.create(
+                shop_id=shop_id, kind=kind, debit=debit, credit=credit, amount=int(amount),
+                order=order, payout=payout, route=route, reference=reference[:255], memo=memo[:255],
+                key=key, booked_at=at,
+            )
+    except IntegrityError:
+        if Entry.objects.filter(key=key).exists():
+            return None  # posted before: once only
+        raise
+
+
+def _lock_shop(shop_id: int) -> None:
+    apps.get_model("partner", "Partner").objects.select_for_update().filter(pk=shop_id).first()
+
+
+def _released(order) -> bool:
+    return Entry.objects.filter(key=f"release:{order.pk}").exists()
+
+
+def _fee(order, day: datetime.date) -> int:
+    """The programme's fee on the goods of a paid order (lines not cancelled or returned),
+    at the rate of each line's category in force that day (ADR 0024)."""
+    rates = list(FeeRate.objects.filter(valid_from__lte=day).order_by("-valid_from"))
+    if not rates:
+        return 0
+    Line = apps.get_model("order", "Line")
+    fee = 0
+    lines = Line.objects.filter(order_id=order.pk).exclude(status__in=["cancelled", "returned"])
+    for line in lines.prefetch_related("product__categories"):
+        categories = {c.pk for c in line.product.categories.all()} if line.product_id else set()
+        rate = next((r for r in rates if r.category_id in categories), None) or next(
+            (r for r in rates if r.category_id is None), None
+        )
+        if rate:
+            fee += part(to_vnd(line.line_price_incl_tax), rate.basis_points)
+    return fee
+
+
+def post_sale(order, *, amount: int, route: str, reference: str = "", at=None) -> list[Entry]:
+    """The buyer's money for `order` arrived (`amount` đồng by `route`): what the platform
+    now owes the shop, or what the shop collected itself; the fee and tax withheld on it."""
+    if amount <= 0 or order.shop_id is None:
+        return []
+    at = at or timezone.now()
+    day = timezone.localdate(at)
+    base = {"shop_id": order.shop_id, "order": order, "route": route, "at": at, "reference": reference}
+    entries = []
+    if route in PROGRAMME_ROUTES:
+        entries.append(_write(kind=Kind.SALE, debit=A.PROGRAMME_CASH, credit=A.SHOP_PENDING,
+                              amount=amount, key=f"sale:{order.pk}", **base))
+    else:
+        entries.append(_write(kind=Kind.SALE_SELF, debit=A.SHOP_COLLECTED, credit=A.SHOP_SALES,
+                              amount=amount, key=f"sale:{order.pk}", **base))
+    if entries[0] is None:
+        return []  # this sale was posted before
+    owed = A.SHOP_PAYABLE if _released(order) else A.SHOP_PENDING
+    fee = min(_fee(order, day), amount)
+    tax = withholding_for(order.shop, amount, day=day, route=route)
+    entries.append(_write(kind=Kind.FEE, debit=owed, credit=A.FEE_INCOME, amount=fee,
+                          key=f"fee:{order.pk}", **base))
+    entries.append(_write(kind=Kind.VAT, debit=owed, credit=A.VAT_WITHHELD, amount=tax.vat,
+                          key=f"vat:{order.pk}", memo=f"{tax.vat_basis_points / 100:g}%", **base))
+    entries.append(_write(kind=Kind.PIT, debit=owed, credit=A.PIT_WITHHELD, amount=tax.pit,
+                          key=f"pit:{order.pk}", memo=f"{tax.pit_basis_points / 100:g}%", **base))
+    return [e for e in entries if e is not None]
+
+
+def _sum(order, kind: str) -> int:
+    return int(Entry.objects.filter(order_id=order.pk, kind=kind).aggregate(s=Sum("amount"))["s"] or 0)
+
+
+def post_refund(order, *, amount: int, reference: str = "", at=None) -> list[Entry]:
+    """`amount` đồng of `order` went back to the buyer: the shop is owed that much less (or,
+    when it collected the money itself, gave it back itself), and the fee and tax taken on
+    it are given back in proportion — all that is left of them on the last refund."""
+    if amount <= 0 or order.shop_id is None:
+        return []
+    sale = Entry.objects.filter(key=f"sale:{order.pk}").first()
+    if sale is None:
+        return []  # nothing was ever collected for this order (e.g. COD refused at the door)
+    at = at or timezone.now()
+    refunded_before = _sum(order, Kind.REFUND) + _sum(order, Kind.REFUND_SELF)
+    refunded = refunded_before + amount
+    released = _released(order)
+    if released:
+        _lock_shop(order.shop_id)
+    owed = A.SHOP_PAYABLE if released else A.SHOP_PENDING
+    key = f"refund:{order.pk}:{refunded}"
+    base = {"shop_id": order.shop_id, "order": order, "route": sale.route, "at": at, "reference": reference}
+    if sale.kind == Kind.SALE:
+        first = _write(kind=Kind.REFUND, debit=owed, credit=A.PROGRAMME_CASH, amount=amount, key=key, **base)
+    else:
+        first = _write(kind=Kind.REFUND_SELF, debit=A.SHOP_SALES, credit=A.SHOP_COLLECTED,
+                       amount=amount, key=key, **base)
+    if first is None:
+        return []
+    entries = [first]
+    for taken, back, account in ((Kind.FEE, Kind.FEE_BACK, A.FEE_INCOME),
+                                 (Kind.VAT, Kind.VAT_BACK, A.VAT_WITHHELD),
+                                 (Kind.PIT, Kind.PIT_BACK, A.PIT_WITHHELD)):
+        total, given = _sum(order, taken), _sum(order, back)
+        if refunded >= sale.amount:
+            share = total - given
+        else:
+            share = min((amount * total * 2 + sale.amount) // (2 * sale.amount), total - given)
+        entries.append(_write(kind=back, debit=account, credit=owed, amount=share, key=f"{key}:{back}", **base))
+    return [e for e in entries if e is not None]
+
+
+def release_due(*, now=None) -> int:
+    """Make payable what each delivered order earned, once its return window has passed with
+    no case open (`COMPLAINT_WINDOW_DAYS` after delivery). Safe to run twice. Returns how
+    many orders were released."""
+    Order = apps.get_model("order", "Order")
+    Complaint = apps.get_model("complaints", "Complaint")
+    now = now or timezone.now()
+    window = datetime.timedelta(days=settings.COMPLAINT_WINDOW_DAYS)
+    candidates = (
+        Order.objects.filter(status="delivered", ledger_entries__kind__in=[Kind.SALE, Kind.SALE_SELF])
+        .exclude(ledger_entries__kind=Kind.RELEASE)
+        .annotate(delivered=Max("shipments__delivered_at"))
+        .filter(Q(delivered__lte=now - window) | Q(delivered__isnull=True, date_placed__lte=now - window))
+        .exclude(pk__in=Complaint.objects.exclude(status=Complaint.Status.CLOSED).values("order_id"))
+        .values_list("pk", "shop_id", "delivered", "date_placed")
+    )
+    released = 0
+    for order_id, shop_id, delivered, placed in list(candidates):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if _released(order) or order.status != "delivered":
+                continue
+            _lock_shop(shop_id)
+            pending = Entry.objects.filter(order_id=order_id)
+            balance = int(pending.filter(credit=A.SHOP_PENDING).aggregate(s=Sum("amount"))["s"] or 0) - int(
+                pending.filter(debit=A.SHOP_PENDING).aggregate(s=Sum("amount"))["s"] or 0
+            )
+            had_case = Complaint.objects.filter(order_id=order_id).exists()
+            at = now if had_case else min((delivered or placed) + window, now)
+            if balance == 0:
+                continue
+            _write(shop_id=shop_id, kind=Kind.RELEASE, debit=A.SHOP_PENDING, credit=A.SHOP_PAYABLE,
+                   amount=balance, order=order, at=at, key=f"release:{order_id}")
+            released += 1
+    return released
+
+
+def post_payout_reserved(payout: Payout, *, at=None) -> Entry | None:
+    """A payout run set the shop's payable money aside (the caller holds the shop's lock)."""
+    return _write(shop_id=payout.shop_id, kind=Kind.PAYOUT, debit=A.SHOP_PAYABLE, credit=A.PAYOUT_PENDING,
+                  amount=payout.amount, payout=payout, at=at or timezone.now(), key=f"payout:{payout.pk}")
+
+
+def post_payout_paid(payout: Payout, *, reference: str, at=None) -> Entry | None:
+    """The bank confirmed the transfer to the shop."""
+    return _write(shop_id=payout.shop_id, kind=Kind.PAYOUT_PAID, debit=A.PAYOUT_PENDING,
+                  credit=A.PROGRAMME_CASH, amount=payout.amount, payout=payout, reference=reference,
+                  at=at or timezone.now(), key=f"payout_paid:{payout.pk}")
+
+
+def post_payout_cancelled(payout: Payout, *, at=None) -> Entry | None:
+    """A payout not made after all: the money is payable again."""
+    return _write(shop_id=payout.shop_id, kind=Kind.PAYOUT_CANCELLED, debit=A.PAYOUT_PENDING,
+                  credit=A.SHOP_PAYABLE, amount=payout.amount, payout=payout,
+                  at=at or timezone.now(), key=f"payout_cancelled:{payout.pk}")

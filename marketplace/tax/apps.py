@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TaxConfig(AppConfig):
+    name = "marketplace.tax"
+    label = "tax"
+    verbose_name = _("Thuế khấu trừ")
+    default_auto_field = "django.db.models.BigAutoField"
