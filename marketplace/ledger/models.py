@@ -133,6 +133,9 @@ class FeeRate(models.Model):
         verbose_name = _("Phí chương trình")
         verbose_name_plural = _("Phí chương trình")
 
+    def __str__(self):
+        return f"{self.category or '*'} {self.valid_from}: {self.basis_points}"
+
 
 class PayoutRun(models.Model):
     """Staff pay what is owed as of a date: one payout per shop owed money."""

@@ -87,13 +87,13 @@ class TaxProfile(models.Model):
     def __str__(self):
         return f"{self.shop} ({self.get_seller_type_display()})"
 
-    @property
-    def withheld(self) -> bool:
-        return self.seller_type in WITHHELD_TYPES
-
     def save(self, *args, **kwargs):
         self.tax_code = normalize_tax_identifier(self.tax_code)
         super().save(*args, **kwargs)
+
+    @property
+    def withheld(self) -> bool:
+        return self.seller_type in WITHHELD_TYPES
 
 
 class TaxRate(models.Model):
