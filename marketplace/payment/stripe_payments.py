@@ -32,7 +32,7 @@ import uuid
 
 import stripe
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -76,6 +76,10 @@ CLAIM_WAIT_SECONDS = 2 * REQUEST_TIMEOUT
 
 class WebhookRejected(Exception):
     """A webhook request that is not a valid signed Stripe event (the view answers 400)."""
+
+
+class EventInProgress(Exception):
+    """Another request is applying this very event right now (the view answers 503)."""
 
 
 def is_transient(exc: stripe.StripeError) -> bool:
@@ -598,21 +602,65 @@ def webhook_receive(payload: bytes, signature: str) -> str:
         intent_id = obj.get("payment_intent") or ""
     else:
         intent_id = ""
-    try:
-        with transaction.atomic():
-            record = StripeEvent.objects.create(
-                event_id=event_id[:255], type=event_type[:64], payment_intent=intent_id[:64],
-            )
-    except IntegrityError:
+    record = _claim_event(event_id[:255], event_type[:64], intent_id[:64])
+    if record is None:
         return DUPLICATE
     try:
         outcome = _apply(event_type, intent_id, obj)
     except BaseException:
-        StripeEvent.objects.filter(pk=record.pk, outcome="").delete()
+        _release_event(record)
         raise
-    StripeEvent.objects.filter(pk=record.pk).update(outcome=outcome)
+    if not _busy_retried(lambda: StripeEvent.objects.filter(pk=record.pk).update(outcome=outcome)):
+        # Applied, but the outcome could not be written: release the claim so that Stripe's
+        # retry records it (the handlers are idempotent), rather than leaving it claimed.
+        _release_event(record)
+        raise OperationalError("stripe event outcome not recorded")
     logger.info("stripe event %s %s: %s", event_type, event_id, outcome)
     return outcome
+
+
+def _claim_event(event_id: str, event_type: str, intent_id: str) -> StripeEvent | None:
+    """Claim the event (a unique insert, committed at once); None when it was applied already.
+
+    A claim without an outcome is an event being applied right now: EventInProgress (the view
+    answers 503, Stripe delivers it again later). One older than CLAIM_STALE_SECONDS was left
+    by a process that died mid-way and is taken over (every handler is idempotent)."""
+    try:
+        with transaction.atomic():
+            return StripeEvent.objects.create(event_id=event_id, type=event_type, payment_intent=intent_id)
+    except IntegrityError:
+        pass
+    existing = StripeEvent.objects.filter(event_id=event_id).first()
+    if existing is None:  # released meanwhile: let Stripe's next delivery claim it
+        raise EventInProgress(event_id)
+    if existing.outcome:
+        return None
+    stale = timezone.now() - timezone.timedelta(seconds=CLAIM_STALE_SECONDS)
+    if existing.received_at < stale and StripeEvent.objects.filter(
+        pk=existing.pk, outcome="", received_at=existing.received_at
+    ).update(received_at=timezone.now()):
+        return existing
+    raise EventInProgress(event_id)
+
+
+def _busy_retried(write) -> bool:
+    """Run a small write, trying again briefly while the database is busy (SQLite's file
+    lock); False if it never went through."""
+    for attempt in range(8):
+        try:
+            write()
+            return True
+        except OperationalError:
+            time.sleep(0.05 * (attempt + 1))
+    return False
+
+
+def _release_event(record: StripeEvent) -> None:
+    """Give the claim back so that Stripe's retry applies the event (a claim left behind
+    delays it until it is stale)."""
+    if not _busy_retried(lambda: StripeEvent.objects.filter(pk=record.pk, outcome="").delete()):
+        logger.error("stripe event %s claim not released; taken over after %ss", record.event_id,
+                     CLAIM_STALE_SECONDS)
 
 
 def _apply(event_type: str, intent_id: str, obj: dict) -> str:

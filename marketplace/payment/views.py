@@ -31,6 +31,8 @@ def stripe_webhook(request):
     except stripe_payments.WebhookRejected as exc:
         logger.warning("Stripe webhook rejected: %s", exc)
         return JsonResponse({"error": str(exc)}, status=400)
+    except stripe_payments.EventInProgress:
+        return JsonResponse({"error": "event being processed, retry later"}, status=503)
     except stripe.StripeError as exc:
         if not stripe_payments.is_transient(exc):
             # The handlers settle permanent refusals themselves; one that escapes must still

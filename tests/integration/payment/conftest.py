@@ -143,7 +143,9 @@ def charge_event_payload(event_type: str, intent_id: str, event_id: str) -> byte
     """A Stripe charge event (e.g. charge.refunded) about the intent's latest charge as it
     stands at localstripe now (localstripe sends no charge events itself)."""
     intent = json.loads(localstripe_get(f"/v1/payment_intents/{intent_id}"))
-    charge = json.loads(localstripe_get(f"/v1/charges/{intent['latest_charge']}"))
+    charge = intent["latest_charge"]  # localstripe gives it expanded
+    if isinstance(charge, str):
+        charge = json.loads(localstripe_get(f"/v1/charges/{charge}"))
     event = {"id": event_id, "object": "event", "type": event_type, "api_version": "2017-08-15",
              "created": int(time.time()), "livemode": False, "data": {"object": charge}}
     return json.dumps(event, indent=2, sort_keys=True).encode()
