@@ -271,6 +271,9 @@ class PayView(generic.TemplateView):
         else:
             ctx.update(
                 declined=stripe_payments.card_decline_message(intent),
+                # Stripe took the money; the webhook (or staff, for an amount that does not
+                # match) settles it: no second card form.
+                confirming=intent.status in ("succeeded", "processing"),
                 client_secret=intent.client_secret,
                 publishable_key=stripe_client.publishable_key(),
                 stripe_js=stripe_client.stripe_js_url(),

@@ -33,8 +33,9 @@ Status = CardPaymentReview.Status
 Reason = CardPaymentReview.Reason
 ACTING_AS = AuditEvent.Capacity.PROGRAMME
 
-#: cases where money sits at Stripe that refunding gives back
-REFUNDABLE = (Reason.AMOUNT_MISMATCH, Reason.LATE_SUCCESS, Reason.STRIPE_ERROR)
+#: cases where a payment sits at Stripe that refunding gives back (never a purchase that was
+#: paid normally: a refund made in Stripe's Dashboard, or a Stripe error while recording one)
+REFUNDABLE = (Reason.AMOUNT_MISMATCH, Reason.LATE_SUCCESS)
 
 
 def _already_decided() -> PaymentError:
@@ -90,7 +91,7 @@ def card_review_accept(*, review: CardPaymentReview, actor, reason: str = "") ->
     if review.status != Status.OPEN:
         raise _already_decided()
     purchase = review.purchase
-    if purchase is None or not review.payment_intent or review.reason == Reason.REFUND_UNATTRIBUTED:
+    if purchase is None or not review.payment_intent or review.reason != Reason.AMOUNT_MISMATCH:
         raise PaymentError(_("Không có khoản thanh toán nào để ghi nhận cho trường hợp này."))
     try:
         intent = stripe_client().v1.payment_intents.retrieve(review.payment_intent)

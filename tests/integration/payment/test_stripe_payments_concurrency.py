@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import urllib.error
 import urllib.request
 
@@ -83,10 +82,16 @@ def _intents_at_stripe() -> dict[str, str]:
 
 def test_twenty_different_events_at_once_no_5xx_and_one_consistent_state(stripe_server, live_server):
     """An outside run sent 20 different events for one purchase at once and got 500s (the
-    webhook called Stripe while holding the purchase's row lock). Every answer is now a 2xx on
-    PostgreSQL; on SQLite, whose writers queue on one file lock, a busy database is a 503
-    (Stripe retries it), never a 500 — and the retries are applied. Either way: paid once,
-    each Dashboard refund attributed once, every event recorded."""
+    webhook called Stripe while holding the purchase's row lock). Every answer is now a 200:
+    paid once, each Dashboard refund attributed once, every event recorded.
+
+    PostgreSQL only: the test database on SQLite is in memory, and Django's live server
+    shares that one connection between all its request threads, so concurrent requests there
+    interleave inside each other's transactions — a fault of the test set-up, not of a file
+    database with one connection per thread. (The view answers a busy SQLite file with 503,
+    which Stripe retries; see test_busy_database_is_503_not_500.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
     purchase, _ = card_purchase(3, prefix="storm")
     intent = stripe_payments.card_payment_intent(purchase)
     pay(intent.id, CARD_OK)  # no webhook registered: the events below are ours
@@ -117,16 +122,7 @@ def test_twenty_different_events_at_once_no_5xx_and_one_consistent_state(stripe_
         thread.join(60)
     assert errors == []
     statuses = [status for status, _body in answers.values()]
-    assert all(status < 500 or status == 503 for status in statuses), statuses
-    if connection.vendor == "postgresql":
-        assert set(statuses) == {200}, statuses
-    for n, (status, _body) in sorted(answers.items()):  # Stripe retries what got a 503
-        for _attempt in range(20):
-            if status != 503:
-                break
-            time.sleep(0.2)
-            status, _body = _post(url, payloads[n])
-        assert status == 200, (n, status)
+    assert len(statuses) == 20 and set(statuses) == {200}, statuses
 
     purchase.refresh_from_db()
     assert purchase.status == Purchase.Status.PAID

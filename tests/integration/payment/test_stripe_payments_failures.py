@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 
 from marketplace.core.models import AuditEvent
 from marketplace.order.lifecycle import purchase_cancel
+from marketplace.order.links import purchase_link
 from marketplace.order.models import Order, Purchase
 from marketplace.payment import stripe_payments
 from marketplace.payment.models import CardPaymentReview, StripeEvent
@@ -104,6 +105,9 @@ def test_success_for_another_amount_goes_to_staff_not_paid(stripe_server, client
                     amount_received=purchase.total - 10_000)
     assert post_signed(client, again) == (200, {"status": "review"})
     assert CardPaymentReview.objects.filter(purchase=purchase).count() == 1
+    # The buyer's payment page does not ask for a card again: the money is at Stripe.
+    html = client.get(purchase_link(purchase, "checkout:pay")).content.decode()
+    assert "giao dịch đang được xác nhận" in html and 'id="card-form"' not in html
     # Expiry leaves it to staff (the money is at Stripe).
     assert stripe_payments.purchases_expire(now=purchase.created_at + _minutes(10_000)) == 0
     assert Purchase.objects.get(pk=purchase.pk).status == Purchase.Status.AWAITING_PAYMENT
@@ -201,3 +205,22 @@ def _minutes(n):
     from django.utils import timezone
 
     return timezone.timedelta(minutes=n)
+
+
+def test_busy_database_is_503_not_500(stripe_server, client, monkeypatch):
+    """SQLite's "database is locked" under concurrent writers: Stripe is asked to retry."""
+    from django.db import OperationalError
+
+    purchase, _ = card_purchase(1, prefix="busy")
+    intent = stripe_payments.card_payment_intent(purchase)
+    payload = event_payload("payment_intent.canceled", intent.id, "evt_busy")
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(stripe_payments, "_apply", locked)
+    status, body = post_signed(client, payload)
+    assert status == 503 and body["error"]
+    assert not StripeEvent.objects.filter(event_id="evt_busy").exists()  # claim released
+    monkeypatch.undo()
+    assert post_signed(client, payload) == (200, {"status": "cancelled"})
