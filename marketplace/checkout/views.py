@@ -242,7 +242,11 @@ def communes_json(request):
 
 
 class PayView(generic.TemplateView):
-    """Card payment of a purchase: Stripe.js card element; the webhook marks it paid."""
+    """Card payment of a purchase: Stripe.js card element; the webhook marks it paid.
+
+    After a declined card the page says why and offers the card form again on the same
+    PaymentIntent (Stripe takes another card for it); the buyer may also cancel and go back
+    to the basket to pay another way."""
 
     template_name = "oscar/checkout/pay.html"
 
@@ -266,6 +270,10 @@ class PayView(generic.TemplateView):
             ctx["unavailable"] = True
         else:
             ctx.update(
+                declined=stripe_payments.card_decline_message(intent),
+                # Stripe took the money; the webhook (or staff, for an amount that does not
+                # match) settles it: no second card form.
+                confirming=intent.status in ("succeeded", "processing"),
                 client_secret=intent.client_secret,
                 publishable_key=stripe_client.publishable_key(),
                 stripe_js=stripe_client.stripe_js_url(),

@@ -2,6 +2,15 @@
 
 Exits when its parent process goes away or closes our stdin, so an interrupted
 `make run` or test session never leaves an emulator behind.
+
+Two gaps between localstripe 1.15 and Stripe are closed here (docs/decisions/
+0026-card-payment-failures.md), both about a declined card:
+- Stripe lets a PaymentIntent whose card was declined (`requires_payment_method`) take
+  another card and be confirmed again; localstripe keeps the failed charge as the intent's
+  latest one, so its status stays `requires_payment_method` and a second confirm is refused.
+  Giving the intent a new payment method forgets the failed charge, as Stripe does.
+- Stripe's generic-decline test card 4000000000000002 is declined when charged; localstripe
+  declines it only when it is attached to a customer.
 """
 
 from __future__ import annotations
@@ -34,6 +43,32 @@ def _watch_parent(parent_pid: int) -> None:
         threading.Thread(target=parent_gone, daemon=True).start()
 
 
+def _close_gaps_with_stripe() -> None:
+    from localstripe import resources
+
+    update = resources.PaymentIntent._update
+
+    def _update(self, **data):
+        retry = (
+            "payment_method" in data and self.latest_charge is not None
+            and self.latest_charge.status == "failed" and not self._canceled
+        )
+        update(self, **data)
+        if retry:
+            self.latest_charge = None
+
+    resources.PaymentIntent._update = _update
+
+    charging_is_declined = resources.PaymentMethod._charging_is_declined
+
+    def _charging_is_declined(self):
+        if self.type == "card" and self._card_number == "4000000000000002":
+            return True
+        return charging_is_declined(self)
+
+    resources.PaymentMethod._charging_is_declined = _charging_is_declined
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -43,6 +78,8 @@ def main() -> None:
 
     from aiohttp import web
     from localstripe.server import app
+
+    _close_gaps_with_stripe()
 
     web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
 

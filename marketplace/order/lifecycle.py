@@ -10,8 +10,8 @@ through marketplace/order/stock.py, in the same transaction.
   carrier, delivered, cancel with a reason); the order's own status follows when every line
   of it shares the new one.
 - `order_transition`: programme staff move a whole order (every line in the order's status).
-- `purchase_cancel`: a purchase nobody paid for is called off (card declined, buyer gave up,
-  timed out): every order cancelled, stock released, the basket reopened.
+- `purchase_cancel`: a purchase nobody paid for is called off (the buyer gave up, the card
+  payment timed out, Stripe cancelled it): every order cancelled, stock released, the basket reopened.
 - `orders_release_unconfirmed`: a COD order its shop has left unconfirmed for
   ORDER_UNCONFIRMED_RELEASE_HOURS is cancelled, its stock released and the buyer told.
 - `refund_due`: what the buyer of a cancelled or returned order paid and has not got back.

@@ -281,7 +281,7 @@ def _failure_reason(data: dict, reason: str) -> str:
 
 
 def _purchase_cancelled(order: Order) -> TimelineStep:
-    """A purchase called off before any shop acted (card declined or abandoned, not paid in
+    """A purchase called off before any shop acted (card payment abandoned, not paid in
     time): marketplace/order/lifecycle.py:purchase_cancel keeps the time and reason on it."""
     purchase = order.purchase if order.purchase_id else None
     at = purchase.cancelled_at if purchase is not None and purchase.cancelled_at else order.date_placed

@@ -119,9 +119,16 @@ def _collected(order: Order):
 def purchase_card_paid(purchase: Purchase, *, amount: int, reference: str) -> str:
     """Stripe confirmed the card payment of this purchase.
 
-    Returns "paid" when this call marked it paid, "duplicate" when it already was, or
-    "cancelled" when the purchase had been cancelled meanwhile (the caller refunds).
+    Returns "paid" when this call marked it paid, "duplicate" when it already was,
+    "cancelled" when the purchase had been cancelled meanwhile (the caller refunds), or
+    "mismatch" — and changes nothing — when `amount` is not the purchase total (the caller
+    leaves it to staff: a purchase is never marked paid for money it did not receive).
     """
+    purchase.refresh_from_db()
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount != purchase.total:
+        if purchase.status == Purchase.Status.AWAITING_PAYMENT:
+            return "mismatch"
+        return "duplicate" if purchase.status == Purchase.Status.PAID else "cancelled"
     with transaction.atomic():
         moved = Purchase.objects.filter(
             pk=purchase.pk, status=Purchase.Status.AWAITING_PAYMENT
@@ -129,12 +136,6 @@ def purchase_card_paid(purchase: Purchase, *, amount: int, reference: str) -> st
         purchase.refresh_from_db()
         if not moved:
             return "duplicate" if purchase.status == Purchase.Status.PAID else "cancelled"
-        if amount != purchase.total:
-            # Never expected (the intent is created for the total); kept for the audit.
-            audit_record(
-                action="purchase.amount_mismatch", target=purchase,
-                data={"expected": purchase.total, "received": amount, "reference": reference},
-            )
         orders = list(Order.objects.filter(purchase=purchase))
         for order in orders:
             Order.objects.filter(pk=order.pk, payment_status=Order.PaymentStatus.AWAITING_CARD).update(

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.order.models import Order
+from marketplace.payment.models import CardPaymentReview
 from shops.models import Partner
 
 _AMOUNT_NOISE = re.compile(r"[\s.,_₫đĐ]|vnd|VND")
@@ -81,3 +82,14 @@ class PaymentFilterForm(forms.Form):
     def filters(self) -> dict:
         """The keywords of selectors.payment_orders; an invalid form lists what needs action."""
         return {"shop": self.shop_filter(), "statuses": self.statuses()}
+
+
+class CardReviewFilterForm(forms.Form):
+    """?status= of the card payments queue (every case when empty)."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "")] + list(CardPaymentReview.Status.choices))
+
+    def filters(self) -> dict:
+        if self.is_bound and self.is_valid():
+            return {"status": self.cleaned_data["status"] or None}
+        return {"status": None}

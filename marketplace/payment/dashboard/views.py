@@ -1,5 +1,7 @@
 """/dashboard/payments/: programme staff see every shop's order payments, mark bank
-transfers received (into the programme's or a shop's account) and refund paid orders.
+transfers received (into the programme's or a shop's account) and refund paid orders;
+/dashboard/payments/card-review/: card payments the webhook left to them
+(marketplace/payment/card_reviews.py).
 
 Staff only (`is_staff`): anonymous visitors are sent to sign in, everyone else gets 403.
 Writes go through the payment services (conditional updates; recorded as "programme").
@@ -23,8 +25,15 @@ from marketplace.core.models import AuditEvent
 from marketplace.core.money import format_vnd
 from marketplace.core.staff import ProgrammeStaffRequiredMixin
 from marketplace.order.models import Order
-from marketplace.payment.dashboard.forms import PaymentFilterForm, RefundForm
-from marketplace.payment.dashboard.selectors import payment_order_or_404, payment_orders
+from marketplace.payment import card_reviews
+from marketplace.payment.dashboard.forms import CardReviewFilterForm, PaymentFilterForm, RefundForm
+from marketplace.payment.dashboard.selectors import (
+    card_review_status_counts,
+    payment_order_or_404,
+    payment_orders,
+)
+from marketplace.payment.dashboard.selectors import card_reviews as card_review_list
+from marketplace.payment.models import CardPaymentReview
 from marketplace.payment.refunds import order_refund
 from marketplace.payment.services import PaymentError, order_mark_paid
 
@@ -142,3 +151,57 @@ class RefundView(ProgrammeStaffRequiredMixin, RefundFormMixin, FormView):
 
     def refunded_url(self, order) -> str:
         return next_or(self.request, reverse("payments-dashboard:list"))
+
+
+CARD_REVIEW_DECISIONS = {
+    "refund": Decision(
+        service=card_reviews.card_review_refund,
+        success=gettext_lazy("Đã hoàn tiền trên Stripe cho %(purchase)s."),
+        offered_for=(CardPaymentReview.Status.OPEN,), label=gettext_lazy("Hoàn tiền trên Stripe"),
+        style="danger",
+    ),
+    "accept": Decision(
+        service=card_reviews.card_review_accept,
+        success=gettext_lazy("Đã ghi nhận %(purchase)s là đã thanh toán."),
+        offered_for=(CardPaymentReview.Status.OPEN,), label=gettext_lazy("Ghi nhận đã thanh toán"),
+    ),
+    "close": Decision(
+        service=card_reviews.card_review_close, reason_required=True,
+        success=gettext_lazy("Đã đóng trường hợp của %(purchase)s."),
+        offered_for=(CardPaymentReview.Status.OPEN,), label=gettext_lazy("Đóng kèm lý do"),
+        style="secondary",
+    ),
+}
+
+
+class CardReviewListView(QueueListView):
+    template_name = "payment/dashboard/card_review_list.html"
+    context_object_name = "reviews"
+    title = gettext_lazy("Thanh toán thẻ cần quyết định")
+    body_class = "card-review-dashboard"
+    filter_form_class = CardReviewFilterForm
+    status_choices = CardPaymentReview.Status.choices
+
+    def list_items(self, **filters):
+        return card_review_list(**filters)
+
+    def count_statuses(self):
+        return card_review_status_counts()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["decisions"] = CARD_REVIEW_DECISIONS
+        context["open_status"] = CardPaymentReview.Status.OPEN
+        return context
+
+
+class CardReviewDecisionView(DecisionView):
+    model = CardPaymentReview
+    decisions = CARD_REVIEW_DECISIONS
+    subject = "review"
+
+    def describe(self, item) -> dict:
+        return {"purchase": item.purchase.number if item.purchase_id else item.key}
+
+    def get_success_url(self) -> str:
+        return next_or(self.request, reverse("payments-dashboard:card-review"))

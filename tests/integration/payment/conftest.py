@@ -128,6 +128,36 @@ def event_payload(event_type: str, intent_id: str, event_id: str) -> bytes:
     return json.dumps(event, indent=2, sort_keys=True).encode()
 
 
+def post_signed(client, payload: bytes, signature: str | None = "sign"):
+    """POST a body to the webhook view in-process (Django's test client, which raises on an
+    unhandled exception instead of hiding it in a 500); (status, JSON body)."""
+    headers = {}
+    if signature is not None:
+        headers["HTTP_STRIPE_SIGNATURE"] = sign(payload) if signature == "sign" else signature
+    response = client.post(reverse("stripe-webhook"), data=payload,
+                           content_type="application/json", **headers)
+    return response.status_code, response.json()
+
+
+def charge_event_payload(event_type: str, intent_id: str, event_id: str) -> bytes:
+    """A Stripe charge event (e.g. charge.refunded) about the intent's latest charge as it
+    stands at localstripe now (localstripe sends no charge events itself)."""
+    intent = json.loads(localstripe_get(f"/v1/payment_intents/{intent_id}"))
+    charge = intent["latest_charge"]  # localstripe gives it expanded
+    if isinstance(charge, str):
+        charge = json.loads(localstripe_get(f"/v1/charges/{charge}"))
+    event = {"id": event_id, "object": "event", "type": event_type, "api_version": "2017-08-15",
+             "created": int(time.time()), "livemode": False, "data": {"object": charge}}
+    return json.dumps(event, indent=2, sort_keys=True).encode()
+
+
+def card_method(number: str) -> str:
+    """A PaymentMethod for a test card number (what Stripe.js creates from the card form)."""
+    return stripe_client().v1.payment_methods.create(
+        {"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}}
+    ).id
+
+
 def pay(intent_id: str, payment_method: str = "pm_card_visa"):
     """What Stripe.js does on the payment page: attach the card and confirm."""
     client = stripe_client()
@@ -140,7 +170,9 @@ def refunds_at_stripe(intent_id: str) -> list:
 
 
 # Test cards of localstripe (resources.PaymentMethod): 4242424242424242 is charged;
-# 4000000000000341 ("pm_card_chargeCustomerFail") is declined when charged. (localstripe
-# declines 4000000000000002 only when attaching it to a customer, not when charging it.)
+# 4000000000000341 ("pm_card_chargeCustomerFail") is declined when charged. Stripe's generic
+# decline card 4000000000000002 is declined when charged too, as at Stripe, through the gap
+# our embedded runner closes (marketplace/embedded/localstripe_main.py).
 CARD_OK = "pm_card_visa"
 CARD_DECLINED = "pm_card_chargeCustomerFail"
+GENERIC_DECLINE_NUMBER = "4000000000000002"

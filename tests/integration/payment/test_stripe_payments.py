@@ -15,6 +15,7 @@ from oscar.core.loading import get_model
 
 from marketplace.core.models import AuditEvent
 from marketplace.order.lifecycle import purchase_cancel
+from marketplace.order.links import purchase_link
 from marketplace.order.models import Order, Purchase
 from marketplace.payment import stripe_payments
 from marketplace.payment.models import StripeEvent
@@ -25,6 +26,8 @@ from tests.factories import card_purchase, make_basket, make_product, make_shop,
 from tests.integration.payment.conftest import (
     CARD_DECLINED,
     CARD_OK,
+    GENERIC_DECLINE_NUMBER,
+    card_method,
     event_payload,
     localstripe_get,
     pay,
@@ -89,27 +92,57 @@ def test_paid_card_marks_purchase_and_every_order_paid(webhooks):
     assert AuditEvent.objects.filter(action="purchase.paid", object_id=str(purchase.pk)).count() == 1
 
 
-def test_declined_card_cancels_purchase_releases_stock_and_reopens_basket(webhooks):
+def test_declined_card_keeps_the_purchase_and_another_card_pays_the_same_intent(webhooks, client):
     purchase, products = card_purchase(2)
     assert allocated(products) == [2, 2]
     intent = stripe_payments.card_payment_intent(purchase)
     with pytest.raises(stripe.CardError):
-        pay(intent.id, CARD_DECLINED)
+        pay(intent.id, card_method(GENERIC_DECLINE_NUMBER))
 
     [event] = webhooks.wait(intent.id, "payment_intent.payment_failed")
-    assert event.outcome == "cancelled"
-    # Cancelled at Stripe before we released the stock: it can never succeed now.
-    assert stripe_client().v1.payment_intents.retrieve(intent.id).status == "canceled"
+    assert event.outcome == "declined"
+    # Nothing given up: the intent waits for another card, the purchase for its payment,
+    # the stock stays held and the basket stays frozen (no second checkout needed).
+    assert stripe_client().v1.payment_intents.retrieve(intent.id).status == "requires_payment_method"
     purchase.refresh_from_db()
-    assert purchase.status == Purchase.Status.CANCELLED
-    assert {(o.status, o.payment_status) for o in purchase.orders.all()} == {
-        ("cancelled", Order.PaymentStatus.VOID)
-    }
-    assert allocated(products) == [0, 0]
+    assert purchase.status == Purchase.Status.AWAITING_PAYMENT
+    assert {o.payment_status for o in purchase.orders.all()} == {Order.PaymentStatus.AWAITING_CARD}
+    assert allocated(products) == [2, 2]
+    assert Basket.objects.get(pk=purchase.basket_id).status == Basket.FROZEN
+    assert AuditEvent.objects.filter(action="purchase.card_declined", object_id=str(purchase.pk)).count() == 1
+
+    # The payment page says so in Vietnamese and offers the card form on the same intent.
+    page = client.get(purchase_link(purchase, "checkout:pay"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Thẻ bị từ chối. Vui lòng thử thẻ khác." in html
+    assert 'id="card-form"' in html and intent.client_secret in html
+    assert stripe_payments.card_payment_intent(purchase).id == intent.id
+
+    assert pay(intent.id, CARD_OK).status == "succeeded"
+    [event] = webhooks.wait(intent.id, "payment_intent.succeeded")
+    assert event.outcome == "paid"
+    purchase.refresh_from_db()
+    assert purchase.status == Purchase.Status.PAID
+    assert {o.payment_status for o in purchase.orders.all()} == {Order.PaymentStatus.PAID}
+    assert allocated(products) == [2, 2]
+    assert Transaction.objects.filter(source__order__purchase=purchase).count() == 2
+
+
+def test_declined_card_then_expiry_cancels_and_releases_the_stock(webhooks, settings):
+    purchase, products = card_purchase(1, prefix="declined-expired")
+    intent = stripe_payments.card_payment_intent(purchase)
+    with pytest.raises(stripe.CardError):
+        pay(intent.id, CARD_DECLINED)
+    webhooks.wait(intent.id, "payment_intent.payment_failed")
+    Purchase.objects.filter(pk=purchase.pk).update(
+        created_at=timezone.now() - timezone.timedelta(minutes=settings.CHECKOUT_CARD_TIMEOUT_MINUTES + 1)
+    )
+    assert stripe_payments.purchases_expire() == 1
+    assert stripe_client().v1.payment_intents.retrieve(intent.id).status == "canceled"
+    assert Purchase.objects.get(pk=purchase.pk).status == Purchase.Status.CANCELLED
+    assert allocated(products) == [0]
     assert Basket.objects.get(pk=purchase.basket_id).status == Basket.OPEN
-    assert not Source.objects.filter(order__purchase=purchase).exists()
-    with pytest.raises(PaymentError):
-        stripe_payments.card_payment_intent(purchase)
 
 
 def test_replayed_event_is_a_duplicate_and_changes_nothing(webhooks):

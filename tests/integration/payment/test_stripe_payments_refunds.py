@@ -1,5 +1,6 @@
 """Refunds per shop order at Stripe: partial then full, never more than paid, other shops'
-orders untouched; a refusal by Stripe gives the claimed amount back."""
+orders untouched; a refusal by Stripe gives the claimed amount back. Refunds made in
+Stripe's Dashboard (charge.refunded) are attributed to the orders once."""
 
 from __future__ import annotations
 
@@ -9,9 +10,17 @@ from oscar.core.loading import get_model
 from marketplace.core.models import AuditEvent
 from marketplace.order.models import Order
 from marketplace.payment import services, stripe_payments
+from marketplace.payment.models import CardPaymentReview, StripeRefund
 from marketplace.payment.services import PaymentError
+from marketplace.payment.stripe_client import stripe_client
 from tests.factories import card_purchase, make_basket, make_product, make_shop, make_user, place
-from tests.integration.payment.conftest import CARD_OK, pay, refunds_at_stripe
+from tests.integration.payment.conftest import (
+    CARD_OK,
+    charge_event_payload,
+    pay,
+    post_signed,
+    refunds_at_stripe,
+)
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
 
@@ -98,3 +107,70 @@ def test_card_refund_refused_for_a_cod_order(stripe_server):
     order = place(basket, payment_method="cod").purchase.orders.get()
     with pytest.raises(PaymentError):
         stripe_payments.order_refund_card(order, 10_000, actor=None, acting_as="programme")
+
+
+# --- refunds made in Stripe's Dashboard (charge.refunded) -----------------------------------
+
+
+def _dashboard_refund(intent_id: str, amount: int):
+    """A refund made by hand in Stripe's Dashboard: no metadata of ours."""
+    return stripe_client().v1.refunds.create({"payment_intent": intent_id, "amount": amount})
+
+
+def test_dashboard_refund_is_attributed_to_the_orders_in_order_once(paid_purchase, client):
+    orders = list(paid_purchase.orders.order_by("number"))
+    intent_id = paid_purchase.stripe_payment_intent
+    refund = _dashboard_refund(intent_id, orders[0].total_vnd + 50_000)
+
+    payload = charge_event_payload("charge.refunded", intent_id, "evt_dash_refund")
+    assert post_signed(client, payload) == (200, {"status": "refund_recorded"})
+    first, second, third = (Order.objects.get(pk=o.pk) for o in orders)
+    assert (first.amount_refunded, first.payment_status) == (first.total_vnd, Order.PaymentStatus.REFUNDED)
+    assert (second.amount_refunded, second.payment_status) == (50_000, Order.PaymentStatus.PARTIALLY_REFUNDED)
+    assert (third.amount_refunded, third.payment_status) == (0, Order.PaymentStatus.PAID)
+    assert Source.objects.get(order=first).amount_refunded == first.total_vnd
+    assert Source.objects.get(order=second).amount_refunded == 50_000
+    record = StripeRefund.objects.get(refund_id=refund.id)
+    assert (record.origin, record.amount, record.attributed) == (
+        StripeRefund.Origin.STRIPE_DASHBOARD, refund.amount,
+        {first.number: first.total_vnd, second.number: 50_000},
+    )
+    audits = AuditEvent.objects.filter(action="order.refunded", data__reference=refund.id)
+    assert sorted(a.data["amount"] for a in audits) == sorted([first.total_vnd, 50_000])
+
+    # Stripe sends charge.refunded again (another refund, a retry under a new id): the
+    # refund already recorded is not counted twice.
+    again = charge_event_payload("charge.refunded", intent_id, "evt_dash_refund_again")
+    assert post_signed(client, again) == (200, {"status": "ignored"})
+    assert post_signed(client, payload) == (200, {"status": "duplicate"})
+    assert [Order.objects.get(pk=o.pk).amount_refunded for o in orders] == [first.total_vnd, 50_000, 0]
+    assert not CardPaymentReview.objects.exists()
+
+
+def test_refunds_the_app_made_are_not_counted_again(paid_purchase, client):
+    order = paid_purchase.orders.order_by("number").first()
+    stripe_payments.order_refund_card(order, 70_000, actor=None, acting_as="programme", reason="Thiếu hàng")
+    [ours] = refunds_at_stripe(paid_purchase.stripe_payment_intent)
+    assert ours.metadata["origin"] == "ocop"
+    payload = charge_event_payload("charge.refunded", paid_purchase.stripe_payment_intent, "evt_app_refund")
+    assert post_signed(client, payload) == (200, {"status": "ignored"})
+    order.refresh_from_db()
+    assert order.amount_refunded == 70_000
+    assert StripeRefund.objects.get(refund_id=ours.id).origin == StripeRefund.Origin.APP
+    assert Source.objects.get(order=order).amount_refunded == 70_000
+
+
+def test_dashboard_refund_beyond_what_orders_can_take_goes_to_staff(paid_purchase, client):
+    intent_id = paid_purchase.stripe_payment_intent
+    orders = list(paid_purchase.orders.order_by("number"))
+    for order in orders:  # the shops refunded everything already
+        stripe_payments.order_refund_card(order, order.total_vnd, actor=None, acting_as="programme")
+    extra = _dashboard_refund(intent_id, 10_000)
+    payload = charge_event_payload("charge.refunded", intent_id, "evt_dash_extra")
+    assert post_signed(client, payload) == (200, {"status": "refund_recorded"})
+    review = CardPaymentReview.objects.get()
+    assert (review.key, review.reason, review.amount_received, review.status) == (
+        f"refund:{extra.id}", CardPaymentReview.Reason.REFUND_UNATTRIBUTED, 10_000,
+        CardPaymentReview.Status.OPEN,
+    )
+    assert [Order.objects.get(pk=o.pk).amount_refunded for o in orders] == [o.total_vnd for o in orders]

@@ -4,7 +4,7 @@
   "use strict";
   var form = document.getElementById("card-form");
   if (!form || typeof Stripe === "undefined") return;
-  var stripe = Stripe(form.getAttribute("data-publishable-key"));
+  var stripe = Stripe(form.getAttribute("data-publishable-key"), { locale: "vi" });
   var card = stripe.elements().create("card");
   card.mount("#card-element");
   var errors = document.getElementById("card-errors");
@@ -15,7 +15,11 @@
     errors.textContent = "";
     stripe.confirmCardPayment(form.getAttribute("data-client-secret"), { payment_method: { card: card } })
       .then(function (result) {
-        if (result.error) {
+        if (result.error && (result.error.type === "card_error" || result.error.payment_intent)) {
+          // Declined: the page says why in Vietnamese and offers the card form again on the
+          // same PaymentIntent (it now waits for another card).
+          window.location.reload();
+        } else if (result.error) {
           errors.textContent = result.error.message;
           button.disabled = false;
         } else {
