@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "order.refunded": _("Hoàn tiền"),
     "purchase.late_payment_refunded": _("Hoàn tiền thanh toán thẻ đến sau khi đã hủy"),
     "shop.bank_account_changed": _("Đổi tài khoản nhận chuyển khoản"),
+    "tax.profile_saved": _("Lưu hồ sơ thuế"),
     "complaint.opened": _("Gửi yêu cầu trả hàng/khiếu nại"),
     "complaint.accepted": _("Đồng ý nhận hàng trả"),
     "complaint.refunded": _("Hoàn tiền theo yêu cầu trả hàng/khiếu nại"),

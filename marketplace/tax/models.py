@@ -137,7 +137,8 @@ class RevenueThreshold(models.Model):
     cannot do for it (since Decree 70/2025/NĐ-CP, 1 June 2025: e-invoices generated from a
     cash register at 1 billion ₫ a year). Dated rows like the rates: the row in force on a
     day is the latest starting on or before it. Sellers get a warning from `warn_basis_points`
-    of the amount on (8000 = 80 %). docs/decisions/0028-tax-withholding.md."""
+    of the amount on (8000 = 80 %); `duty` reads after "phải" ("sử dụng hóa đơn điện tử…").
+    docs/decisions/0028-tax-withholding.md."""
 
     valid_from = models.DateField(_("Áp dụng từ ngày"), unique=True)
     amount = models.PositiveBigIntegerField(_("Doanh thu năm (₫)"))

@@ -26,7 +26,7 @@ def add(apps, schema_editor):
         valid_from=datetime.date(2025, 6, 1),
         defaults={
             "amount": 1_000_000_000, "warn_basis_points": 8000,
-            "duty": "Sử dụng hóa đơn điện tử khởi tạo từ máy tính tiền",
+            "duty": "sử dụng hóa đơn điện tử khởi tạo từ máy tính tiền",
             "legal_basis": "Nghị định 70/2025/NĐ-CP (sửa đổi Nghị định 123/2020/NĐ-CP), hiệu lực 01/06/2025",
         },
     )

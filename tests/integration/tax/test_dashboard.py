@@ -9,6 +9,8 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -152,3 +154,22 @@ def test_staff_view_and_edit_a_shops_tax_profile(staff_client):
     event = AuditEvent.objects.get(action="tax.profile_saved")
     assert event.acting_as == "programme" and "096300001234" not in str(event.data)
     assert staff_client.get(reverse("tax-dashboard:profile", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_the_month_page_queries_do_not_grow_with_the_sellers(staff_client):
+    def count(n: int, prefix: str) -> int:
+        for i in range(n):
+            shop = make_shop(f"{prefix}-{i}")
+            make_tax_profile(shop)
+            paid_sale(shop, 100_000 + i, at=local(2026, 9, 5))
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(reverse("tax-dashboard:month"), {"month": "2026-09"}).status_code == 200
+        return len(queries)
+
+    assert count(2, "it") == count(18, "nhieu")
+
+
+def test_the_dashboard_shop_page_links_to_its_tax_profile(staff_client):
+    shop = make_shop("ho-lien-ket")
+    page = staff_client.get(reverse("shops-dashboard:detail", kwargs={"shop_code": shop.code}))
+    assert reverse("tax-dashboard:profile", kwargs={"pk": shop.pk}) in page.content.decode()
