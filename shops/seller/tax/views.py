@@ -25,7 +25,7 @@ from django.views.generic import TemplateView
 from marketplace.tax import reports
 from marketplace.tax.forms import TaxProfileForm
 from marketplace.tax.invoicing import invoicing_csv
-from marketplace.tax.rates import profile_for
+from marketplace.tax.rates import ROUTE_COD, ROUTE_SHOP_TRANSFER, profile_for, route_withheld
 from marketplace.tax.services import tax_profile_save
 from shops.models import ShopMember
 from shops.seller.mixins import SellerShopMixin
@@ -53,6 +53,8 @@ class SellerTaxView(SellerShopMixin, TemplateView):
             year=reports.seller_year(shop=self.shop, year=today.year),
             threshold=reports.threshold_status(shop=self.shop, today=today),
             certificate_years=[today.year, today.year - 1],
+            cod_withheld=route_withheld(ROUTE_COD),
+            shop_transfer_withheld=route_withheld(ROUTE_SHOP_TRANSFER),
             period_from=context["period_form"].data.get("date_from") if context["period_form"] else f"{first_of_month:%Y-%m-%d}",
             period_to=context["period_form"].data.get("date_to") if context["period_form"] else f"{today:%Y-%m-%d}",
         )

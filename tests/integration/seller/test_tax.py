@@ -206,3 +206,12 @@ def test_bad_export_dates_re_render_the_page(client, owner, shop, params, messag
 def test_the_nav_has_the_tax_page(client, owner, shop):
     login(client, owner)
     assert f'href="{url()}"' in client.get(url("seller:overview")).content.decode()
+
+
+@pytest.mark.parametrize("cod, transfer, shown", [
+    (False, False, "not-withheld"), (True, True, "withheld"), (True, False, "mixed"),
+])
+def test_the_page_says_what_the_route_setting_withholds(client, owner, shop, settings, cod, transfer, shown):
+    settings.TAX_WITHHOLD_ROUTES = {**settings.TAX_WITHHOLD_ROUTES, "cod": cod, "shop_transfer": transfer}
+    login(client, owner)
+    assert f'data-self-collected="{shown}"' in client.get(url()).content.decode()
