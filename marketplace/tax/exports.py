@@ -49,6 +49,8 @@ def withholding_csv(rows: list[WithholdingRow]) -> bytes:
 # --- schedule 01-1/BK-CNKD-TMĐT -------------------------------------------------------------
 
 SCHEDULE_FORM = "01-1/BK-CNKD-TMĐT"
+# The form's own words, not run through gettext: the tax office reads it in Vietnamese
+# whatever language the staff member's interface is in.
 SCHEDULE_HEADERS = (
     "STT",
     "Tên người nộp thuế (hộ, cá nhân kinh doanh)",

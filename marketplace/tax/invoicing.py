@@ -26,6 +26,7 @@ from marketplace.order.models import Order
 from marketplace.tax.exports import csv_bytes
 from marketplace.tax.reports import local_start
 
+# Vietnamese whatever the interface language: the provider's import maps these names.
 HEADER = (
     "Mã đơn hàng (khóa hóa đơn)", "Ngày thanh toán", "Tên người mua", "Địa chỉ người mua",
     "Hình thức thanh toán", "STT dòng", "Mã hàng", "Tên hàng hóa, dịch vụ", "Đơn vị tính",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from marketplace.demo.services import STAFF_EMAIL
 from shops.models import Partner
 from tests.factories import paid_sale
 from tests.functional.browser.helpers import sign_in
@@ -40,3 +41,12 @@ def test_household_tax_page_and_certificate_on_a_phone(browsing):
     page.emulate_media(media="print")
     assert not page.locator(".actions").is_visible()
     browsing.shot("yearly certificate, print")
+
+    page.emulate_media(media="screen")
+    page.context.clear_cookies()
+    sign_in(page, STAFF_EMAIL)
+    page.goto(f"/dashboard/tax/?month={month}")
+    household = page.locator(f'#withheld tr[data-shop="{SHOP}"]')
+    assert "12.500 ₫" in household.inner_text()
+    assert page.locator(f'#near-threshold tr[data-shop="{SHOP}"]').is_visible()
+    browsing.shot("staff tax month")
