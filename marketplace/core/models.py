@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "card_review.accepted": _("Cán bộ ghi nhận thanh toán thẻ"),
     "card_review.closed": _("Đóng trường hợp thanh toán thẻ"),
     "shop.bank_account_changed": _("Đổi tài khoản nhận chuyển khoản"),
+    "tax.profile_saved": _("Lưu hồ sơ thuế"),
     "complaint.opened": _("Gửi yêu cầu trả hàng/khiếu nại"),
     "complaint.accepted": _("Đồng ý nhận hàng trả"),
     "complaint.refunded": _("Hoàn tiền theo yêu cầu trả hàng/khiếu nại"),

@@ -65,6 +65,7 @@ from shops.strategy import MarketplaceStrategy
 from . import catalogue_data as data
 from .content import ensure_cms_content
 from .images import product_photo
+from .tax import ensure_tax_profiles
 
 HELPER_EMAIL = f"helper@{data.DEMO_EMAIL_DOMAIN}"
 ADMIN_EMAIL = f"admin@{data.DEMO_EMAIL_DOMAIN}"
@@ -110,6 +111,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         ensure_home_page(result)
         ensure_collections(plan, result)
         ensure_cms_content(result)
+        ensure_tax_profiles(shops, result)  # before the purchases are paid: they carry the tax
         ensure_demo_purchases(users, shops, result)
     _count(plan, result)
     result.seconds = time.monotonic() - started

@@ -303,6 +303,11 @@ TAX_WITHHOLD_ROUTES = {
     "cod": env_bool("TAX_WITHHOLD_COD", False),
     "shop_transfer": env_bool("TAX_WITHHOLD_SHOP_TRANSFER", False),
 }
+# The organisation that withholds and files (return 01/CNKD-TMĐT): printed on schedule
+# 01-1/BK-CNKD-TMĐT and the sellers' yearly withholding certificates (marketplace/tax/).
+TAX_PLATFORM_NAME = env_str("TAX_PLATFORM_NAME", MARKETPLACE_NAME)
+TAX_PLATFORM_TAX_CODE = env_str("TAX_PLATFORM_TAX_CODE", "")
+TAX_PLATFORM_ADDRESS = env_str("TAX_PLATFORM_ADDRESS", "")
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False
@@ -381,6 +386,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Trả hàng và khiếu nại"),
         "icon": "fas fa-undo",
         "url_name": "complaints-dashboard:list",
+    },
+    {
+        # marketplace/tax/dashboard, /dashboard/tax/
+        "label": _("Thuế khấu trừ, nộp thay"),
+        "icon": "fas fa-file-invoice-dollar",
+        "url_name": "tax-dashboard:month",
     },
     {
         # marketplace/reports, /dashboard/figures/

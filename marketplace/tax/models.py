@@ -104,6 +104,11 @@ class TaxRate(models.Model):
     valid_from = models.DateField(_("Áp dụng từ ngày"))
     vat_basis_points = models.PositiveIntegerField(_("Thuế GTGT (phần vạn)"))
     pit_basis_points = models.PositiveIntegerField(_("Thuế TNCN (phần vạn)"))
+    # Decree 117/2025 art. 5: a non-resident individual's PIT has its own rate (goods 1 %,
+    # services 5 %, transport 2 %). Empty: the resident rate.
+    pit_nonresident_basis_points = models.PositiveIntegerField(
+        _("Thuế TNCN cá nhân không cư trú (phần vạn)"), null=True, blank=True
+    )
     legal_basis = models.CharField(_("Căn cứ pháp lý"), max_length=255)
 
     class Meta:
@@ -120,3 +125,41 @@ class TaxRate(models.Model):
 
     def __str__(self):
         return f"{self.business_group} {self.valid_from}: {self.vat_basis_points}/{self.pit_basis_points}"
+
+    def pit_for(self, *, resident: bool) -> int:
+        if not resident and self.pit_nonresident_basis_points is not None:
+            return self.pit_nonresident_basis_points
+        return self.pit_basis_points
+
+
+class RevenueThreshold(models.Model):
+    """A yearly revenue above which a household or individual seller has a duty the platform
+    cannot do for it (since Decree 70/2025/NĐ-CP, 1 June 2025: e-invoices generated from a
+    cash register at 1 billion ₫ a year). Dated rows like the rates: the row in force on a
+    day is the latest starting on or before it. Sellers get a warning from `warn_basis_points`
+    of the amount on (8000 = 80 %); `duty` reads after "phải" ("sử dụng hóa đơn điện tử…").
+    docs/decisions/0028-tax-withholding.md."""
+
+    valid_from = models.DateField(_("Áp dụng từ ngày"), unique=True)
+    amount = models.PositiveBigIntegerField(_("Doanh thu năm (₫)"))
+    warn_basis_points = models.PositiveIntegerField(_("Cảnh báo từ (phần vạn của ngưỡng)"), default=8000)
+    duty = models.CharField(_("Nghĩa vụ khi vượt ngưỡng"), max_length=255)
+    legal_basis = models.CharField(_("Căn cứ pháp lý"), max_length=255)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(warn_basis_points__lte=10000, amount__gt=0),
+                name="revenue_threshold_sane",
+            ),
+        ]
+        verbose_name = _("Ngưỡng doanh thu năm")
+        verbose_name_plural = _("Ngưỡng doanh thu năm")
+
+    def __str__(self):
+        return f"{self.valid_from}: {self.amount}"
+
+    @property
+    def warn_from(self) -> int:
+        return self.amount * self.warn_basis_points // 10000

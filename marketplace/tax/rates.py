@@ -73,7 +73,8 @@ def withholding_for(shop, amount: int, *, day: datetime.date, route: str) -> Wit
     rate = rate_on(profile.business_group or BusinessGroup.GOODS, day)
     if rate is None:
         return NONE
+    pit_basis_points = rate.pit_for(resident=profile.resident)
     return Withholding(
-        vat=part(amount, rate.vat_basis_points), pit=part(amount, rate.pit_basis_points),
-        vat_basis_points=rate.vat_basis_points, pit_basis_points=rate.pit_basis_points,
+        vat=part(amount, rate.vat_basis_points), pit=part(amount, pit_basis_points),
+        vat_basis_points=rate.vat_basis_points, pit_basis_points=pit_basis_points,
     )

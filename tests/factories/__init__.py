@@ -37,6 +37,7 @@ from .orders import (
     reload_basket,
 )
 from .shops import apply_for_shop, commune_code, commune_codes, make_option, make_shop
+from .tax import make_tax_profile, paid_sale, refund_sale
 from .users import PASSWORD, login, make_staff, make_user
 
 __all__ = [
@@ -44,7 +45,8 @@ __all__ = [
     "apply_for_shop", "card_purchase", "category_by_code", "category_path", "collection_block",
     "commune_code", "commune_codes", "ensure_country", "grid", "items", "login",
     "make_basket", "make_certificate", "make_home_page", "make_image", "make_option",
-    "make_order", "make_product", "make_shop", "make_staff", "make_user", "place",
+    "make_order", "make_product", "make_shop", "make_staff", "make_tax_profile", "make_user",
+    "paid_sale", "place", "refund_sale",
     "png_bytes", "png_upload", "product_class", "publish", "raw", "reference_categories",
     "reload_basket", "set_body",
 ]

@@ -47,6 +47,7 @@ from marketplace.payment import transfer, vietqr
 from marketplace.payment.dashboard.forms import RefundForm
 from marketplace.payment.dashboard.views import RefundFormMixin
 from marketplace.payment.services import PaymentError, order_mark_paid
+from marketplace.tax.reports import threshold_status
 from shops.access import seller_shop_or_404
 from shops.membership import shop_member_add, shop_member_revoke
 from shops.models import ShippingOption, ShopMember
@@ -94,6 +95,7 @@ class OverviewView(SellerShopMixin, ShopUrlMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["summary"] = selectors.overview_summary(shop=self.shop)
         context["todo"] = self.todo()
+        context["tax_threshold"] = threshold_status(shop=self.shop)
         return context
 
     def todo(self) -> list[dict]:

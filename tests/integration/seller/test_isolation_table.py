@@ -32,6 +32,8 @@ OBJECT_KWARGS = {
     "product_pk", "image_pk", "order_number", "line_pk", "option_pk", "certificate_pk", "member_pk",
     "review_pk", "shipment_pk", "complaint_pk", "photo_pk",
 }
+#: URL arguments that name no object of a shop (the year of a tax certificate).
+PARAMETER_KWARGS = {"year"}
 
 
 def seller_patterns() -> list[tuple[str, set[str]]]:
@@ -87,6 +89,7 @@ def build(code: str) -> dict:
             "option_pk": option.pk, "certificate_pk": certificate.pk,
             "member_pk": helper.pk, "review_pk": review.pk,
             "shipment_pk": shipment.pk, "complaint_pk": complaint.pk, "photo_pk": photo.pk,
+            "year": timezone.localdate().year,
         },
     }
 
@@ -103,7 +106,7 @@ def test_the_seller_namespace_is_populated():
 
 def test_every_object_kwarg_follows_the_naming_convention():
     for name, kwargs in seller_patterns():
-        unknown = kwargs - OBJECT_KWARGS - {"shop_code"}
+        unknown = kwargs - OBJECT_KWARGS - PARAMETER_KWARGS - {"shop_code"}
         assert not unknown, f"seller:{name} uses {unknown}: add it to the isolation table"
 
 
