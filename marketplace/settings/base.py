@@ -383,6 +383,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "url_name": "complaints-dashboard:list",
     },
     {
+        # marketplace/ledger/dashboard, /dashboard/settlement/
+        "label": _("Đối soát và thanh toán"),
+        "icon": "fas fa-hand-holding-usd",
+        "url_name": "settlement-dashboard:summary",
+    },
+    {
         # marketplace/reports, /dashboard/figures/
         "label": _("Số liệu chương trình"),
         "icon": "fas fa-chart-bar",

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:shop_code>/reviews/", include("shops.seller.reviews.urls")),
     path("<slug:shop_code>/figures/", include("shops.seller.figures.urls")),
     path("<slug:shop_code>/complaints/", include("shops.seller.complaints.urls")),
+    path("<slug:shop_code>/money/", include("shops.seller.money.urls")),
 ]
