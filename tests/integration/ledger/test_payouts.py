@@ -21,8 +21,7 @@ from marketplace.ledger.payouts import (
 from marketplace.ledger.posting import post_refund
 from marketplace.ledger.selectors import shop_balance
 from tests.factories import make_staff
-
-from .conftest import DAY, NET_200K, money_shop, paid_order, released_order
+from tests.factories.ledger import DAY, NET_200K, money_shop, paid_order, released_order
 
 pytestmark = pytest.mark.django_db
 

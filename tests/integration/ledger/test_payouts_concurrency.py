@@ -18,8 +18,7 @@ from marketplace.ledger.payouts import PayoutError, payout_mark_paid, payout_run
 from marketplace.ledger.posting import post_refund
 from marketplace.ledger.selectors import shop_balances
 from tests.factories import make_staff
-
-from .conftest import NET_200K, money_shop, released_order
+from tests.factories.ledger import NET_200K, money_shop, released_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
