@@ -4,7 +4,8 @@
   per shop, its money set aside (payable → payout_pending) in the same transaction;
 - `payout_mark_paid`: the bank confirmed the transfer (payout_pending → programme_cash),
   the shop's owners are told by mail after the commit;
-- `payout_cancel`: the transfer was not made after all (payout_pending → payable).
+- `payout_cancel`: the transfer was not made after all (payout_pending → payable), the
+  shop's owners are told why.
 
 Lock order (the same as the ledger's postings, docs/decisions/0027-settlement-and-payouts.md):
 shop rows (Partner) in primary-key order, then the payout row. A run locks every shop it may
@@ -168,4 +169,5 @@ def payout_cancel(*, payout: Payout, reason: str, actor, now=None) -> Payout:
             action="payout.cancelled", actor=actor, acting_as=ACTING_AS, shop=payout.shop, target=payout,
             reason=reason, data={"amount": payout.amount},
         )
+        transaction.on_commit(lambda: notifications.payout_cancelled(payout, reason))
     return payout

@@ -18,18 +18,27 @@ from shops.tasks import shop_mail_recipients
 logger = logging.getLogger(__name__)
 
 
+#: status the payout is in → the mail's subject; its template is ledger/emails/payout_<status>.txt.
+SUBJECTS = {
+    Payout.Status.PAID: gettext_lazy("Chợ OCOP đã chuyển tiền cho cửa hàng {name}"),
+    Payout.Status.CANCELLED: gettext_lazy("Khoản thanh toán cho cửa hàng {name} đã bị hủy"),
+}
+
+
 @task()
-def payout_paid_mail(payout_id: int) -> bool:
-    """Tell the shop's owners a payout was transferred; True when the mail went out."""
+def payout_mail(payout_id: int, reason: str = "") -> bool:
+    """Tell the shop's owners a payout was transferred or cancelled (with the reason);
+    True when the mail went out."""
     payout = Payout.objects.select_related("shop", "shop__applicant").filter(pk=payout_id).first()
-    if payout is None or payout.status != Payout.Status.PAID:
-        logger.warning("Payout mail: payout %s is gone or not paid", payout_id)
+    if payout is None or payout.status not in SUBJECTS:
+        logger.warning("Payout mail: payout %s is gone or still pending", payout_id)
         return False
     return mail_send(
         recipients=shop_mail_recipients(payout.shop),
-        subject=format_lazy(gettext_lazy("Chợ OCOP đã chuyển tiền cho cửa hàng {name}"), name=payout.shop.name),
-        template="ledger/emails/payout_paid.txt",
+        subject=format_lazy(SUBJECTS[payout.status], name=payout.shop.name),
+        template=f"ledger/emails/payout_{payout.status}.txt",
         context={
+            "reason": reason,
             "payout": payout,
             "shop": payout.shop,
             "bank": bank_name(payout.bank_bin) or payout.bank_bin,

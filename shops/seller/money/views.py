@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from marketplace.ledger import selectors
 from marketplace.ledger.bankfile import payout_memo
 from marketplace.ledger.dates import VN, month_bounds, next_month, parse_month, today_vn
+from marketplace.ledger.models import OWED_ACCOUNTS, Account, Kind
 from marketplace.reports.figures import csv_cell
 from shops.seller.mixins import SellerShopMixin
 
@@ -54,6 +55,16 @@ def statement_csv(*, shop, statement) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _note(entry) -> str:
+    """What an entry that leaves the balance as it was did: money the shop collected itself,
+    or money moved within what the platform owes (e.g. now payable)."""
+    if entry.kind in (Kind.SALE_SELF, Kind.REFUND_SELF):
+        return _("cửa hàng tự thu")
+    if entry.credit in OWED_ACCOUNTS and entry.debit in OWED_ACCOUNTS:
+        return "→ " + str(Account(entry.credit).label)
+    return "—"
+
+
 class ShopMoneyView(SellerShopMixin, TemplateView):
     template_name = "seller/money/money.html"
 
@@ -81,7 +92,7 @@ class ShopMoneyView(SellerShopMixin, TemplateView):
         if self.month_error:
             messages.warning(request, self.month_error)
         page = Paginator(statement.entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-        rows = [(entry, selectors.owed_effect(entry)) for entry in page.object_list]
+        rows = [(entry, selectors.owed_effect(entry), _note(entry)) for entry in page.object_list]
         today = today_vn()
         previous = (first - datetime.timedelta(days=1)).replace(day=1)
         context = self.get_context_data(

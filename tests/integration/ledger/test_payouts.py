@@ -123,14 +123,19 @@ def test_a_bank_reference_is_required(staff, reference):
     assert Payout.objects.get(pk=payout.pk).status == "pending"
 
 
-def test_a_cancelled_payout_is_payable_again_in_the_next_run(staff):
+def test_a_cancelled_payout_is_payable_again_in_the_next_run(staff, django_capture_on_commit_callbacks):
     shop = money_shop("htx-huy")
     released_order(shop)
     [payout] = payout_run_create(as_of=timezone.now(), actor=staff).payouts
     with pytest.raises(PayoutError):
         payout_cancel(payout=payout, reason=" ", actor=staff)
 
-    payout_cancel(payout=payout, reason="Sai số tài khoản", actor=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        payout_cancel(payout=payout, reason="Sai số tài khoản", actor=staff)
+
+    [message] = mail.outbox
+    assert message.to == [shop.owner.email] and "Sai số tài khoản" in message.body
+    assert "187.000 ₫" in message.body and "đã bị hủy" in message.subject
 
     assert shop_balance(shop).payable == NET_200K
     with pytest.raises(PayoutError):
