@@ -50,7 +50,7 @@ def statement_csv(*, shop, statement) -> bytes:
             csv_cell(entry.reference),
             entry.amount, effect, owed,
         ])
-    end = (statement.end.astimezone(VN)).strftime("%d/%m/%Y")
+    end = (statement.end - datetime.timedelta(microseconds=1)).astimezone(VN).strftime("%d/%m/%Y")  # the last day
     writer.writerow([end, csv_cell(_("Số dư cuối kỳ")), "", "", "", "", "", statement.closing.owed])
     return buffer.getvalue().encode("utf-8")
 

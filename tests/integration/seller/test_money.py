@@ -122,6 +122,7 @@ def test_the_monthly_statement_csv(client, shop):
         ("Khấu trừ thuế TNCN", order.number, "-500", "280500"),
     ]
     assert closing[1] == "Số dư cuối kỳ" and closing[-1] == "280500"
+    assert opening[0].startswith("01/") and closing[0][3:] == opening[0][3:]  # first and last day of the month
     assert last_month.strftime("%Y-%m") != this_month()
     previous = client.get(money_url(shop), {"month": last_month.strftime("%Y-%m"), "format": "csv"})
     prev_rows = list(csv.reader(io.StringIO(previous.content.decode("utf-8-sig"))))
