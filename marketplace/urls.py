@@ -39,6 +39,7 @@ urlpatterns = [
     path("dashboard/figures/", include("marketplace.reports.urls")),
     path("dashboard/complaints/", include("marketplace.complaints.dashboard.urls")),
     path("dashboard/tax/", include("marketplace.tax.dashboard.urls")),
+    path("dashboard/settlement/", include("marketplace.ledger.dashboard.urls")),
     # Two of Oscar's account views made safe: sign-out by POST only, order lines without a 500.
     path("accounts/logout/", accounts.LogoutView.as_view()),
     path(

@@ -2,7 +2,7 @@
 
 Oscar's own access function looks a page up among Oscar's dashboard apps and their
 permissions; it knows nothing of the programme's pages (shops, OCOP certificates, curation,
-payments, figures), which are for programme staff: any active `is_staff` user, as the views
+payments, figures, settlement), which are for programme staff: any active `is_staff` user, as the views
 themselves check (marketplace/core/staff.py). Every other entry is Oscar's to decide.
 """
 
@@ -13,7 +13,7 @@ from oscar.apps.dashboard.nav import default_access_fn
 #: URL namespaces of the programme's staff pages.
 PROGRAMME_NAMESPACES = frozenset(
     {"shops-dashboard", "ocop-dashboard", "curation", "payments-dashboard", "reports-dashboard",
-     "complaints-dashboard", "tax-dashboard"}
+     "complaints-dashboard", "settlement-dashboard", "tax-dashboard"}
 )
 
 

@@ -68,6 +68,9 @@ ACTION_LABELS = {
     "complaint.escalated": _("Chuyển khiếu nại cho Ban quản lý chương trình"),
     "complaint.refund_recorded": _("Ghi nhận đã hoàn tiền cho người mua"),
     "complaint.decided": _("Quyết định về khiếu nại"),
+    "payout_run.created": _("Tạo đợt thanh toán cho cửa hàng"),
+    "payout.paid": _("Đã chuyển tiền cho cửa hàng"),
+    "payout.cancelled": _("Hủy khoản thanh toán cho cửa hàng"),
 }
 
 

@@ -388,6 +388,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "url_name": "complaints-dashboard:list",
     },
     {
+        # marketplace/ledger/dashboard, /dashboard/settlement/
+        "label": _("Đối soát và thanh toán"),
+        "icon": "fas fa-hand-holding-usd",
+        "url_name": "settlement-dashboard:summary",
+    },
+    {
         # marketplace/tax/dashboard, /dashboard/tax/
         "label": _("Thuế khấu trừ, nộp thay"),
         "icon": "fas fa-file-invoice-dollar",

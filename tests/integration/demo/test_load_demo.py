@@ -31,6 +31,8 @@ from marketplace.core.addresses import communes
 from marketplace.core.phones import validate_e164_mobile
 from marketplace.core.roles import programme_staff_permissions
 from marketplace.demo import catalogue_data as data
+from marketplace.ledger.models import Entry, Payout
+from marketplace.ledger.selectors import shop_balance
 from marketplace.order.carriers import carrier_get
 from marketplace.order.models import Order, Purchase, Shipment
 from shops.access import shops_for_user
@@ -99,6 +101,8 @@ def fingerprint() -> dict[str, list]:
             "number", "shop__code", "status", "payment_status", "amount_paid", "total_incl_tax"
         )),
         "featured": sorted(Product.objects.filter(is_featured=True).values_list("upc", flat=True)),
+        "ledger": sorted(Entry.objects.values_list("shop__code", "kind", "amount", "key")),
+        "payouts": sorted(Payout.objects.values_list("shop__code", "amount", "status", "bank_reference")),
     }
 
 
@@ -375,6 +379,22 @@ def test_home_page_replaces_the_wagtail_welcome_page():
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port, site.root_page_id) == ("localhost", 80, home.pk)
     assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail").exists()
+
+
+def test_demo_shops_have_ledger_entries_a_settled_payout_and_a_pending_one(client):
+    """Staff find a settled payout and one to transfer; the shop sees the money it received."""
+    paid = Payout.objects.select_related("shop").get(status=Payout.Status.PAID)
+    pending = Payout.objects.select_related("shop").get(status=Payout.Status.PENDING)
+    assert (paid.shop.code, paid.bank_reference) == ("yen-sao-dat-mui", "FT26DEMO0001")
+    assert pending.shop.code == "cong-ty-cp-muoi-bac-lieu"
+    assert paid.amount > 0 and pending.amount > 0
+    assert shop_balance(paid.shop).owed == 0  # its only released order was paid out
+    card_shops = set(Entry.objects.filter(kind="sale").values_list("shop__code", flat=True))
+    assert {"htx-tan-phat-loi", "htx-ba-khia-dam-doi", "yen-sao-dat-mui"} <= card_shops
+    assert Entry.objects.filter(kind="sale_self", shop__code="htx-19-5").exists()  # COD collected
+    client.force_login(get_user_model().objects.get(email="seller-yen-sao-dat-mui@demo.ocop.vn"))
+    html = client.get("/seller/yen-sao-dat-mui/money/").content.decode()
+    assert "FT26DEMO0001" in html
 
 
 def test_second_run_changes_nothing():

@@ -56,12 +56,14 @@ def test_systemd_accepts_every_unit(tmp_path):
             "ocop-manage@orders_release_unconfirmed.service",
             "ocop-manage@clearsessions.service",
             "ocop-manage@complaints_escalate.service",
+            "ocop-manage@ledger_release.service",
         ],
         "ocop-manage@.timer": ["ocop-manage@clearsessions.timer"],
         "ocop-manage-hourly@.timer": [
             "ocop-manage-hourly@orders_mark_delivered.timer",
             "ocop-manage-hourly@orders_release_unconfirmed.timer",
             "ocop-manage-hourly@complaints_escalate.timer",
+            "ocop-manage-hourly@ledger_release.timer",
         ],
     }
     names = []

@@ -1,0 +1,111 @@
+"""Staff making payout runs at once, a refund landing during a run, one payout marked paid
+twice at once: each shop is paid once and no money is lost.
+
+Needs real row locks: run on PostgreSQL (DATABASE_URL=postgres://…); skipped on SQLite,
+whose writers do not run concurrently the way the production database's do.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from marketplace.ledger.models import Entry, Kind, Payout
+from marketplace.ledger.payouts import PayoutError, payout_mark_paid, payout_run_create
+from marketplace.ledger.posting import post_refund
+from marketplace.ledger.selectors import shop_balances
+from tests.factories import make_staff
+from tests.factories.ledger import NET_200K, money_shop, released_order
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CALLS = 6
+
+
+@pytest.fixture(autouse=True)
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks: run with DATABASE_URL=postgres://…")
+
+
+def race(calls) -> tuple[list, list]:
+    """Run every callable at once (one thread and connection each): (results, refusals)."""
+    barrier = threading.Barrier(len(calls))
+    results, refusals, errors = [], [], []
+
+    def run(call):
+        try:
+            barrier.wait(10)
+            results.append(call())
+        except PayoutError as refused:
+            refusals.append(refused)
+        except Exception as exc:  # noqa: BLE001 -- reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    return results, refusals
+
+
+def test_staff_making_runs_at_once_pay_each_shop_once():
+    shops = [money_shop(f"htx-cung-luc-{i}") for i in range(4)]
+    for shop in shops:
+        released_order(shop)
+    staff = [make_staff(f"canbo{i}@so-congthuong.vn") for i in range(CALLS)]
+
+    results, _ = race([lambda s=s: payout_run_create(as_of=timezone.now(), actor=s) for s in staff])
+
+    payouts = [p for result in results for p in result.payouts]
+    assert sorted(p.shop_id for p in payouts) == sorted(s.pk for s in shops)
+    assert all(p.amount == NET_200K for p in payouts)
+    assert Payout.objects.count() == 4
+    assert Entry.objects.filter(kind=Kind.PAYOUT).count() == 4
+    balances = shop_balances(shop_ids=[s.pk for s in shops])
+    assert {(b.payable, b.in_payout) for b in balances.values()} == {(0, NET_200K)}
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_refund_landing_during_a_run_is_in_this_run_or_the_next(attempt):
+    shop = money_shop(f"htx-hoan-{attempt}")
+    order = released_order(shop)
+    released_order(shop)
+    staff = make_staff()
+
+    def refund():
+        with transaction.atomic():
+            return post_refund(order, amount=100_000)  # −93.500 ₫ of the shop's payable money
+
+    results, _ = race([lambda: payout_run_create(as_of=timezone.now(), actor=staff), refund])
+
+    paid = sum(p.amount for p in Payout.objects.filter(shop=shop))
+    left = shop_balances(shop_ids=[shop.pk])[shop.pk].payable
+    assert paid in (2 * NET_200K, 2 * NET_200K - 93_500)  # before the refund, or after it
+    assert paid + left == 2 * NET_200K - 93_500  # either way nothing is lost or paid twice
+    assert Entry.objects.filter(kind=Kind.REFUND, order=order).count() == 1
+
+
+def test_marking_one_payout_paid_twice_at_once_posts_once():
+    shop = money_shop("htx-hai-lan")
+    released_order(shop)
+    staff = make_staff()
+    [payout] = payout_run_create(as_of=timezone.now(), actor=staff).payouts
+
+    results, refusals = race([
+        lambda i=i: payout_mark_paid(payout=Payout.objects.get(pk=payout.pk), bank_reference=f"FT{i}",
+                                     actor=staff)
+        for i in range(CALLS)
+    ])
+
+    assert (len(results), len(refusals)) == (1, CALLS - 1)
+    assert Entry.objects.filter(kind=Kind.PAYOUT_PAID).count() == 1
+    assert Payout.objects.get(pk=payout.pk).bank_reference == results[0].bank_reference
+    assert shop_balances(shop_ids=[shop.pk])[shop.pk].owed == 0
