@@ -7,3 +7,8 @@ class TaxConfig(AppConfig):
     label = "tax"
     verbose_name = _("Thuế khấu trừ")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from marketplace.tax.statutory import connect_signals
+
+        connect_signals()

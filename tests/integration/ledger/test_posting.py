@@ -29,6 +29,12 @@ from tests.factories.users import make_staff
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fee_rate(db):
+    """No programme fee here (the folder's conftest sets 5 % for the settlement tests)."""
+    return None
+
+
 def _purchase(method: str, shops_prices: list[tuple], quantity: int = 2) -> Purchase:
     """One purchase of `quantity` × a product per shop; [(shop, price), ...]; no delivery fee."""
     items = []
@@ -210,3 +216,18 @@ def test_the_database_refuses_unbalanced_or_edited_entries():
         entry.delete()
     entry.refresh_from_db()
     assert entry.amount == 20_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statutory_rates_come_back_after_a_flush():
+    """A transactional test's flush empties every table; post_migrate puts the rows back."""
+    from django.core.management import call_command
+
+    from marketplace.tax.models import RevenueThreshold
+
+    TaxRate.objects.all().delete()
+    call_command("flush", interactive=False, verbosity=0)
+    goods = TaxRate.objects.get(business_group=BusinessGroup.GOODS, valid_from=datetime.date(2025, 7, 1))
+    assert (goods.vat_basis_points, goods.pit_basis_points, goods.pit_nonresident_basis_points) == (100, 50, 100)
+    assert TaxRate.objects.count() == 3
+    assert RevenueThreshold.objects.get().amount == 1_000_000_000
