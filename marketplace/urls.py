@@ -27,6 +27,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("payments/stripe/webhook/", payment_views.stripe_webhook, name="stripe-webhook"),
+    path("payments/bank/webhook/", payment_views.bank_webhook, name="bank-webhook"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -35,6 +35,8 @@ from .orders import (
     make_order,
     place,
     reload_basket,
+    sepay_payload,
+    transfer_purchase,
 )
 from .shops import apply_for_shop, commune_code, commune_codes, make_option, make_shop
 from .users import PASSWORD, login, make_staff, make_user
@@ -46,5 +48,5 @@ __all__ = [
     "make_basket", "make_certificate", "make_home_page", "make_image", "make_option",
     "make_order", "make_product", "make_shop", "make_staff", "make_user", "place",
     "png_bytes", "png_upload", "product_class", "publish", "raw", "reference_categories",
-    "reload_basket", "set_body",
+    "reload_basket", "sepay_payload", "set_body", "transfer_purchase",
 ]
