@@ -37,6 +37,7 @@ urlpatterns = [
     path("dashboard/ocop/", include("catalogue.dashboard.urls")),
     path("dashboard/curation/", include("catalogue.curation.urls")),
     path("dashboard/payments/", include("marketplace.payment.dashboard.urls")),
+    path("dashboard/bank-credits/", include("marketplace.payment.dashboard.bank_urls")),
     path("dashboard/figures/", include("marketplace.reports.urls")),
     path("dashboard/complaints/", include("marketplace.complaints.dashboard.urls")),
     # Two of Oscar's account views made safe: sign-out by POST only, order lines without a 500.

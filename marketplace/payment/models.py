@@ -27,9 +27,10 @@ class StripeEvent(models.Model):
 class BankStatementFormat(models.Model):
     """How one bank's internet-banking export lays out its columns, mapped once by staff.
 
-    `columns` maps our fields (reference, date, amount, credit, debit, content) to the
-    header text of the bank's file; `header_row` is the 1-based row holding those headers
-    (exports start with a few lines about the account). `gateway` and `account_number` are
+    `columns` maps our fields (reference, date, content, and amount — signed — or credit
+    with an optional debit) to the header text of the bank's file; the header row is found
+    by its content (exports start with a few lines about the account). `gateway` and
+    `account_number` are
     written on every credit imported with it, so a credit SePay already sent and the same
     line of a statement share one dedupe key.
     """
@@ -37,7 +38,6 @@ class BankStatementFormat(models.Model):
     name = models.CharField(_("Tên mẫu"), max_length=100, unique=True)
     gateway = models.CharField(_("Ngân hàng"), max_length=100)
     account_number = models.CharField(_("Số tài khoản"), max_length=32)
-    header_row = models.PositiveSmallIntegerField(_("Dòng tiêu đề"), default=1)
     columns = models.JSONField(_("Cột"), default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 

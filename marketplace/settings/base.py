@@ -368,6 +368,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "url_name": "payments-dashboard:list",
     },
     {
+        # marketplace/payment/dashboard/bank_views.py, /dashboard/bank-credits/
+        "label": _("Đối soát chuyển khoản"),
+        "icon": "fas fa-university",
+        "url_name": "bank-credits:list",
+    },
+    {
         # marketplace/complaints/dashboard, /dashboard/complaints/
         "label": _("Trả hàng và khiếu nại"),
         "icon": "fas fa-undo",
