@@ -203,12 +203,11 @@ def purchase_transfer_paid(
                 order.refresh_from_db()
                 _debit(order, order.amount_paid, reference=reference[:255])
                 paid.append(order)
-        if not Order.objects.filter(
+        whole = not Order.objects.filter(
             purchase=purchase, payment_status=Order.PaymentStatus.AWAITING_TRANSFER
-        ).exists():
-            Purchase.objects.filter(pk=purchase.pk, status=Purchase.Status.PLACED).update(
-                status=Purchase.Status.PAID, paid_at=now
-            )
+        ).exists() and Purchase.objects.filter(
+            pk=purchase.pk, status=Purchase.Status.PLACED
+        ).update(status=Purchase.Status.PAID, paid_at=now)
         audit_record(
             action="purchase.transfer_paid", actor=actor, acting_as=acting_as, target=purchase,
             reason=note,
@@ -216,8 +215,13 @@ def purchase_transfer_paid(
                   "orders": [order.number for order in paid]},
         )
     purchase.refresh_from_db()
-    # One mail to the buyer for the whole transfer ("payment received"), not one per order.
-    transaction.on_commit(lambda: notifications.purchase_paid(purchase))
+    if whole:
+        # One mail for the purchase ("we received <total>"), not one per order.
+        transaction.on_commit(lambda: notifications.purchase_paid(purchase))
+    else:
+        # A shop with its own account is still to be paid: say which orders were.
+        for order in paid:
+            _notify_status(order)
     return paid
 
 

@@ -182,3 +182,23 @@ def test_a_float_amount_with_no_fraction_is_read_as_dong(client):
     purchase = transfer_purchase()
     post(client, sepay_payload(f"OCOP {purchase.number}", 360_000.0))
     assert BankCredit.objects.get().status == "paid"
+
+
+def test_the_buyer_is_told_once_what_was_received(client, django_capture_on_commit_callbacks, mailoutbox):
+    purchase = transfer_purchase()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, sepay_payload(f"OCOP {purchase.number}", 360_000))
+    to_buyer = [m for m in mailoutbox if purchase.email in m.to]
+    assert len(to_buyer) == 1 and "360.000" in to_buyer[0].body
+
+
+def test_a_part_payment_of_a_mixed_purchase_tells_about_those_orders_only(
+    client, django_capture_on_commit_callbacks, mailoutbox,
+):
+    purchase = transfer_purchase(own_account=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, sepay_payload(f"OCOP {purchase.number}", 180_000))
+    purchase.refresh_from_db()
+    assert purchase.status == "placed"  # the shop with its own account is still to be paid
+    bodies = " ".join(m.body for m in mailoutbox if purchase.email in m.to)
+    assert "360.000" not in bodies  # never "we received the whole total"
