@@ -36,6 +36,7 @@ class TransferQR:
     amount: int
     memo: str
     payload: str
+    orders: tuple[str, ...] = ()  # the order numbers the transfer pays (a purchase's QR)
 
     @property
     def data_uri(self) -> str:
@@ -72,6 +73,7 @@ def purchase_transfer_qr(purchase, orders=None) -> TransferQR | None:
         orders = list(Order.objects.filter(purchase=purchase).select_related("shop"))
     due = 0
     payee = None
+    covered = []
     for order in orders:
         order_payee = payee_for(order.shop)
         if (
@@ -80,12 +82,13 @@ def purchase_transfer_qr(purchase, orders=None) -> TransferQR | None:
         ):
             due += int(order.total_incl_tax)
             payee = order_payee
+            covered.append(order.number)
     if payee is None:
         return None
-    return _qr(payee, due, purchase.number)
+    return _qr(payee, due, purchase.number, orders=tuple(sorted(covered)))
 
 
-def _qr(payee: Payee, amount: int, reference: str) -> TransferQR | None:
+def _qr(payee: Payee, amount: int, reference: str, orders: tuple[str, ...] = ()) -> TransferQR | None:
     if amount <= 0:
         return None
     memo = vietqr.transfer_memo(reference)
@@ -95,4 +98,4 @@ def _qr(payee: Payee, amount: int, reference: str) -> TransferQR | None:
         )
     except vietqr.VietQRError:
         return None  # a misconfigured account shows the text instructions only
-    return TransferQR(payee=payee, amount=amount, memo=memo, payload=payload)
+    return TransferQR(payee=payee, amount=amount, memo=memo, payload=payload, orders=orders)
