@@ -16,6 +16,7 @@ deliveries of one credit at once insert one row and pay once.
 
 from __future__ import annotations
 
+import hmac
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -333,8 +334,6 @@ def credit_close(*, credit: BankCredit, actor, reason: str) -> BankCredit:
 
 def webhook_key_matches(header: str) -> bool:
     """`Authorization: Apikey <BANK_WEBHOOK_API_KEY>`, compared in constant time."""
-    import hmac
-
     expected = settings.BANK_WEBHOOK_API_KEY
     prefix = "Apikey "
     if not expected or not header.startswith(prefix):

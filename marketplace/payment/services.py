@@ -26,6 +26,7 @@ from marketplace.core.errors import Refused
 from marketplace.core.money import format_vnd, to_vnd
 from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase, Shipment
+from marketplace.payment.transfer import payee_for
 
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
@@ -137,8 +138,6 @@ def purchase_card_paid(purchase: Purchase, *, amount: int, reference: str) -> st
 def purchase_transfer_orders(purchase: Purchase) -> list[Order]:
     """The purchase's transfer orders whose payee is the programme's account: the one VietQR
     of the purchase (`OCOP <purchase number>`) pays for these together."""
-    from marketplace.payment.transfer import payee_for  # transfer imports nothing of ours back
-
     orders = (
         Order.objects.filter(purchase=purchase, payment_method=PaymentMethod.BANK_TRANSFER)
         .select_related("shop").order_by("pk")

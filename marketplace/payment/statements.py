@@ -26,7 +26,9 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import Refused
 from marketplace.core.text import fold
 from marketplace.payment.bank import (
@@ -97,8 +99,6 @@ def read_tables(content: bytes) -> list[list[list]]:
 
 
 def _xlsx_rows(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
@@ -271,8 +271,6 @@ def statement_import(*, content: bytes, statement_format: BankStatementFormat, a
     A statement line SePay already delivered is a duplicate: same bank reference, or SePay's
     reference ends with the statement's (SePay prefixes some, e.g. "MBVCB.3278907687").
     """
-    from marketplace.core.audit import audit_record
-
     credits = statement_credits(content, statement_format)
     result = ImportResult()
     for credit in credits:

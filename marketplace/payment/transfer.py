@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from marketplace.order.models import Order
 from marketplace.payment import vietqr
 from marketplace.payment.banks import bank_name
 
@@ -67,8 +68,6 @@ def purchase_transfer_qr(purchase, orders=None) -> TransferQR | None:
     number>`, the sum due on its programme-payee orders still awaiting the transfer.
 
     `orders` are the purchase's orders when the caller has them (with their shops)."""
-    from marketplace.order.models import Order  # models import nothing of the payment app
-
     if orders is None:
         orders = list(Order.objects.filter(purchase=purchase).select_related("shop"))
     due = 0
