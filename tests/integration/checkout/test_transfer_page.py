@@ -35,7 +35,7 @@ def test_one_qr_for_the_whole_purchase_when_the_programme_collects(client):
     assert 'data-copy-value="0011009999999"' in html
     assert "Đang chờ chuyển khoản" in html and "js/transfer.js" in html
     numbers = ", ".join(sorted(o.number for o in Order.objects.filter(purchase=purchase)))
-    assert f"Một lần chuyển trả cho các đơn {numbers}." in html
+    assert f"Một lần chuyển vào tài khoản của sàn trả cho các đơn {numbers}." in html
     # The PNG to save is the same QR: the programme's account, the purchase's memo and sum.
     response = client.get(purchase_link(purchase, "checkout:purchase-vietqr"))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
