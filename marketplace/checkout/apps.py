@@ -11,6 +11,8 @@ class CheckoutConfig(oscar_checkout.CheckoutConfig):
         self.purchase_view = get_class("checkout.views", "PurchaseView")
         self.pay_view = get_class("checkout.views", "PayView")
         self.communes_view = get_class("checkout.views", "communes_json")
+        self.vietqr_png_view = get_class("checkout.views", "purchase_vietqr_png")
+        self.payment_status_view = get_class("checkout.views", "purchase_payment_status")
         # "Đã nhận hàng" from the signed purchase page: the order's own view (order/views.py).
         self.order_received_view = get_class("order.views", "PurchaseOrderReceivedView")
 
@@ -22,6 +24,11 @@ class CheckoutConfig(oscar_checkout.CheckoutConfig):
                 "purchases/<str:number>/<str:token>/orders/<str:order_number>/received/",
                 self.order_received_view.as_view(), name="purchase-order-received",
             ),
+            # The bank transfer of a purchase: its QR to save, its status for the page to poll.
+            path("purchases/<str:number>/<str:token>/vietqr.png", self.vietqr_png_view,
+                 name="purchase-vietqr"),
+            path("purchases/<str:number>/<str:token>/payment/", self.payment_status_view,
+                 name="purchase-payment-status"),
             path("pay/<str:number>/<str:token>/", self.pay_view.as_view(), name="pay"),
             path("communes/", self.communes_view, name="communes"),
         ]

@@ -9,7 +9,7 @@ Placing is `marketplace.checkout.services.purchase_place`; views stay thin.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,9 +30,9 @@ from marketplace.core.addresses import communes, provinces
 from marketplace.order.links import purchase_access_token, purchase_from_token, purchase_link
 from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.order.tracking import orders_tracking
-from marketplace.payment import stripe_client, stripe_payments
+from marketplace.payment import stripe_client, stripe_payments, vietqr
 from marketplace.payment.services import PaymentError
-from marketplace.payment.transfer import order_transfer_qr
+from marketplace.payment.transfer import order_transfer_qr, payee_for, purchase_transfer_qr
 
 SESSION_PURCHASE = "checkout_purchase_number"
 
@@ -177,6 +177,7 @@ def purchase_context(purchase: Purchase) -> dict:
         .order_by("number")
     )
     for order in orders:
+        # Only a shop paid into its own account has a QR of its own order.
         order.transfer = (
             order_transfer_qr(order)
             if order.payment_status == Order.PaymentStatus.AWAITING_TRANSFER else None
@@ -187,7 +188,82 @@ def purchase_context(purchase: Purchase) -> dict:
         "address": orders[0].shipping_address if orders else None,
         "purchase_url": purchase_link(purchase),
         "pay_url": purchase_link(purchase, "checkout:pay") if purchase.is_card else "",
+        # The programme collects: one QR, one transfer for every such order of the purchase.
+        "purchase_transfer": purchase_transfer_qr(purchase, orders),
+        **transfer_links(purchase),
     }
+
+
+def transfer_links(purchase: Purchase) -> dict:
+    """The signed URLs a transfer panel uses: the QR as a PNG to save, the status to poll."""
+    if purchase.payment_method != PaymentMethod.BANK_TRANSFER:
+        return {}
+    return {
+        "transfer_png_url": purchase_link(purchase, "checkout:purchase-vietqr"),
+        "transfer_status_url": purchase_link(purchase, "checkout:purchase-payment-status"),
+    }
+
+
+def _signed_transfer_purchase(number, token) -> Purchase:
+    purchase = purchase_from_token(number, token)
+    if purchase is None or purchase.payment_method != PaymentMethod.BANK_TRANSFER:
+        raise Http404
+    return purchase
+
+
+@require_GET
+def purchase_vietqr_png(request, number, token):
+    """The VietQR as a PNG file to save (banking apps scan a QR from the photo gallery):
+    the purchase's one QR, or with `?order=<number>` a shop's own-account order QR."""
+    purchase = _signed_transfer_purchase(number, token)
+    order_number = request.GET.get("order", "")
+    if order_number:
+        order = Order.objects.filter(purchase=purchase, number=order_number[:64]).select_related(
+            "shop").first()
+        qr = (
+            order_transfer_qr(order)
+            if order is not None and order.payment_status == Order.PaymentStatus.AWAITING_TRANSFER
+            else None
+        )
+    else:
+        qr = purchase_transfer_qr(purchase)
+    if qr is None:
+        raise Http404
+    response = HttpResponse(vietqr.qr_png(qr.payload), content_type="image/png")
+    filename = "vietqr-" + qr.memo.replace(" ", "-").lower() + ".png"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def purchase_payment_status(request, number, token):
+    """Whether the transfers of the purchase arrived, polled by the payment page
+    (static/js/transfer.js): `paid` when nothing awaits a transfer any more, and each
+    order's own state. Signed link only: another purchase's number without its signature
+    is a 404."""
+    purchase = _signed_transfer_purchase(number, token)
+    orders = list(Order.objects.filter(purchase=purchase).select_related("shop").order_by("number"))
+    awaiting = Order.PaymentStatus.AWAITING_TRANSFER
+    programme = [o for o in orders if (payee := payee_for(o.shop)) and payee.is_programme]
+    # The purchase's one QR is paid when none of the orders it pays awaits it any more.
+    transfer_paid = bool(programme) and all(o.payment_status != awaiting for o in programme) and any(
+        o.payment_status == Order.PaymentStatus.PAID for o in programme)
+    paid = all(o.payment_status != awaiting for o in orders) and any(
+        o.payment_status == Order.PaymentStatus.PAID for o in orders)
+    response = JsonResponse({
+        "number": purchase.number,
+        "paid": paid,
+        "transfer_paid": transfer_paid,
+        "label": _("Đã nhận tiền") if paid else _("Đang chờ chuyển khoản"),
+        "orders": [
+            {"number": o.number, "paid": o.payment_status == Order.PaymentStatus.PAID,
+             "awaiting": o.payment_status == awaiting}
+            for o in orders
+        ],
+    })
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class ThankYouView(generic.TemplateView):

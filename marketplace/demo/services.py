@@ -63,6 +63,7 @@ from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 from shops.strategy import MarketplaceStrategy
 
 from . import catalogue_data as data
+from .bank import ensure_demo_bank_credits
 from .content import ensure_cms_content
 from .images import product_photo
 from .money import ensure_demo_money
@@ -115,6 +116,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         ensure_tax_profiles(shops, result)  # before the purchases are paid: they carry the tax
         ensure_demo_purchases(users, shops, result)
         ensure_demo_money(users, shops, result, place=_demo_purchase)
+        ensure_demo_bank_credits(BUYER_EMAIL, result, today=today)
     _count(plan, result)
     result.seconds = time.monotonic() - started
     return result

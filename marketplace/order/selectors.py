@@ -30,7 +30,7 @@ from marketplace.order.links import purchase_link
 from marketplace.order.models import Order, Purchase, Shipment
 from marketplace.order.statuses import OrderStatus, stored_values
 from marketplace.order.tracking import OrderTracking, orders_tracking
-from marketplace.payment.transfer import order_transfer_qr
+from marketplace.payment.transfer import order_transfer_qr, purchase_transfer_qr
 from shops.models import Partner
 
 Line = get_model("order", "Line")
@@ -96,6 +96,10 @@ class BuyerOrderView:
     transfer: object | None  # marketplace.payment.transfer.TransferQR
     siblings: list[Order]
     tracking: OrderTracking
+    # The transfer is the purchase's one QR (the programme collects for several shops).
+    transfer_for_purchase: bool = False
+    transfer_png_url: str = ""
+    transfer_status_url: str = ""
 
 
 def buyer_order_view(order: Order) -> BuyerOrderView:
@@ -103,8 +107,19 @@ def buyer_order_view(order: Order) -> BuyerOrderView:
     shops' orders, and where its parcels are (the timeline, marketplace/order/tracking.py)."""
     purchase = order.purchase
     transfer = None
+    for_purchase = False
+    links = {}
     if order.payment_status == Order.PaymentStatus.AWAITING_TRANSFER:
         transfer = order_transfer_qr(order)
+        if transfer is None and purchase is not None:
+            transfer = purchase_transfer_qr(purchase)
+            for_purchase = transfer is not None
+        if transfer is not None and purchase is not None:
+            png = purchase_link(purchase, "checkout:purchase-vietqr")
+            links = {
+                "transfer_png_url": png if for_purchase else f"{png}?order={order.number}",
+                "transfer_status_url": purchase_link(purchase, "checkout:purchase-payment-status"),
+            }
     siblings: list[Order] = []
     url = ""
     if purchase is not None:
@@ -117,7 +132,8 @@ def buyer_order_view(order: Order) -> BuyerOrderView:
         )
     return BuyerOrderView(
         purchase=purchase, purchase_url=url, transfer=transfer, siblings=siblings,
-        tracking=orders_tracking([order])[order.pk],
+        tracking=orders_tracking([order])[order.pk], transfer_for_purchase=for_purchase,
+        **links,
     )
 
 

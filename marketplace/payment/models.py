@@ -107,4 +107,116 @@ class StripeRefund(models.Model):
         return self.refund_id
 
 
+class BankStatementFormat(models.Model):
+    """How one bank's internet-banking export lays out its columns, mapped once by staff.
+
+    `columns` maps our fields (reference, date, content, and amount — signed — or credit
+    with an optional debit) to the header text of the bank's file; the header row is found
+    by its content (exports start with a few lines about the account). `gateway` and
+    `account_number` are
+    written on every credit imported with it, so a credit SePay already sent and the same
+    line of a statement share one dedupe key.
+    """
+
+    name = models.CharField(_("Tên mẫu"), max_length=100, unique=True)
+    gateway = models.CharField(_("Ngân hàng"), max_length=100)
+    account_number = models.CharField(_("Số tài khoản"), max_length=32)
+    columns = models.JSONField(_("Cột"), default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Mẫu sao kê ngân hàng")
+        verbose_name_plural = _("Mẫu sao kê ngân hàng")
+
+    def __str__(self):
+        return self.name
+
+
+class BankCredit(models.Model):
+    """A movement on a bank account the platform watches: from SePay's webhook or a statement.
+
+    Kept whatever happens to it: matched and paid, or waiting for staff (the reconciliation
+    queue), closed by staff with a reason, or an outgoing transfer (recorded, never matched).
+    Two keys make a credit arrive once: SePay's transaction id, and the bank's own
+    reference per bank and account (the same transfer seen by the webhook and a statement).
+    """
+
+    class Source(models.TextChoices):
+        WEBHOOK = "webhook", _("SePay")
+        STATEMENT = "statement", _("Sao kê")
+
+    class Status(models.TextChoices):
+        REVIEW = "review", _("Chờ đối soát")
+        PAID = "paid", _("Đã ghi nhận thanh toán")
+        MATCHED = "matched", _("Đã khớp thủ công")
+        CLOSED = "closed", _("Đã đóng")
+        OUTGOING = "outgoing", _("Tiền ra")
+
+    class Problem(models.TextChoices):
+        NONE = "", _("—")
+        NO_CODE = "no_code", _("Nội dung không có mã đơn")
+        UNKNOWN_CODE = "unknown_code", _("Mã không khớp đơn nào")
+        AMBIGUOUS = "ambiguous", _("Nội dung khớp nhiều đơn")
+        UNDERPAID = "underpaid", _("Chuyển thiếu")
+        OVERPAID = "overpaid", _("Chuyển thừa")
+        NOT_AWAITED = "not_awaited", _("Đơn không còn chờ chuyển khoản")
+        WRONG_ACCOUNT = "wrong_account", _("Chuyển vào tài khoản khác")
+
+    source = models.CharField(_("Nguồn"), max_length=16, choices=Source.choices)
+    sepay_id = models.BigIntegerField(_("Mã SePay"), null=True, blank=True, unique=True)
+    gateway = models.CharField(_("Ngân hàng"), max_length=100)
+    account_number = models.CharField(_("Số tài khoản"), max_length=32)
+    sub_account = models.CharField(_("Tài khoản phụ"), max_length=64, blank=True)
+    reference_code = models.CharField(_("Mã tham chiếu ngân hàng"), max_length=128)
+    transaction_at = models.DateTimeField(_("Thời điểm giao dịch"), null=True, blank=True)
+    transfer_type = models.CharField(_("Loại"), max_length=3)  # "in" / "out"
+    amount = models.PositiveBigIntegerField(_("Số tiền (₫)"))
+    accumulated = models.BigIntegerField(_("Số dư sau giao dịch"), null=True, blank=True)
+    code = models.CharField(_("Mã thanh toán"), max_length=255, blank=True)
+    content = models.TextField(_("Nội dung chuyển khoản"), blank=True)
+    description = models.TextField(_("Mô tả"), blank=True)
+    status = models.CharField(_("Trạng thái"), max_length=16, choices=Status.choices, db_index=True)
+    problem = models.CharField(
+        _("Vấn đề"), max_length=16, choices=Problem.choices, blank=True, default=""
+    )
+    expected_amount = models.PositiveBigIntegerField(_("Số tiền cần thu (₫)"), null=True, blank=True)
+    purchase = models.ForeignKey(
+        "order.Purchase", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="bank_credits", verbose_name=_("Giao dịch mua"),
+    )
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="bank_credits", verbose_name=_("Đơn hàng"),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(_("Ghi chú xử lý"), blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("Giao dịch ngân hàng")
+        verbose_name_plural = _("Giao dịch ngân hàng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "account_number", "reference_code"],
+                condition=~models.Q(reference_code=""),
+                name="one_bank_credit_per_reference",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.gateway} {self.reference_code or self.sepay_id}: {self.amount}"
+
+    @property
+    def target_number(self) -> str:
+        if self.order_id:
+            return self.order.number
+        return self.purchase.number if self.purchase_id else ""
+
+
 from oscar.apps.payment.models import *  # noqa: F403,E402

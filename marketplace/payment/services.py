@@ -151,6 +151,95 @@ def purchase_card_paid(purchase: Purchase, *, amount: int, reference: str) -> st
     return "paid"
 
 
+def purchase_transfer_orders(purchase: Purchase) -> list[Order]:
+    """The purchase's transfer orders whose payee is the programme's account: the one VietQR
+    of the purchase (`OCOP <purchase number>`) pays for these together."""
+    orders = (
+        Order.objects.filter(purchase=purchase, payment_method=PaymentMethod.BANK_TRANSFER)
+        .select_related("shop").order_by("pk")
+    )
+    return [order for order in orders if (payee := payee_for(order.shop)) and payee.is_programme]
+
+
+def purchase_transfer_due(purchase: Purchase) -> int:
+    """What is still to be transferred to the programme for this purchase (đồng)."""
+    return sum(
+        to_vnd(order.total_incl_tax) for order in purchase_transfer_orders(purchase)
+        if order.payment_status == Order.PaymentStatus.AWAITING_TRANSFER
+    )
+
+
+class TransferNotApplied(PaymentError):
+    """The transfer does not pay what is due: `problem` says why (BankCredit.Problem)."""
+
+    def __init__(self, message, *, problem: str, due: int | None = None):
+        super().__init__(message)
+        self.problem = problem
+        self.due = due
+
+
+def purchase_transfer_paid(
+    purchase: Purchase, *, amount: int, reference: str, actor=None,
+    acting_as: str = "system", exact: bool = True, note: str = "",
+) -> list[Order]:
+    """One bank transfer paid every programme-payee order of the purchase still awaiting it.
+
+    The orders are locked (primary-key order, as cancelling locks an order) and checked
+    again: a shop cancelling its order at this moment either finished first (the order is
+    void, nothing is due for it and the transfer does not match: TransferNotApplied) or
+    waits until the orders are paid. With `exact`, the amount must be what is due; staff
+    matching by hand may pass `exact=False` with a note. Each order goes through `_debit`.
+    Raises TransferNotApplied (nothing changed) or returns the orders marked paid.
+    """
+    with transaction.atomic():
+        ids = [order.pk for order in purchase_transfer_orders(purchase)]
+        locked = list(Order.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        awaited = [o for o in locked if o.payment_status == Order.PaymentStatus.AWAITING_TRANSFER]
+        if not awaited:
+            raise TransferNotApplied(
+                _("Giao dịch mua này không còn khoản nào chờ chuyển khoản."), problem="not_awaited",
+            )
+        due = sum(to_vnd(order.total_incl_tax) for order in awaited)
+        if exact and amount != due:
+            problem = "underpaid" if amount < due else "overpaid"
+            raise TransferNotApplied(
+                _("Số tiền chuyển %(amount)s khác số cần thu %(due)s.")
+                % {"amount": format_vnd(amount), "due": format_vnd(due)},
+                problem=problem, due=due,
+            )
+        now = timezone.now()
+        paid = []
+        for order in awaited:
+            moved = Order.objects.filter(
+                pk=order.pk, payment_status=Order.PaymentStatus.AWAITING_TRANSFER
+            ).update(payment_status=Order.PaymentStatus.PAID, amount_paid=F("total_incl_tax"),
+                     paid_at=now)
+            if moved:
+                order.refresh_from_db()
+                _debit(order, order.amount_paid, reference=reference[:255])
+                paid.append(order)
+        whole = not Order.objects.filter(
+            purchase=purchase, payment_status=Order.PaymentStatus.AWAITING_TRANSFER
+        ).exists() and Purchase.objects.filter(
+            pk=purchase.pk, status=Purchase.Status.PLACED
+        ).update(status=Purchase.Status.PAID, paid_at=now)
+        audit_record(
+            action="purchase.transfer_paid", actor=actor, acting_as=acting_as, target=purchase,
+            reason=note,
+            data={"amount": amount, "due": due, "reference": reference,
+                  "orders": [order.number for order in paid]},
+        )
+    purchase.refresh_from_db()
+    if whole:
+        # One mail for the purchase ("we received <total>"), not one per order.
+        transaction.on_commit(lambda: notifications.purchase_paid(purchase))
+    else:
+        # A shop with its own account is still to be paid: say which orders were.
+        for order in paid:
+            _notify_status(order)
+    return paid
+
+
 def order_refund_reserve(order: Order, amount: int) -> int:
     """Claim `amount` of the order's refundable money before asking the processor.
 

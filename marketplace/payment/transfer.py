@@ -1,8 +1,11 @@
-"""Bank transfer by VietQR for one shop order: who is paid, and the QR the buyer scans.
+"""Bank transfer by VietQR: who is paid, and the QR the buyer scans.
 
-The payee is the shop's own account when it has set one (seller workspace), else the
-programme's account (settings VIETQR_*), which then pays the shop. The memo carries
-the order number so the receiver can match the transfer to the order.
+The payee of a shop order is the shop's own account when it has set one (seller workspace),
+else the programme's account (settings VIETQR_*), which then pays the shop. The orders the
+programme collects are paid together: **one** QR for the purchase, memo `OCOP <purchase
+number>`, amount the sum still due on them (`purchase_transfer_qr`). A shop with its own
+account keeps a QR of its own order, memo `OCOP <order number>` (`order_transfer_qr`).
+The bank-credit webhook matches both memos (marketplace/payment/bank.py).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from marketplace.order.models import Order
 from marketplace.payment import vietqr
 from marketplace.payment.banks import bank_name
 
@@ -33,6 +37,7 @@ class TransferQR:
     amount: int
     memo: str
     payload: str
+    orders: tuple[str, ...] = ()  # the order numbers the transfer pays (a purchase's QR)
 
     @property
     def data_uri(self) -> str:
@@ -49,16 +54,47 @@ def payee_for(shop) -> Payee | None:
 
 
 def order_transfer_qr(order) -> TransferQR | None:
-    """The VietQR of what is still due on this order; None when nothing is or no account is set."""
+    """The VietQR of what is still due on this order when its shop collects into its own
+    account; None when nothing is due, no account is set, or the programme collects (the
+    purchase's one QR pays it)."""
     payee = payee_for(order.shop)
-    amount = int(order.total_incl_tax)
-    if payee is None or amount <= 0:
+    if payee is None or payee.is_programme:
         return None
-    memo = vietqr.transfer_memo(order.number)
+    return _qr(payee, int(order.total_incl_tax), order.number)
+
+
+def purchase_transfer_qr(purchase, orders=None) -> TransferQR | None:
+    """The one VietQR of the purchase: the programme's account, memo `OCOP <purchase
+    number>`, the sum due on its programme-payee orders still awaiting the transfer.
+
+    `orders` are the purchase's orders when the caller has them (with their shops)."""
+    if orders is None:
+        orders = list(Order.objects.filter(purchase=purchase).select_related("shop"))
+    due = 0
+    payee = None
+    covered = []
+    for order in orders:
+        order_payee = payee_for(order.shop)
+        if (
+            order.payment_status == Order.PaymentStatus.AWAITING_TRANSFER
+            and order_payee is not None and order_payee.is_programme
+        ):
+            due += int(order.total_incl_tax)
+            payee = order_payee
+            covered.append(order.number)
+    if payee is None:
+        return None
+    return _qr(payee, due, purchase.number, orders=tuple(sorted(covered)))
+
+
+def _qr(payee: Payee, amount: int, reference: str, orders: tuple[str, ...] = ()) -> TransferQR | None:
+    if amount <= 0:
+        return None
+    memo = vietqr.transfer_memo(reference)
     try:
         payload = vietqr.build_payload(
             bank_bin=payee.bank_bin, account=payee.account, amount=amount, memo=memo
         )
     except vietqr.VietQRError:
         return None  # a misconfigured account shows the text instructions only
-    return TransferQR(payee=payee, amount=amount, memo=memo, payload=payload)
+    return TransferQR(payee=payee, amount=amount, memo=memo, payload=payload, orders=orders)

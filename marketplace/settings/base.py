@@ -240,6 +240,10 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 VIETQR_BANK_BIN = env_str("VIETQR_BANK_BIN", "")
 VIETQR_ACCOUNT_NUMBER = env_str("VIETQR_ACCOUNT_NUMBER", "")
 VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "")
+# SePay's webhook (POST /payments/bank/webhook/) sends `Authorization: Apikey <this>`;
+# empty refuses every call. dev/test use EMBEDDED_BANK_WEBHOOK_KEY (docs/decisions/0025).
+EMBEDDED_BANK_WEBHOOK_KEY = "embedded-bank-webhook-key"
+BANK_WEBHOOK_API_KEY = env_str("BANK_WEBHOOK_API_KEY", "")
 # A card purchase not paid within this many minutes is cancelled and its stock released.
 CHECKOUT_CARD_TIMEOUT_MINUTES = env_int("CHECKOUT_CARD_TIMEOUT_MINUTES", 30)
 # The payment methods buyers may choose, in order.
@@ -380,6 +384,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Thanh toán đơn hàng"),
         "icon": "fas fa-money-bill-wave",
         "url_name": "payments-dashboard:list",
+    },
+    {
+        # marketplace/payment/dashboard/bank_views.py, /dashboard/bank-credits/
+        "label": _("Đối soát chuyển khoản"),
+        "icon": "fas fa-university",
+        "url_name": "bank-credits:list",
     },
     {
         # marketplace/complaints/dashboard, /dashboard/complaints/

@@ -18,3 +18,4 @@ warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.
 VIETQR_BANK_BIN = VIETQR_BANK_BIN or "970436"  # noqa: F405 -- Vietcombank
 VIETQR_ACCOUNT_NUMBER = VIETQR_ACCOUNT_NUMBER or "0011009999999"  # noqa: F405
 VIETQR_ACCOUNT_NAME = VIETQR_ACCOUNT_NAME or "CHO OCOP CA MAU DEMO"  # noqa: F405
+BANK_WEBHOOK_API_KEY = BANK_WEBHOOK_API_KEY or EMBEDDED_BANK_WEBHOOK_KEY  # noqa: F405

@@ -61,6 +61,11 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
             "STRIPE_API_BASE is set: production talks to Stripe itself, not an emulator"
         )
 
+    if environ.get("BANK_WEBHOOK_API_KEY", "") == "embedded-bank-webhook-key":
+        problems.append(
+            "BANK_WEBHOOK_API_KEY is the public demo key: set the key configured at SePay"
+        )
+
     # Several gunicorn workers (and servers) must share one cache: sessions, the rate limits
     # and the CMS page cache's invalidation depend on it (docs/decisions/0015-production-cache.md).
     redis_url = environ.get("REDIS_URL", "")

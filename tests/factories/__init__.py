@@ -35,6 +35,8 @@ from .orders import (
     make_order,
     place,
     reload_basket,
+    sepay_payload,
+    transfer_purchase,
 )
 from .shops import apply_for_shop, commune_code, commune_codes, make_option, make_shop
 from .tax import make_tax_profile, paid_sale, refund_sale
@@ -48,5 +50,5 @@ __all__ = [
     "make_order", "make_product", "make_shop", "make_staff", "make_tax_profile", "make_user",
     "paid_sale", "place", "refund_sale",
     "png_bytes", "png_upload", "product_class", "publish", "raw", "reference_categories",
-    "reload_basket", "set_body",
+    "reload_basket", "sepay_payload", "set_body", "transfer_purchase",
 ]

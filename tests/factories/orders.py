@@ -82,6 +82,51 @@ def card_purchase(shop_count: int = 2, *, prefix: str = "the") -> tuple[Purchase
     return placement.purchase, products
 
 
+def transfer_purchase(prefix: str = "ck", *, own_account: bool = False, user=None,
+                      stock: int = 5) -> Purchase:
+    """A bank-transfer purchase from two shops, each order awaiting the transfer.
+
+    The first shop has its own bank account when `own_account` (its order is paid by its
+    own QR, `OCOP <order number>`); otherwise both orders are paid into the programme's.
+    Each order is 150,000 ₫ of goods + 30,000 ₫ delivery.
+    """
+    shops = [make_shop(f"{prefix}-a"), make_shop(f"{prefix}-b")]
+    if own_account:
+        shops[0].bank_bin, shops[0].bank_account_number = "970422", "0987654321"
+        shops[0].bank_account_name = "HTX MAT ONG"
+        shops[0].save()
+    for shop in shops:
+        make_option(shop, "Giao tận nơi", fee=30_000)
+    products = [make_product(shop, f"Đặc sản {shop.code}", price=150_000, stock=stock)
+                for shop in shops]
+    placement = place(make_basket([(product, 1) for product in products]),
+                      payment_method="bank_transfer", user=user)
+    return placement.purchase
+
+
+def sepay_payload(content: str, amount: int, *, sepay_id: int | None = None,
+                  reference: str | None = None, transfer_type: str = "in",
+                  account: str | None = None, **overrides) -> dict:
+    """A bank credit as SePay POSTs it (developer.sepay.vn, "Tích hợp webhook")."""
+    number = sepay_id if sepay_id is not None else next(_numbers) + 92700
+    payload = {
+        "id": number,
+        "gateway": "Vietcombank",
+        "transactionDate": "2026-03-25 14:02:37",
+        "accountNumber": account if account is not None else settings.VIETQR_ACCOUNT_NUMBER,
+        "code": None,
+        "content": content,
+        "transferType": transfer_type,
+        "transferAmount": amount,
+        "accumulated": 19_077_000,
+        "subAccount": None,
+        "referenceCode": reference if reference is not None else f"MBVCB.{3278907000 + number}",
+        "description": f"BankAPINotify {content}",
+    }
+    payload.update(overrides)
+    return payload
+
+
 def make_order(items, *, email: str = "buyer.secret@example.com", number: str | None = None,
                recipient: str = "Nguyễn Văn Nhận", phone: str = "+84912345678",
                note: str = "Gọi trước khi giao", date_placed=None, status: str = "pending",

@@ -26,6 +26,7 @@ REFUSED = b"csrf-refused-by-the-middleware"
 #: url name (or namespace:) → why it takes POSTs without the token
 CSRF_EXEMPT = {
     "stripe-webhook": "Stripe's server posts signed events (Stripe-Signature is checked)",
+    "bank-webhook": "SePay's server posts bank credits (Authorization: Apikey is checked)",
     "api-v1:": "the public API is read-only JSON without cookies' authority (no session auth)",
 }
 
@@ -141,6 +142,7 @@ def test_the_walk_sees_every_part_of_the_site():
         "admin:index",
         "set_language",
         "stripe-webhook",
+        "bank-webhook",
     ):
         assert expected in names, expected
 

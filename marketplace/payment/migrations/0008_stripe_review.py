@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('order', '0024_shipment_tracking_code_per_shop'),
-        ('payment', '0006_stripeevent'),
+        ('payment', '0007_bank_credits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -35,6 +35,7 @@ from marketplace.ledger.models import Entry, Payout
 from marketplace.ledger.selectors import shop_balance
 from marketplace.order.carriers import carrier_get
 from marketplace.order.models import Order, Purchase, Shipment
+from marketplace.payment.models import BankCredit
 from shops.access import shops_for_user
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 
@@ -103,6 +104,9 @@ def fingerprint() -> dict[str, list]:
         "featured": sorted(Product.objects.filter(is_featured=True).values_list("upc", flat=True)),
         "ledger": sorted(Entry.objects.values_list("shop__code", "kind", "amount", "key")),
         "payouts": sorted(Payout.objects.values_list("shop__code", "amount", "status", "bank_reference")),
+        "bank_credits": sorted(BankCredit.objects.values_list(
+            "reference_code", "amount", "status", "problem", "purchase__number"
+        )),
     }
 
 
@@ -173,14 +177,14 @@ def test_a_few_shops_have_their_own_vietqr_account():
 
 
 def test_demo_buyer_has_purchases_in_each_payment_state(client):
-    from marketplace.payment.transfer import order_transfer_qr
+    from marketplace.payment.transfer import payee_for
 
     purchases = list(Purchase.objects.filter(user__email="buyer@demo.ocop.vn").order_by("number"))
     assert [p.payment_method for p in purchases] == ["cod", "cod", "cod", "bank_transfer", "card"]
     transfer, card = purchases[3], purchases[4]
     assert all(p.status == Purchase.Status.PLACED for p in purchases[:4])
     assert {o.payment_status for o in transfer.orders.all()} == {"awaiting_transfer"}
-    payees = {o.shop.code: order_transfer_qr(o).payee for o in transfer.orders.select_related("shop")}
+    payees = {o.shop.code: payee_for(o.shop) for o in transfer.orders.select_related("shop")}
     assert not payees["yen-sao-dat-mui"].is_programme  # the shop's own account
     assert payees["co-ba-gan"].is_programme
     assert card.status == Purchase.Status.PAID
@@ -195,6 +199,22 @@ def test_demo_buyer_has_purchases_in_each_payment_state(client):
     html = client.get("/accounts/orders/").content.decode()
     for purchase in purchases:
         assert purchase.number in html
+
+
+def test_staff_have_bank_credits_to_reconcile_and_the_buyer_one_qr_to_pay(client):
+    from marketplace.order.links import purchase_link
+
+    transfer = Purchase.objects.get(user__email="buyer@demo.ocop.vn", payment_method="bank_transfer")
+    queued = {c.problem: c for c in BankCredit.objects.filter(status="review")}
+    assert set(queued) == {"no_code", "underpaid"}
+    assert queued["underpaid"].purchase == transfer
+    assert queued["underpaid"].expected_amount - queued["underpaid"].amount == 20_000
+    # The underpayment paid nothing: the buyer's page still offers the purchase's one QR.
+    html = client.get(purchase_link(transfer)).content.decode()
+    assert f"OCOP {transfer.number}" in html and "Đang chờ chuyển khoản" in html
+    assert client.login(username="staff@demo.ocop.vn", password=settings.DEMO_PASSWORD)
+    html = client.get("/dashboard/bank-credits/").content.decode()
+    assert "DEMO.FT26000000001" in html and "DEMO.FT26000000002" in html
 
 
 def test_the_first_demo_shop_has_an_order_in_every_state_of_its_life():
