@@ -202,3 +202,25 @@ def test_a_part_payment_of_a_mixed_purchase_tells_about_those_orders_only(
     assert purchase.status == "placed"  # the shop with its own account is still to be paid
     bodies = " ".join(m.body for m in mailoutbox if purchase.email in m.to)
     assert "360.000" not in bodies  # never "we received the whole total"
+
+
+def test_a_busy_database_is_503_and_the_retry_is_applied(client, monkeypatch):
+    """SQLite's "database is locked" (or PostgreSQL gone): nothing recorded, SePay retries."""
+    from django.db import OperationalError
+
+    from marketplace.payment import bank
+
+    purchase = transfer_purchase()
+    payload = sepay_payload(f"OCOP {purchase.number}", purchase_transfer_due(purchase))
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(bank, "credit_receive", locked)
+    response = post(client, payload)
+    assert response.status_code == 503 and response.json()["success"] is False
+    assert not BankCredit.objects.exists()
+    monkeypatch.undo()
+    assert post(client, payload).json() == {"success": True}
+    purchase.refresh_from_db()
+    assert purchase.status == Purchase.Status.PAID
