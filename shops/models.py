@@ -71,6 +71,12 @@ class Partner(AbstractPartner):
     bank_bin = models.CharField(_("Ngân hàng"), max_length=6, blank=True)
     bank_account_number = models.CharField(_("Số tài khoản"), max_length=19, blank=True)
     bank_account_name = models.CharField(_("Tên chủ tài khoản"), max_length=64, blank=True)
+    # True: buyers' VietQR transfers go straight into the account above. False: buyers pay
+    # the programme's account and the account above receives the shop's payouts
+    # (marketplace/ledger/payouts.py); so does a shop paid by card.
+    transfers_to_shop = models.BooleanField(
+        _("Người mua chuyển khoản thẳng vào tài khoản này"), default=True,
+    )
     # Set by programme staff: new and edited products wait for approval before going public.
     moderation_required = models.BooleanField(_("Kiểm duyệt sản phẩm trước khi đăng"), default=False)
     status_changed_at = models.DateTimeField(null=True, blank=True)

@@ -312,7 +312,8 @@ BANK_FIELDS = ("bank_bin", "bank_account_number", "bank_account_name")
 
 @transaction.atomic
 def shop_bank_account_save(
-    *, shop: Partner, bank_bin: str, account_number: str, account_name: str, actor, acting_as: str
+    *, shop: Partner, bank_bin: str, account_number: str, account_name: str, actor, acting_as: str,
+    transfers_to_shop: bool = True,
 ) -> bool:
     """Set (or clear: all blank) the account buyers' VietQR transfers go to (cleaned by the form).
 
@@ -325,8 +326,9 @@ def shop_bank_account_save(
     }
     if any(values.values()) and not all(values.values()):
         raise ShopSettingsError(_("Hãy điền đủ ngân hàng, số tài khoản và tên chủ tài khoản."))
+    values["transfers_to_shop"] = bool(transfers_to_shop)
     locked = Partner.objects.select_for_update().get(pk=shop.pk)
-    before = {name: getattr(locked, name) for name in BANK_FIELDS}
+    before = {name: getattr(locked, name) for name in values}
     if before == values:
         return False
     Partner.objects.filter(pk=shop.pk).update(**values)

@@ -45,7 +45,7 @@ class TransferQR:
 
 
 def payee_for(shop) -> Payee | None:
-    if shop is not None and shop.bank_bin and shop.bank_account_number:
+    if shop is not None and shop.transfers_to_shop and shop.bank_bin and shop.bank_account_number:
         return Payee(shop.bank_bin, shop.bank_account_number, shop.bank_account_name, False)
     if settings.VIETQR_BANK_BIN and settings.VIETQR_ACCOUNT_NUMBER:
         return Payee(settings.VIETQR_BANK_BIN, settings.VIETQR_ACCOUNT_NUMBER,

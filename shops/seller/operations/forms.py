@@ -176,6 +176,12 @@ class BankAccountForm(forms.Form):
         help_text=_("Như ngân hàng hiển thị: chữ in hoa không dấu, ví dụ NGUYEN VAN AN."),
     )
 
+    transfers_to_shop = forms.BooleanField(
+        label=_("Người mua chuyển khoản thẳng vào tài khoản này"), required=False, initial=True,
+        help_text=_("Bỏ chọn nếu muốn người mua chuyển vào tài khoản của chương trình: chương "
+                    "trình giữ tiền đến khi hết hạn đổi trả rồi chuyển về tài khoản trên."),
+    )
+
     def clean_bank_account_number(self) -> str:
         typed = (self.cleaned_data.get("bank_account_number") or "").strip()
         if not typed:
@@ -192,9 +198,10 @@ class BankAccountForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        given = [name for name in self.fields if data.get(name)]
+        bank_fields = ("bank_bin", "bank_account_number", "bank_account_name")
+        given = [name for name in bank_fields if data.get(name)]
         if given and not self.errors:
-            for name in self.fields:
+            for name in bank_fields:
                 if not data.get(name):
                     self.add_error(
                         name, _("Hãy điền đủ ngân hàng, số tài khoản và tên chủ tài khoản "

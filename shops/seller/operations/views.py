@@ -420,7 +420,7 @@ class PaymentSettingsView(OwnerRequiredMixin, ShopUrlMixin, FormView):
     form_class = BankAccountForm
 
     def get_initial(self):
-        return {name: getattr(self.shop, name) for name in BANK_FIELDS}
+        return {name: getattr(self.shop, name) for name in (*BANK_FIELDS, "transfers_to_shop")}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -433,7 +433,7 @@ class PaymentSettingsView(OwnerRequiredMixin, ShopUrlMixin, FormView):
             changed = shop_bank_account_save(
                 shop=self.shop, bank_bin=data["bank_bin"], account_number=data["bank_account_number"],
                 account_name=data["bank_account_name"], actor=self.request.user,
-                acting_as=self.capacity,
+                acting_as=self.capacity, transfers_to_shop=data["transfers_to_shop"],
             )
         except Refused as exc:
             form.add_error(None, str(exc))

@@ -288,6 +288,7 @@ def test_owner_sets_the_bank_account_and_sees_the_code_buyers_scan(client, world
     assert "tài khoản của chương trình" in page  # nothing set: the programme's account
     response = client.post(settings_url(), {
         "bank_bin": "970436", "bank_account_number": "0123 456.789", "bank_account_name": "Nguyễn Văn Ấn",
+        "transfers_to_shop": "on",
     }, follow=True)
     html = response.content.decode()
     assert "Đã lưu tài khoản nhận chuyển khoản." in html
@@ -305,8 +306,26 @@ def test_owner_sets_the_bank_account_and_sees_the_code_buyers_scan(client, world
     assert event.data["before"]["bank_account_number"] == ""
     # Saving the same again changes nothing and records nothing.
     client.post(settings_url(), {"bank_bin": "970436", "bank_account_number": "0123456789",
-                                 "bank_account_name": "NGUYEN VAN AN"})
+                                 "bank_account_name": "NGUYEN VAN AN", "transfers_to_shop": "on"})
     assert AuditEvent.objects.filter(action="shop.bank_account_changed").count() == 1
+
+
+def test_a_shop_may_keep_its_account_for_payouts_and_let_buyers_pay_the_programme(client, world):
+    """Unticked "chuyển khoản thẳng": buyers' transfers go to the programme's account (one QR
+    per purchase), the shop's account stays for its payouts."""
+    from marketplace.payment.transfer import payee_for
+
+    client.force_login(world["owner_a"])
+    response = client.post(settings_url(), {
+        "bank_bin": "970436", "bank_account_number": "0123456789", "bank_account_name": "NGUYEN VAN AN",
+    }, follow=True)
+    shop = world["shop_a"]
+    shop.refresh_from_db()
+    assert (shop.bank_account_number, shop.transfers_to_shop) == ("0123456789", False)
+    assert payee_for(shop).is_programme
+    assert response.context["preview"]["payee"].is_programme
+    event = AuditEvent.objects.get(action="shop.bank_account_changed")
+    assert event.data["after"]["transfers_to_shop"] is False
 
 
 def test_bank_account_form_errors_rerender_and_change_nothing(client, world):
