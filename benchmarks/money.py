@@ -196,18 +196,19 @@ def measure(client, url: str, params: dict, repeat: int) -> tuple[float, float, 
     return statistics.median(times), percentile(times, 0.95), queries
 
 
-# --- the monthly tax export: the place where its measurement plugs in ----------------------
+# --- the monthly tax export (marketplace/tax/) ---------------------------------------------
 
-def measure_tax_export(client, *, staff, month: str, repeat: int) -> tuple[str, float, float, int] | None:
-    """TAX EXPORT MEASUREMENT PLUGS IN HERE.
+def measure_tax_export(client, *, month: str, repeat: int) -> list[tuple[str, float, float, int]]:
+    """The staff month page and its two files for `month`, signed in as staff."""
+    from django.urls import reverse
 
-    The monthly tax export is built in marketplace/tax/ by another change; once it is merged,
-    request it here the way `measure` does (e.g. `measure(client, reverse("…"), {"month":
-    month, "format": "…"}, repeat)` signed in as `staff`) and return
-    ("monthly tax export `<url>`", median ms, p95 ms, SQL queries). Until then: None, and the
-    table says it is not measured yet.
-    """
-    return None
+    out = []
+    for label, name in (("tax month page `/dashboard/tax/`", "tax-dashboard:month"),
+                        ("monthly withholding CSV `/dashboard/tax/withholding.csv`", "tax-dashboard:csv"),
+                        ("schedule 01-1/BK-CNKD-TMĐT `/dashboard/tax/withholding.xlsx`", "tax-dashboard:xlsx")):
+        median, p95, queries = measure(client, reverse(name), {"month": month}, repeat)
+        out.append((label, median, p95, queries))
+    return out
 
 
 def main() -> None:
@@ -280,19 +281,16 @@ def main() -> None:
             median, p95, queries = measure(client, url, params, args.requests)
             rows.append((size, label, median, p95, queries))
             log(f"{size:,} {label}: {median:.0f} ms, {queries} queries")
-        tax = measure_tax_export(staff_client, staff=staff, month=last_month, repeat=args.requests)
-        if tax is not None:
-            rows.append((size, *tax))
-        else:
-            rows.append((size, "monthly tax export — not measured yet (plugs in at `measure_tax_export`)",
-                         None, None, None))
+        for label, median, p95, queries in measure_tax_export(staff_client, month=last_month, repeat=args.requests):
+            rows.append((size, f"{label}, last month", median, p95, queries))
+            log(f"{size:,} {label}: {median:.0f} ms, {queries} queries")
         django.db.reset_queries()
 
     from django.conf import settings
 
     engine = django.db.connection.cursor().connection.info.server_version
     lines = [
-        "## Money: settlement and shop statements (`benchmarks/money.py`)",
+        "## Money: settlement, shop statements and the monthly tax export (`benchmarks/money.py`)",
         "",
         f"Run on {today()}: {machine()}; Django {django.get_version()}; PostgreSQL {engine // 10000}.{engine % 100} "
         f"(throw-away database, same machine). {args.shops:,} shops (half households, VAT 1 % and PIT 0.5 % withheld), "
@@ -328,7 +326,8 @@ def main() -> None:
         "the totals and the latest runs; the shop's page reads its balance, the month's opening and closing "
         "balances, one page of the month's entries, its pending orders and its payouts. Neither grows with "
         "the number of orders (the tests assert it: `tests/integration/ledger/test_dashboard.py`, "
-        "`tests/integration/seller/test_money.py`).",
+        "`tests/integration/seller/test_money.py`). The tax page and files read the month's entries grouped by "
+        "shop (two queries) and the sellers' profiles (`tests/integration/tax/test_dashboard.py` counts them).",
     ]
     write_section(Path(args.output), "\n".join(lines), SECTION)
     log(f"written to {args.output}")
