@@ -14,6 +14,8 @@ through marketplace/order/stock.py, in the same transaction.
   payment timed out, Stripe cancelled it): every order cancelled, stock released, the basket reopened.
 - `orders_release_unconfirmed`: a COD order its shop has left unconfirmed for
   ORDER_UNCONFIRMED_RELEASE_HOURS is cancelled, its stock released and the buyer told.
+- `orders_release_unpaid_transfers`: a bank-transfer order still unpaid after TRANSFER_PAYMENT_HOURS
+  (not handed over) is cancelled the same way (same hourly command).
 - `refund_due`: what the buyer of a cancelled or returned order paid and has not got back.
 
 Money is never moved here: cancelling a paid order leaves its refund to an explicit step
@@ -301,6 +303,44 @@ def orders_release_unconfirmed(*, now=None) -> int:
         with transaction.atomic():
             order = stale.select_for_update().filter(pk=order_id).first()
             if order is None:  # confirmed or cancelled meanwhile
+                continue
+            try:
+                order_transition(
+                    order=order, to_status=OrderStatus.CANCELLED, actor=None,
+                    acting_as=AuditEvent.Capacity.SYSTEM, reason=reason,
+                )
+            except OrderError:
+                continue
+        count += 1
+    return count
+
+
+def orders_release_unpaid_transfers(*, now=None) -> int:
+    """Cancel the orders still awaiting their bank transfer TRANSFER_PAYMENT_HOURS after
+    placement (the deadline the payment page shows), while not yet handed to a carrier.
+
+    The stock they hold goes back to the shop, the buyer gets the status mail with the
+    reason, and a transfer arriving afterwards is kept for staff (the order no longer
+    awaits it). Each order is locked and checked again, so a credit confirming it at that
+    moment wins; safe to run twice. Returns how many orders were cancelled. 0 switches it off.
+    """
+    hours = settings.TRANSFER_PAYMENT_HOURS
+    if not hours:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(hours=hours)
+    with override(settings.LANGUAGE_CODE):  # the reason is stored and mailed in Vietnamese
+        reason = gettext("Quá hạn chuyển khoản %(hours)s giờ mà chưa nhận được tiền") % {"hours": hours}
+    stale = Order.objects.filter(
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        payment_status=Order.PaymentStatus.AWAITING_TRANSFER,
+        status__in=[*stored_values(OrderStatus.PENDING), OrderStatus.CONFIRMED],
+        date_placed__lt=cutoff,
+    )
+    count = 0
+    for order_id in stale.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            order = stale.select_for_update().filter(pk=order_id).first()
+            if order is None:  # paid, handed over or cancelled meanwhile
                 continue
             try:
                 order_transition(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import datetime
+
 from django.conf import settings
 
 from marketplace.order.models import Order
@@ -38,10 +40,20 @@ class TransferQR:
     memo: str
     payload: str
     orders: tuple[str, ...] = ()  # the order numbers the transfer pays (a purchase's QR)
+    deadline: datetime.datetime | None = None  # after it the orders are cancelled (TRANSFER_PAYMENT_HOURS)
 
     @property
     def data_uri(self) -> str:
         return vietqr.qr_data_uri(self.payload, scale=6)
+
+
+def transfer_deadline(placed: datetime.datetime | None) -> datetime.datetime | None:
+    """When an order placed at `placed` and still awaiting its transfer is cancelled
+    (`manage.py orders_release_unconfirmed`); None when the setting is 0 (never)."""
+    hours = settings.TRANSFER_PAYMENT_HOURS
+    if not hours or placed is None:
+        return None
+    return placed + datetime.timedelta(hours=hours)
 
 
 def payee_for(shop) -> Payee | None:
@@ -60,7 +72,7 @@ def order_transfer_qr(order) -> TransferQR | None:
     payee = payee_for(order.shop)
     if payee is None or payee.is_programme:
         return None
-    return _qr(payee, int(order.total_incl_tax), order.number)
+    return _qr(payee, int(order.total_incl_tax), order.number, deadline=transfer_deadline(order.date_placed))
 
 
 def purchase_transfer_qr(purchase, orders=None) -> TransferQR | None:
@@ -73,6 +85,7 @@ def purchase_transfer_qr(purchase, orders=None) -> TransferQR | None:
     due = 0
     payee = None
     covered = []
+    placed = []
     for order in orders:
         order_payee = payee_for(order.shop)
         if (
@@ -82,12 +95,15 @@ def purchase_transfer_qr(purchase, orders=None) -> TransferQR | None:
             due += int(order.total_incl_tax)
             payee = order_payee
             covered.append(order.number)
+            placed.append(order.date_placed)
     if payee is None:
         return None
-    return _qr(payee, due, purchase.number, orders=tuple(sorted(covered)))
+    deadline = transfer_deadline(min((p for p in placed if p), default=None))
+    return _qr(payee, due, purchase.number, orders=tuple(sorted(covered)), deadline=deadline)
 
 
-def _qr(payee: Payee, amount: int, reference: str, orders: tuple[str, ...] = ()) -> TransferQR | None:
+def _qr(payee: Payee, amount: int, reference: str, orders: tuple[str, ...] = (),
+        deadline: datetime.datetime | None = None) -> TransferQR | None:
     if amount <= 0:
         return None
     memo = vietqr.transfer_memo(reference)
@@ -97,4 +113,5 @@ def _qr(payee: Payee, amount: int, reference: str, orders: tuple[str, ...] = ())
         )
     except vietqr.VietQRError:
         return None  # a misconfigured account shows the text instructions only
-    return TransferQR(payee=payee, amount=amount, memo=memo, payload=payload, orders=orders)
+    return TransferQR(payee=payee, amount=amount, memo=memo, payload=payload, orders=orders,
+                      deadline=deadline)

@@ -291,6 +291,10 @@ SHIPMENT_LATE_DAYS = env_int("SHIPMENT_LATE_DAYS", 5)
 # Hours after placement at which a COD order its shop has not confirmed is cancelled and its
 # stock released (`manage.py orders_release_unconfirmed`, hourly).
 ORDER_UNCONFIRMED_RELEASE_HOURS = env_int("ORDER_UNCONFIRMED_RELEASE_HOURS", 48)
+# Hours a buyer has to make a bank transfer (VietQR): after that an order still awaiting it,
+# not yet handed to a carrier, is cancelled and its stock released (the same hourly command);
+# a transfer arriving later goes to staff (/dashboard/bank-credits/). 0: never cancelled.
+TRANSFER_PAYMENT_HOURS = env_int("TRANSFER_PAYMENT_HOURS", 24)
 # Returns and complaints (marketplace/complaints/): days after delivery in which a buyer may
 # open one, and days the shop has to answer before the case goes to programme staff
 # (`manage.py complaints_escalate`, hourly).
