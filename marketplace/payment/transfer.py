@@ -10,9 +10,8 @@ The bank-credit webhook matches both memos (marketplace/payment/bank.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 
