@@ -119,6 +119,9 @@ def post_refund(order, *, amount: int, reference: str = "", at=None) -> list[Ent
     if sale is None:
         return []  # nothing was ever collected for this order (e.g. COD refused at the door)
     at = at or timezone.now()
+    # Lock the order as `release_due` does (order, then shop): a release at this moment
+    # either happened before (the refund comes out of payable) or waits for this posting.
+    apps.get_model("order", "Order").objects.select_for_update().filter(pk=order.pk).first()
     refunded_before = _sum(order, Kind.REFUND) + _sum(order, Kind.REFUND_SELF)
     refunded = refunded_before + amount
     released = _released(order)

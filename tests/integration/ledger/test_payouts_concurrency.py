@@ -109,3 +109,30 @@ def test_marking_one_payout_paid_twice_at_once_posts_once():
     assert Entry.objects.filter(kind=Kind.PAYOUT_PAID).count() == 1
     assert Payout.objects.get(pk=payout.pk).bank_reference == results[0].bank_reference
     assert shop_balances(shop_ids=[shop.pk])[shop.pk].owed == 0
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_refund_while_the_order_is_released_is_counted_once(attempt):
+    """`post_refund` locks the order as `release_due` does: the refund comes out of the
+    pending balance before the release moves it, or out of the payable balance after."""
+    from datetime import timedelta
+
+    from marketplace.ledger.posting import release_due
+    from tests.factories.ledger import paid_order
+
+    shop = money_shop(f"htx-giai-ngan-{attempt}")
+    order = paid_order(shop, paid_at=timezone.now() - timedelta(days=30))  # delivered, window passed
+
+    def refund():
+        with transaction.atomic():
+            return post_refund(order, amount=100_000)
+
+    race([lambda: release_due(), refund])
+    balance = shop_balances(shop_ids=[shop.pk])[shop.pk]
+    order_pending = sum(
+        e.amount if e.credit == "shop_pending" else -e.amount
+        for e in Entry.objects.filter(order=order) if "shop_pending" in (e.debit, e.credit)
+    )
+    assert order_pending == 0  # nothing left stranded in (or below) pending
+    assert balance.payable == NET_200K - 93_500
+    assert Entry.objects.filter(kind=Kind.RELEASE, order=order).count() == 1
