@@ -9,6 +9,7 @@ class TaxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported once the app registry is ready: statutory.py imports the tax models.
         from marketplace.tax.statutory import connect_signals
 
         connect_signals()

@@ -13,6 +13,8 @@ import datetime
 
 from django.db.models.signals import post_migrate
 
+from marketplace.tax.models import RevenueThreshold, TaxRate
+
 DECREE_117 = "Nghị định 117/2025/NĐ-CP, Điều 5 (hiệu lực 01/07/2025)"
 DECREE_117_FROM = datetime.date(2025, 7, 1)
 # group: (VAT, resident PIT, non-resident PIT), basis points (100 = 1 %)
@@ -31,8 +33,6 @@ DECREE_70_THRESHOLD = {
 
 
 def ensure_statutory_rows() -> None:
-    from marketplace.tax.models import RevenueThreshold, TaxRate
-
     for group, (vat, pit, pit_nonresident) in DECREE_117_RATES.items():
         TaxRate.objects.get_or_create(
             business_group=group, valid_from=DECREE_117_FROM,
