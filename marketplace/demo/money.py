@@ -35,6 +35,9 @@ CUSTOMER_EMAIL = f"khach-quen@{data.DEMO_EMAIL_DOMAIN}"
 SETTLED_SHOP = "yen-sao-dat-mui"
 WAITING_SHOP = "cong-ty-cp-muoi-bac-lieu"
 BANK_REFERENCE = "FT26DEMO0001"
+# A household business (tax profile from marketplace/demo/tax.py): its card sale this month has
+# VAT and PIT withheld, so /dashboard/tax/ and the shop's tax page have a row to show.
+HOUSEHOLD_SHOP = "co-ba-gan"
 
 
 def ensure_demo_money(users: dict, shops: dict[str, Partner], result, *, place: Callable) -> None:
@@ -68,3 +71,6 @@ def ensure_demo_money(users: dict, shops: dict[str, Partner], result, *, place: 
         if payout.shop.code == SETTLED_SHOP:
             payout_mark_paid(payout=payout, bank_reference=BANK_REFERENCE, actor=staff)
     result.created["payouts"] += len(run.payouts)
+    if HOUSEHOLD_SHOP in shops:
+        sale = place(customer, shops, "card", [(HOUSEHOLD_SHOP, 2)])
+        purchase_card_paid(sale, amount=sale.total, reference=f"demo-{sale.number}")

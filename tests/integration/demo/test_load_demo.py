@@ -417,6 +417,21 @@ def test_demo_shops_have_ledger_entries_a_settled_payout_and_a_pending_one(clien
     assert "FT26DEMO0001" in html
 
 
+def test_the_demo_household_has_tax_withheld_this_month_and_staff_see_it(client):
+    """Cô Ba Gần (household, tax profile from marketplace/demo/tax.py) sold by card: 1 % VAT and
+    0,5 % PIT of the sale; the cooperative's tax profile withholds nothing."""
+    sale = Entry.objects.get(kind="sale", shop__code="co-ba-gan")
+    vat = Entry.objects.get(kind="vat", shop__code="co-ba-gan")
+    pit = Entry.objects.get(kind="pit", shop__code="co-ba-gan")
+    assert (vat.amount, pit.amount) == ((sale.amount * 100 + 5000) // 10000, (sale.amount * 50 + 5000) // 10000)
+    assert not Entry.objects.filter(kind__in=["vat", "pit"], shop__code="htx-ba-khia-dam-doi").exists()
+    client.force_login(get_user_model().objects.get(email="staff@demo.ocop.vn"))
+    month = sale.booked_at.astimezone(datetime.timezone(datetime.timedelta(hours=7))).strftime("%Y-%m")
+    text = client.get(f"/dashboard/tax/withholding.csv?month={month}").content.decode("utf-8-sig")
+    row = next(line for line in text.splitlines() if line.startswith("co-ba-gan,"))
+    assert row.endswith(f",{sale.amount},{vat.amount},{pit.amount}")
+
+
 def test_second_run_changes_nothing():
     before = fingerprint()
     call_command("load_demo", quiet=True)
