@@ -238,7 +238,7 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from marketplace.ledger.dates import VN
+    from marketplace.core.dates import VN
     from marketplace.ledger.models import Entry
 
     setup_test_environment()

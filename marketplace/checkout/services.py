@@ -27,6 +27,7 @@ from marketplace.core.audit import audit_record
 from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.order.utils import OrderCreator
+from marketplace.payment.transfer import placement_payee
 from shops.models import InsufficientStock
 
 Basket = get_model("basket", "Basket")
@@ -172,6 +173,10 @@ def _write_purchase(
             payment_status=INITIAL_PAYMENT_STATUS[payment_method],
             request=request,
         )
+    if payment_method == PaymentMethod.BANK_TRANSFER:
+        # Whose account the buyer is told to pay, fixed now (ADR 0025).
+        for order in purchase.orders.select_related("shop"):
+            Order.objects.filter(pk=order.pk).update(transfer_payee=placement_payee(order.shop))
     audit_record(
         action="purchase.placed", actor=purchase.user, acting_as="buyer", target=purchase,
         data={"total": purchase.total, "orders": len(quote.parts), "payment_method": payment_method,

@@ -32,7 +32,7 @@ from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.order.tracking import orders_tracking
 from marketplace.payment import stripe_client, stripe_payments, vietqr
 from marketplace.payment.services import PaymentError
-from marketplace.payment.transfer import order_transfer_qr, payee_for, purchase_transfer_qr
+from marketplace.payment.transfer import order_transfer_qr, payee_of_order, purchase_transfer_qr
 
 SESSION_PURCHASE = "checkout_purchase_number"
 
@@ -245,7 +245,7 @@ def purchase_payment_status(request, number, token):
     purchase = _signed_transfer_purchase(number, token)
     orders = list(Order.objects.filter(purchase=purchase).select_related("shop").order_by("number"))
     awaiting = Order.PaymentStatus.AWAITING_TRANSFER
-    programme = [o for o in orders if (payee := payee_for(o.shop)) and payee.is_programme]
+    programme = [o for o in orders if (payee := payee_of_order(o)) and payee.is_programme]
     # The purchase's one QR is paid when none of the orders it pays awaits it any more.
     transfer_paid = bool(programme) and all(o.payment_status != awaiting for o in programme) and any(
         o.payment_status == Order.PaymentStatus.PAID for o in programme)

@@ -16,8 +16,9 @@ from datetime import datetime, time
 
 from django.conf import settings
 
+from marketplace.core.dates import VN
 from marketplace.order.models import PaymentMethod, Purchase
-from marketplace.payment.bank import LOCAL_TZ, CreditData, credit_receive
+from marketplace.payment.bank import CreditData, credit_receive
 from marketplace.payment.models import BankCredit
 from marketplace.payment.services import purchase_transfer_due
 
@@ -29,7 +30,7 @@ def ensure_demo_bank_credits(buyer_email: str, result, *, today) -> None:
     account = settings.VIETQR_ACCOUNT_NUMBER
     if not account:
         return
-    at = datetime.combine(today, time(9, 30), tzinfo=LOCAL_TZ)
+    at = datetime.combine(today, time(9, 30), tzinfo=VN)
     credits = [
         CreditData(
             source=BankCredit.Source.WEBHOOK, gateway=GATEWAY, account_number=account,

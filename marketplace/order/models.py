@@ -100,6 +100,16 @@ class Order(AbstractOrder):
     payment_status = models.CharField(
         _("Thanh toán"), max_length=20, choices=PaymentStatus.choices, blank=True, db_index=True
     )
+    class TransferPayee(models.TextChoices):
+        PROGRAMME = "programme", _("Tài khoản của chương trình")
+        SHOP = "shop", _("Tài khoản của cửa hàng")
+
+    # For a bank transfer: whose account the buyer was told to pay, fixed when the order is
+    # placed (marketplace/payment/transfer.py:payee_of_order), so a shop changing its bank
+    # settings later cannot move money already on its way — nor who owes whom in the ledger.
+    transfer_payee = models.CharField(
+        _("Người nhận chuyển khoản"), max_length=16, choices=TransferPayee.choices, blank=True
+    )
     amount_paid = models.PositiveBigIntegerField(_("Đã thu (₫)"), default=0)
     amount_refunded = models.PositiveBigIntegerField(_("Đã hoàn (₫)"), default=0)
     paid_at = models.DateTimeField(null=True, blank=True)

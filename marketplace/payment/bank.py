@@ -20,7 +20,6 @@ import hmac
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.core.audit import audit_record
+from marketplace.core.dates import EARLIEST_YEAR, LATEST_YEAR, VN
 from marketplace.core.errors import Refused
 from marketplace.core.models import AuditEvent
 from marketplace.order.models import Order, PaymentMethod, Purchase
@@ -39,9 +39,8 @@ from marketplace.payment.services import (
     order_mark_paid,
     purchase_transfer_paid,
 )
-from marketplace.payment.transfer import payee_for
+from marketplace.payment.transfer import payee_for, payee_of_order
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_AMOUNT = 10**13 - 1  # VietQR's amount field holds 13 digits; more is not a real transfer
 MAX_TEXT = 2000
 _ACCOUNT_NOISE = re.compile(r"[^0-9A-Za-z]")
@@ -110,13 +109,22 @@ def whole_amount(value, name: str = "transferAmount") -> int:
     return value
 
 
+def plausible_moment(moment: datetime, message: str = "") -> datetime:
+    """A bank movement's time within the years the project handles (year 1 overflows on the
+    way to UTC: a 500 instead of a clear refusal)."""
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise CreditRejected(message or f"transaction date must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return moment
+
+
 def local_datetime(text: str) -> datetime:
     """SePay's "2023-03-25 14:02:37" (the bank's local time, Asia/Ho_Chi_Minh)."""
     for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"):
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=LOCAL_TZ)
+            moment = datetime.strptime(text, pattern).replace(tzinfo=VN)
         except ValueError:
             continue
+        return plausible_moment(moment)
     raise CreditRejected("transactionDate must look like 2025-03-25 14:02:37")
 
 
@@ -206,8 +214,7 @@ def _same_account(a: str, b: str) -> bool:
 
 
 def _expected_account(target) -> str:
-    shop = target.shop if isinstance(target, Order) else None
-    payee = payee_for(shop)
+    payee = payee_of_order(target) if isinstance(target, Order) else payee_for(None)
     return payee.account if payee is not None else ""
 
 

@@ -27,7 +27,7 @@ from marketplace.core.money import format_vnd, to_vnd
 from marketplace.ledger import posting
 from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase, Shipment
-from marketplace.payment.transfer import payee_for
+from marketplace.payment.transfer import payee_of_order
 from marketplace.tax import rates
 
 Source = get_model("payment", "Source")
@@ -65,7 +65,7 @@ def payment_route(order: Order) -> str:
     if order.payment_method == PaymentMethod.CARD:
         return rates.ROUTE_CARD
     if order.payment_method == PaymentMethod.BANK_TRANSFER:
-        payee = payee_for(order.shop)
+        payee = payee_of_order(order)
         return rates.ROUTE_SHOP_TRANSFER if payee and not payee.is_programme else rates.ROUTE_PROGRAMME_TRANSFER
     return rates.ROUTE_COD
 
@@ -158,7 +158,7 @@ def purchase_transfer_orders(purchase: Purchase) -> list[Order]:
         Order.objects.filter(purchase=purchase, payment_method=PaymentMethod.BANK_TRANSFER)
         .select_related("shop").order_by("pk")
     )
-    return [order for order in orders if (payee := payee_for(order.shop)) and payee.is_programme]
+    return [order for order in orders if (payee := payee_of_order(order)) and payee.is_programme]
 
 
 def purchase_transfer_due(purchase: Purchase) -> int:

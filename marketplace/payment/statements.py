@@ -29,14 +29,15 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from marketplace.core.audit import audit_record
+from marketplace.core.dates import EARLIEST_YEAR, LATEST_YEAR, VN
 from marketplace.core.errors import Refused
 from marketplace.core.text import fold
 from marketplace.payment.bank import (
-    LOCAL_TZ,
     MAX_AMOUNT,
     CreditData,
     CreditRejected,
     credit_receive,
+    plausible_moment,
 )
 from marketplace.payment.models import BankCredit, BankStatementFormat
 
@@ -114,11 +115,15 @@ def _xlsx_rows(content: bytes) -> list[list]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        for row in sheet.iter_rows(values_only=True):  # read-only: the sheet's XML is read here
             rows.append(list(row))
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise StatementRejected(_("Tệp có hơn %(max)s dòng.") % {"max": MAX_ROWS})
         return rows
+    except StatementRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- a damaged sheet is the user's file
+        raise StatementRejected(_("Không đọc được tệp Excel (.xlsx).")) from exc
     finally:
         workbook.close()
 
@@ -142,10 +147,13 @@ def _csv_rows(content: bytes) -> list[list]:
 
 def _csv_parse(text: str, delimiter: str) -> list[list]:
     rows = []
-    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-        rows.append(row)
-        if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-            raise StatementRejected(_("Tệp có hơn %(max)s dòng.") % {"max": MAX_ROWS})
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            rows.append(row)
+            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise StatementRejected(_("Tệp có hơn %(max)s dòng.") % {"max": MAX_ROWS})
+    except csv.Error as exc:  # a bare \r inside a field, a field over the size limit
+        raise StatementRejected(_("Không đọc được tệp CSV: %(error)s") % {"error": str(exc)[:100]}) from exc
     return rows
 
 
@@ -208,6 +216,8 @@ def parse_amount(value) -> int | None:
         return int(value)
     text = str(value).strip().replace(" ", "").replace("\u00a0", "")
     text = re.sub(r"(?i)(vnd|đ|₫)$", "", text)
+    if len(text) > 24:  # no statement line moves that much; int() of thousands of digits fails
+        raise CreditRejected(_("số tiền “%(value)s” không đọc được") % {"value": str(value)[:30]})
     sign = -1 if text.startswith("-") else 1
     text = text.lstrip("+-")
     if not _WHOLE.fullmatch(text):
@@ -222,16 +232,19 @@ def parse_amount(value) -> int | None:
 
 
 def parse_date(value) -> datetime:
+    refused = _("ngày “%(value)s” nằm ngoài các năm %(first)s–%(last)s") % {
+        "value": str(value)[:30], "first": EARLIEST_YEAR, "last": LATEST_YEAR}
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
+        return plausible_moment(value if value.tzinfo else value.replace(tzinfo=VN), refused)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=LOCAL_TZ)
+        return plausible_moment(datetime(value.year, value.month, value.day, tzinfo=VN), refused)
     text = str(value or "").strip()
     for pattern in _DATE_FORMATS:
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=LOCAL_TZ)
+            moment = datetime.strptime(text, pattern).replace(tzinfo=VN)
         except ValueError:
             continue
+        return plausible_moment(moment, refused)
     raise CreditRejected(_("ngày “%(value)s” không đọc được") % {"value": text[:30]})
 
 

@@ -55,20 +55,47 @@ def transfer_deadline(placed: datetime.datetime | None) -> datetime.datetime | N
     return placed + datetime.timedelta(hours=hours)
 
 
-def payee_for(shop) -> Payee | None:
-    if shop is not None and shop.transfers_to_shop and shop.bank_bin and shop.bank_account_number:
+def _shop_payee(shop) -> Payee | None:
+    if shop is not None and shop.bank_bin and shop.bank_account_number:
         return Payee(shop.bank_bin, shop.bank_account_number, shop.bank_account_name, False)
+    return None
+
+
+def _programme_payee() -> Payee | None:
     if settings.VIETQR_BANK_BIN and settings.VIETQR_ACCOUNT_NUMBER:
         return Payee(settings.VIETQR_BANK_BIN, settings.VIETQR_ACCOUNT_NUMBER,
                      settings.VIETQR_ACCOUNT_NAME, True)
     return None
 
 
+def payee_for(shop) -> Payee | None:
+    """Who a buyer ordering from `shop` now is told to pay (the shop's settings today)."""
+    if shop is not None and shop.transfers_to_shop and (payee := _shop_payee(shop)):
+        return payee
+    return _programme_payee()
+
+
+def placement_payee(shop) -> str:
+    """`Order.transfer_payee` for an order placed now with `shop`."""
+    payee = payee_for(shop)
+    return Order.TransferPayee.SHOP if payee and not payee.is_programme else Order.TransferPayee.PROGRAMME
+
+
+def payee_of_order(order) -> Payee | None:
+    """Who the buyer of `order` was told to pay: fixed at placement (`transfer_payee`); orders
+    placed before it was recorded follow the shop's settings."""
+    if order.transfer_payee == Order.TransferPayee.PROGRAMME:
+        return _programme_payee()
+    if order.transfer_payee == Order.TransferPayee.SHOP:
+        return _shop_payee(order.shop)
+    return payee_for(order.shop)
+
+
 def order_transfer_qr(order) -> TransferQR | None:
     """The VietQR of what is still due on this order when its shop collects into its own
     account; None when nothing is due, no account is set, or the programme collects (the
     purchase's one QR pays it)."""
-    payee = payee_for(order.shop)
+    payee = payee_of_order(order)
     if payee is None or payee.is_programme:
         return None
     return _qr(payee, int(order.total_incl_tax), order.number, deadline=transfer_deadline(order.date_placed))
@@ -86,7 +113,7 @@ def purchase_transfer_qr(purchase, orders=None) -> TransferQR | None:
     covered = []
     placed = []
     for order in orders:
-        order_payee = payee_for(order.shop)
+        order_payee = payee_of_order(order)
         if (
             order.payment_status == Order.PaymentStatus.AWAITING_TRANSFER
             and order_payee is not None and order_payee.is_programme

@@ -21,10 +21,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from marketplace.core.dates import start_of_day
 from marketplace.core.money import to_vnd
 from marketplace.order.models import Order
 from marketplace.tax.exports import csv_bytes
-from marketplace.tax.reports import local_start
 
 # Vietnamese whatever the interface language: the provider's import maps these names.
 HEADER = (
@@ -43,7 +43,7 @@ def shop_paid_orders(*, shop, start: datetime.date, end: datetime.date):
     return (
         Order.objects.filter(
             shop=shop, payment_status__in=PAID_STATUSES,
-            paid_at__gte=local_start(start), paid_at__lt=local_start(end + datetime.timedelta(days=1)),
+            paid_at__gte=start_of_day(start), paid_at__lt=start_of_day(end + datetime.timedelta(days=1)),
         )
         .select_related("shipping_address")
         .prefetch_related(Prefetch("lines", queryset=Line.objects.exclude(status="cancelled").order_by("pk")))

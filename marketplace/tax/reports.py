@@ -19,13 +19,13 @@ Definitions (docs/decisions/0028-tax-withholding.md), per shop and period:
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from marketplace.core.dates import month_bounds, year_bounds
 from marketplace.ledger.models import Entry, Kind
 from marketplace.tax.models import RevenueThreshold
 from marketplace.tax.rates import profile_for
@@ -34,22 +34,9 @@ from shops.models import Partner
 SALES = (Kind.SALE, Kind.SALE_SELF)
 REFUNDS = (Kind.REFUND, Kind.REFUND_SELF)
 TAX_KINDS = (*SALES, *REFUNDS, Kind.VAT, Kind.VAT_BACK, Kind.PIT, Kind.PIT_BACK)
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 # --- periods ------------------------------------------------------------------------------
-
-
-def parse_month(text: str | None) -> datetime.date | None:
-    """'2026-07' → 1 July 2026; None for anything else (including months out of range)."""
-    match = _MONTH.match((text or "").strip())
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    if not (EARLIEST_YEAR <= year <= LATEST_YEAR and 1 <= month <= 12):
-        return None
-    return datetime.date(year, month, 1)
 
 
 def this_month(today: datetime.date | None = None) -> datetime.date:
@@ -59,23 +46,6 @@ def this_month(today: datetime.date | None = None) -> datetime.date:
 def previous_month(today: datetime.date | None = None) -> datetime.date:
     """The month being filed now (by the 20th of the next): the one before today's."""
     return (this_month(today) - datetime.timedelta(days=1)).replace(day=1)
-
-
-def _next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
-def local_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """[first instant, first instant of the next month) in Asia/Ho_Chi_Minh."""
-    return local_start(month.replace(day=1)), local_start(_next_month(month))
-
-
-def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
-    return local_start(datetime.date(year, 1, 1)), local_start(datetime.date(year + 1, 1, 1))
 
 
 # --- sums over entries ----------------------------------------------------------------------

@@ -18,7 +18,9 @@ def tax_profile_save(*, shop, data: dict, actor, acting_as: str) -> TaxProfile:
     """Create or update the shop's profile from validated `data` (the FIELDS); the audit log
     records what changed (the tax code itself is not copied into the log)."""
     with transaction.atomic():
-        profile = TaxProfile.objects.select_for_update().filter(shop=shop).first() or TaxProfile(shop=shop)
+        # The shop's row is the lock: two first saves at once would both insert otherwise.
+        type(shop).objects.select_for_update().filter(pk=shop.pk).first()
+        profile = TaxProfile.objects.filter(shop=shop).first() or TaxProfile(shop=shop)
         before = {name: getattr(profile, name) for name in FIELDS} if profile.pk else {}
         for name in FIELDS:
             setattr(profile, name, data[name])

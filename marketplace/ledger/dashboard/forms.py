@@ -7,7 +7,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.ledger.dates import today_vn
+from marketplace.core.dates import today_vn
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from marketplace.core.dates import end_of_day
 from marketplace.core.decision_queue import (
     Decision,
     DecisionDetailMixin,
@@ -29,7 +30,6 @@ from marketplace.core.staff import ProgrammeStaffRequiredMixin
 from marketplace.ledger import selectors
 from marketplace.ledger.bankfile import batch_csv, payout_memo, payout_qr_payload
 from marketplace.ledger.dashboard.forms import AsOfForm, MarkPaidForm, RunCreateForm
-from marketplace.ledger.dates import end_of_day
 from marketplace.ledger.models import Payout, PayoutRun
 from marketplace.ledger.payouts import (
     PayoutError,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from marketplace.core import dates
 from marketplace.core.models import AuditEvent
 from marketplace.core.staff import ProgrammeStaffRequiredMixin
 from marketplace.tax import exports, reports
@@ -36,7 +37,7 @@ def _month_or_error(request):
     text = request.GET.get("month", "")
     if not text.strip():
         return reports.this_month(), None
-    month = reports.parse_month(text)
+    month = dates.parse_month(text)
     if month is None:
         return None, _("Tháng không hợp lệ: hãy chọn tháng theo dạng YYYY-MM (ví dụ 2026-07).")
     return month, None

@@ -18,9 +18,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from marketplace.core.dates import VN, month_bounds, next_month, parse_month, today_vn
 from marketplace.ledger import selectors
 from marketplace.ledger.bankfile import payout_memo
-from marketplace.ledger.dates import VN, month_bounds, next_month, parse_month, today_vn
 from marketplace.ledger.models import OWED_ACCOUNTS, Account, Kind
 from marketplace.reports.figures import csv_cell
 from shops.seller.mixins import SellerShopMixin

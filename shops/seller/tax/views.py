@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from marketplace.core import dates
 from marketplace.tax import reports
 from marketplace.tax.forms import TaxProfileForm
 from marketplace.tax.invoicing import invoicing_csv
@@ -78,7 +79,7 @@ class WithholdingCertificateView(SellerShopMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         year = kwargs["year"]
-        if not reports.EARLIEST_YEAR <= year <= reports.LATEST_YEAR:
+        if not dates.EARLIEST_YEAR <= year <= dates.LATEST_YEAR:
             raise Http404("No such year")
         context = super().get_context_data(**kwargs)
         context.update(

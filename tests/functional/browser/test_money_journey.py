@@ -4,7 +4,10 @@ transferred and mark it paid with the bank's reference."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from marketplace.ledger.models import Payout
 from tests.functional.browser.helpers import DESKTOP, sign_in
@@ -25,9 +28,10 @@ def test_seller_reads_the_money_page_and_staff_mark_a_payout_paid(browsing):
     assert "Sẵn sàng thanh toán" in text and "Chờ đối soát" in text
     assert "FT26DEMO0001" in text  # the demo payout it received
     assert fits_the_phone(page)
+    page.goto("/seller/yen-sao-dat-mui/figures/")  # the nav link leads back from another page
     page.get_by_role("link", name="Tiền hàng").first.click()
-    page.wait_for_load_state()
-    assert page.url.endswith("/seller/yen-sao-dat-mui/money/")
+    expect(page).to_have_url(re.compile(r"/seller/yen-sao-dat-mui/money/$"))
+    expect(page.get_by_role("link", name="Tiền hàng").first).to_have_attribute("aria-current", "page")
 
     page = browsing.open(viewport=DESKTOP)
     sign_in(page, "staff@demo.ocop.vn")
@@ -40,11 +44,11 @@ def test_seller_reads_the_money_page_and_staff_mark_a_payout_paid(browsing):
     page.goto(f"/dashboard/settlement/payouts/{waiting.pk}/")
     assert page.locator("[data-vietqr] svg").count() == 1
     page.get_by_role("button", name="Đã chuyển khoản").click()
-    page.wait_for_load_state()
+    expect(page.get_by_role("alert").first).to_be_visible()  # refused: no bank reference
     browsing.shot("staff mark paid without reference")
     assert Payout.objects.get(pk=waiting.pk).status == Payout.Status.PENDING
     page.fill("input[name=bank_reference]", "FT26341000777")
     page.get_by_role("button", name="Đã chuyển khoản").click()
-    page.wait_for_load_state()
+    expect(page.locator("body")).to_contain_text("FT26341000777")
     browsing.shot("staff payout paid")
     assert Payout.objects.get(pk=waiting.pk).bank_reference == "FT26341000777"

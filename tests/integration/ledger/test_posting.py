@@ -231,3 +231,38 @@ def test_the_statutory_rates_come_back_after_a_flush():
     assert (goods.vat_basis_points, goods.pit_basis_points, goods.pit_nonresident_basis_points) == (100, 50, 100)
     assert TaxRate.objects.count() == 3
     assert RevenueThreshold.objects.get().amount == 1_000_000_000
+
+
+def test_who_the_buyer_was_told_to_pay_is_fixed_when_the_order_is_placed():
+    """A shop that changes its bank settings while transfers are on their way moves no money:
+    the QR, the matching and the ledger all follow what the buyer was shown at placement."""
+    from marketplace.payment.services import purchase_transfer_orders
+    from marketplace.payment.transfer import order_transfer_qr, purchase_transfer_qr
+
+    own = make_shop("tk-rieng", bank_bin="970436", bank_account_number="0011001234567",
+                    bank_account_name="HTX TK RIENG")
+    via_programme = make_shop("tk-chuong-trinh", bank_bin="970422", bank_account_number="0987654321",
+                              bank_account_name="HTX QUA CT", transfers_to_shop=False)
+    purchase = _purchase("bank_transfer", [(own, 100_000), (via_programme, 50_000)])
+    own_order, programme_order = _order(purchase, own), _order(purchase, via_programme)
+    assert (own_order.transfer_payee, programme_order.transfer_payee) == ("shop", "programme")
+
+    # Both shops flip their setting after the buyer saw the QRs.
+    own.transfers_to_shop = False
+    own.save()
+    via_programme.transfers_to_shop = True
+    via_programme.save()
+    own_order.refresh_from_db()
+    programme_order.refresh_from_db()
+    assert order_transfer_qr(own_order).payee.account == "0011001234567"
+    assert order_transfer_qr(programme_order) is None
+    assert purchase_transfer_qr(purchase).amount == 100_000  # the programme's order only
+    assert [o.pk for o in purchase_transfer_orders(purchase)] == [programme_order.pk]
+
+    staff = make_staff()
+    order_mark_paid(own_order, actor=staff, acting_as="staff")
+    order_mark_paid(programme_order, actor=staff, acting_as="staff")
+    assert Entry.objects.get(order=own_order, kind__in=[Kind.SALE, Kind.SALE_SELF]).route == "shop_transfer"
+    assert Entry.objects.get(order=programme_order, kind__in=[Kind.SALE, Kind.SALE_SELF]).route == "programme_transfer"
+    assert shop_balance(own).owed == 0  # the shop got its money itself
+    assert shop_balance(via_programme).pending == 100_000 - 1_000 - 500

@@ -158,6 +158,7 @@ def _bad_bodies():
     yield "id negative", json.dumps(dict(good, id=-1)).encode()
     yield "type sideways", json.dumps(dict(good, transferType="sideways")).encode()
     yield "date", json.dumps(dict(good, transactionDate="25/03/2026")).encode()
+    yield "year one", json.dumps(dict(good, transactionDate="0001-01-01 00:00:00")).encode()
     yield "content object", json.dumps(dict(good, content={"a": 1})).encode()
     yield "content huge", json.dumps(dict(good, content="x" * 5000)).encode()
     yield "NUL", json.dumps(dict(good, content="OCOP\x00")).encode()
@@ -205,7 +206,8 @@ def test_a_part_payment_of_a_mixed_purchase_tells_about_those_orders_only(
 
 
 def test_a_busy_database_is_503_and_the_retry_is_applied(client, monkeypatch):
-    """SQLite's "database is locked" (or PostgreSQL gone): nothing recorded, SePay retries."""
+    """SQLite's "database is locked" (or PostgreSQL gone) after the credit row was written:
+    the whole transaction rolls back, nothing is recorded, SePay retries."""
     from django.db import OperationalError
 
     from marketplace.payment import bank
@@ -216,7 +218,7 @@ def test_a_busy_database_is_503_and_the_retry_is_applied(client, monkeypatch):
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(bank, "credit_receive", locked)
+    monkeypatch.setattr(bank, "_apply", locked)  # runs after the credit's INSERT
     response = post(client, payload)
     assert response.status_code == 503 and response.json()["success"] is False
     assert not BankCredit.objects.exists()

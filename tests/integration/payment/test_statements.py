@@ -44,6 +44,22 @@ def vcb_xlsx(rows) -> bytes:
     return out.getvalue()
 
 
+def _damaged_xlsx() -> bytes:
+    """A real workbook whose sheet XML is broken: openpyxl opens it and fails reading rows."""
+    import zipfile
+
+    book = Workbook()
+    book.active.append(["Ngày GD", "Mã GD", "Số tiền", "Nội dung"])
+    good = io.BytesIO()
+    book.save(good)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, b"<worksheet><sheetData><row" if item.filename.endswith("sheet1.xml") else data)
+    return out.getvalue()
+
+
 def mb_csv(lines: list[str]) -> bytes:
     head = ["Sao kê tài khoản 0011009999999", "Từ ngày 01/03/2026 đến ngày 31/03/2026", "",
             "Ngày GD;Mã GD;Số tiền;Nội dung"]
@@ -113,6 +129,10 @@ def test_a_csv_with_a_signed_amount_column():
         ("\ufeffNgày GD;Mã GD;Số tiền;Nội dung\r\n31/02/2026;FT1;1000;x\r\n".encode(), "ngày"),
         ("\ufeffNgày GD;Mã GD;Số tiền;Nội dung\r\n25/03/2026;;1000;x\r\n".encode(), "tham chiếu"),
         ("\ufeffNgày GD;Mã GD;Số tiền;Nội dung\r\n".encode(), "Không có giao dịch"),
+        ("\ufeffNgày GD;Mã GD;Số tiền;Nội dung\r\n01/01/0001;FT1;1000;x\r\n".encode(), "2000–2100"),
+        ("\ufeffNgày GD;Mã GD;Số tiền;Nội dung\r\n25/03/2026;FT1;1000;a\rb\r\n".encode(), "CSV"),
+        (f"\ufeffNgày GD;Mã GD;Số tiền;Nội dung\r\n25/03/2026;FT1;{'9' * 5000};x\r\n".encode(), "số tiền"),
+        (_damaged_xlsx(), "Excel"),
     ],
 )
 def test_bad_files_are_refused_with_a_reason_and_import_nothing(content, message):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.ledger.dates import VN
+from marketplace.core.dates import VN
 from marketplace.ledger.payouts import payout_mark_paid, payout_run_create
 from marketplace.ledger.posting import post_refund
 from shops.models import ShopMember

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from marketplace.core import dates
 from marketplace.tax import reports
 from marketplace.tax.models import RevenueThreshold
 from tests.factories import make_shop, make_tax_profile, paid_sale, refund_sale
@@ -32,7 +33,7 @@ def by_slug(rows):
     ("1999-12", None), ("2101-01", None), ("2026-07-01", None), ("tháng 7", None),
 ])
 def test_parse_month(text, expected):
-    assert reports.parse_month(text) == expected
+    assert dates.parse_month(text) == expected
 
 
 def test_the_month_rows_equal_the_rates_of_revenue_net_of_returns():

@@ -1,48 +1,10 @@
-/* The bank-transfer panel (oscar/checkout/partials/vietqr.html): "Chép" buttons copy the
-   account, the amount (digits only, as banking apps want) and the memo; the status asks the
-   purchase's payment endpoint now and then and says "Đã nhận tiền" once the credit arrived.
-   Without JavaScript the buttons stay hidden, the values are plain selectable text and a
-   reload shows the status. Same origin only (CSP script-src 'self'). */
+/* The bank-transfer panel (oscar/checkout/partials/vietqr.html): the status asks the purchase's
+   payment endpoint now and then and says "Đã nhận tiền" once the credit arrived (its "Chép"
+   buttons are copy.js's). Without JavaScript a reload shows the status. Same origin only
+   (CSP script-src 'self'). */
 (function () {
   "use strict";
   var doc = document;
-
-  function copied(button) {
-    var label = button.textContent;
-    button.textContent = button.getAttribute("data-copied") || label;
-    setTimeout(function () { button.textContent = label; }, 2000);
-  }
-
-  function fallback(text) {
-    var area = doc.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    doc.body.appendChild(area);
-    area.select();
-    var done = false;
-    try { done = doc.execCommand("copy"); } catch (e) { done = false; }
-    doc.body.removeChild(area);
-    return done;
-  }
-
-  var buttons = doc.querySelectorAll("button[data-copy-value]");
-  for (var i = 0; i < buttons.length; i++) {
-    buttons[i].hidden = false;
-    buttons[i].addEventListener("click", function (event) {
-      var button = event.currentTarget;
-      var text = button.getAttribute("data-copy-value");
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(
-          function () { copied(button); },
-          function () { if (fallback(text)) copied(button); }
-        );
-      } else if (fallback(text)) {
-        copied(button);
-      }
-    });
-  }
 
   var panels = doc.querySelectorAll("[data-transfer-status-url]");
   if (!panels.length || !window.fetch) return;

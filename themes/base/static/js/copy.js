@@ -1,6 +1,7 @@
-/* The buyer's order pages: a "Sao chép" button next to each tracking code copies it, to paste
-   in the carrier's app. Without JavaScript (or the clipboard) the button stays hidden and the
-   code is plain, selectable text. */
+/* Copy buttons of the buyer's pages: `data-copy="<element id>"` copies that element's text (a
+   tracking code, to paste in the carrier's app), `data-copy-value="…"` copies the value itself
+   (the account, the amount as digits and the memo of a bank transfer). Without JavaScript (or
+   the clipboard) the buttons stay hidden and the values are plain, selectable text. */
 (function () {
   "use strict";
   var doc = document;
@@ -25,14 +26,19 @@
     return done;
   }
 
-  var buttons = doc.querySelectorAll("button[data-copy]");
+  function textOf(button) {
+    if (button.hasAttribute("data-copy-value")) return button.getAttribute("data-copy-value");
+    var source = doc.getElementById(button.getAttribute("data-copy"));
+    return source ? source.textContent.trim() : null;
+  }
+
+  var buttons = doc.querySelectorAll("button[data-copy], button[data-copy-value]");
   for (var i = 0; i < buttons.length; i++) {
-    var source = doc.getElementById(buttons[i].getAttribute("data-copy"));
-    if (!source) continue;
+    if (textOf(buttons[i]) === null) continue;
     buttons[i].hidden = false;
     buttons[i].addEventListener("click", function (event) {
       var button = event.currentTarget;
-      var text = doc.getElementById(button.getAttribute("data-copy")).textContent.trim();
+      var text = textOf(button);
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(text).then(
           function () { copied(button); },
