@@ -7,16 +7,14 @@ SQLite serialises every write, so these run only on PostgreSQL (CI has one).
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from marketplace.checkout.limits import CodRefused, cod_day
 from marketplace.checkout.models import CodPhoneDay
 from marketplace.checkout.quote import CheckoutError
 from marketplace.order.models import Order, Purchase
 from shops.models import StockRecord
+from tests.concurrency import at_once, needs_postgresql
 from tests.factories import (
     ADDRESS,
     ensure_country,
@@ -29,30 +27,11 @@ from tests.factories import (
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (real row locks)"),
+    needs_postgresql,
 ]
 
 
-def run_together(count: int, work) -> list:
-    """Run `work(i)` in `count` threads started at the same instant; results or exceptions."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
 
-    def target(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # noqa: BLE001 -- collected and asserted on by the test
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_fifty_buyers_for_five_units_sell_exactly_five():
@@ -61,7 +40,7 @@ def test_fifty_buyers_for_five_units_sell_exactly_five():
     product = make_product(shop, "Mật ong rừng tràm (mẻ hiếm)", price=250_000, stock=5)
     baskets = [make_basket([(product, 1)]) for _ in range(50)]
 
-    results = run_together(50, lambda i: place(reload_basket(baskets[i]), email=f"b{i}@example.com"))
+    results = at_once([lambda i=i: place(reload_basket(baskets[i]), email=f"b{i}@example.com") for i in range(50)])
 
     placed = [r for r in results if not isinstance(r, Exception)]
     refused = [r for r in results if isinstance(r, CheckoutError)]
@@ -79,7 +58,7 @@ def test_twenty_submits_of_one_basket_make_one_purchase():
     products = [make_product(shops[0], "Khô cá lóc", stock=100), make_product(shops[1], "Tôm khô", stock=100)]
     basket = make_basket([(products[0], 2), (products[1], 1)])
 
-    results = run_together(20, lambda i: place(reload_basket(basket)))
+    results = at_once([lambda: place(reload_basket(basket))] * 20)
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
@@ -99,10 +78,10 @@ def test_eight_cod_purchases_at_once_with_one_phone_place_exactly_the_daily_limi
     baskets = [make_basket([(product, 1)]) for _ in range(8)]
     formats = ["0912 345 678", "+84912345678", "84912345678", "0912.345.678"]
 
-    results = run_together(8, lambda i: place(
+    results = at_once([lambda i=i: place(
         reload_basket(baskets[i]), email=f"b{i}@example.com",
         address={**ADDRESS, "phone_number": formats[i % 4]},
-    ))
+    ) for i in range(8)])
 
     placed = [r for r in results if not isinstance(r, Exception)]
     refused = [r for r in results if isinstance(r, CodRefused)]
@@ -122,7 +101,7 @@ def test_the_last_slot_of_the_day_goes_to_one_of_five_at_once(settings):
     CodPhoneDay.objects.create(phone="+84912345678", day=cod_day(), purchases=2)
     baskets = [make_basket([(product, 1)]) for _ in range(5)]
 
-    results = run_together(5, lambda i: place(reload_basket(baskets[i]), email=f"c{i}@example.com"))
+    results = at_once([lambda i=i: place(reload_basket(baskets[i]), email=f"c{i}@example.com") for i in range(5)])
 
     assert sum(1 for r in results if not isinstance(r, Exception)) == 1
     assert sum(1 for r in results if isinstance(r, CodRefused)) == 4

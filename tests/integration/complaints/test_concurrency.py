@@ -6,8 +6,6 @@ whose writers do not run concurrently the way the production database's do.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -22,6 +20,7 @@ from marketplace.complaints.services import (
 )
 from marketplace.core.models import AuditEvent
 from shops.models import ShopMember
+from tests.concurrency import race
 from tests.factories import make_user
 
 from .conftest import delivered_order
@@ -29,31 +28,6 @@ from .conftest import delivered_order
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CALLS = 8
-
-
-def race(calls) -> tuple[list, list]:
-    """Run every callable at once (one thread and connection each): (results, refusals)."""
-    barrier = threading.Barrier(len(calls))
-    results, refusals, errors = [], [], []
-
-    def run(call):
-        try:
-            barrier.wait(10)
-            results.append(call())
-        except ComplaintError as refused:
-            refusals.append(refused)
-        except Exception as exc:  # noqa: BLE001 -- reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
-    return results, refusals
 
 
 @pytest.fixture
@@ -84,7 +58,7 @@ def test_two_sellers_answering_at_once_apply_once(case):
         else:
             calls.append(lambda a=actor: complaint_refuse(
                 complaint=fresh(case), shop=shop, reason="Không đúng", actor=a, acting_as="staff"))
-    results, refusals = race(calls)
+    results, refusals = race(calls, ComplaintError)
     assert len(results) == 1 and len(refusals) == CALLS - 1
     complaint = fresh(case)
     assert complaint.status in ("refunded", "refused")
@@ -99,7 +73,7 @@ def test_the_buyer_disputing_while_the_deadline_passes_escalates_once(case):
                      actor=case["owner"], acting_as="owner")
     calls = [lambda: complaint_dispute(complaint=fresh(case), note="Sai", actor=case["buyer"])
              for _ in range(CALLS)]
-    results, refusals = race(calls)
+    results, refusals = race(calls, ComplaintError)
     assert len(results) == 1 and len(refusals) == CALLS - 1
     assert fresh(case).events.filter(action="disputed").count() == 1
 
@@ -107,6 +81,6 @@ def test_the_buyer_disputing_while_the_deadline_passes_escalates_once(case):
 def test_the_escalation_run_twice_at_once_moves_each_case_once(case):
     Complaint.objects.filter(pk=case["complaint"].pk).update(
         shop_answer_due=case["complaint"].created_at)
-    results, refusals = race([complaints_escalate for _ in range(4)])
+    results, refusals = race([complaints_escalate for _ in range(4)], ComplaintError)
     assert sum(results) == 1 and refusals == []
     assert fresh(case).events.filter(action="escalated").count() == 1

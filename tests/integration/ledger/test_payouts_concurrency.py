@@ -7,53 +7,21 @@ whose writers do not run concurrently the way the production database's do.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from marketplace.ledger.models import Entry, Kind, Payout
 from marketplace.ledger.payouts import PayoutError, payout_mark_paid, payout_run_create
 from marketplace.ledger.posting import post_refund
 from marketplace.ledger.selectors import shop_balances
+from tests.concurrency import needs_postgresql, race
 from tests.factories import make_staff
 from tests.factories.ledger import NET_200K, money_shop, released_order
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), needs_postgresql]
 
 CALLS = 6
-
-
-@pytest.fixture(autouse=True)
-def postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks: run with DATABASE_URL=postgres://…")
-
-
-def race(calls) -> tuple[list, list]:
-    """Run every callable at once (one thread and connection each): (results, refusals)."""
-    barrier = threading.Barrier(len(calls))
-    results, refusals, errors = [], [], []
-
-    def run(call):
-        try:
-            barrier.wait(10)
-            results.append(call())
-        except PayoutError as refused:
-            refusals.append(refused)
-        except Exception as exc:  # noqa: BLE001 -- reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
-    return results, refusals
 
 
 def test_staff_making_runs_at_once_pay_each_shop_once():
@@ -62,7 +30,7 @@ def test_staff_making_runs_at_once_pay_each_shop_once():
         released_order(shop)
     staff = [make_staff(f"canbo{i}@so-congthuong.vn") for i in range(CALLS)]
 
-    results, _ = race([lambda s=s: payout_run_create(as_of=timezone.now(), actor=s) for s in staff])
+    results, _ = race([lambda s=s: payout_run_create(as_of=timezone.now(), actor=s) for s in staff], PayoutError)
 
     payouts = [p for result in results for p in result.payouts]
     assert sorted(p.shop_id for p in payouts) == sorted(s.pk for s in shops)
@@ -84,7 +52,7 @@ def test_a_refund_landing_during_a_run_is_in_this_run_or_the_next(attempt):
         with transaction.atomic():
             return post_refund(order, amount=100_000)  # −93.500 ₫ of the shop's payable money
 
-    results, _ = race([lambda: payout_run_create(as_of=timezone.now(), actor=staff), refund])
+    results, _ = race([lambda: payout_run_create(as_of=timezone.now(), actor=staff), refund], PayoutError)
 
     paid = sum(p.amount for p in Payout.objects.filter(shop=shop))
     left = shop_balances(shop_ids=[shop.pk])[shop.pk].payable
@@ -103,7 +71,7 @@ def test_marking_one_payout_paid_twice_at_once_posts_once():
         lambda i=i: payout_mark_paid(payout=Payout.objects.get(pk=payout.pk), bank_reference=f"FT{i}",
                                      actor=staff)
         for i in range(CALLS)
-    ])
+    ], PayoutError)
 
     assert (len(results), len(refusals)) == (1, CALLS - 1)
     assert Entry.objects.filter(kind=Kind.PAYOUT_PAID).count() == 1
@@ -127,7 +95,7 @@ def test_a_refund_while_the_order_is_released_is_counted_once(attempt):
         with transaction.atomic():
             return post_refund(order, amount=100_000)
 
-    race([lambda: release_due(), refund])
+    race([lambda: release_due(), refund], PayoutError)
     balance = shop_balances(shop_ids=[shop.pk])[shop.pk]
     order_pending = sum(
         e.amount if e.credit == "shop_pending" else -e.amount

@@ -6,10 +6,7 @@ Needs real row locks: run on PostgreSQL (DATABASE_URL=postgres://…); skipped o
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from marketplace.core.models import AuditEvent
 from marketplace.order.lifecycle import OrderError, order_transition
@@ -17,45 +14,19 @@ from marketplace.order.models import Order, Purchase
 from marketplace.order.statuses import OrderStatus
 from marketplace.payment import bank
 from marketplace.payment.models import BankCredit
+from tests.concurrency import needs_postgresql, race
 from tests.factories import sepay_payload, transfer_purchase
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), needs_postgresql]
 
 CALLS = 20
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks: run with DATABASE_URL=postgres://…")
-
-
-def run_at_once(*functions):
-    barrier = threading.Barrier(len(functions))
-    results, errors = [], []
-
-    def call(function):
-        try:
-            barrier.wait(10)
-            results.append(function())
-        except Exception as exc:  # noqa: BLE001 -- reported by the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=call, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results, errors
 
 
 def test_the_same_credit_twenty_times_at_once_pays_once(client):
     purchase = transfer_purchase("race")
     payload = sepay_payload(f"OCOP {purchase.number}", 360_000)
     credit = bank.sepay_credit(payload)
-    results, errors = run_at_once(*[lambda: bank.credit_receive(credit)] * CALLS)
+    results, errors = race([lambda: bank.credit_receive(credit)] * CALLS, Exception)
     assert errors == []
     assert sorted(results) == ["duplicate"] * (CALLS - 1) + ["paid"]
     assert BankCredit.objects.count() == 1
@@ -84,7 +55,7 @@ def test_the_same_credit_by_http_twenty_times_at_once(live_server):
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
 
-    results, errors = run_at_once(*[deliver] * CALLS)
+    results, errors = race([deliver] * CALLS, Exception)
     assert errors == []
     assert results == [(200, {"success": True})] * CALLS
     assert BankCredit.objects.count() == 1
@@ -106,7 +77,7 @@ def test_a_credit_racing_a_cancellation_is_paid_or_queued_never_both(attempt):
         except OrderError:
             return "refused"
 
-    results, errors = run_at_once(lambda: bank.credit_receive(credit), cancel)
+    results, errors = race([lambda: bank.credit_receive(credit), cancel], Exception)
     assert errors == []
     stored = BankCredit.objects.get()
     first.refresh_from_db()
