@@ -1,11 +1,14 @@
-"""Date ranges of the figures pages (programme and seller): local dates, both included."""
+"""Date ranges of the figures pages (programme and seller): Vietnamese dates, both included.
+
+Days and months themselves have one home, marketplace/core/dates.py; a Period is a range of them.
+"""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
+from marketplace.core.dates import next_month, start_of_day, today_vn
 
 
 @dataclass(frozen=True)
@@ -17,17 +20,10 @@ class Period:
 
     @property
     def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """[start, end) as aware datetimes in the current (local) time zone."""
-        tz = timezone.get_current_timezone()
-        start = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min), tz)
-        end = timezone.make_aware(
-            datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min), tz
-        )
-        return start, end
+        """[first instant of start, first instant of the day after end) in Viet Nam."""
+        return start_of_day(self.start), start_of_day(self.end + datetime.timedelta(days=1))
 
 
 def this_month() -> Period:
-    today = timezone.localdate()
-    first = today.replace(day=1)
-    next_first = (first + datetime.timedelta(days=32)).replace(day=1)
-    return Period(first, next_first - datetime.timedelta(days=1))
+    first = today_vn().replace(day=1)
+    return Period(first, next_month(first) - datetime.timedelta(days=1))
