@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from marketplace.core.dates import today_vn
 from marketplace.core.mail import mail_send, site_url
+from marketplace.core.money import format_basis_points
 from marketplace.ledger.models import FeeChangeNotice, FeeRate
-from marketplace.ledger.selectors import fee_percent
 from shops.models import Partner
 from shops.tasks import shop_mail_recipients
 
@@ -76,7 +76,7 @@ def fee_change_mail(rate: FeeRate, shop: Partner) -> bool:
         context={
             "rate": rate,
             "shop": shop,
-            "percent": fee_percent(rate.basis_points),
+            "percent": format_basis_points(rate.basis_points),
             "notice_days": getattr(settings, "FEE_CHANGE_NOTICE_DAYS", 20),
             "fee_page_url": site_url(FEE_PAGE_PATH),
             "marketplace_name": getattr(settings, "MARKETPLACE_NAME", ""),

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.money import format_basis_points
+
 
 class Account(models.TextChoices):
     PROGRAMME_CASH = "programme_cash", _("Tiền chương trình đang giữ")
@@ -144,6 +146,10 @@ class FeeRate(models.Model):
 
     def __str__(self):
         return f"{self.category or '*'} {self.valid_from}: {self.basis_points}"
+
+    @property
+    def percent(self) -> str:
+        return format_basis_points(self.basis_points)
 
 
 class FeeChangeNotice(models.Model):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from marketplace.core.money import format_basis_points
 from marketplace.ledger.models import (
     OWED_ACCOUNTS,
     Account,
@@ -265,13 +266,6 @@ def shop_pending_orders(shop, *, limit: int = 50) -> list[PendingOrder]:
 # --- the published fee schedule ---------------------------------------------------------
 
 
-def fee_percent(basis_points: int) -> str:
-    """250 → "2,5 %" (Vietnamese decimal comma)."""
-    whole, rest = divmod(int(basis_points), 100)
-    text = str(whole) if not rest else f"{whole},{rest:02d}".rstrip("0")
-    return f"{text} %"
-
-
 @dataclass(frozen=True)
 class FeeLine:
     """One fee as the public page shows it: whom it applies to, how much, from when."""
@@ -284,7 +278,7 @@ class FeeLine:
 
     @property
     def percent(self) -> str:
-        return fee_percent(self.basis_points)
+        return format_basis_points(self.basis_points)
 
 
 @dataclass(frozen=True)
