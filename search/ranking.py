@@ -86,7 +86,7 @@ MATCH_RULES: tuple[str, ...] = (
     _("Sản phẩm phải có đủ các chữ bạn gõ, ở tên, mô tả, tên cửa hàng, danh mục hoặc xã, "
       "phường. Không cần gõ dấu: “mat ong” tìm được “Mật ong”, “d” tìm được cả “đ”."),
     _("Gõ sai một chữ cái vẫn tìm được với từ dài từ 4 chữ cái, sai hai chữ cái với từ dài từ "
-      "7 chữ cái; gõ “f” thay cho “ph” cũng được."),
+      "7 chữ cái, miễn là chữ cái đầu đúng; gõ “f” thay cho “ph” cũng được."),
     _("Tên sản phẩm đang gõ dở (“mat o”) cũng tìm được."),
 )
 
@@ -107,7 +107,7 @@ FUZZINESS = "AUTO:4,7"
 #: What each `sort` value of /search/ does (search.query._sort), in plain words.
 SORT_RULES: dict[str, str] = {
     "relevance": _(
-        "Có từ khóa: theo mức khớp với từ khóa (các yếu tố có “mức ưu tiên” dưới đây), rồi "
+        "Có từ khóa: theo mức khớp với từ khóa (kể cả các yếu tố có “mức ưu tiên”), rồi "
         "nhân với hệ số OCOP và nổi bật cho %(window)d kết quả khớp nhất. Không có từ khóa: "
         "theo hệ số OCOP và nổi bật, bằng nhau thì sản phẩm đăng sau đứng trước."
     ),

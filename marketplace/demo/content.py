@@ -350,8 +350,7 @@ INFO_PAGES = [
 PROGRAMME_RULES_PAGES = [
     (RANKING_SLUG, "Cách sàn xếp hạng sản phẩm", [
         "Trang này giải thích vì sao một sản phẩm đứng trước sản phẩm khác khi bạn tìm kiếm, xem "
-        "danh mục hay xem trang chủ Chợ OCOP. Phần “Các yếu tố xếp hạng” do hệ thống tự tạo từ "
-        "chính cách tìm kiếm đang chạy, nên luôn khớp với thực tế.",
+        "danh mục hay xem trang chủ Chợ OCOP.",
         {"type": "ranking_factors", "value": None},
         "<h2>Để sản phẩm dễ được tìm thấy</h2>",
         "Người bán nên đặt tên sản phẩm rõ ràng, có dấu, đúng như người mua hay gọi; chọn đúng "
@@ -359,8 +358,7 @@ PROGRAMME_RULES_PAGES = [
         "trình xác minh.",
     ]),
     (FEES_SLUG, "Biểu phí", [
-        "Chợ OCOP thu của cửa hàng một khoản phí trên tiền hàng của mỗi đơn đã thanh toán. Bảng "
-        "dưới đây do hệ thống tự tạo từ chính dữ liệu phí dùng để tính tiền.",
+        "Chợ OCOP thu của cửa hàng một khoản phí trên tiền hàng của mỗi đơn đã thanh toán.",
         {"type": "fee_schedule", "value": None},
         "<h2>Cửa hàng xem phí đã trừ ở đâu</h2>",
         "Trong mục “Tiền hàng” của trang người bán: mỗi khoản phí đã trừ hiện theo từng đơn, và "
