@@ -137,15 +137,6 @@ def test_a_sale_is_charged_the_rate_in_force_on_the_day_it_was_paid():
 # --- the staff page -----------------------------------------------------------------------
 
 
-def test_only_programme_staff_may_see_or_announce(client):
-    assert client.get(FEES).status_code == 302  # to sign in
-    seller = make_user("chu@htx.vn")
-    client.force_login(seller)
-    assert client.get(FEES).status_code == 403
-    response = client.post(FEES, {"percent": "2", "valid_from": "2099-01-01"})
-    assert response.status_code == 403 and not FeeRate.objects.filter(basis_points=200).exists()
-
-
 def test_staff_announce_from_the_page_and_a_date_too_soon_re_renders_with_the_reason(
         client, shops, mailoutbox, django_capture_on_commit_callbacks):
     staff = make_staff()
@@ -158,10 +149,6 @@ def test_staff_announce_from_the_page_and_a_date_too_soon_re_renders_with_the_re
     assert response.status_code == 400
     assert "phải được báo trước ít nhất 20 ngày" in response.content.decode()
     assert not FeeRate.objects.filter(basis_points=250).exists()
-
-    for bad in ({"percent": "abc", "valid_from": "2099-01-01"}, {"percent": "101", "valid_from": "x"},
-                {"percent": "2", "valid_from": "2099-01-01", "category": "999999"}):
-        assert client.post(FEES, bad).status_code == 400
 
     start = today_vn() + 20 * DAY
     with django_capture_on_commit_callbacks(execute=True):
