@@ -43,7 +43,12 @@ def product_list_public() -> QuerySet[Product]:
     )
 
 
-def featured_products(*, limit: int = 12, per_shop: int = 2) -> list[Product]:
+#: At most this many products of one shop on the home page's shelf (published on the page
+#: "how listings are ranked": marketplace/cms/blocks.py:RankingFactorsBlock).
+FEATURED_PER_SHOP = 2
+
+
+def featured_products(*, limit: int = 12, per_shop: int = FEATURED_PER_SHOP) -> list[Product]:
     """The home page's shelf: products staff featured first, then OCOP products, most
     stars first, at most `per_shop` per shop.
 

@@ -39,13 +39,17 @@ from marketplace.core.text import fold
 from search.documents import ocop_field
 from search.engine import get_client, index_alias
 from search.indexing import search_server_ensure
+from search.ranking import FEATURED_WEIGHT, FUZZINESS, RESCORE_WINDOW, STAR_WEIGHTS, weight
 from shops.models import Partner
+
+# The boosts are data published on the "how listings are ranked" page (search/ranking.py):
+# FUZZINESS 1 edit from 4 letters, 2 from 7 ("mat" must not become "mam"); FEATURED_WEIGHT
+# between a 4★ and a 5★ multiplier; RESCORE_WINDOW matches re-ranked by them.
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "popular")
 FACETS = ("category", "stars", "shop", "commune", "price")
 MAX_PAGE_SIZE = 100
 MAX_WINDOW = 10_000  # Elasticsearch's default index.max_result_window
-RESCORE_WINDOW = 500  # matches re-ranked by the OCOP/featured boosts (build_request)
 MAX_QUERY_LENGTH = 200
 MAX_VALUES = 50
 STARS = (3, 4, 5)
@@ -57,9 +61,6 @@ PRICE_RANGES: tuple[tuple[int | None, int | None], ...] = (
     (500_000, 1_000_000),
     (1_000_000, None),
 )
-FUZZINESS = "AUTO:4,7"  # 1 edit from 4 letters, 2 from 7: "mat" must not become "mam"
-STAR_WEIGHTS = {3: 1.1, 4: 1.2, 5: 1.3}
-FEATURED_WEIGHT = 1.25  # staff-featured products: between a 4★ and a 5★ boost, multiplied
 # Private-use sentinels: fragments are HTML-escaped, then marked. (osmem-server trims
 # ASCII control characters at fragment edges, so \x02/\x03 would not survive.)
 _HL_PRE, _HL_POST = "\ue000", "\ue001"
@@ -362,11 +363,11 @@ def _text_query_one(q: str, *, fuzzy: bool = True) -> dict:
         }
     }
     boosts = [
-        {"match": {"title.exact": {"query": q, "boost": 3}}},
-        {"match_phrase": {"title": {"query": q, "slop": 1, "boost": 2}}},
-        {"match": {"title": {"query": q, "operator": "and", "boost": 2}}},
+        {"match": {"title.exact": {"query": q, "boost": weight("title_exact")}}},
+        {"match_phrase": {"title": {"query": q, "slop": 1, "boost": weight("title_phrase")}}},
+        {"match": {"title": {"query": q, "operator": "and", "boost": weight("title_all_words")}}},
         {"multi_match": {"query": q, "fields": ["shop_name", "category_names", "commune_name"],
-                         "operator": "and", "boost": 1}},
+                         "operator": "and", "boost": weight("shop_category_commune")}},
     ]
     return {"bool": {"must": [matches], "should": boosts}}
 

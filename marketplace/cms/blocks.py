@@ -10,14 +10,19 @@ page costs the same number of SQL queries whatever the number of blocks.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 
+from catalogue.selectors import FEATURED_PER_SHOP
 from marketplace.cms.choosers import CollectionChooserBlock, ProductChooserBlock, ShopChooserBlock
 from marketplace.cms.selectors import Promotions
+from marketplace.ledger.selectors import fee_schedule
+from search import ranking
 
 #: Rich text editors may use these and nothing else (Wagtail's whitelist drops the rest
 #: when the page is saved: no scripts, no inline styles, no embedded frames).
@@ -201,6 +206,69 @@ class CallToActionBlock(_LinkMixin, blocks.StructBlock):
         value_class = LinkStructValue
 
 
+# --- published rules: rendered from the code and the settings, never typed by staff --------
+
+
+class RankingFactorsBlock(blocks.StaticBlock):
+    """What search and the home page rank by, from search/ranking.py (the data the query
+    builder itself uses): staff write the prose around it, the numbers cannot drift."""
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context.update(
+            text_factors=[f for f in ranking.RANKING_FACTORS if f.kind == ranking.TEXT],
+            multipliers=[f for f in ranking.RANKING_FACTORS if f.kind == ranking.MULTIPLIER],
+            sorts=[(ranking.SORT_LABELS[key], ranking.SORT_RULES[key] % {"window": ranking.RESCORE_WINDOW}
+                    if key == "relevance" else ranking.SORT_RULES[key]) for key in ranking.SORT_LABELS],
+            match_rules=ranking.MATCH_RULES,
+            fallback_rule=ranking.FALLBACK_RULE,
+            featured_per_shop=FEATURED_PER_SHOP,
+        )
+        return context
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Các yếu tố xếp hạng (tự động theo hệ thống)")
+        admin_text = _("Danh sách các yếu tố xếp hạng lấy trực tiếp từ mã nguồn tìm kiếm; không sửa ở đây.")
+        template = "cms/blocks/ranking_factors.html"
+
+
+class FeeScheduleBlock(blocks.StaticBlock):
+    """The programme's fees in force today and the changes announced for later, from the
+    ledger's dated `FeeRate` rows (marketplace/ledger/selectors.py:fee_schedule)."""
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["schedule"] = fee_schedule(today=timezone.localdate())
+        context["notice_days"] = settings.FEE_CHANGE_NOTICE_DAYS
+        return context
+
+    class Meta:
+        icon = "table"
+        label = _("Biểu phí (tự động theo hệ thống)")
+        admin_text = _("Các mức phí đang áp dụng và sắp áp dụng, lấy từ dữ liệu phí của sàn.")
+        template = "cms/blocks/fee_schedule.html"
+
+
+class ComplaintDeadlinesBlock(blocks.StaticBlock):
+    """The returns and complaints deadlines as the code applies them (settings; ADR 0021)."""
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context.update(
+            window_days=settings.COMPLAINT_WINDOW_DAYS,
+            answer_days=settings.COMPLAINT_ANSWER_DAYS,
+            auto_delivered_days=settings.ORDER_AUTO_DELIVERED_DAYS,
+        )
+        return context
+
+    class Meta:
+        icon = "time"
+        label = _("Thời hạn đổi trả, khiếu nại (tự động theo hệ thống)")
+        admin_text = _("Các thời hạn lấy từ cấu hình của sàn; không sửa ở đây.")
+        template = "cms/blocks/complaint_deadlines.html"
+
+
 def heading_block():
     return blocks.CharBlock(form_classname="title", label=_("Tiêu đề mục"), template="cms/blocks/heading.html")
 
@@ -216,6 +284,16 @@ def content_blocks():
         ("paragraph", rich_text_block()),
         ("image", ImageBlock()),
         ("call_to_action", CallToActionBlock()),
+    ]
+
+
+def rules_blocks():
+    """Info pages: text and pictures, and the blocks that render the published rules."""
+    return [
+        *content_blocks(),
+        ("ranking_factors", RankingFactorsBlock()),
+        ("fee_schedule", FeeScheduleBlock()),
+        ("complaint_deadlines", ComplaintDeadlinesBlock()),
     ]
 
 

@@ -10,7 +10,9 @@ A rendered body is stored under a key made of:
   (catches changes made by bulk UPDATEs that send no signal: a product hidden in the
   seller workspace, stock taken by a checkout);
 - the local date (OCOP stars are shown only while the certificate is valid, a matter of
-  dates) and the language.
+  dates; an announced fee starts on its date) and the language;
+- the settings the published-rules blocks print (`RULES_SETTINGS`: the complaint deadlines,
+  the fee notice period), so a changed setting never leaves an old number cached.
 
 Entries live `CMS_BODY_CACHE_SECONDS` (default 10 minutes), never past the moment a
 campaign teaser of the page is due to appear or disappear.
@@ -29,6 +31,12 @@ from django.utils import timezone, translation
 VERSION_KEY = "cms:catalogue-version"
 FOOTER_KEY = "cms:footer-info-links"
 DEFAULT_TIMEOUT = 600
+
+
+#: Settings printed by the blocks of marketplace/cms/blocks.py (rules_blocks).
+RULES_SETTINGS = (
+    "COMPLAINT_WINDOW_DAYS", "COMPLAINT_ANSWER_DAYS", "ORDER_AUTO_DELIVERED_DAYS", "FEE_CHANGE_NOTICE_DAYS",
+)
 
 
 def body_timeout() -> int:
@@ -72,6 +80,7 @@ def body_cache_key(page, stream, promo, field: str) -> str:
         promo.fingerprint(),
         timezone.localdate().isoformat(),
         translation.get_language() or "",
+        ",".join(str(getattr(settings, name, "")) for name in RULES_SETTINGS),
     ]
     return "cms:body:" + hashlib.sha1("|".join(parts).encode()).hexdigest()
 

@@ -1,9 +1,11 @@
 """Wagtail pages: the home page (served at `/`), campaigns, producer stories, info pages.
 
 Tree: HomePage → CampaignIndexPage → CampaignPage
+                                  → InfoPage (how listings are ranked, fee schedule)
                → StoryIndexPage → ArticlePage
                → InfoPage (marketplace rules, returns and complaints, terms: Decree 52/2013
-                 as amended by 85/2021 requires the marketplace to publish them).
+                 as amended by 85/2021 and the E-commerce Law 122/2025 require the
+                 marketplace to publish them).
 
 Pages with catalogue blocks put a `promo` (marketplace.cms.selectors.Promotions) in their
 context: it fetches what all the blocks show at once, lazily, and the body is rendered
@@ -92,7 +94,9 @@ class CampaignIndexPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.CampaignPage"]
+    # Info pages too: the published rules "how listings are ranked" and the fee schedule live
+    # at /chuong-trinh/<slug>/ (the public contract).
+    subpage_types = ["cms.CampaignPage", "cms.InfoPage"]
 
     class Meta:
         verbose_name = _("Danh sách chương trình")
@@ -254,17 +258,21 @@ class ArticlePage(PromotionPageMixin, Page):
 
 
 class InfoPage(PromotionPageMixin, Page):
-    """A page of the marketplace's published rules (rules, returns and complaints, terms).
+    """A page of the marketplace's published rules (rules, returns and complaints, terms;
+    under /chuong-trinh/: how listings are ranked, the fee schedule — E-commerce Law
+    122/2025, docs/decisions/0034-published-rules.md).
 
-    Pages with "show in menus" ticked are linked from the site footer.
+    Pages with "show in menus" ticked are linked from the site footer and from the
+    programme page's "Quy định của sàn" block. Blocks render the ranking factors, the fees
+    and the complaint deadlines from the code and settings (cms_blocks.rules_blocks).
     """
 
     updated_on = models.DateField(_("Cập nhật ngày"), null=True, blank=True)
-    body = StreamField(cms_blocks.content_blocks(), blank=True, verbose_name=_("Nội dung"))
+    body = StreamField(cms_blocks.rules_blocks(), blank=True, verbose_name=_("Nội dung"))
 
     content_panels = Page.content_panels + [FieldPanel("updated_on"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
-    parent_page_types = ["cms.HomePage"]
+    parent_page_types = ["cms.HomePage", "cms.CampaignIndexPage"]
     subpage_types: list[str] = []
     show_in_menus_default = True
 

@@ -1,7 +1,8 @@
 """Cached page bodies follow the catalogue and the pages: signals → a new catalogue version.
 
 Receivers of our own (search.receivers keeps its own for the index): a save or delete of a
-product, its stock record, photo or OCOP certificate, a shop, a collection or its items,
+product, its stock record, photo or OCOP certificate, a shop, a collection or its items, a fee
+rate (the fee schedule page),
 and any audit event of the catalogue (the services that change rows with bulk UPDATEs —
 hiding a product, stock adjustments, moderation, featuring, collection contents — record
 one) make every cached body stale. Publishing, unpublishing, moving or deleting a page, or
@@ -20,6 +21,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from catalogue.models import Collection, CollectionItem, OcopCertificate, Product, ProductImage
 from marketplace.cms.caching import bump_catalogue_version, forget_footer_links
 from marketplace.core.models import AuditEvent
+from marketplace.ledger.models import FeeRate
 from shops.models import Partner, StockRecord
 
 #: Audit actions (prefixes) that change what promotional blocks show.
@@ -56,7 +58,9 @@ def _page_deleted(sender, instance, **kwargs):
 
 def connect() -> None:
     for signal in (post_save, post_delete):
-        for model in (Product, StockRecord, ProductImage, OcopCertificate, Partner, Collection, CollectionItem):
+        # FeeRate: the fee schedule page renders the rates (cms_blocks.FeeScheduleBlock).
+        for model in (Product, StockRecord, ProductImage, OcopCertificate, Partner, Collection, CollectionItem,
+                      FeeRate):
             signal.connect(
                 _catalogue_changed, sender=model,
                 dispatch_uid=f"cms-{model._meta.label_lower}-{id(signal)}",

@@ -44,11 +44,15 @@ def stripe_sources() -> dict[str, list[str]]:
 
 
 def asset_sources() -> dict[str, list[str]]:
-    """Media and static files served from another origin (S3, CDN)."""
+    """Media and static files served from another origin (S3, CDN); the footer's Ministry of
+    Industry and Trade badge (online.gov.vn serves it)."""
     found: dict[str, list[str]] = {}
     media = origin(settings.MEDIA_URL)
     if media:
         found["img-src"] = [media]
+    badge = origin(getattr(settings, "MOIT_BADGE_IMAGE_URL", ""))
+    if badge:
+        found.setdefault("img-src", []).append(badge)
     static = origin(settings.STATIC_URL)
     if static:
         for directive in ("script-src", "style-src", "img-src", "font-src"):

@@ -32,3 +32,10 @@ def format_vnd(value) -> str:
     amount = to_vnd(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(amount):,}".replace(",", ".") + " ₫"
+
+
+def format_basis_points(basis_points: int) -> str:
+    """A rate in basis points as Vietnamese write a percentage: 250 → "2,5 %", 200 → "2 %"."""
+    whole, rest = divmod(int(basis_points), 100)
+    text = str(whole) if not rest else f"{whole},{rest:02d}".rstrip("0")
+    return f"{text} %"

@@ -1,5 +1,7 @@
 """The demo's Wagtail content: a home page with real blocks, a running campaign, three
-producer stories and the marketplace's rules, returns and terms pages.
+producer stories and the marketplace's rules, returns and terms pages; under /chuong-trinh/
+how listings are ranked and the fee schedule (their numbers rendered by blocks from the code,
+the settings and the fee rates: marketplace/cms/blocks.py:rules_blocks).
 
 Everything is made once: pages are found by slug under the home page, images by title;
 the home page body is filled only while it holds none of the promotional blocks (staff's
@@ -45,6 +47,7 @@ CAMPAIGN_INDEX_SLUG = "chuong-trinh"
 CAMPAIGN_SLUG = "tuan-le-ocop-ca-mau"
 STORY_INDEX_SLUG = "cau-chuyen"
 RULES_SLUG, RETURNS_SLUG, TERMS_SLUG = "quy-che-hoat-dong", "chinh-sach-doi-tra-khieu-nai", "dieu-khoan-su-dung"
+RANKING_SLUG, FEES_SLUG = "cach-xep-hang-san-pham", "bieu-phi"
 
 # (shop code, product title) of the products the demo promotes; missing ones are skipped.
 SEA_PRODUCTS = [
@@ -78,8 +81,10 @@ def ensure_cms_content(result) -> None:
         _ensure_child(story_index, spec["slug"], result, lambda spec=spec: _article_page(spec, images))
         for spec in STORIES
     ]
-    for slug, title, paragraphs in INFO_PAGES:
-        _ensure_child(home, slug, result, lambda s=slug, t=title, p=paragraphs: _info_page(s, t, p))
+    for slug, title, body in INFO_PAGES:
+        _ensure_child(home, slug, result, lambda s=slug, t=title, b=body: _info_page(s, t, b))
+    for slug, title, body in PROGRAMME_RULES_PAGES:
+        _ensure_child(campaign_index, slug, result, lambda s=slug, t=title, b=body: _info_page(s, t, b))
     _ensure_home_body(home, images, campaign, stories, result)
 
 
@@ -311,19 +316,20 @@ INFO_PAGES = [
         "phản ánh có căn cứ.",
     ]),
     (RETURNS_SLUG, "Chính sách đổi trả và giải quyết khiếu nại", [
-        "<h2>Đổi trả</h2>",
-        "Người mua được đổi hoặc trả hàng khi sản phẩm bị hư hỏng, sai loại, sai số lượng hoặc "
-        "không đúng mô tả. Hãy báo cho người bán qua trang đơn hàng trong 3 ngày kể từ khi "
-        "nhận, kèm ảnh sản phẩm và bao bì.",
-        "Thực phẩm tươi sống, hàng đã mở bao bì hoặc đã sử dụng chỉ được đổi trả khi có lỗi "
-        "của người bán hoặc đơn vị vận chuyển.",
-        "<h2>Hoàn tiền</h2>",
-        "Tiền được hoàn theo cách đã thanh toán (thẻ, chuyển khoản) trong 7 ngày làm việc sau "
-        "khi yêu cầu được chấp nhận. Đơn thanh toán khi nhận hàng được hoàn bằng chuyển khoản.",
-        "<h2>Khiếu nại</h2>",
-        "Nếu không thống nhất được với người bán, người mua gửi khiếu nại tới ban quản lý sàn. "
-        "Sàn tiếp nhận, trả lời trong 5 ngày làm việc và phối hợp với hai bên để giải quyết; "
-        "các bên có quyền đưa tranh chấp ra cơ quan có thẩm quyền theo quy định pháp luật.",
+        "<h2>Khi nào được đổi trả, hoàn tiền</h2>",
+        "Bạn có thể yêu cầu trả hàng và hoàn tiền, chỉ hoàn tiền, hoặc khiếu nại khi hàng bị hư "
+        "hỏng, giao sai, thiếu, không giống mô tả hoặc đã hết hạn sử dụng.",
+        "Thực phẩm tươi sống, hàng đã mở bao bì hoặc đã dùng chỉ được trả lại khi lỗi do cửa hàng "
+        "hoặc đơn vị vận chuyển.",
+        "<h2>Cách gửi yêu cầu</h2>",
+        "Mở trang đơn hàng (trong tài khoản của bạn, hoặc qua đường dẫn trong thư xác nhận nếu bạn "
+        "đặt hàng không cần tài khoản), bấm “Trả hàng/Hoàn tiền”, chọn lý do, số tiền muốn hoàn và "
+        "gửi kèm tối đa 3 ảnh. Ảnh chỉ bạn, cửa hàng và cán bộ chương trình xem được.",
+        {"type": "complaint_deadlines", "value": None},
+        "<h2>Giải quyết tranh chấp</h2>",
+        "Mọi trao đổi giữa bạn và cửa hàng được lưu trên trang yêu cầu. Nếu vẫn không đồng ý với "
+        "quyết định của cán bộ chương trình, các bên có quyền đưa tranh chấp ra cơ quan nhà nước có "
+        "thẩm quyền theo quy định của pháp luật.",
     ]),
     (TERMS_SLUG, "Điều khoản sử dụng", [
         "Khi dùng Chợ OCOP, bạn đồng ý với quy chế hoạt động, chính sách đổi trả và các điều "
@@ -340,10 +346,43 @@ INFO_PAGES = [
 ]
 
 
-def _info_page(slug, title, paragraphs):
+#: Published rules under /chuong-trinh/ (the public contract): the numbers are blocks.
+PROGRAMME_RULES_PAGES = [
+    (RANKING_SLUG, "Cách sàn xếp hạng sản phẩm", [
+        "Trang này giải thích vì sao một sản phẩm đứng trước sản phẩm khác khi bạn tìm kiếm, xem "
+        "danh mục hay xem trang chủ Chợ OCOP.",
+        {"type": "ranking_factors", "value": None},
+        "<h2>Để sản phẩm dễ được tìm thấy</h2>",
+        "Người bán nên đặt tên sản phẩm rõ ràng, có dấu, đúng như người mua hay gọi; chọn đúng "
+        "danh mục; viết mô tả đầy đủ; và gửi giấy chứng nhận OCOP còn hiệu lực để cán bộ chương "
+        "trình xác minh.",
+    ]),
+    (FEES_SLUG, "Biểu phí", [
+        "Chợ OCOP thu của cửa hàng một khoản phí trên tiền hàng của mỗi đơn đã thanh toán.",
+        {"type": "fee_schedule", "value": None},
+        "<h2>Cửa hàng xem phí đã trừ ở đâu</h2>",
+        "Trong mục “Tiền hàng” của trang người bán: mỗi khoản phí đã trừ hiện theo từng đơn, và "
+        "cả trong sao kê hằng tháng.",
+    ]),
+]
+
+
+def _info_page(slug, title, body):
+    """An info page from text (paragraphs; "<h2>…" headings) and block dicts, in order."""
+    blocks, text = [], []
+    for part in body:
+        if isinstance(part, str):
+            text.append(part)
+            continue
+        if text:
+            blocks.append({"type": "paragraph", "value": _rich(*text)})
+            text = []
+        blocks.append(dict(part))
+    if text:
+        blocks.append({"type": "paragraph", "value": _rich(*text)})
     return InfoPage(
         title=title, slug=slug, show_in_menus=True, updated_on=timezone.localdate(),
-        body=_raw([{"type": "paragraph", "value": _rich(*paragraphs)}]),
+        body=_raw(blocks),
     )
 
 

@@ -65,6 +65,7 @@ from shops.strategy import MarketplaceStrategy
 from . import catalogue_data as data
 from .bank import ensure_demo_bank_credits
 from .content import ensure_cms_content
+from .fees import ensure_demo_fees
 from .images import product_photo
 from .money import ensure_demo_money
 from .tax import ensure_tax_profiles
@@ -113,6 +114,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         ensure_home_page(result)
         ensure_collections(plan, result)
         ensure_cms_content(result)
+        ensure_demo_fees(users, result, today=today)
         ensure_tax_profiles(shops, result)  # before the purchases are paid: they carry the tax
         ensure_demo_purchases(users, shops, result)
         ensure_demo_money(users, shops, result, place=_demo_purchase)

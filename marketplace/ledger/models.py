@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.money import format_basis_points
+
 
 class Account(models.TextChoices):
     PROGRAMME_CASH = "programme_cash", _("Tiền chương trình đang giữ")
@@ -114,7 +116,11 @@ class Entry(models.Model):
 
 class FeeRate(models.Model):
     """The programme's fee on a sale, in basis points of the line's price, for a product
-    category (blank: every category) from a date on. No row: no fee (the default, 0 %)."""
+    category (blank: every category) from a date on. No row: no fee (the default, 0 %).
+
+    New rates are announced through `marketplace.ledger.fees.fee_rate_announce` (at least
+    FEE_CHANGE_NOTICE_DAYS ahead, every open shop told); rows without `announced_at` predate
+    that rule. The public fee page renders these rows (docs/decisions/0034-published-rules.md)."""
 
     category = models.ForeignKey(
         "catalogue.Category", on_delete=models.PROTECT, null=True, blank=True,
@@ -123,6 +129,11 @@ class FeeRate(models.Model):
     valid_from = models.DateField(_("Áp dụng từ ngày"))
     basis_points = models.PositiveIntegerField(_("Phí (phần vạn)"))
     note = models.CharField(_("Ghi chú"), max_length=255, blank=True)
+    announced_at = models.DateTimeField(_("Ngày thông báo"), null=True, blank=True)
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("Người thông báo"),
+    )
 
     class Meta:
         ordering = ["-valid_from"]
@@ -135,6 +146,32 @@ class FeeRate(models.Model):
 
     def __str__(self):
         return f"{self.category or '*'} {self.valid_from}: {self.basis_points}"
+
+    @property
+    def percent(self) -> str:
+        return format_basis_points(self.basis_points)
+
+
+class FeeChangeNotice(models.Model):
+    """A shop was told (by e-mail to its owners) about an announced fee rate: one row per
+    rate and shop, claimed before the mail is sent, so re-running the notices tells nobody
+    twice."""
+
+    rate = models.ForeignKey(FeeRate, on_delete=models.CASCADE, related_name="notices",
+                             verbose_name=_("Phí chương trình"))
+    shop = models.ForeignKey("partner.Partner", on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("Cửa hàng"))
+    sent_at = models.DateTimeField(_("Đã gửi lúc"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rate", "shop"], name="one_fee_notice_per_rate_and_shop"),
+        ]
+        verbose_name = _("Thông báo thay đổi phí")
+        verbose_name_plural = _("Thông báo thay đổi phí")
+
+    def __str__(self):
+        return f"{self.rate_id} → {self.shop_id}"
 
 
 class PayoutRun(models.Model):

@@ -10,7 +10,16 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from marketplace.ledger.models import OWED_ACCOUNTS, Account, Entry, Kind, Payout, PayoutRun
+from marketplace.core.money import format_basis_points
+from marketplace.ledger.models import (
+    OWED_ACCOUNTS,
+    Account,
+    Entry,
+    FeeRate,
+    Kind,
+    Payout,
+    PayoutRun,
+)
 
 A = Account
 
@@ -252,3 +261,51 @@ def shop_pending_orders(shop, *, limit: int = 50) -> list[PendingOrder]:
         rows.append(PendingOrder(order=order, amount=int(order.pending_amount or 0),
                                  payable_from=payable_from, has_case=order.pk in open_cases))
     return rows
+
+
+# --- the published fee schedule ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """One fee as the public page shows it: whom it applies to, how much, from when."""
+
+    category: str  # the category's name; "" for every product
+    basis_points: int
+    valid_from: datetime.date | None  # None: no rate was ever set (no fee)
+    announced_at: datetime.datetime | None = None
+    note: str = ""
+
+    @property
+    def percent(self) -> str:
+        return format_basis_points(self.basis_points)
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    current: list[FeeLine]  # in force today, one per category (every product first)
+    upcoming: list[FeeLine]  # announced, from a later day, soonest first
+
+
+def fee_schedule(*, today: datetime.date) -> FeeSchedule:
+    """The fees in force on `today` and those announced for later, from `FeeRate` (one
+    query). A sale is charged the rate of its category in force on the day it is paid, else
+    the rate for every product (marketplace/ledger/posting.py:_fee); without one, nothing."""
+    rates = list(FeeRate.objects.select_related("category").order_by("-valid_from", "pk"))
+    current: dict[int | None, FeeLine] = {}
+    upcoming: list[FeeLine] = []
+    for rate in rates:
+        line = FeeLine(
+            category=rate.category.name if rate.category_id else "",
+            basis_points=rate.basis_points, valid_from=rate.valid_from,
+            announced_at=rate.announced_at, note=rate.note,
+        )
+        if rate.valid_from > today:
+            upcoming.append(line)
+        elif rate.category_id not in current:
+            current[rate.category_id] = line
+    if None not in current:
+        current[None] = FeeLine(category="", basis_points=0, valid_from=None)
+    ordered = [current.pop(None)] + sorted(current.values(), key=lambda line: line.category)
+    upcoming.sort(key=lambda line: (line.valid_from, line.category))
+    return FeeSchedule(current=ordered, upcoming=upcoming)

@@ -1,4 +1,4 @@
-"""E-mails about the shop's money as background tasks (django-tasks)."""
+"""E-mails about the shop's money as background tasks (django-tasks): payouts, fee changes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from marketplace.core.mail import mail_send, site_url
-from marketplace.ledger.models import Payout
+from marketplace.ledger.fee_notices import fee_change_notices_send
+from marketplace.ledger.models import FeeRate, Payout
 from marketplace.payment.banks import bank_name
 from shops.tasks import shop_mail_recipients
 
@@ -46,3 +47,13 @@ def payout_mail(payout_id: int, reason: str = "") -> bool:
             "marketplace_name": getattr(settings, "MARKETPLACE_NAME", ""),
         },
     )
+
+
+@task()
+def fee_change_notices(rate_id: int) -> int:
+    """Tell every open shop not yet told about an announced fee rate; how many were told."""
+    rate = FeeRate.objects.select_related("category").filter(pk=rate_id).first()
+    if rate is None:
+        logger.warning("Fee notices: rate %s is gone", rate_id)
+        return 0
+    return fee_change_notices_send(rate=rate)

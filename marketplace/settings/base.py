@@ -300,6 +300,10 @@ TRANSFER_PAYMENT_HOURS = env_int("TRANSFER_PAYMENT_HOURS", 24)
 # (`manage.py complaints_escalate`, hourly).
 COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 7)
 COMPLAINT_ANSWER_DAYS = env_int("COMPLAINT_ANSWER_DAYS", 2)
+# A new programme fee (marketplace/ledger/fees.py) applies at the earliest this many days after
+# it is announced to the shops: the E-commerce Law 122/2025 asks for 20 days' notice of a fee
+# change (docs/decisions/0034-published-rules.md). The law's minimum; more is allowed.
+FEE_CHANGE_NOTICE_DAYS = env_int("FEE_CHANGE_NOTICE_DAYS", 20)
 # Tax withheld for household and individual sellers (marketplace/tax/, Decree 117/2025):
 # per payment route, whether the platform withholds. It always does on money it collects
 # (card, transfer to the programme's account); on money the shop collects itself (COD through
@@ -316,6 +320,10 @@ TAX_WITHHOLD_ROUTES = {
 TAX_PLATFORM_NAME = env_str("TAX_PLATFORM_NAME", MARKETPLACE_NAME)
 TAX_PLATFORM_TAX_CODE = env_str("TAX_PLATFORM_TAX_CODE", "")
 TAX_PLATFORM_ADDRESS = env_str("TAX_PLATFORM_ADDRESS", "")
+# The footer badge "Đã thông báo/Đã đăng ký Bộ Công Thương": the address of the site's record
+# on online.gov.vn and the badge image the Ministry gives with it. Empty: no badge.
+MOIT_REGISTRATION_URL = env_str("MOIT_REGISTRATION_URL", "")
+MOIT_BADGE_IMAGE_URL = env_str("MOIT_BADGE_IMAGE_URL", "")
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False

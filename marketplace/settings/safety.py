@@ -12,6 +12,10 @@ from collections.abc import Mapping
 DEV_SECRET_PREFIXES = ("dev-only", "django-insecure", "changeme", "secret")
 
 
+#: Days of notice the E-commerce Law 122/2025 asks before a fee change (docs/decisions/0034).
+LEGAL_FEE_NOTICE_DAYS = 20
+
+
 def production_problems(environ: Mapping[str, str]) -> list[str]:
     """Every reason the given environment is not fit for production (empty when it is)."""
     problems: list[str] = []
@@ -39,6 +43,13 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
     if not site_url.startswith("https://"):
         problems.append(
             "SITE_URL must be the public https:// address (it is printed in QR codes and e-mails)"
+        )
+
+    notice = environ.get("FEE_CHANGE_NOTICE_DAYS", "").strip()
+    if notice and (not notice.isdigit() or int(notice) < LEGAL_FEE_NOTICE_DAYS):
+        problems.append(
+            f"FEE_CHANGE_NOTICE_DAYS must be at least {LEGAL_FEE_NOTICE_DAYS} "
+            "(the E-commerce Law 122/2025: 20 days' notice of a fee change)"
         )
 
     if not environ.get("ELASTICSEARCH_URL", ""):

@@ -21,6 +21,7 @@ from search.query import (
     hydrate,
     search_products,
 )
+from search.ranking import SORT_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +31,6 @@ FACET_TITLES = {
     "shop": _("Cửa hàng"),
     "commune": _("Xã/phường"),
     "price": _("Giá"),
-}
-SORT_LABELS = {
-    "relevance": _("Liên quan nhất"),
-    "price_asc": _("Giá tăng dần"),
-    "price_desc": _("Giá giảm dần"),
-    "newest": _("Mới nhất"),
-    "popular": _("Phổ biến"),
 }
 #: Seconds a page answered by the database fallback stays in the anonymous page cache.
 DEGRADED_PAGE_SECONDS = 30

@@ -48,11 +48,13 @@ def cms_body(context, page, field="body"):
 
 
 def footer_links() -> list[dict]:
-    """[{title, url}] of the live, public info pages shown in menus, in tree order."""
+    """[{title, url}] of the live, public info pages shown in menus: those under the home
+    page first (rules, returns, terms), then those deeper (/chuong-trinh/…), in tree order."""
     links = cache.get(caching.FOOTER_KEY)
     if links is None:
         links = []
-        for page in InfoPage.objects.live().public().filter(show_in_menus=True).order_by("path"):
+        pages = InfoPage.objects.live().public().filter(show_in_menus=True).order_by("depth", "path")
+        for page in pages:
             url = page.get_url()
             if url:
                 links.append({"title": page.title, "url": url, "slug": page.slug})

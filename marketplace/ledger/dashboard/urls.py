@@ -9,6 +9,7 @@ app_name = "settlement-dashboard"
 urlpatterns = [
     path("", views.SettlementView.as_view(), name="summary"),
     path("runs/", views.RunCreateView.as_view(), name="run-create"),
+    path("fees/", views.FeeRatesView.as_view(), name="fees"),
     path("runs/<int:pk>/", views.RunDetailView.as_view(), name="run"),
     path("runs/<int:pk>/bank-batch.csv", views.RunBankBatchView.as_view(), name="run-batch"),
     path("payouts/<int:pk>/", views.PayoutDetailView.as_view(), name="payout"),

@@ -1,6 +1,8 @@
 """/dashboard/settlement/: programme staff see what is owed to each shop as of a date,
 make a payout run, download it as a bank batch file, pay each payout by VietQR or by the
 batch, then mark it paid with the bank's reference (or cancel it).
+/dashboard/settlement/fees/: the programme's fees, and announcing a new one
+(marketplace/ledger/fees.py: at least FEE_CHANGE_NOTICE_DAYS ahead, every open shop told).
 
 Programme staff only (`is_staff`): anonymous visitors go to sign in, everyone else gets 403.
 Writes go through marketplace/ledger/payouts.py; the pages only read and ask.
@@ -9,15 +11,16 @@ Writes go through marketplace/ledger/payouts.py; the pages only read and ask.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from marketplace.core.dates import end_of_day
+from marketplace.core.dates import end_of_day, today_vn
 from marketplace.core.decision_queue import (
     Decision,
     DecisionDetailMixin,
@@ -29,8 +32,9 @@ from marketplace.core.money import format_vnd
 from marketplace.core.staff import ProgrammeStaffRequiredMixin
 from marketplace.ledger import selectors
 from marketplace.ledger.bankfile import batch_csv, payout_memo, payout_qr_payload
-from marketplace.ledger.dashboard.forms import AsOfForm, MarkPaidForm, RunCreateForm
-from marketplace.ledger.models import Payout, PayoutRun
+from marketplace.ledger.dashboard.forms import AsOfForm, FeeRateForm, MarkPaidForm, RunCreateForm
+from marketplace.ledger.fees import FeeRateRefused, earliest_start, fee_rate_announce, notice_days
+from marketplace.ledger.models import FeeRate, Payout, PayoutRun
 from marketplace.ledger.payouts import (
     PayoutError,
     payout_cancel,
@@ -200,3 +204,44 @@ class PayoutDecisionView(DecisionView):
 
     def get_success_url(self) -> str:
         return next_or(self.request, reverse("settlement-dashboard:payout", kwargs={"pk": self.object.pk}))
+
+
+class FeeRatesView(StaffPageMixin, TemplateView):
+    """Every fee rate (upcoming first) with how many shops were told, and the form that
+    announces a new one. POST announces; a refusal re-renders the form with its message."""
+
+    template_name = "ledger/dashboard/fees.html"
+    title = gettext_lazy("Phí chương trình")
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = today_vn()
+        rates = list(
+            FeeRate.objects.select_related("category", "announced_by")
+            .annotate(shops_told=Count("notices")).order_by("-valid_from", "pk")
+        )
+        context.update(
+            form=form or FeeRateForm(earliest=earliest_start(today)),
+            rates=rates, today=today, notice_days=notice_days(),
+        )
+        return context
+
+    def post(self, request):
+        form = FeeRateForm(request.POST, earliest=earliest_start())
+        if form.is_valid():
+            try:
+                rate = fee_rate_announce(
+                    valid_from=form.cleaned_data["valid_from"], basis_points=form.basis_points(),
+                    category=form.cleaned_data["category"], note=form.cleaned_data["note"],
+                    actor=request.user,
+                )
+            except FeeRateRefused as refusal:
+                for message in refusal.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _(
+                    "Đã thông báo mức phí %(percent)s áp dụng từ %(date)s; các cửa hàng đang hoạt "
+                    "động sẽ nhận thư báo."
+                ) % {"percent": rate.percent, "date": rate.valid_from.strftime("%d/%m/%Y")})
+                return redirect("settlement-dashboard:fees")
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -31,7 +31,7 @@ from marketplace.core.addresses import communes
 from marketplace.core.phones import validate_e164_mobile
 from marketplace.core.roles import programme_staff_permissions
 from marketplace.demo import catalogue_data as data
-from marketplace.ledger.models import Entry, Payout
+from marketplace.ledger.models import Entry, FeeRate, Payout
 from marketplace.ledger.selectors import shop_balance
 from marketplace.order.carriers import carrier_get
 from marketplace.order.models import Order, Purchase, Shipment
@@ -103,6 +103,7 @@ def fingerprint() -> dict[str, list]:
         )),
         "featured": sorted(Product.objects.filter(is_featured=True).values_list("upc", flat=True)),
         "ledger": sorted(Entry.objects.values_list("shop__code", "kind", "amount", "key")),
+        "fee_rates": sorted(FeeRate.objects.values_list("category_id", "valid_from", "basis_points", "note")),
         "payouts": sorted(Payout.objects.values_list("shop__code", "amount", "status", "bank_reference")),
         "bank_credits": sorted(BankCredit.objects.values_list(
             "reference_code", "amount", "status", "problem", "purchase__number"
@@ -430,6 +431,24 @@ def test_the_demo_household_has_tax_withheld_this_month_and_staff_see_it(client)
     text = client.get(f"/dashboard/tax/withholding.csv?month={month}").content.decode("utf-8-sig")
     row = next(line for line in text.splitlines() if line.startswith("co-ba-gan,"))
     assert row.endswith(f",{sale.amount},{vat.amount},{pit.amount}")
+
+
+def test_the_published_rules_pages_show_the_demo_fees_and_the_real_deadlines(client):
+    """/chuong-trinh/bieu-phi/: free now, 2 % announced for a later month (marketplace/demo/fees.py);
+    the ranking page and the returns page print what the code and the settings do."""
+    current, upcoming = FeeRate.objects.order_by("valid_from")
+    assert current.basis_points == 0 and upcoming.basis_points == 200
+    assert upcoming.announced_by.email == "staff@demo.ocop.vn"
+    assert (upcoming.valid_from - today_local()).days >= settings.FEE_CHANGE_NOTICE_DAYS
+    html = client.get("/chuong-trinh/bieu-phi/").content.decode()
+    assert "không thu phí" in html and f"Áp dụng từ {upcoming.valid_from:%d/%m/%Y}" in html
+    html = client.get("/chuong-trinh/cach-xep-hang-san-pham/").content.decode()
+    assert "Các yếu tố xếp hạng" in html and "Trả tiền không mua được thứ hạng" in html
+    html = client.get("/chinh-sach-doi-tra-khieu-nai/").content.decode()
+    assert f"{settings.COMPLAINT_WINDOW_DAYS} ngày để gửi yêu cầu" in html
+    assert "3 ngày kể từ khi nhận" not in html  # the old hand-typed deadline is gone
+    rules = client.get("/chuong-trinh/").content.decode().split("Quy định của sàn</h2>", 1)[1]
+    assert 'href="/chuong-trinh/bieu-phi/"' in rules and 'href="/quy-che-hoat-dong/"' in rules
 
 
 def test_second_run_changes_nothing():

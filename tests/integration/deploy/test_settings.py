@@ -153,11 +153,17 @@ SAFE = {**read_env_file(EXAMPLE_ENV), "SECRET_KEY": A_SECRET}
         ({"EMAIL_URL": "console://"}, "production must send"),
         ({"MEDIA_S3_ENDPOINT_URL": "https://s3.example.vn"}, "MEDIA_S3_BUCKET is not"),
         ({"FORWARDED_ALLOW_IPS": "*"}, "FORWARDED_ALLOW_IPS"),
+        ({"FEE_CHANGE_NOTICE_DAYS": "10"}, "FEE_CHANGE_NOTICE_DAYS must be at least 20"),
+        ({"FEE_CHANGE_NOTICE_DAYS": "twenty"}, "FEE_CHANGE_NOTICE_DAYS must be at least 20"),
     ],
 )
 def test_unsafe_service_settings_are_refused(change, complaint):
     problems = production_problems({**SAFE, **change})
     assert any(complaint in problem for problem in problems), problems
+
+
+def test_a_longer_fee_notice_is_fine():
+    assert not [p for p in production_problems({**SAFE, "FEE_CHANGE_NOTICE_DAYS": "30"}) if "FEE" in p]
 
 
 def test_email_backend_alone_is_enough_for_benchmarks():
