@@ -10,8 +10,8 @@ there is no tax on top: Oscar's NoTax policy.
 """
 
 from django.db.models import prefetch_related_objects
-from oscar.apps.partner import availability
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.partner import availability
 from oscar.apps.partner import strategy as oscar_strategy
 
 from catalogue.selectors import product_is_public

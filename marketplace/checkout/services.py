@@ -21,9 +21,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from marketplace.checkout.limits import cod_claim
 from catalogue.models import Product
 from catalogue.selectors import product_is_public
+from marketplace.checkout.limits import cod_claim
 from marketplace.checkout.quote import (
     CheckoutError,
     Quote,

@@ -128,8 +128,9 @@ def test_a_product_hidden_after_it_was_added_is_refused_at_placement(three_shops
 def test_placement_rechecks_in_its_transaction_a_product_hidden_after_the_basket_checks(three_shops):
     _, products = three_shops
     basket = make_basket([(products[0], 1)])
-    basket.all_lines()[0].product  # loaded (public) before the seller hides it
+    loaded = basket.all_lines()[0].product  # loaded (public) before the seller hides it
     Product.objects.filter(pk=products[0].pk).update(is_public=False)
+    assert loaded.is_public  # so the basket's own checks still pass
 
     with pytest.raises(CheckoutError):
         place(basket)
