@@ -8,6 +8,15 @@ and after commit has the shop's owners e-mailed (catalogue/notifications.py); se
 follows the certificate's save (search/receivers.py), so the OCOP badge and the search
 facets change at once.
 
+A certificate belongs to the product as staff verified it: verifying records its title and
+product group (`verified_title`, `verified_category`). When the seller later changes either
+materially (`certificates_recheck`, called by the product services), each verified
+certificate goes back to the staff queue (verified → pending, a conditional UPDATE, audited)
+with the reason the seller and staff read; the badge is gone until staff verify again.
+Not material: a title that differs only in case or spacing ("mật ong  U Minh" for
+"Mật ong U Minh"). Accents are material: in Vietnamese they change the word. Expired
+certificates are left alone (expiry stays derived from the date).
+
 `certificate_expiry_warnings_send` is run daily by `manage.py ocop_expiry_warnings`: it
 warns each holder once per expiry date, however often it runs.
 """
@@ -27,14 +36,17 @@ from django.utils.translation import gettext as _
 from catalogue import notifications
 from catalogue.models import (
     CERTIFICATE_VALIDITY_MONTHS,
+    Category,
     OcopCertificate,
     Product,
     add_months,
+    product_category_id,
     today_local,
 )
 from marketplace.core.audit import audit_record
 from marketplace.core.errors import Refused, require_reason
 from marketplace.core.models import AuditEvent
+from search.tasks import reindex_on_commit
 from shops.models import Partner
 
 logger = logging.getLogger(__name__)
@@ -123,7 +135,12 @@ def _decide(
     locked.decision_reason = reason
     locked.decided_at = timezone.now()
     locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
-    locked.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
+    fields = ["status", "decision_reason", "decided_at", "decided_by"]
+    if to == OcopCertificate.Status.VERIFIED:  # verified for the product as it is now
+        locked.take_product_snapshot()
+        locked.reverification_reason = ""
+        fields += ["verified_title", "verified_category", "reverification_reason"]
+    locked.save(update_fields=fields)
     audit_record(
         action=action,
         actor=actor,
@@ -203,6 +220,89 @@ def certificate_revoke(*, certificate: OcopCertificate, actor, reason: str) -> O
         reason=reason,
         action="certificate.revoked",
     )
+
+
+# --- the product changed after verification --------------------------------------------
+
+
+def material_title(title: str) -> str:
+    """A title as far as a certificate cares: case and runs of spaces do not change the
+    product; letters and accents do."""
+    return " ".join((title or "").split()).casefold()
+
+
+def _material_changes(
+    certificate: OcopCertificate, *, title: str, category_id: int | None
+) -> list[str]:
+    """Why the product is no longer the one verified (Vietnamese sentences), or []."""
+    if not certificate.verified_title:  # never verified with a snapshot: nothing to compare
+        return []
+    changes = []
+    if material_title(certificate.verified_title) != material_title(title):
+        changes.append(
+            _("Tên sản phẩm đã đổi từ “%(old)s” thành “%(new)s”.")
+            % {"old": certificate.verified_title, "new": title}
+        )
+    if certificate.verified_category_id != category_id:
+        names = dict(
+            Category.objects.filter(
+                pk__in=[pk for pk in (certificate.verified_category_id, category_id) if pk]
+            ).values_list("pk", "name")
+        )
+        changes.append(
+            _("Nhóm sản phẩm đã đổi từ “%(old)s” thành “%(new)s”.")
+            % {
+                "old": names.get(certificate.verified_category_id, "—"),
+                "new": names.get(category_id, "—"),
+            }
+        )
+    return changes
+
+
+def certificates_recheck(*, product: Product, actor, acting_as: str) -> list[OcopCertificate]:
+    """After a seller's change of `product`: send back to the staff queue every verified,
+    unexpired certificate whose product changed materially since it was verified.
+
+    Each goes verified → pending by a conditional UPDATE (a staff decision at the same moment
+    wins), with the reason in `reverification_reason`, an audit row, and the product
+    re-indexed so search and the API lose the badge. Returns the certificates sent back.
+    """
+    today = today_local()
+    candidates = list(
+        OcopCertificate.objects.filter(
+            product=product, status=OcopCertificate.Status.VERIFIED, expires_on__gte=today
+        )
+    )
+    if not candidates:
+        return []
+    category_id = product_category_id(product.pk)
+    sent_back = []
+    for certificate in candidates:
+        changes = _material_changes(certificate, title=product.title, category_id=category_id)
+        if not changes:
+            continue
+        reason = " ".join(changes)
+        moved = OcopCertificate.objects.filter(
+            pk=certificate.pk, status=OcopCertificate.Status.VERIFIED
+        ).update(status=OcopCertificate.Status.PENDING, reverification_reason=reason)
+        if not moved:
+            continue
+        certificate.status = OcopCertificate.Status.PENDING
+        certificate.reverification_reason = reason
+        audit_record(
+            action="certificate.reverification_required", actor=actor, acting_as=acting_as,
+            shop=product.shop, target=certificate, reason=reason,
+            data={
+                "from": OcopCertificate.Status.VERIFIED, "to": OcopCertificate.Status.PENDING,
+                "product": product.pk, "verified_title": certificate.verified_title,
+                "title": product.title, "verified_category": certificate.verified_category_id,
+                "category": category_id,
+            },
+        )
+        sent_back.append(certificate)
+    if sent_back:
+        reindex_on_commit([product.pk])
+    return sent_back
 
 
 # --- expiry warnings -------------------------------------------------------------------

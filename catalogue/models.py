@@ -70,6 +70,16 @@ class Product(AbstractProduct):
         super().save(*args, **kwargs)
 
 
+def product_category_id(product_id: int) -> int | None:
+    """The product's category (its OCOP product group; sellers put a product in one)."""
+    return (
+        Product.categories.through.objects.filter(product_id=product_id)
+        .order_by("category__path", "pk")
+        .values_list("category_id", flat=True)
+        .first()
+    )
+
+
 class CertificateQuerySet(models.QuerySet):
     def valid(self, on: datetime.date | None = None):
         """Verified, unrevoked and unexpired on the given local date (today by default)."""
@@ -108,6 +118,16 @@ class OcopCertificate(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The product as staff verified it (catalogue/certificates.py): a material change of its
+    # title or product group afterwards sends the certificate back to staff, with the reason
+    # the seller and staff read. Filled at verification; a verified certificate saved without
+    # it (demo data, imports) takes the product as it is then.
+    verified_title = models.CharField(_("Tên sản phẩm khi xác minh"), max_length=255, blank=True)
+    verified_category = models.ForeignKey(
+        "catalogue.Category", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("Nhóm sản phẩm khi xác minh"),
+    )
+    reverification_reason = models.TextField(_("Lý do cần xác minh lại"), blank=True)
     # The expiry date the holder was last warned about: the daily warning job sends one
     # e-mail per certificate and expiry date, however often it runs.
     expiry_warning_sent_for = models.DateField(null=True, blank=True)
@@ -134,7 +154,16 @@ class OcopCertificate(models.Model):
     def save(self, *args, **kwargs):
         if self.issued_on and not self.expires_on:
             self.expires_on = add_months(self.issued_on, CERTIFICATE_VALIDITY_MONTHS)
+        if self.status == self.Status.VERIFIED and not self.verified_title and self.product_id:
+            self.take_product_snapshot()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "verified_title", "verified_category"}
         super().save(*args, **kwargs)
+
+    def take_product_snapshot(self) -> None:
+        """Record the product as it is now as the product verified (title, product group)."""
+        self.verified_title = self.product.title
+        self.verified_category_id = product_category_id(self.product_id)
 
     def clean(self):
         errors = {}

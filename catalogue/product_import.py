@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from catalogue.certificates import certificates_recheck
 from catalogue.models import Category, ProductCategory
 from catalogue.products import (
     moderation_fields,
@@ -60,6 +61,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    certificates_sent_back: int = 0  # verified OCOP certificates back to staff (renamed, regrouped)
     product_ids: list[int] = field(default_factory=list)
 
 
@@ -143,6 +145,9 @@ def products_import(
             product.save()
         if "category" in changes:
             product_category_set(product=product, category=row.category)
+        if "title" in changes or "category" in changes:
+            sent_back = certificates_recheck(product=product, actor=actor, acting_as=acting_as)
+            result.certificates_sent_back += len(sent_back)
         if "price" in changes:
             StockRecord.objects.filter(pk=record.pk).update(price=Decimal(row.price))
         if "stock" in changes:

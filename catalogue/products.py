@@ -24,6 +24,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from catalogue.certificates import certificates_recheck
 from catalogue.models import Category, Product, ProductCategory, ProductClass, ProductImage
 from marketplace.core.audit import audit_record
 from marketplace.core.sanitize import sanitize_html
@@ -190,6 +191,8 @@ def product_update(
 
     `stock_seen` is the level the seller saw when the form was rendered: the difference
     `stock - stock_seen` is added with F(), so orders placed meanwhile are not undone.
+    A new title or product group sends its verified OCOP certificates back to staff
+    (catalogue/certificates.py); they are in `product.ocop_sent_back` for the seller's message.
     """
     shop = product.shop
     changed = {}
@@ -210,6 +213,7 @@ def product_update(
     if changed or moderation:
         product.save()
     product_category_set(product=product, category=category)
+    product.ocop_sent_back = certificates_recheck(product=product, actor=actor, acting_as=acting_as)
 
     record = shop_stockrecord(shop=shop, product=product)
     if record is None:

@@ -43,6 +43,25 @@ def product_list_public() -> QuerySet[Product]:
     )
 
 
+def product_is_public(product: Product) -> bool:
+    """Whether buyers may see this one loaded product: `product_list_public()`'s rule for an
+    object already in hand (the product page, the basket's strategy, reviews), with no query
+    when its shop (and a variant's parent with its shop) are loaded.
+
+    An approved shop's public product, approved by moderation; a variant is judged by its
+    parent's shop and moderation and must be public itself and through its parent.
+    """
+    moderated = product.parent if product.is_child else product
+    shop = moderated.shop
+    return (
+        shop is not None
+        and shop.status == Partner.Status.APPROVED
+        and moderated.moderation_status == Product.Moderation.APPROVED
+        and product.is_public
+        and (not product.is_child or moderated.is_public)
+    )
+
+
 #: At most this many products of one shop on the home page's shelf (published on the page
 #: "how listings are ranked": marketplace/cms/blocks.py:RankingFactorsBlock).
 FEATURED_PER_SHOP = 2

@@ -10,6 +10,7 @@ from django.views import View
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 
 from catalogue import qr
+from catalogue.selectors import product_is_public
 from marketplace.core import pagecache
 
 QR_FORMATS = {
@@ -60,18 +61,6 @@ class ProductDetailView(OscarProductDetailView):
         # The producing shop (a variant's is its parent's), for the origin box.
         ctx["product_shop"] = product.parent.shop if product.is_child else product.shop
         return ctx
-
-
-def product_is_public(product) -> bool:
-    """What a buyer may see: an approved shop's public, approved product (and parent)."""
-    shop = product.parent.shop if product.is_child else product.shop
-    moderated = product.parent if product.is_child else product
-    return (
-        bool(shop and shop.is_approved)
-        and moderated.moderation_status == moderated.Moderation.APPROVED
-        and product.is_public
-        and (not product.is_child or product.parent.is_public)
-    )
 
 
 class ProductQrView(View):

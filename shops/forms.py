@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.addresses import communes
 from marketplace.core.phones import normalise_mobile
+from marketplace.core.text import validate_single_line
 from marketplace.core.uploads import DocumentUploadField, ImageUploadField
 from shops.models import Partner
 
@@ -18,11 +19,14 @@ def _commune_choices(blank_label):
 
 
 class ShopApplicationForm(forms.Form):
-    name = forms.CharField(label=_("Tên cửa hàng"), max_length=128)
+    name = forms.CharField(
+        label=_("Tên cửa hàng"), max_length=128, validators=[validate_single_line]
+    )
     producer_type = forms.ChoiceField(label=_("Loại hình"), choices=Partner.ProducerType.choices)
     legal_name = forms.CharField(
         label=_("Tên pháp lý"),
         max_length=255,
+        validators=[validate_single_line],
         help_text=_("Tên ghi trên giấy chứng nhận đăng ký kinh doanh / hợp tác xã."),
     )
     registration_number = forms.CharField(

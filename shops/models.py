@@ -9,10 +9,12 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
 
 from marketplace.core.addresses import commune_name, province_name
 from marketplace.core.phones import validate_e164_mobile
+from marketplace.core.text import validate_single_line
 
 
 class ShopQuerySet(models.QuerySet):
@@ -34,13 +36,21 @@ class Partner(AbstractPartner):
         HOUSEHOLD = "household", _("Hộ kinh doanh")
 
     # Oscar's `code` is the unique AutoSlugField; it is the shop's URL slug.
+    # Oscar's `name`, one line only: it goes into mail subjects (every ModelForm of a shop —
+    # Oscar's dashboard, the admin — runs the validator; plain forms add it themselves).
+    name = models.CharField(
+        pgettext_lazy("Partner's name", "Name"), max_length=128, blank=True, db_index=True,
+        validators=[validate_single_line],
+    )
     status = models.CharField(
         _("Trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     producer_type = models.CharField(
         _("Loại hình"), max_length=24, choices=ProducerType.choices, default=ProducerType.HOUSEHOLD
     )
-    legal_name = models.CharField(_("Tên pháp lý"), max_length=255, blank=True)
+    legal_name = models.CharField(
+        _("Tên pháp lý"), max_length=255, blank=True, validators=[validate_single_line]
+    )
     registration_number = models.CharField(
         _("Mã số thuế / số đăng ký kinh doanh"), max_length=32, blank=True
     )

@@ -1,12 +1,27 @@
-"""Pricing and availability: Oscar's Default strategy, but only approved shops sell.
+"""Pricing and availability: Oscar's Default strategy, but only what buyers may see sells.
+
+A product buyers cannot see (hidden by its seller, awaiting or refused by moderation, of a
+shop that is not approved) is unavailable to buy: `catalogue.selectors.product_is_public`,
+the product page's own rule, so a direct POST to /basket/add/<id>/ is refused by Oscar's
+add-to-basket form, the basket page marks the line, and placing refuses it.
 
 Prices are listed including all costs (Decree 52/2013 as amended by 85/2021), so
 there is no tax on top: Oscar's NoTax policy.
 """
 
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner import availability
 from oscar.apps.partner import strategy as oscar_strategy
+
+from catalogue.selectors import product_is_public
+
+
+class NotForSale(availability.Unavailable):
+    """Unavailable because buyers may no longer see the product (not a stock matter)."""
+
+    code = "not_for_sale"
+    message = _("Không còn bán")
 
 
 class MarketplaceStrategy(oscar_strategy.Default):
@@ -17,13 +32,16 @@ class MarketplaceStrategy(oscar_strategy.Default):
         what a basket of one does."""
         if type(line).basket.is_cached(line) and line.basket.id is not None:
             prefetch_related_objects(
-                list(line.basket.all_lines()), "stockrecord__partner", "product__product_class"
+                list(line.basket.all_lines()),
+                "stockrecord__partner", "product__product_class", "product__shop",
             )
         if stockrecord is None and line.stockrecord_id is not None:
             stockrecord = line.stockrecord
         return self.fetch_for_product(line.product, stockrecord=stockrecord)
 
     def availability_policy(self, product, stockrecord):
+        if not product_is_public(product):
+            return NotForSale()
         if stockrecord is not None and not stockrecord.partner.is_approved:
             return availability.Unavailable()
         return super().availability_policy(product, stockrecord)

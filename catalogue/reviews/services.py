@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from catalogue.models import Product, ReviewMeta
+from catalogue.selectors import product_is_public
 from marketplace.core.audit import audit_record
 from marketplace.core.errors import Refused
 from marketplace.core.models import AuditEvent
@@ -48,15 +49,7 @@ def reviewable_product_or_404(product_pk: int) -> Product:
         .filter(pk=product_pk, is_public=True)
         .first()
     )
-    if product is None:
-        raise Http404("No such product")
-    moderated = product.parent if product.is_child else product
-    shop = moderated.shop
-    if (
-        shop is None
-        or not shop.is_approved
-        or moderated.moderation_status != Product.Moderation.APPROVED
-    ):
+    if product is None or not product_is_public(product):
         raise Http404("No such product")
     return product
 

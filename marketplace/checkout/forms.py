@@ -18,6 +18,7 @@ from marketplace.core.addresses import (
 )
 from marketplace.core.money import format_vnd
 from marketplace.core.phones import normalise_mobile
+from marketplace.core.text import validate_single_line
 from marketplace.order.models import PaymentMethod
 from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_available
 
@@ -29,7 +30,9 @@ class AddressForm(forms.Form):
     The cleaned data maps onto Oscar's ShippingAddress fields (`address_fields()`).
     """
 
-    name = forms.CharField(label=_("Họ và tên người nhận"), max_length=255)
+    name = forms.CharField(
+        label=_("Họ và tên người nhận"), max_length=255, validators=[validate_single_line]
+    )
     phone = forms.CharField(
         label=_("Số điện thoại di động"), max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
+from catalogue.selectors import product_is_public
 from marketplace.core.errors import Refused
 from marketplace.core.money import to_vnd
 from shops.models import Partner, ShippingOption
@@ -110,6 +111,11 @@ class Quote:
         return {str(part.shop.pk): option_key(part.option) for part in self.parts if part.option}
 
 
+def not_for_sale_message(title: str) -> str:
+    """A product buyers may no longer see (hidden, under moderation): the basket keeps it."""
+    return _("“%(title)s” không còn được bán; hãy bỏ khỏi giỏ hàng để đặt hàng.") % {"title": title}
+
+
 def _line_problem(line) -> str | None:
     product = line.product
     title = product.get_title() if product is not None else _("Sản phẩm")
@@ -120,6 +126,8 @@ def _line_problem(line) -> str | None:
         return _("Cửa hàng “%(shop)s” đang tạm ngưng bán; hãy bỏ “%(title)s” khỏi giỏ hàng.") % {
             "shop": shop.name, "title": title,
         }
+    if not product_is_public(product):
+        return not_for_sale_message(title)
     info = line.purchase_info
     if info is None or info.price is None or not info.price.exists:
         return _("“%(title)s” hiện chưa có giá bán.") % {"title": title}

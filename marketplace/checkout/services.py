@@ -21,8 +21,16 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from catalogue.models import Product
+from catalogue.selectors import product_is_public
 from marketplace.checkout.limits import cod_claim
-from marketplace.checkout.quote import CheckoutError, Quote, basket_problems, basket_quote
+from marketplace.checkout.quote import (
+    CheckoutError,
+    Quote,
+    basket_problems,
+    basket_quote,
+    not_for_sale_message,
+)
 from marketplace.core.audit import audit_record
 from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase
@@ -75,7 +83,7 @@ def purchase_place(
     """Place the basket as one purchase with one order per shop.
 
     Raises CheckoutError with messages for the buyer when the basket cannot be placed
-    (empty, a shop suspended, stock short, a price or fee changed since the review; for COD,
+    (empty, a shop suspended, a product buyers may no longer see, stock short, a price or fee changed since the review; for COD,
     a COD limit reached: CodRefused).
     Calling it twice for one basket returns the first purchase (`created=False`).
     """
@@ -101,6 +109,7 @@ def purchase_place(
             )
             if not frozen:
                 raise _AlreadySubmitted
+            _require_still_for_sale(basket)
             limits_data = (
                 cod_claim(quote=quote, phone=address.get("phone_number"), user=user)
                 if payment_method == PaymentMethod.COD else {}
@@ -135,6 +144,18 @@ def purchase_place(
 
 class _AlreadySubmitted(Exception):
     pass
+
+
+def _require_still_for_sale(basket) -> None:
+    """Inside the placing transaction: every product is still one buyers may see, read again
+    from the database (a seller may hide it, or staff send it back to moderation, between the
+    basket's checks and this write). Raising rolls the freeze back: the basket is kept."""
+    ids = {line.product_id for line in basket.all_lines()}
+    products = Product.objects.select_related("shop", "parent__shop").filter(pk__in=ids)
+    gone = sorted((p for p in products if not product_is_public(p)), key=lambda p: p.pk)
+    if gone or len(products) != len(ids):
+        titles = [p.get_title() for p in gone] or [_("Sản phẩm")]
+        raise CheckoutError(*[not_for_sale_message(title) for title in titles])
 
 
 def live_purchase_of(basket) -> Purchase | None:

@@ -19,6 +19,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from marketplace.core.text import single_line
+
 logger = logging.getLogger(__name__)
 
 MAIL_LANGUAGE = "vi"
@@ -41,7 +43,9 @@ def mail_locale() -> Iterator[None]:
 
 def mail_send(*, recipients: Sequence[str], subject, template: str, context: dict) -> bool:
     """Render `template` with `context` and send it as one mail to every address of
-    `recipients`; `subject` may be lazy (it is rendered in the mail locale too).
+    `recipients`; `subject` may be lazy (it is rendered in the mail locale too). The subject
+    is put on one line: a name in it with a line break (stored before names were validated)
+    would make Django refuse the header.
 
     True when the mail went out; False (logged) when there is nobody to send to or when
     rendering or sending failed. Never raises.
@@ -51,7 +55,7 @@ def mail_send(*, recipients: Sequence[str], subject, template: str, context: dic
     try:
         with mail_locale():
             body = render_to_string(template, context)
-            send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, list(recipients))
+            send_mail(single_line(str(subject)), body, settings.DEFAULT_FROM_EMAIL, list(recipients))
     except Exception:  # noqa: BLE001 -- SMTP down, a template error: logged, the caller decides
         logger.exception("Mail %s to %d recipient(s) failed", template, len(recipients))
         return False

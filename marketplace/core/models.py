@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "certificate.verified": _("Xác minh chứng nhận OCOP"),
     "certificate.rejected": _("Từ chối chứng nhận OCOP"),
     "certificate.revoked": _("Thu hồi chứng nhận OCOP"),
+    "certificate.reverification_required": _("Sản phẩm đổi tên hoặc nhóm: chứng nhận OCOP cần xác minh lại"),
     "review.created": _("Viết đánh giá sản phẩm"),
     "review.replied": _("Phản hồi đánh giá"),
     "product.featured": _("Đưa sản phẩm vào mục nổi bật"),

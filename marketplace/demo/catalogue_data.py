@@ -167,6 +167,9 @@ UNIT_LABELS = {"kg": "1 kg", "lít": "1 lít", "hũ": "1 hũ", "hộp": "1 hộp
 CERT_EXPIRED = {("HTX Sông Đầm", "Mắm tôm")}  # issued 40 months ago: expired
 CERT_REVOKED = {("Cơ sở Ngọc Giàu", "Khô cá kèo")}  # verified, then revoked
 CERT_EXPIRING_SOON = {("HTX Tài Thịnh Phát FARM", "Chà bông tôm")}  # expires in 20 days
+# Verified under an older name, renamed by the seller since: back in the staff queue
+# (catalogue/certificates.py: certificates_recheck). Value: the name staff verified.
+CERT_REVERIFY = {("Cô Ba Gần", "Nha đam"): "Nha đam tươi Cô Ba"}
 
 ILLUSTRATIVE_NOTE = (
     "Sản phẩm minh họa cho bản demo: tên, mô tả và giá chỉ mang tính tham khảo."
@@ -211,8 +214,10 @@ class CertificateSpec:
     decision_number: str
     issuing_body: str  # "province" | "central"
     issued_on: datetime.date
-    status: str  # "verified" | "revoked"
+    status: str  # "verified" | "revoked" | "pending" (sent back for re-verification)
     decision_reason: str = ""
+    verified_title: str = ""  # only when the product was renamed since (CERT_REVERIFY)
+    reverification_reason: str = ""
 
 
 @dataclass
@@ -351,6 +356,7 @@ def _certificate(producer: str, product: str, stars: int, today: datetime.date) 
     months = 6 + (h >> 8) % 24  # 6..29 months (+ up to 27 days) before today
     issued = add_months(today, -months) - datetime.timedelta(days=(h >> 16) % 28)
     status, reason = "verified", ""
+    verified_title = reverification_reason = ""
     if key in CERT_EXPIRED:
         issued = add_months(today, -40)
     elif key in CERT_EXPIRING_SOON:
@@ -358,10 +364,14 @@ def _certificate(producer: str, product: str, stars: int, today: datetime.date) 
     elif key in CERT_REVOKED:
         status = "revoked"
         reason = "Dữ liệu demo: chứng nhận bị thu hồi để minh họa quy định thu hồi."
+    elif key in CERT_REVERIFY:
+        status, verified_title = "pending", CERT_REVERIFY[key]
+        reverification_reason = f"Tên sản phẩm đã đổi từ “{verified_title}” thành “{product}”."
     return CertificateSpec(
         stars=stars, score=score, decision_number=decision,
         issuing_body="central" if central else "province",
         issued_on=issued, status=status, decision_reason=reason,
+        verified_title=verified_title, reverification_reason=reverification_reason,
     )
 
 

@@ -320,6 +320,12 @@ def ensure_products(
                 issued_on=cert.issued_on,
                 expires_on=add_months(cert.issued_on, CERTIFICATE_VALIDITY_MONTHS),
                 status=cert.status, decision_reason=cert.decision_reason,
+                # the product as staff verified it (bulk_create skips the model's save)
+                verified_title=cert.verified_title or (
+                    product.title if cert.status == OcopCertificate.Status.VERIFIED else ""
+                ),
+                verified_category=categories[spec.category_code] if cert.status != "revoked" else None,
+                reverification_reason=cert.reverification_reason,
             )
             certificate.clean()  # the star/score/issuing-body rules hold for demo data too
             certificate_rows.append(certificate)

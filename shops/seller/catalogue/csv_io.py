@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Category
 from catalogue.product_import import ImportRow
 from catalogue.products import MAX_STOCK, SKU_MAX_LENGTH
+from marketplace.core.text import has_control_characters
 from shops.models import Partner, StockRecord
 
 from .forms import parse_vnd
@@ -252,6 +253,8 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
         title = " ".join(_unprotect(values.get("title", "")).split())
         if not title:
             row_errors.append(("title", _("Thiếu tên sản phẩm.")))
+        elif has_control_characters(title):
+            row_errors.append(("title", _("Tên sản phẩm không được chứa ký tự điều khiển ẩn.")))
         elif len(title) > TITLE_MAX_LENGTH:
             row_errors.append(("title", _("Tên sản phẩm dài quá %(max)s ký tự.") % {"max": TITLE_MAX_LENGTH}))
 

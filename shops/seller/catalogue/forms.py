@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Category, Product
 from catalogue.products import MAX_PRICE, MAX_STOCK, SKU_MAX_LENGTH
+from marketplace.core.text import validate_single_line
 from marketplace.core.uploads import MultipleImageUploadField
 from shops.models import Partner, StockRecord
 
@@ -93,7 +94,9 @@ def _sku_field():
 class ProductForm(forms.Form):
     """Create or edit a product of `shop`. No field names another shop's object."""
 
-    title = forms.CharField(label=_("Tên sản phẩm"), max_length=255)
+    title = forms.CharField(
+        label=_("Tên sản phẩm"), max_length=255, validators=[validate_single_line]
+    )
     category = CategoryChoiceField(
         label=_("Nhóm sản phẩm (OCOP)"), empty_label=_("— Chọn nhóm —"),
         error_messages={

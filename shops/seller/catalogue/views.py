@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from catalogue import product_import, products
@@ -26,6 +27,19 @@ from shops.seller.mixins import SellerShopMixin
 
 from . import csv_io
 from .forms import ImagesUploadForm, ImportForm, ProductCreateForm, ProductEditForm, StockAdjustForm
+
+
+def ocop_sent_back_message(count: int) -> str:
+    """The seller's warning when a change sent verified OCOP certificates back to staff."""
+    return ngettext(
+        "Tên hoặc nhóm sản phẩm đã thay đổi so với lúc chứng nhận OCOP được xác minh: "
+        "chứng nhận đã được gửi lại cho cán bộ xác minh và huy hiệu OCOP tạm ẩn đến khi "
+        "được xác minh lại. Xem lý do trong mục Chứng nhận OCOP.",
+        "Tên hoặc nhóm sản phẩm đã thay đổi so với lúc %(count)s chứng nhận OCOP được xác minh: "
+        "các chứng nhận đã được gửi lại cho cán bộ xác minh và huy hiệu OCOP tạm ẩn đến khi "
+        "được xác minh lại. Xem lý do trong mục Chứng nhận OCOP.",
+        count,
+    ) % {"count": count}
 
 
 class ShopProductMixin(SellerShopMixin):
@@ -167,6 +181,8 @@ class ProductEditView(ShopProductMixin, FormView):
             stock=data["stock"], stock_seen=data.get("stock_seen"),
         )
         messages.success(self.request, _("Đã lưu sản phẩm “%(title)s”.") % {"title": product.title})
+        if product.ocop_sent_back:
+            messages.warning(self.request, ocop_sent_back_message(len(product.ocop_sent_back)))
         return redirect("seller:product-edit", shop_code=self.shop.code, product_pk=product.pk)
 
     def post(self, request, *args, **kwargs):
@@ -432,4 +448,6 @@ class ProductsImportView(SellerShopMixin, FormView):
             return self.render_to_response(
                 self.get_context_data(form=form, row_errors=errors), status=409
             )
+        if result.certificates_sent_back:
+            messages.warning(self.request, ocop_sent_back_message(result.certificates_sent_back))
         return self.render_to_response(self.get_context_data(form=ImportForm(), result=result))

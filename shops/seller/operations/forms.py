@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import OcopCertificate
-from marketplace.core.text import fold
+from marketplace.core.text import fold, validate_single_line
 from marketplace.core.uploads import DocumentUploadField
 from marketplace.order.carriers import carrier_choices
 from marketplace.order.models import Shipment
@@ -173,6 +173,7 @@ class BankAccountForm(forms.Form):
     )
     bank_account_name = forms.CharField(
         label=_("Tên chủ tài khoản"), required=False, max_length=64,
+        validators=[validate_single_line],
         help_text=_("Như ngân hàng hiển thị: chữ in hoa không dấu, ví dụ NGUYEN VAN AN."),
     )
 

@@ -1,11 +1,22 @@
 """Placing a purchase: one order per shop, shipping per shop, stock allocated, tampering refused."""
 
 import pytest
+from oscar.core.loading import get_model
 
+from catalogue.models import Product
 from marketplace.checkout.quote import CheckoutError, basket_quote
 from marketplace.order.models import Order, Purchase
 from shops.models import Partner, StockRecord
-from tests.factories import make_basket, make_option, make_product, make_shop, place
+from tests.factories import (
+    make_basket,
+    make_option,
+    make_product,
+    make_shop,
+    place,
+    reload_basket,
+)
+
+Basket = get_model("basket", "Basket")
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +100,50 @@ def test_changed_total_and_foreign_shipping_option_are_refused(three_shops):
     with pytest.raises(CheckoutError):
         place(basket, choices={str(shops[0].pk): str(other_shop_option.pk)})
     assert Purchase.objects.count() == 0
+
+
+# --- a product buyers may no longer see ------------------------------------------------------
+
+
+@pytest.mark.parametrize("change", [
+    {"is_public": False},
+    {"moderation_status": "pending"},
+])
+def test_a_product_hidden_after_it_was_added_is_refused_at_placement(three_shops, change):
+    _, products = three_shops
+    basket = make_basket([(products[0], 1), (products[1], 1)])
+    Product.objects.filter(pk=products[1].pk).update(**change)
+    basket = reload_basket(basket)
+
+    with pytest.raises(CheckoutError) as refused:
+        place(basket)
+
+    assert any("Tôm khô Rạch Gốc" in m and "không còn được bán" in m for m in refused.value.messages)
+    assert Purchase.objects.count() == 0 and Order.objects.count() == 0
+    basket = reload_basket(basket)
+    assert basket.status == basket.OPEN and basket.num_lines == 2
+    assert StockRecord.objects.get(product=products[0]).num_allocated == 0
+
+
+def test_placement_rechecks_in_its_transaction_a_product_hidden_after_the_basket_checks(three_shops):
+    _, products = three_shops
+    basket = make_basket([(products[0], 1)])
+    loaded = basket.all_lines()[0].product  # loaded (public) before the seller hides it
+    Product.objects.filter(pk=products[0].pk).update(is_public=False)
+    assert loaded.is_public  # so the basket's own checks still pass
+
+    with pytest.raises(CheckoutError):
+        place(basket)
+
+    assert Purchase.objects.count() == 0
+    assert reload_basket(basket).status == Basket.OPEN
+
+
+def test_the_basket_page_marks_a_line_no_longer_for_sale(client, three_shops):
+    _, products = three_shops
+    client.post(f"/basket/add/{products[0].pk}/", {"quantity": 1})
+    Product.objects.filter(pk=products[0].pk).update(is_public=False)
+
+    html = client.get("/basket/").content.decode()
+
+    assert 'class="availability not_for_sale"' in html and "Không còn bán" in html

@@ -171,7 +171,9 @@ def test_price_formats_accepted(client, world, price, expected):
 
 
 @pytest.mark.parametrize("field,value", [("stock", "-3"), ("stock", "2.5"), ("category", "999999"),
-                                         ("title", "   "), ("traceability_url", "not a url")])
+                                         ("title", "   "), ("title", "Mật ong\r\nrừng"),
+                                         ("title", "Mật ong\u202erừng"),
+                                         ("traceability_url", "not a url")])
 def test_other_bad_input_rerenders(client, world, field, value):
     client.force_login(world["owner_a"])
     response = client.post(url("product-create", world["shop_a"]), form_data(world, **{field: value}))

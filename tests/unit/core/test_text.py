@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from marketplace.core.phones import normalise_mobile
-from marketplace.core.text import fold, slugify_vi
+from marketplace.core.text import fold, single_line, slugify_vi, validate_single_line
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,23 @@ def test_every_recorded_action_has_a_label():
     written |= {"shipping.option_changed"}
     assert written, "no actions found: the pattern is stale"
     assert written <= set(ACTION_LABELS), sorted(written - set(ACTION_LABELS))
+
+
+@pytest.mark.parametrize("name", [
+    "Gian\r\nhàng", "Gian\nhàng", "Gian\rhàng", "Gian\thàng", "Gian\x00hàng",
+    "Gian\u202ehàng", "Gian\u200bhàng", "Gian\u2028hàng", "Gian\x85hàng",
+])
+def test_a_name_with_a_control_character_is_refused(name):
+    with pytest.raises(ValidationError):
+        validate_single_line(name)
+    assert single_line(name) == "Gian hàng"
+
+
+@pytest.mark.parametrize("name", ["Cơ sở Khô cá Đầm Dơi", "HTX Mật ong U Minh (Cà Mau)", "Bánh pía Sóc Trăng – 5★"])
+def test_vietnamese_names_pass(name):
+    validate_single_line(name)
+    assert single_line(name) == name
+
+
+def test_single_line_collapses_runs_of_whitespace():
+    assert single_line("  Đơn đăng ký cửa hàng Gian\r\n\r\n  hàng  ") == "Đơn đăng ký cửa hàng Gian hàng"
