@@ -182,6 +182,15 @@ def ensure_categories(result: LoadResult) -> dict[str, Category]:
 # --- Shops ----------------------------------------------------------------------------
 
 
+DEMO_DOCUMENT_KINDS = {
+    Partner.ProducerType.HOUSEHOLD: Partner.DocumentKind.HOUSEHOLD_REGISTRATION,
+    Partner.ProducerType.COMPANY: Partner.DocumentKind.ENTERPRISE_REGISTRATION,
+    Partner.ProducerType.COOPERATIVE: Partner.DocumentKind.COOPERATIVE_REGISTRATION,
+    Partner.ProducerType.COOPERATIVE_GROUP: Partner.DocumentKind.OCOP_CERTIFICATE,
+}
+DEMO_DOCUMENTS_PURGED_AT = datetime.datetime(2025, 9, 1, 6, 30, tzinfo=datetime.UTC)
+
+
 def ensure_shops(
     plan: list[data.ShopSpec], users: dict, result: LoadResult, *, progress: bool
 ) -> dict[str, Partner]:
@@ -195,6 +204,10 @@ def ensure_shops(
             phone=spec.phone, commune_code=spec.commune_code,
             street_address=spec.street_address, description=spec.description,
             status=Partner.Status.APPROVED,
+            # Approved long ago: the registration certificate they applied with has been
+            # deleted at the end of its retention (shops/retention.py); what kind it was stays.
+            application_document_kind=DEMO_DOCUMENT_KINDS.get(spec.producer_type, ""),
+            application_document_purged_at=DEMO_DOCUMENTS_PURGED_AT,
             bank_bin=spec.bank.bank_bin if spec.bank else "",
             bank_account_number=spec.bank.account_number if spec.bank else "",
             bank_account_name=spec.bank.account_name if spec.bank else "",
