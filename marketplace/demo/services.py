@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.utils import timezone
 from oscar.core.loading import get_model
 from tqdm import tqdm
 
@@ -188,7 +189,6 @@ DEMO_DOCUMENT_KINDS = {
     Partner.ProducerType.COOPERATIVE: Partner.DocumentKind.COOPERATIVE_REGISTRATION,
     Partner.ProducerType.COOPERATIVE_GROUP: Partner.DocumentKind.OCOP_CERTIFICATE,
 }
-DEMO_DOCUMENTS_PURGED_AT = datetime.datetime(2025, 9, 1, 6, 30, tzinfo=datetime.UTC)
 
 
 def ensure_shops(
@@ -204,10 +204,11 @@ def ensure_shops(
             phone=spec.phone, commune_code=spec.commune_code,
             street_address=spec.street_address, description=spec.description,
             status=Partner.Status.APPROVED,
-            # Approved long ago: the registration certificate they applied with has been
-            # deleted at the end of its retention (shops/retention.py); what kind it was stays.
+            # Decided: the registration certificate they applied with has been deleted at the
+            # end of its retention (shops/retention.py); what kind it was stays. Stamped with
+            # the load time, never before the shop's own creation.
             application_document_kind=DEMO_DOCUMENT_KINDS.get(spec.producer_type, ""),
-            application_document_purged_at=DEMO_DOCUMENTS_PURGED_AT,
+            application_document_purged_at=timezone.now(),
             bank_bin=spec.bank.bank_bin if spec.bank else "",
             bank_account_number=spec.bank.account_number if spec.bank else "",
             bank_account_name=spec.bank.account_name if spec.bank else "",
