@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -52,10 +53,20 @@ class ShopApplicationForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    application_document_kind = forms.ChoiceField(
+        label=_("Loại giấy tờ"),
+        choices=[("", _("— Chọn loại giấy tờ —")), *Partner.DocumentKind.choices],
+        error_messages={"required": _("Vui lòng chọn loại giấy tờ bạn tải lên.")},
+    )
     application_document = DocumentUploadField(
-        label=_("Ảnh hoặc PDF giấy chứng nhận đăng ký"),
-        help_text=_("Giấy chứng nhận đăng ký kinh doanh, hợp tác xã hoặc hộ kinh doanh."),
-        error_messages={"required": _("Vui lòng chọn ảnh hoặc tệp PDF giấy tờ đăng ký.")},
+        label=_("Ảnh hoặc PDF giấy chứng nhận"),
+        help_text=_(
+            "Giấy chứng nhận đăng ký hộ kinh doanh, doanh nghiệp, hợp tác xã, hoặc giấy chứng "
+            "nhận OCOP. Không tải ảnh CCCD/CMND: ảnh giấy tờ tuỳ thân là dữ liệu cá nhân nhạy cảm "
+            "(Nghị định 356/2025) nên chúng tôi không nhận và không lưu. Giấy tờ chỉ được giữ đến "
+            "%(days)s ngày sau khi có kết quả xét duyệt, rồi tự động xoá."
+        ),
+        error_messages={"required": _("Vui lòng chọn ảnh hoặc tệp PDF giấy chứng nhận.")},
     )
     logo = ImageUploadField(label=_("Logo (không bắt buộc)"), required=False)
     helper_email = forms.EmailField(
@@ -79,6 +90,8 @@ class ShopApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.applicant = applicant
         self.fields["commune_code"].choices = _commune_choices(_("— Chọn xã/phường —"))
+        field = self.fields["application_document"]
+        field.help_text = field.help_text % {"days": settings.APPLICATION_DOCUMENT_RETENTION_DAYS}
         self.helper_user = None
 
     def clean_phone(self) -> str:
@@ -132,6 +145,7 @@ class ShopApplicationForm(forms.Form):
             "street_address": data["street_address"],
             "description": data["description"],
             "application_document": data["application_document"],
+            "application_document_kind": data["application_document_kind"],
             "logo": data.get("logo") or None,
             "helper": self.helper_user,
             "helper_consent_note": data["helper_consent_note"] if self.helper_user else "",

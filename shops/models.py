@@ -29,6 +29,15 @@ class Partner(AbstractPartner):
         SUSPENDED = "suspended", _("Tạm ngưng")
         REJECTED = "rejected", _("Từ chối")
 
+    class DocumentKind(models.TextChoices):
+        """What an application's document may be. There is deliberately no ID-card choice:
+        images of CCCD/CMND are sensitive personal data (Decree 356/2025) and are never kept."""
+
+        HOUSEHOLD_REGISTRATION = "household_registration", _("Giấy chứng nhận đăng ký hộ kinh doanh")
+        ENTERPRISE_REGISTRATION = "enterprise_registration", _("Giấy chứng nhận đăng ký doanh nghiệp")
+        COOPERATIVE_REGISTRATION = "cooperative_registration", _("Giấy chứng nhận đăng ký hợp tác xã")
+        OCOP_CERTIFICATE = "ocop_certificate", _("Giấy chứng nhận sản phẩm OCOP")
+
     class ProducerType(models.TextChoices):
         COMPANY = "company", _("Doanh nghiệp")
         COOPERATIVE = "cooperative", _("Hợp tác xã")
@@ -67,9 +76,17 @@ class Partner(AbstractPartner):
     description = models.TextField(_("Giới thiệu"), blank=True)
     logo = models.ImageField(_("Logo"), upload_to="shops/logos/%Y/", blank=True)
     banner = models.ImageField(_("Ảnh bìa"), upload_to="shops/banners/%Y/", blank=True)
+    # Kept only until the staff decision + APPLICATION_DOCUMENT_RETENTION_DAYS, then deleted by
+    # `manage.py shops_purge_application_documents` (shops/retention.py, ADR 0031).
     application_document = models.FileField(
         _("Giấy tờ đăng ký"), upload_to="shops/applications/%Y/", blank=True,
-        help_text=_("Ảnh hoặc PDF giấy chứng nhận đăng ký kinh doanh / hợp tác xã."),
+        help_text=_("Ảnh hoặc PDF giấy chứng nhận đăng ký kinh doanh / hợp tác xã, hoặc giấy chứng nhận OCOP."),
+    )
+    application_document_kind = models.CharField(
+        _("Loại giấy tờ"), max_length=32, choices=DocumentKind.choices, blank=True,
+    )
+    application_document_purged_at = models.DateTimeField(
+        _("Giấy tờ đã xoá lúc"), null=True, blank=True,
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -85,6 +85,7 @@ def shop_apply(
     commune_code: int,
     street_address: str,
     application_document: File,
+    application_document_kind: str = "",
     zalo_phone: str = "",
     description: str = "",
     logo: File | None = None,
@@ -123,6 +124,7 @@ def shop_apply(
                     zalo_phone=zalo_phone or "",
                     commune_code=commune_code,
                     street_address=street_address.strip(),
+                    application_document_kind=application_document_kind,
                     description=sanitize_html(description),
                     applicant=applicant,
                 )

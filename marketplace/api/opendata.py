@@ -6,13 +6,11 @@ paginated and filterable list for apps). Product URLs are built from the configu
 address (catalogue.qr.site_base_url: never the request's Host), falling back to the request
 when SITE_URL is not configured. One SQL query whatever the number of products.
 
-The CSV has a header row and is UTF-8 with a BOM, so Excel opens Vietnamese correctly.
+The CSV has a header row and is UTF-8 with a BOM, so Excel opens Vietnamese correctly; titles
+and names come from sellers, so cells are formula-guarded (marketplace.core.spreadsheets).
 """
 
 from __future__ import annotations
-
-import csv
-import io
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +23,7 @@ from catalogue.qr import site_base_url
 from marketplace.api.caching import public_cache
 from marketplace.api.common import public_read
 from marketplace.api.selectors import ocop_certificates_current
+from marketplace.core.spreadsheets import csv_bytes
 
 router = Router()
 
@@ -107,13 +106,8 @@ def ocop_products_json(request: HttpRequest):
 )
 @decorate_view(public_cache())
 def ocop_products_csv(request: HttpRequest):
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in ocop_products(request):
-        writer.writerow({**row, "commune": row["commune"] or ""})
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
+    rows = ocop_products(request)
+    body = csv_bytes(COLUMNS, ([row[column] if row[column] is not None else "" for column in COLUMNS] for row in rows))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ocop-products.csv"'
     return response

@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "shop.rejected": _("Từ chối cửa hàng"),
     "shop.suspended": _("Tạm ngưng cửa hàng"),
     "shop.reinstated": _("Mở lại cửa hàng"),
+    "shop.application_document_purged": _("Xoá giấy tờ đăng ký khi hết thời hạn lưu trữ"),
     "shop.member_added": _("Thêm thành viên"),
     "shop.member_revoked": _("Thu hồi quyền thành viên"),
     "product.created": _("Thêm sản phẩm"),

@@ -41,8 +41,16 @@ class DecisionForm(forms.Form):
         return reason
 
 
+#: Sent with every private file: nothing in it may run, load or be framed as our origin.
+PRIVATE_FILE_CSP = "default-src 'none'; sandbox"
+
+
 def private_file_response(field_file) -> FileResponse:
-    """Serve an uploaded document to staff: never cached, never sniffed; 404 when missing."""
+    """Serve an uploaded document: never cached, never sniffed, sandboxed; 404 when missing.
+
+    A PDF is a download (`Content-Disposition: attachment`), never shown by the browser's
+    viewer from our origin, even though uploads.clean_document has screened it (ADR 0031).
+    Pictures (always re-encoded JPEGs) are shown inline."""
     if not field_file:
         raise Http404
     try:
@@ -51,7 +59,9 @@ def private_file_response(field_file) -> FileResponse:
         raise Http404 from exc
     name = field_file.name.rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type, filename=name)
+    as_attachment = not content_type.startswith("image/")
+    response = FileResponse(handle, content_type=content_type, filename=name, as_attachment=as_attachment)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = PRIVATE_FILE_CSP
     return response

@@ -3,18 +3,20 @@
 Images are identified by their content (Pillow, restricted to JPEG/PNG/WebP/HEIC), their pixel
 count is checked from the header before any pixel is decoded, and what we keep is always a
 fresh JPEG re-encoded from the pixels alone (no EXIF, GPS, XMP, ICC or trailing bytes). PDFs
-are checked for their structure and refused when they carry active content. See
-docs/decisions/0006-uploads.md.
+are parsed (pypdf): every object and decoded stream is inspected, and a PDF carrying active
+content, encrypted, too complex or unparseable is refused. See docs/decisions/0006-uploads.md
+and 0031-files-read-and-written.md.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import secrets
-import zlib
 from typing import Any
 
+import pypdf
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 try:  # HEIC is what iPhones save by default; accepted only when the decoder is present.
     import pillow_heif
@@ -30,6 +33,8 @@ except ImportError:  # pragma: no cover - pillow_heif ships with Wagtail's willo
     pillow_heif = None
 else:
     pillow_heif.register_heif_opener()
+
+logger = logging.getLogger(__name__)
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -61,6 +66,10 @@ UNSAFE_PDF_MESSAGE = _(
 ENCRYPTED_PDF_MESSAGE = _(
     "Tệp PDF có mật khẩu hoặc được mã hoá nên không kiểm tra được. "
     "Hãy lưu lại thành PDF không mã hoá hoặc tải lên ảnh chụp."
+)
+TOO_COMPLEX_PDF_MESSAGE = _(
+    "Tệp PDF quá nhiều trang hoặc quá phức tạp để kiểm tra. "
+    "Hãy tải lên ảnh chụp hoặc một tệp PDF ít trang hơn."
 )
 TOO_MANY_FILES_MESSAGE = _("Chỉ được tải lên tối đa %(limit)s tệp một lần.")
 
@@ -219,23 +228,46 @@ def _to_srgb(img: Image.Image, icc_profile: bytes | None) -> Image.Image:
 
 # --- documents ------------------------------------------------------------------------------
 
-# PDF names may hex-escape characters (/J#61vaScript == /JavaScript), so names are decoded first.
+# What a PDF may not carry (ISO 32000 names): scripts, actions that run or leave the file on
+# their own, embedded files and rich media, XFA forms, form submission. Checked on the parsed
+# objects (keys and name values, `#xx` escapes decoded by the parser) and on the decoded content
+# of every stream. /OpenAction is allowed only as a plain destination (an array: "open at page 1").
+_PDF_UNSAFE_NAME_SET = frozenset({
+    "/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA",
+    "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/AA", "/Encrypt",
+})
+# The same names in raw or decoded bytes (a belt to the parser's braces: also sees objects that
+# no cross-reference table lists). PDF names may hex-escape characters (/J#61vaScript).
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _PDF_UNSAFE_NAMES = re.compile(
-    rb"/(JavaScript|JS|Launch|EmbeddedFiles?|OpenAction|AA|RichMedia|XFA|SubmitForm|ImportData|GoToE)"
+    rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData|GoToR|GoToE|AA)"
     rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"
 )
-_PDF_STREAM = re.compile(rb"\bobj\b(.{0,4096}?)\bstream\r?\n", re.DOTALL)
 _PDF_ENCRYPT = re.compile(rb"/Encrypt(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
-_PDF_INFLATE_PER_STREAM = 8 * 1024 * 1024
-_PDF_INFLATE_TOTAL = 64 * 1024 * 1024
+# Image XObjects are not decoded (a page scan can be tens of MB of pixels, and pixels cannot
+# hold an action), only checked to use standard filters; every other stream is decoded.
+_PDF_IMAGE_FILTERS = frozenset({"/DCTDecode", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode"})
+_PDF_KNOWN_FILTERS = _PDF_IMAGE_FILTERS | {
+    "/FlateDecode", "/LZWDecode", "/ASCIIHexDecode", "/ASCII85Decode", "/RunLengthDecode",
+}
+# Bounds so that a crafted PDF cannot hang or exhaust a worker (a "PDF bomb").
+MAX_PDF_PAGES = 100
+MAX_PDF_OBJECTS = 20_000
+MAX_PDF_NODES = 500_000  # dictionary entries and array items visited, direct ones included
+_PDF_DECODE_PER_STREAM = 8 * 1024 * 1024
+_PDF_DECODE_TOTAL = 64 * 1024 * 1024
+
+
+class _PdfRefused(Exception):
+    def __init__(self, error: ValidationError) -> None:
+        self.error = error
 
 
 def clean_document(uploaded: Any, *, max_bytes: int | None = None) -> ContentFile:
     """Return a checked PDF (`<hex>.pdf`) or a re-encoded image (`<hex>.jpg`), or raise.
 
     For certificate scans and shop application documents. Codes: too_large, empty,
-    unsupported_type, too_many_pixels, invalid_image, invalid_pdf, unsafe_pdf.
+    unsupported_type, too_many_pixels, invalid_image, invalid_pdf, unsafe_pdf, too_complex_pdf.
     """
     max_bytes = _limit("MAX_DOCUMENT_BYTES", max_bytes)
     data = _read_limited(uploaded, max_bytes)
@@ -252,40 +284,109 @@ def clean_document(uploaded: Any, *, max_bytes: int | None = None) -> ContentFil
 
 
 def _check_pdf(data: bytes) -> None:
+    """Parse the PDF (pypdf) and refuse it unless every object and stream is inspectable and
+    inert. See docs/decisions/0031-files-read-and-written.md."""
     if b"%%EOF" not in data[-1024:]:
         raise ValidationError(INVALID_PDF_MESSAGE, code="invalid_pdf")
-    if _pdf_has_unsafe_name(data):
-        raise ValidationError(UNSAFE_PDF_MESSAGE, code="unsafe_pdf")
-    if _PDF_ENCRYPT.search(_PDF_NAME_ESCAPE.sub(_unescape_name_char, data)):
-        # Encrypted strings and object streams cannot be inspected.
+    unescaped = _PDF_NAME_ESCAPE.sub(_unescape_name_char, data)
+    if _PDF_ENCRYPT.search(unescaped):
         raise ValidationError(ENCRYPTED_PDF_MESSAGE, code="unsafe_pdf")
-    # Since PDF 1.5 dictionaries can sit inside compressed object streams, where a plain
-    # byte search cannot see them: inflate Flate streams (bounded) and search those too.
-    budget = _PDF_INFLATE_TOTAL
-    for match in _PDF_STREAM.finditer(data):
-        header = match.group(1)
-        if b"FlateDecode" not in header or b"/Image" in header:
-            continue  # image pixels cannot hold actions; other filters are not searched
-        inflater = zlib.decompressobj()
-        chunk = data[match.end() : match.end() + _PDF_INFLATE_PER_STREAM]
-        try:
-            inflated = inflater.decompress(chunk, min(_PDF_INFLATE_PER_STREAM, budget))
-        except zlib.error:
-            continue
-        budget -= len(inflated)
-        if _pdf_has_unsafe_name(inflated):
-            raise ValidationError(UNSAFE_PDF_MESSAGE, code="unsafe_pdf")
-        if budget <= 0:
-            # More compressed content than any scan needs: refuse rather than skip the rest.
-            raise ValidationError(UNSAFE_PDF_MESSAGE, code="unsafe_pdf")
+    if _PDF_UNSAFE_NAMES.search(unescaped):
+        raise ValidationError(UNSAFE_PDF_MESSAGE, code="unsafe_pdf")
+    limits = {
+        "zlib_maximum_output_length": _PDF_DECODE_PER_STREAM,
+        "lzw_maximum_output_length": _PDF_DECODE_PER_STREAM,
+        "run_length_maximum_output_length": _PDF_DECODE_PER_STREAM,
+        "array_based_stream_maximum_output_length": _PDF_DECODE_PER_STREAM,
+        "brotli_maximum_output_length": _PDF_DECODE_PER_STREAM,
+        "stream_decoding_work_maximum_length": 4 * _PDF_DECODE_PER_STREAM,
+        "maximum_declared_stream_length": MAX_DOCUMENT_BYTES * 2,
+        "jbig2dec_binary": None,  # never run an external decoder on untrusted bytes
+    }
+    try:
+        # A context variable: the limits apply to this call only, also under threads.
+        with pypdf.apply_configuration(**limits):
+            reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise _PdfRefused(ValidationError(ENCRYPTED_PDF_MESSAGE, code="unsafe_pdf"))
+            if len(reader.pages) > MAX_PDF_PAGES:
+                raise _PdfRefused(_pdf_too_complex())
+            _pdf_walk(reader)
+    except _PdfRefused as refused:
+        raise refused.error from None
+    except RecursionError:
+        raise _pdf_too_complex() from None
+    except Exception:  # noqa: BLE001 -- whatever the parser trips on, the file is refused
+        logger.info("PDF refused: the parser failed", exc_info=True)
+        raise ValidationError(INVALID_PDF_MESSAGE, code="invalid_pdf") from None
+
+
+def _pdf_too_complex() -> ValidationError:
+    return ValidationError(TOO_COMPLEX_PDF_MESSAGE, code="too_complex_pdf")
+
+
+def _pdf_walk(reader: pypdf.PdfReader) -> None:
+    """Visit every object the cross-reference tables list (those in object streams too) and the
+    trailer, every value nested in them, and the decoded bytes of every non-image stream."""
+    unsafe = _PdfRefused(ValidationError(UNSAFE_PDF_MESSAGE, code="unsafe_pdf"))
+    pending: list[Any] = [reader.trailer]
+    for generation, numbers in reader.xref.items():
+        pending += [IndirectObject(number, generation, reader) for number in numbers]
+    pending += [IndirectObject(number, 0, reader) for number in reader.xref_objStm]
+    if len(pending) > MAX_PDF_OBJECTS:
+        raise _PdfRefused(_pdf_too_complex())
+    seen: set[tuple[int, int]] = set()
+    nodes = 0
+    decoded_total = 0
+    while pending:
+        item = pending.pop()
+        nodes += 1
+        if nodes > MAX_PDF_NODES:
+            raise _PdfRefused(_pdf_too_complex())
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > MAX_PDF_OBJECTS:
+                raise _PdfRefused(_pdf_too_complex())
+            item = item.get_object()
+        if isinstance(item, NameObject):
+            if item in _PDF_UNSAFE_NAME_SET:
+                raise unsafe
+        elif isinstance(item, DictionaryObject):  # a StreamObject is one too
+            for name, value in item.items():
+                if name in _PDF_UNSAFE_NAME_SET:
+                    raise unsafe
+                if name == "/OpenAction" and not isinstance(value.get_object(), ArrayObject):
+                    raise unsafe  # an action run on opening, not a "show page n" destination
+                pending.append(value)
+            if isinstance(item, StreamObject):
+                decoded_total += _pdf_check_stream(item, unsafe)
+                if decoded_total > _PDF_DECODE_TOTAL:
+                    raise _PdfRefused(_pdf_too_complex())
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+
+
+def _pdf_check_stream(stream: StreamObject, unsafe: _PdfRefused) -> int:
+    """Decode a stream's filters and search the result; return how many bytes were decoded.
+    Image streams are only checked for standard filters. An unknown filter is refused."""
+    filters = stream.get("/Filter")
+    filters = filters.get_object() if filters is not None else None
+    names = list(filters) if isinstance(filters, ArrayObject) else [] if filters is None else [filters]
+    if any(not isinstance(name, NameObject) or name not in _PDF_KNOWN_FILTERS for name in names):
+        raise unsafe
+    if stream.get("/Subtype") == "/Image":
+        return 0
+    data = stream.get_data()
+    if _PDF_UNSAFE_NAMES.search(_PDF_NAME_ESCAPE.sub(_unescape_name_char, data)):
+        raise unsafe
+    return len(data)
 
 
 def _unescape_name_char(match: re.Match[bytes]) -> bytes:
     return bytes([int(match.group(1), 16)])
-
-
-def _pdf_has_unsafe_name(data: bytes) -> bool:
-    return bool(_PDF_UNSAFE_NAMES.search(_PDF_NAME_ESCAPE.sub(_unescape_name_char, data)))
 
 
 # --- form fields ----------------------------------------------------------------------------

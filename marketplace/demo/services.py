@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.utils import timezone
 from oscar.core.loading import get_model
 from tqdm import tqdm
 
@@ -184,6 +185,14 @@ def ensure_categories(result: LoadResult) -> dict[str, Category]:
 # --- Shops ----------------------------------------------------------------------------
 
 
+DEMO_DOCUMENT_KINDS = {
+    Partner.ProducerType.HOUSEHOLD: Partner.DocumentKind.HOUSEHOLD_REGISTRATION,
+    Partner.ProducerType.COMPANY: Partner.DocumentKind.ENTERPRISE_REGISTRATION,
+    Partner.ProducerType.COOPERATIVE: Partner.DocumentKind.COOPERATIVE_REGISTRATION,
+    Partner.ProducerType.COOPERATIVE_GROUP: Partner.DocumentKind.OCOP_CERTIFICATE,
+}
+
+
 def ensure_shops(
     plan: list[data.ShopSpec], users: dict, result: LoadResult, *, progress: bool
 ) -> dict[str, Partner]:
@@ -197,6 +206,11 @@ def ensure_shops(
             phone=spec.phone, commune_code=spec.commune_code,
             street_address=spec.street_address, description=spec.description,
             status=Partner.Status.APPROVED,
+            # Decided: the registration certificate they applied with has been deleted at the
+            # end of its retention (shops/retention.py); what kind it was stays. Stamped with
+            # the load time, never before the shop's own creation.
+            application_document_kind=DEMO_DOCUMENT_KINDS.get(spec.producer_type, ""),
+            application_document_purged_at=timezone.now(),
             bank_bin=spec.bank.bank_bin if spec.bank else "",
             bank_account_number=spec.bank.account_number if spec.bank else "",
             bank_account_name=spec.bank.account_name if spec.bank else "",

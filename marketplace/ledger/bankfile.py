@@ -20,16 +20,13 @@ their bank's template column by column:
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
 
+from marketplace.core.spreadsheets import csv_bytes
 from marketplace.core.text import fold
 from marketplace.ledger.models import Payout
 from marketplace.payment import vietqr
 from marketplace.payment.banks import bank_name
-from marketplace.reports.figures import csv_cell
 
 MEMO_PREFIX = "OCOP TT"
 
@@ -60,13 +57,7 @@ def batch_rows(payouts) -> list[list]:
 
 def batch_csv(payouts) -> bytes:
     """The payouts (pending ones: the caller filters) as the batch file's bytes."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(batch_headers())
-    for row in batch_rows(payouts):
-        writer.writerow([csv_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(batch_headers(), batch_rows(payouts))
 
 
 def payout_qr_payload(payout: Payout) -> str | None:

@@ -9,8 +9,6 @@ re-render the page with the form's message, never an error page.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.http import Http404, HttpResponse
@@ -18,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from marketplace.core.money import format_vnd
+from marketplace.core.spreadsheets import csv_bytes
 from marketplace.reports.charts import bar_chart
 from marketplace.reports.forms import DateRangeForm
 from marketplace.reports.periods import Period, this_month
@@ -62,23 +61,10 @@ def with_chart(table: Table, column: int, *, money: bool = False) -> Table:
     return table
 
 
-def csv_cell(value) -> str:
-    """Text a spreadsheet would run as a formula (shop and product names come from sellers)
-    is prefixed with an apostrophe."""
-    text = str(value)
-    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def csv_response(table: Table, *, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(table.headers)
-    writer.writerows([csv_cell(v) for v in row] for row in table.rows)
+    # Shop and product names come from sellers: every cell is formula-guarded.
     response = HttpResponse(
-        buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
+        csv_bytes(table.headers, table.rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

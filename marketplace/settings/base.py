@@ -304,6 +304,10 @@ COMPLAINT_ANSWER_DAYS = env_int("COMPLAINT_ANSWER_DAYS", 2)
 # it is announced to the shops: the E-commerce Law 122/2025 asks for 20 days' notice of a fee
 # change (docs/decisions/0034-published-rules.md). The law's minimum; more is allowed.
 FEE_CHANGE_NOTICE_DAYS = env_int("FEE_CHANGE_NOTICE_DAYS", 20)
+# Days a shop application's document is kept after the staff decision, then deleted
+# (`manage.py shops_purge_application_documents`, daily; PDP Law 91/2025 storage limitation,
+# docs/decisions/0031-files-read-and-written.md).
+APPLICATION_DOCUMENT_RETENTION_DAYS = env_int("APPLICATION_DOCUMENT_RETENTION_DAYS", 30)
 # Tax withheld for household and individual sellers (marketplace/tax/, Decree 117/2025):
 # per payment route, whether the platform withholds. It always does on money it collects
 # (card, transfer to the programme's account); on money the shop collects itself (COD through

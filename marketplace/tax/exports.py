@@ -1,38 +1,26 @@
 """Files built from the withholding figures: the contract's CSV, schedule 01-1/BK-CNKD-TMĐT as
 XLSX, and a shop's paid orders for its e-invoice provider.
 
-Every text cell that comes from a seller or buyer goes through `csv_cell` (a leading `=`,
-`+`, `-`, `@` gets an apostrophe) in the CSVs and the XLSX alike, so a spreadsheet never runs
-it. CSVs are UTF-8 with a BOM (Excel reads the Vietnamese letters), amounts whole đồng.
+Every file is written by marketplace.core.spreadsheets, which formula-guards every text cell
+in the CSVs and the XLSX alike, so a spreadsheet never runs one. CSVs are UTF-8 with a BOM
+(Excel reads the Vietnamese letters), amounts whole đồng.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 
 from django.conf import settings
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from marketplace.reports.figures import csv_cell
+from marketplace.core.spreadsheets import csv_bytes, new_workbook, xlsx_bytes, xlsx_cell
 from marketplace.tax.reports import WithholdingRow, month_totals
 
 #: the contract's columns (/work/shared/DESIGN.md, "After the order, money, privacy")
 WITHHOLDING_COLUMNS = (
     "shop_slug", "seller_name", "tax_code", "resident", "category", "revenue", "vat_withheld", "pit_withheld",
 )
-
-
-def csv_bytes(header, rows) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([csv_cell(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
 
 
 def withholding_csv(rows: list[WithholdingRow]) -> bytes:
@@ -75,7 +63,7 @@ def withholding_xlsx(rows: list[WithholdingRow], *, month: datetime.date) -> byt
     """Schedule 01-1/BK-CNKD-TMĐT (appendix to return 01/CNKD-TMĐT) for `month`: the header
     (period, the platform's name and tax code from settings), one line per seller, a total."""
     listed = schedule_rows(rows)
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = "01-1-BK-CNKD-TMDT"
     width = len(SCHEDULE_HEADERS)
@@ -94,37 +82,34 @@ def withholding_xlsx(rows: list[WithholdingRow], *, month: datetime.date) -> byt
     ]
     for number, (text, bold) in enumerate(title_lines, start=1):
         sheet.merge_cells(f"A{number}:{last}{number}")
-        cell = sheet.cell(row=number, column=1, value=text)
-        cell.data_type = "s"
+        cell = xlsx_cell(sheet, row=number, column=1, value=text)
         cell.font = Font(bold=bold)
         if number in (1, 2, 4, 5, 6):
             cell.alignment = Alignment(horizontal="center")
     header_row = len(title_lines) + 1
     for column, text in enumerate(SCHEDULE_HEADERS, start=1):
-        cell = sheet.cell(row=header_row, column=column, value=text)
+        cell = xlsx_cell(sheet, row=header_row, column=column, value=text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BOX
-        numbered = sheet.cell(row=header_row + 1, column=column, value=f"({column})")
+        numbered = xlsx_cell(sheet, row=header_row + 1, column=column, value=f"({column})")
         numbered.alignment = Alignment(horizontal="center")
         numbered.border = _BOX
     current = header_row + 2
     for index, row in enumerate(listed, start=1):
         values = (
-            index, csv_cell(row.seller_name), csv_cell(row.tax_code),
-            "Cư trú" if row.resident else "Không cư trú", csv_cell(row.category_label),
+            index, row.seller_name, row.tax_code,
+            "Cư trú" if row.resident else "Không cư trú", str(row.category_label),
             row.revenue, row.vat, row.pit,
         )
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=current, column=column, value=value)
+            cell = xlsx_cell(sheet, row=current, column=column, value=value)
             cell.border = _BOX
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            elif column > 5:
+            if not isinstance(value, str) and column > 5:
                 cell.number_format = _MONEY
         current += 1
     totals = month_totals(listed)
-    sheet.cell(row=current, column=2, value="Tổng cộng").font = Font(bold=True)
+    xlsx_cell(sheet, row=current, column=2, value="Tổng cộng").font = Font(bold=True)
     for column, value in ((6, totals.revenue), (7, totals.vat), (8, totals.pit)):
         cell = sheet.cell(row=current, column=column, value=value)
         cell.font = Font(bold=True)
@@ -134,6 +119,4 @@ def withholding_xlsx(rows: list[WithholdingRow], *, month: datetime.date) -> byt
     for column, size in enumerate((6, 36, 20, 14, 26, 20, 20, 20), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = size
     sheet.row_dimensions[header_row].height = 48
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(book)

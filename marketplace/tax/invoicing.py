@@ -23,8 +23,8 @@ from oscar.core.loading import get_model
 
 from marketplace.core.dates import start_of_day
 from marketplace.core.money import to_vnd
+from marketplace.core.spreadsheets import csv_bytes
 from marketplace.order.models import Order
-from marketplace.tax.exports import csv_bytes
 
 # Vietnamese whatever the interface language: the provider's import maps these names.
 HEADER = (

@@ -58,6 +58,7 @@ def apply_for_shop(applicant, name: str = "HTX Mật ong Mười Ngọt", **over
         "commune_code": commune_code(),
         "street_address": "Ấp 3",
         "application_document": ContentFile(PDF_BYTES, name="giay-phep.pdf"),
+        "application_document_kind": Partner.DocumentKind.COOPERATIVE_REGISTRATION,
     }
     fields.update(overrides)
     return shop_apply(**fields)

@@ -171,3 +171,38 @@ def test_function_level_imports_are_few_and_say_why(limit):
             found.append((module, line, target, above.startswith("#")))
     assert len(found) <= limit, found
     assert [f for f in found if not f[3]] == []
+
+
+# --- spreadsheets: one writer -----------------------------------------------------------------
+
+SPREADSHEET_HOME = "marketplace.core.spreadsheets"
+#: names that write CSV or XLSX; reading (csv.reader, openpyxl.load_workbook) is allowed anywhere
+SPREADSHEET_WRITERS = {("csv", "writer"), ("csv", "DictWriter"), ("openpyxl", "Workbook"),
+                       ("openpyxl.workbook", "Workbook"), ("openpyxl.writer.excel", "save_workbook")}
+
+
+def _spreadsheet_writer_uses(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found += [f"{node.module}.{a.name}" for a in node.names if (node.module, a.name) in SPREADSHEET_WRITERS]
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if (node.value.id, node.attr) in SPREADSHEET_WRITERS:
+                found.append(f"{node.value.id}.{node.attr}")
+    return found
+
+
+def test_every_csv_and_xlsx_is_written_by_the_spreadsheets_module():
+    """Formula injection is guarded in one place (ADR 0031): a new export that builds its own
+    csv.writer or openpyxl Workbook would skip the guard."""
+    offenders = {
+        name: uses
+        for name, path in MODULES.items()
+        if name != SPREADSHEET_HOME and (uses := _spreadsheet_writer_uses(ast.parse(path.read_text())))
+    }
+    assert offenders == {}
+
+
+def test_the_spreadsheet_writer_check_sees_a_writer():
+    code = "import csv\nfrom openpyxl import Workbook\nw = csv.writer(x)\nd = csv.DictWriter(x, [])\n"
+    assert _spreadsheet_writer_uses(ast.parse(code)) == ["openpyxl.Workbook", "csv.writer", "csv.DictWriter"]

@@ -10,8 +10,6 @@ outside the system). Staff also import statements here. `?format=csv` downloads 
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -30,6 +28,7 @@ from marketplace.core.decision_queue import (
     next_or,
 )
 from marketplace.core.money import format_vnd
+from marketplace.core.spreadsheets import write_csv
 from marketplace.core.staff import ProgrammeStaffRequiredMixin
 from marketplace.payment.bank import credit_close, credit_match
 from marketplace.payment.dashboard.bank_forms import (
@@ -41,7 +40,6 @@ from marketplace.payment.dashboard.bank_selectors import bank_credit_status_coun
 from marketplace.payment.models import BankCredit
 from marketplace.payment.services import PaymentError
 from marketplace.payment.statements import StatementRejected, statement_import
-from marketplace.reports.figures import csv_cell
 
 LIST_URL = "bank-credits:list"
 
@@ -83,13 +81,11 @@ class BankCreditListView(QueueListView):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="bank-credits-{stamp}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(["received_at", "transaction_at", "gateway", "account_number",
-                         "reference_code", "transfer_type", "amount", "content", "status",
-                         "problem", "expected_amount", "paid_for", "note"])
-        for credit in self.list_items(**self.get_filters()).iterator(chunk_size=500):
-            writer.writerow([csv_cell(value) for value in (
+        header = ["received_at", "transaction_at", "gateway", "account_number", "reference_code",
+                  "transfer_type", "amount", "content", "status", "problem", "expected_amount",
+                  "paid_for", "note"]
+        rows = (
+            (
                 timezone.localtime(credit.received_at).isoformat(timespec="seconds"),
                 timezone.localtime(credit.transaction_at).isoformat(timespec="seconds")
                 if credit.transaction_at else "",
@@ -97,7 +93,10 @@ class BankCreditListView(QueueListView):
                 credit.transfer_type, credit.amount, credit.content, credit.status,
                 credit.problem, credit.expected_amount or "", credit.target_number,
                 credit.resolution_note,
-            )])
+            )
+            for credit in self.list_items(**self.get_filters()).iterator(chunk_size=500)
+        )
+        write_csv(response, header, rows)
         return response
 
     def get_context_data(self, **kwargs):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Category
 from catalogue.product_import import ImportRow
 from catalogue.products import MAX_STOCK, SKU_MAX_LENGTH
+from marketplace.core.spreadsheets import csv_bytes, unguard
 from marketplace.core.text import has_control_characters
 from shops.models import Partner, StockRecord
 
@@ -33,9 +34,6 @@ TITLE_MAX_LENGTH = 255
 
 TRUE_WORDS = {"1", "co", "có", "true", "yes", "x", "hien", "hiện", "công khai", "cong khai"}
 FALSE_WORDS = {"0", "khong", "không", "false", "no", "an", "ẩn"}
-# Cells starting with these run as formulas in spreadsheets (CSV injection): exported
-# with a leading apostrophe, which the import strips again.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- export ------------------------------------------------------------------------
@@ -51,14 +49,6 @@ def category_code(category: Category, by_path: dict[str, Category]) -> str:
         for end in range(steplen, len(category.path) + 1, steplen)
         if category.path[:end] in by_path
     )
-
-
-def _protect(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _unprotect(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
 def export_rows(shop: Partner) -> Iterator[list[str]]:
@@ -80,21 +70,21 @@ def export_rows(shop: Partner) -> Iterator[list[str]]:
         product = record.product
         categories = list(product.categories.all())
         yield [
-            _protect(record.partner_sku),
-            _protect(product.title),
+            record.partner_sku,
+            product.title,
             category_code(categories[0], by_path) if categories else "",
             str(int(record.price)) if record.price is not None else "",
             str(record.num_in_stock or 0),
             "có" if product.is_public else "không",
-            _protect(product.description or ""),
+            product.description or "",
         ]
 
 
 def export_csv(shop: Partner) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(export_rows(shop))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """Cells that a spreadsheet would run (`=…`, or `a;=2+2` split on `;`) get an apostrophe
+    (marketplace.core.spreadsheets.guard), which the import takes off again."""
+    rows = export_rows(shop)
+    return csv_bytes(next(rows), rows)
 
 
 # --- import ------------------------------------------------------------------------
@@ -214,7 +204,7 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
     result = ParseResult()
     categories = category_lookup()
     skus = {
-        _unprotect(cells[header.index("sku")].strip())
+        unguard(cells[header.index("sku")].strip())
         for _n, cells in body
         if len(cells) > header.index("sku")
     } - {""}
@@ -240,7 +230,7 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
         values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
         row_errors: list[tuple[str, str]] = []
 
-        sku = _unprotect(values.get("sku", ""))
+        sku = unguard(values.get("sku", ""))
         if len(sku) > SKU_MAX_LENGTH:
             row_errors.append(("sku", _("Mã SKU dài quá %(max)s ký tự.") % {"max": SKU_MAX_LENGTH}))
         elif sku in foreign:
@@ -250,7 +240,7 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
         if sku:
             seen.setdefault(sku, number)
 
-        title = " ".join(_unprotect(values.get("title", "")).split())
+        title = " ".join(unguard(values.get("title", "")).split())
         if not title:
             row_errors.append(("title", _("Thiếu tên sản phẩm.")))
         elif has_control_characters(title):
@@ -293,7 +283,7 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
             continue
         result.rows.append(ImportRow(
             line=number, sku=sku, title=title, category=category, price=price, stock=stock,
-            is_public=None if is_public is _KEEP else is_public, description=_unprotect(values["description"]) if "description" in values else None,
+            is_public=None if is_public is _KEEP else is_public, description=unguard(values["description"]) if "description" in values else None,
             stockrecord=record,
         ))
     return result

@@ -8,9 +8,7 @@ signed in go to sign in. Reads only (marketplace/ledger/selectors.py).
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from marketplace.core.dates import VN, month_bounds, next_month, parse_month, today_vn
+from marketplace.core.spreadsheets import csv_bytes
 from marketplace.ledger import selectors
 from marketplace.ledger.bankfile import payout_memo
 from marketplace.ledger.models import OWED_ACCOUNTS, Account, Kind
-from marketplace.reports.figures import csv_cell
 from shops.seller.mixins import SellerShopMixin
 
 ENTRIES_PER_PAGE = 50
@@ -31,28 +29,28 @@ ENTRIES_PER_PAGE = 50
 def statement_csv(*, shop, statement) -> bytes:
     """The month's statement: opening balance, one row per entry with the balance after it,
     closing balance. UTF-8 with BOM, text cells formula-guarded."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_("Ngày ghi sổ"), _("Nội dung"), _("Đơn hàng"), _("Khoản thanh toán"), _("Tham chiếu"),
-                     _("Số tiền (₫)"), _("Tăng/giảm số dư (₫)"), _("Số dư sau (₫)")])
+    header = [_("Ngày ghi sổ"), _("Nội dung"), _("Đơn hàng"), _("Khoản thanh toán"), _("Tham chiếu"),
+              _("Số tiền (₫)"), _("Tăng/giảm số dư (₫)"), _("Số dư sau (₫)")]
+    return csv_bytes(header, _statement_rows(statement))
+
+
+def _statement_rows(statement):
     owed = statement.opening.owed
     start = statement.start.astimezone(VN)
-    writer.writerow([start.strftime("%d/%m/%Y"), csv_cell(_("Số dư đầu kỳ")), "", "", "", "", "", owed])
+    yield [start.strftime("%d/%m/%Y"), str(_("Số dư đầu kỳ")), "", "", "", "", "", owed]
     for entry in statement.entries.iterator(chunk_size=2000):
         effect = selectors.owed_effect(entry)
         owed += effect
-        writer.writerow([
+        yield [
             entry.booked_at.astimezone(VN).strftime("%d/%m/%Y %H:%M"),
-            csv_cell(entry.get_kind_display()),
-            csv_cell(entry.order.number if entry.order_id else ""),
-            csv_cell(payout_memo(entry.payout) if entry.payout_id else ""),
-            csv_cell(entry.reference),
+            str(entry.get_kind_display()),
+            entry.order.number if entry.order_id else "",
+            payout_memo(entry.payout) if entry.payout_id else "",
+            entry.reference,
             entry.amount, effect, owed,
-        ])
+        ]
     end = (statement.end - datetime.timedelta(microseconds=1)).astimezone(VN).strftime("%d/%m/%Y")  # the last day
-    writer.writerow([end, csv_cell(_("Số dư cuối kỳ")), "", "", "", "", "", statement.closing.owed])
-    return buffer.getvalue().encode("utf-8")
+    yield [end, str(_("Số dư cuối kỳ")), "", "", "", "", "", statement.closing.owed]
 
 
 def _note(entry) -> str:

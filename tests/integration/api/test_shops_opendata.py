@@ -307,3 +307,17 @@ def test_openapi_lists_the_endpoints(client):
     assert {SHOPS, f"{SHOPS}/{{slug}}", JSON_URL, CSV_URL} <= set(paths)
     names = {p["name"] for p in paths[SHOPS]["get"]["parameters"]}
     assert {"page", "page_size", "producer_type", "commune"} <= names
+
+
+def test_open_data_csv_guards_a_formula_title(client):
+    """A seller's title such as =HYPERLINK(…) must not run when the file is opened (ADR 0031)."""
+    first = client.get(JSON_URL).json()["results"][0]
+    Product.objects.filter(pk=first["product_id"]).update(title='=HYPERLINK("http://evil.example","Mở")')
+    Partner.objects.filter(name=first["producer"]).update(legal_name="HTX;=2+2")
+    raw = client.get(CSV_URL).content.decode("utf-8-sig")
+    rows = {int(row["product_id"]): row for row in csv.DictReader(io.StringIO(raw))}
+    assert rows[first["product_id"]]["title"] == '\'=HYPERLINK("http://evil.example","Mở")'
+    assert rows[first["product_id"]]["producer_legal_name"] == "HTX;'=2+2"
+    # Read with ';' as the separator too: no cell of the file begins a formula.
+    for row in csv.reader(io.StringIO(raw), delimiter=";"):
+        assert not any(cell.lstrip(" ")[:1] in ("=", "+", "@") for cell in row if cell)

@@ -38,6 +38,7 @@ from marketplace.order.models import Order, Purchase, Shipment
 from marketplace.payment.models import BankCredit
 from shops.access import shops_for_user
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
+from shops.retention import application_documents_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -493,3 +494,12 @@ def test_ocop_groups_exist_after_migrate_without_the_demo():
     roots = set(Category.get_root_nodes().values_list("code", flat=True))
     assert set(OCOP_GROUP_CODES) <= roots and len(OCOP_GROUP_CODES) == 6
     assert ensure_ocop_categories() == 0  # idempotent
+
+
+def test_demo_shops_keep_no_application_document():
+    """Approved long ago: the document's kind stays, the file was deleted at the end of its
+    retention (shops/retention.py), so the purge has nothing left to do."""
+    shops = Partner.objects.all()
+    assert all(shop.application_document_kind and not shop.application_document for shop in shops)
+    assert all(shop.application_document_purged_at for shop in shops)
+    assert application_documents_purge() == 0

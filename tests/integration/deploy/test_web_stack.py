@@ -57,8 +57,10 @@ def test_systemd_accepts_every_unit(tmp_path):
             "ocop-manage@clearsessions.service",
             "ocop-manage@complaints_escalate.service",
             "ocop-manage@ledger_release.service",
+            "ocop-manage@shops_purge_application_documents.service",
         ],
-        "ocop-manage@.timer": ["ocop-manage@clearsessions.timer"],
+        "ocop-manage@.timer": ["ocop-manage@clearsessions.timer",
+                               "ocop-manage@shops_purge_application_documents.timer"],
         "ocop-manage-hourly@.timer": [
             "ocop-manage-hourly@orders_mark_delivered.timer",
             "ocop-manage-hourly@orders_release_unconfirmed.timer",

@@ -74,6 +74,22 @@ def test_round_trip_changes_nothing(client, world):
     assert snapshot(world["shop_a"]) == before
 
 
+def test_export_guards_formulas_after_a_separator_and_round_trips(client, world):
+    """Excel in a Vietnamese locale splits `a;=2+2` on `;` and runs the second part (ADR 0031)."""
+    make_product(world["shop_a"], "a;=2+2", category=world["food"], via_service=True, price=1_000, stock=1, sku="F-1")
+    product = make_product(world["shop_a"], "Mật ong", category=world["honey"], via_service=True, price=2_000, stock=1, sku="F-2")
+    Product.objects.filter(pk=product.pk).update(description="<p>Ưu điểm,-1+2</p>")
+    client.force_login(world["owner_a"])
+    before = snapshot(world["shop_a"])
+    text = export(client, world["shop_a"]).decode("utf-8-sig")
+    assert "a;'=2+2" in text and "Ưu điểm,'-1+2" in text
+    for row in csv.reader(io.StringIO(text), delimiter=";"):
+        assert not any(cell[:1] in ("=", "+", "-", "@") for cell in row)
+    response = client.post(url("products-import", world["shop_a"]), {"file": csv_file(text)})
+    assert (response.context["result"].created, response.context["result"].unchanged) == (0, 2)
+    assert snapshot(world["shop_a"]) == before
+
+
 def test_import_creates_and_updates_with_counts(client, world):
     make_product(world["shop_a"], "Mật ong", category=world["honey"], via_service=True, price=100_000, stock=5, sku="MO")
     client.force_login(world["owner_a"])

@@ -29,6 +29,7 @@ def form_data(**overrides) -> dict:
         "commune_code": str(commune_code(3)),
         "street_address": "Ấp Tân Lợi",
         "description": "<p>Khô cá <strong>nhà làm</strong></p><script>alert(1)</script>",
+        "application_document_kind": Partner.DocumentKind.HOUSEHOLD_REGISTRATION,
         "application_document": SimpleUploadedFile("giay-phep.png", png_bytes(), "image/png"),
     }
     data.update(overrides)
@@ -53,6 +54,23 @@ def test_apply_page_renders(client, applicant):
     assert 'enctype="multipart/form-data"' in response.content.decode()
 
 
+def test_the_document_is_a_registration_or_ocop_certificate_never_an_id_card(client, applicant):
+    client.force_login(applicant)
+    page = client.get(APPLY_URL).content.decode()
+    assert "Không tải ảnh CCCD/CMND" in page and "Nghị định 356/2025" in page
+    form = client.get(APPLY_URL).context["form"]
+    kinds = [value for value, _label in form.fields["application_document_kind"].choices if value]
+    assert kinds == ["household_registration", "enterprise_registration", "cooperative_registration",
+                     "ocop_certificate"]
+    # Nothing on the page asks for an ID-card image.
+    assert "ảnh CCCD" not in page.replace("Không tải ảnh CCCD", "")
+    response = client.post(APPLY_URL, form_data(application_document_kind=None))
+    assert response.status_code == 200
+    assert "Vui lòng chọn loại giấy tờ bạn tải lên." in response.content.decode()
+    response = client.post(APPLY_URL, form_data(application_document_kind="id_card"))
+    assert response.status_code == 200 and not Partner.objects.filter(applicant=applicant).exists()
+
+
 def test_apply_happy_path(client, applicant, django_capture_on_commit_callbacks):
     client.force_login(applicant)
     logo = SimpleUploadedFile("logo.png", png_bytes(size=(40, 40)), "image/png")
@@ -67,6 +85,7 @@ def test_apply_happy_path(client, applicant, django_capture_on_commit_callbacks)
     assert shop.phone == "+84912345678"
     assert shop.commune_code == commune_code(3)
     assert shop.legal_name == "Hộ kinh doanh Nguyễn Văn An"
+    assert shop.application_document_kind == Partner.DocumentKind.HOUSEHOLD_REGISTRATION
     assert "<script>" not in shop.description and "<strong>nhà làm</strong>" in shop.description
     # the scan was re-encoded (a JPEG with a random name), the logo too
     assert shop.application_document.name.endswith(".jpg")
@@ -117,7 +136,7 @@ def test_missing_document_re_renders(client, applicant):
     response = client.post(APPLY_URL, form_data(application_document=None))
     assert response.status_code == 200
     assert not Partner.objects.exists()
-    assert "Vui lòng chọn ảnh hoặc tệp PDF giấy tờ đăng ký." in response.content.decode()
+    assert "Vui lòng chọn ảnh hoặc tệp PDF giấy chứng nhận." in response.content.decode()
 
 
 def test_a_file_that_is_not_a_document_is_refused(client, applicant):
