@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "marketplace.complaints.apps.ComplaintsConfig",
     "marketplace.tax.apps.TaxConfig",
     "marketplace.ledger.apps.LedgerConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "marketplace.config.MarketplaceCustomerConfig",  # registration by e-mail confirmation
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
