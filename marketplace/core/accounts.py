@@ -23,7 +23,6 @@ from django.views import generic
 from django.views.decorators.cache import never_cache
 from oscar.core.loading import get_class, get_model
 
-from marketplace.core.forms import RegistrationForm
 from marketplace.core.registration import (
     registration_confirm,
     registration_request,
@@ -60,6 +59,16 @@ class OrderLineView(OscarOrderLineView):
 
 OscarAccountAuthView = get_class("customer.views", "AccountAuthView")
 OscarAccountRegistrationView = get_class("customer.views", "AccountRegistrationView")
+EmailUserCreationForm = get_class("customer.forms", "EmailUserCreationForm")
+normalise_email = get_class("customer.utils", "normalise_email")
+
+
+class RegistrationForm(EmailUserCreationForm):
+    """Oscar's registration form checking the address and the password only: whether an
+    account already uses the address is for the mail to say, not the page."""
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
 
 
 class ConfirmByEmailMixin:
