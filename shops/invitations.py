@@ -69,6 +69,18 @@ def invitation_send(
             _("Địa chỉ này đã có một lời mời đang chờ. Hãy thu hồi lời mời cũ nếu muốn gửi lại.")
         )
     _check_limits(shop=shop, actor=actor)
+    return invitation_create(
+        shop=shop, email=email, role=role, consent_note=consent_note, actor=actor,
+        acting_as=acting_as,
+    )
+
+
+def invitation_create(
+    *, shop: Partner, email: str, role: str, consent_note: str, actor, acting_as: str
+) -> ShopInvitation:
+    """Record the invitation and mail it once committed (no role or limit checks: callers do;
+    programme staff use it at approval for a helper named in the application)."""
+    email = email.strip()
     nonce = secrets.token_urlsafe(32)
     invitation = ShopInvitation(
         shop=shop, email=email, role=role, consent_note=consent_note.strip(), nonce=nonce,
