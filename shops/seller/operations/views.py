@@ -654,8 +654,11 @@ class MemberAddView(OwnerRequiredMixin, ShopUrlMixin, FormView):
 class InvitationRevokeView(OwnerRequiredMixin, ShopUrlMixin, PostOnlyMixin, View):
     """Withdraw a pending invitation of this shop; another shop's is a 404."""
 
+    def get_object(self):
+        return get_object_or_404(pending_invitations(shop=self.shop), pk=self.kwargs["invitation_pk"])
+
     def post(self, request, *args, **kwargs):
-        invitation = get_object_or_404(pending_invitations(shop=self.shop), pk=kwargs["invitation_pk"])
+        invitation = self.get_object()
         try:
             invitation_revoke(
                 shop=self.shop, invitation=invitation, actor=request.user, acting_as=self.capacity
