@@ -1,6 +1,8 @@
-"""The Oscar root config, minus its `/` redirect: Wagtail serves the home page; password
-reset through marketplace.core.password_reset."""
+"""Oscar's root config, minus its `/` redirect: Wagtail serves the home page; password
+reset through marketplace.core.password_reset. Oscar's customer app config with registration
+by e-mail confirmation (marketplace.core.accounts)."""
 
+from oscar.apps.customer.apps import CustomerConfig
 from oscar.config import Shop
 
 
@@ -15,3 +17,16 @@ class MarketplaceShopConfig(Shop):
 
     def get_urls(self):
         return [url for url in super().get_urls() if getattr(url, "name", None) != "home"]
+
+
+class MarketplaceCustomerConfig(CustomerConfig):
+    """Oscar's customer app (label `customer`, Oscar's models and URL names) with our sign-in
+    page and registration view: registration answers the same for any address."""
+
+    def ready(self):
+        super().ready()
+        # Imported once the app registry is ready: the module loads Oscar's views (get_class).
+        from marketplace.core.accounts import AccountAuthView, AccountRegistrationView
+
+        self.login_view = AccountAuthView
+        self.register_view = AccountRegistrationView

@@ -44,6 +44,12 @@ urlpatterns = [
     path("dashboard/settlement/", include("marketplace.ledger.dashboard.urls")),
     # Two of Oscar's account views made safe: sign-out by POST only, order lines without a 500.
     path("accounts/logout/", accounts.LogoutView.as_view()),
+    # Registration answers "check your inbox"; the mail's link confirms (marketplace/core/registration.py).
+    path("accounts/register/sent/", accounts.RegistrationSentView.as_view(), name="registration-sent"),
+    path(
+        "accounts/confirm/<str:uidb64>/<str:token>/", accounts.AccountConfirmView.as_view(),
+        name="account-confirm",
+    ),
     path(
         "accounts/orders/<str:order_number>/<int:line_id>/",
         login_required(accounts.OrderLineView.as_view()),

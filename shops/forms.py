@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -92,7 +91,6 @@ class ShopApplicationForm(forms.Form):
         self.fields["commune_code"].choices = _commune_choices(_("— Chọn xã/phường —"))
         field = self.fields["application_document"]
         field.help_text = field.help_text % {"days": settings.APPLICATION_DOCUMENT_RETENTION_DAYS}
-        self.helper_user = None
 
     def clean_phone(self) -> str:
         return normalise_mobile(self.cleaned_data["phone"])
@@ -102,22 +100,14 @@ class ShopApplicationForm(forms.Form):
         return normalise_mobile(value) if value.strip() else ""
 
     def clean_helper_email(self) -> str:
+        """The helper's address as typed. No account is looked up here: the form would tell
+        anyone whether an address is registered (ADR 0030). The helper joins when the
+        programme approves the shop, or is invited then (shops/services.py:shop_approve)."""
         email = (self.cleaned_data.get("helper_email") or "").strip()
-        if not email:
-            return ""
-        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise ValidationError(
-                _(
-                    "Không tìm thấy tài khoản với e-mail này. Người hỗ trợ cần đăng ký tài khoản trước."
-                ),
-                code="unknown_helper",
-            )
-        if self.applicant is not None and user.pk == self.applicant.pk:
+        if email and self.applicant is not None and email.casefold() == (self.applicant.email or "").casefold():
             raise ValidationError(
                 _("Người hỗ trợ phải là người khác chủ cửa hàng."), code="self_helper"
             )
-        self.helper_user = user
         return email
 
     def clean(self):
@@ -147,8 +137,8 @@ class ShopApplicationForm(forms.Form):
             "application_document": data["application_document"],
             "application_document_kind": data["application_document_kind"],
             "logo": data.get("logo") or None,
-            "helper": self.helper_user,
-            "helper_consent_note": data["helper_consent_note"] if self.helper_user else "",
+            "helper_email": data["helper_email"],
+            "helper_consent_note": data["helper_consent_note"] if data["helper_email"] else "",
         }
 
 

@@ -1,14 +1,15 @@
 """Who works in a shop: owners, staff and community helpers (shops.ShopMember).
 
 `member_add` / `member_revoke` are the writes every caller goes through (the application,
-the programme's approval of a named helper, staff in /dashboard/shops/); `shop_member_add`
-and `shop_member_revoke` are the owner's own requests from the seller workspace, checked
-against the shop first. Every change is written to the audit log.
+the programme's approval of a named helper, staff in /dashboard/shops/, an accepted
+invitation in shops/invitations.py); `shop_member_revoke` is the owner's own request from the
+seller workspace, checked against the shop first. An owner adds people only by invitation
+(the invitee must accept), never by looking an account up by e-mail. Every change is written
+to the audit log.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,25 +73,6 @@ def member_revoke(
 
 
 # --- the owner's requests from the seller workspace -------------------------------
-
-
-def shop_member_add(
-    *, shop: Partner, email: str, role: str, consent_note: str, actor, acting_as: str
-) -> ShopMember:
-    """Give an existing registered user (found by e-mail) access to the shop."""
-    if role not in (ShopMember.Role.STAFF, ShopMember.Role.HELPER):
-        raise MembershipError(_("Vai trò không hợp lệ."))
-    user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
-    if user is None:
-        raise MembershipError(
-            _("Không có tài khoản nào với e-mail này. Người được thêm cần đăng ký tài khoản trước.")
-        )
-    if ShopMember.objects.active().filter(shop=shop, user=user).exists():
-        raise MembershipError(_("Người này đã là thành viên của cửa hàng."))
-    return member_add(
-        shop=shop, user=user, role=role, granted_by=actor, acting_as=acting_as,
-        consent_note=consent_note.strip(),
-    )
 
 
 def shop_member_revoke(

@@ -4,10 +4,13 @@ Decree 52/2013/NĐ-CP as amended by 85/2021/NĐ-CP: a shop page discloses the
 seller's legal name, address, phone and tax or business-registration number.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
@@ -192,6 +195,65 @@ class ShopMember(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ShopInvitation(models.Model):
+    """An owner's invitation to work in the shop, sent to an e-mail address.
+
+    Only the address the owner typed is kept: nothing says whether it has an account, so the
+    owner's screen cannot tell who is registered. The invitee, signed in with that address,
+    accepts (then `shops.membership.member_add` runs) or declines; the owner may revoke it
+    while it waits. The link's token is never stored: `token_hash` is its SHA-256, the token
+    itself an HMAC of the row's `nonce` under SECRET_KEY (shops/invitations.py). Every status
+    change is a conditional UPDATE from `pending`; an invitation past `expires_at` counts as
+    expired even before a visit writes it down (docs/decisions/0030-shop-invitations-and-account-enumeration.md).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        ACCEPTED = "accepted", _("Đã chấp nhận")
+        DECLINED = "declined", _("Đã từ chối")
+        REVOKED = "revoked", _("Đã thu hồi")
+        EXPIRED = "expired", _("Đã hết hạn")
+
+    shop = models.ForeignKey("partner.Partner", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("E-mail người được mời"))
+    role = models.CharField(_("Vai trò"), max_length=16, choices=ShopMember.Role.choices)
+    consent_note = models.TextField(_("Ghi nhận đồng ý của chủ cửa hàng"), blank=True)
+    nonce = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        _("Trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    member = models.ForeignKey(
+        ShopMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Lời mời vào cửa hàng")
+        verbose_name_plural = _("Lời mời vào cửa hàng")
+        indexes = [models.Index(fields=["shop", "status"], name="shopinvitation_shop_status")]
+
+    def __str__(self):
+        return f"{self.email} – {self.get_role_display()} – {self.shop}"
+
+    def link_token(self) -> str:
+        """The secret of the invitation's link: an HMAC of `nonce` under SECRET_KEY, derived
+        rather than stored, so neither the table nor a queued mail task holds it."""
+        return salted_hmac("shops.invitation.token", self.nonce, algorithm="sha256").hexdigest()
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ShippingOption(models.Model):

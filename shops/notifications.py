@@ -9,7 +9,7 @@ recipients and sends when it runs (docs/decisions/0012-background-tasks.md).
 from __future__ import annotations
 
 from shops import tasks
-from shops.models import Partner
+from shops.models import Partner, ShopInvitation
 
 
 def shop_applied(shop: Partner) -> None:
@@ -20,3 +20,8 @@ def shop_applied(shop: Partner) -> None:
 def shop_decided(shop: Partner, decision: str) -> None:
     """Queue the mail of a decision: approved, rejected, suspended or reinstated."""
     tasks.shop_event_mail.enqueue(shop.pk, decision)
+
+
+def shop_invitation_sent(invitation: ShopInvitation) -> None:
+    """Queue the invitation's mail to the address the owner typed (with the link)."""
+    tasks.shop_invitation_mail.enqueue(invitation.pk)

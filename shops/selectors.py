@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, F, Q, QuerySet
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from catalogue.models import Product
 from catalogue.selectors import product_list_public
 from marketplace.core.models import AuditEvent
-from shops.models import Partner, ShopMember
+from shops.models import Partner, ShopInvitation, ShopMember
 
 
 def public_product_count() -> Count:
@@ -129,3 +130,11 @@ def shop_notice_recipients(
             seen.add(address)
             recipients.append(user)
     return recipients
+
+
+def pending_invitations(*, shop: Partner) -> QuerySet[ShopInvitation]:
+    """The shop's open invitations, newest first: only what the owner typed (e-mail, role),
+    nothing read from any account (shops/invitations.py)."""
+    return ShopInvitation.objects.filter(
+        shop=shop, status=ShopInvitation.Status.PENDING, expires_at__gt=timezone.now()
+    ).order_by("-created_at", "-pk")

@@ -27,6 +27,7 @@ from marketplace.core.models import AuditEvent
 from marketplace.core.sanitize import sanitize_html
 from marketplace.core.text import slugify_vi
 from shops import notifications
+from shops.invitations import invitation_create
 from shops.membership import member_add
 from shops.models import Partner, ShopMember
 
@@ -90,12 +91,14 @@ def shop_apply(
     description: str = "",
     logo: File | None = None,
     helper=None,
+    helper_email: str = "",
     helper_consent_note: str = "",
 ) -> Partner:
     """Create a pending shop applied for by `applicant`, who becomes its owner.
 
-    A helper named in the application (with the owner's consent) is kept in the audit
-    event and made a member only when the programme approves the shop.
+    A helper named in the application (an account `helper`, or an address `helper_email`,
+    with the owner's consent) is kept in the audit event and joins only when the programme
+    approves the shop; no account is looked up while applying (ADR 0030).
     Raises ShopApplicationError when the applicant already has a pending application.
     """
     User = get_user_model()
@@ -144,10 +147,10 @@ def shop_apply(
                     acting_as=AuditEvent.Capacity.OWNER,
                 )
                 data = {"name": shop.name, "code": shop.code}
-                if helper is not None:
+                if helper is not None or helper_email.strip():
                     data["helper"] = {
-                        "user_id": helper.pk,
-                        "email": helper.email,
+                        "user_id": helper.pk if helper is not None else None,
+                        "email": helper.email if helper is not None else helper_email.strip(),
                         "consent_note": helper_consent_note,
                         "consented_at": timezone.now().isoformat(),
                     }
@@ -226,6 +229,28 @@ def _tell_on_commit(shop: Partner, decision: str) -> None:
     transaction.on_commit(partial(notifications.shop_decided, shop, decision), robust=True)
 
 
+def _helper_join(*, shop: Partner, helper: dict, actor) -> None:
+    """The helper named in the application joins at approval (staff-mediated, with the owner's
+    consent from the application). An address without an account is invited instead: the
+    person registers and accepts (shops/invitations.py)."""
+    consent_note = helper.get("consent_note") or _("Chủ cửa hàng đồng ý trong đơn đăng ký.")
+    users = get_user_model().objects.filter(is_active=True)
+    user = (
+        users.filter(pk=helper["user_id"]).first() if helper.get("user_id")
+        else users.filter(email__iexact=helper.get("email") or "").order_by("pk").first()
+    )
+    if user is not None:
+        member_add(
+            shop=shop, user=user, role=ShopMember.Role.HELPER, granted_by=actor,
+            acting_as=AuditEvent.Capacity.PROGRAMME, consent_note=consent_note,
+        )
+    elif helper.get("email"):
+        invitation_create(
+            shop=shop, email=helper["email"], role=ShopMember.Role.HELPER,
+            consent_note=consent_note, actor=actor, acting_as=AuditEvent.Capacity.PROGRAMME,
+        )
+
+
 @transaction.atomic
 def shop_approve(*, shop: Partner, actor, reason: str = "") -> Partner:
     """Let a pending shop sell; the helper named in its application joins it now."""
@@ -240,17 +265,7 @@ def shop_approve(*, shop: Partner, actor, reason: str = "") -> Partner:
     )
     helper = pending_helper(shop)
     if helper:
-        user = get_user_model().objects.filter(pk=helper.get("user_id"), is_active=True).first()
-        if user is not None:
-            member_add(
-                shop=shop,
-                user=user,
-                role=ShopMember.Role.HELPER,
-                granted_by=actor,
-                acting_as=AuditEvent.Capacity.PROGRAMME,
-                consent_note=helper.get("consent_note")
-                or _("Chủ cửa hàng đồng ý trong đơn đăng ký."),
-            )
+        _helper_join(shop=shop, helper=helper, actor=actor)
     _tell_on_commit(shop, "approved")
     return shop
 

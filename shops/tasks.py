@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from marketplace.core.mail import mail_send, site_url
-from shops.models import Partner, ShopMember
+from shops.models import Partner, ShopInvitation, ShopMember
 from shops.selectors import shop_notice_recipients
 
 logger = logging.getLogger(__name__)
@@ -54,4 +55,26 @@ def shop_event_mail(shop_id: int, event: str) -> bool:
         subject=format_lazy(SUBJECTS[event], name=shop.name),
         template=f"shops/emails/{event}.txt",
         context=context,
+    )
+
+
+@task()
+def shop_invitation_mail(invitation_id: int) -> bool:
+    """Mail the invitation's link to the invited address; nothing when it is no longer pending."""
+    invitation = (
+        ShopInvitation.objects.select_related("shop", "invited_by")
+        .filter(pk=invitation_id, status=ShopInvitation.Status.PENDING).first()
+    )
+    if invitation is None:
+        return False
+    path = reverse("seller:invitation", kwargs={"token": invitation.link_token()})
+    return mail_send(
+        recipients=[invitation.email],
+        subject=format_lazy(gettext_lazy("Lời mời tham gia cửa hàng {name}"), name=invitation.shop.name),
+        template="shops/emails/invitation.txt",
+        context={
+            "invitation": invitation,
+            "link": site_url(path),
+            "marketplace_name": getattr(settings, "MARKETPLACE_NAME", ""),
+        },
     )

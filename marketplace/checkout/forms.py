@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.checkout.forms import GatewayForm as OscarGatewayForm
 from phonenumber_field.phonenumber import PhoneNumber
 
 from marketplace.checkout.quote import option_key
@@ -21,6 +22,19 @@ from marketplace.core.phones import normalise_mobile
 from marketplace.core.text import validate_single_line
 from marketplace.order.models import PaymentMethod
 from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_available
+
+
+class GatewayForm(OscarGatewayForm):
+    """The checkout's first step without Oscar's "a user with that email address already
+    exists": a guest may use any address (the order is theirs by its e-mail and purchase
+    link), and "create an account" goes to registration, which answers the same for any
+    address (marketplace/core/registration.py; ADR 0030). Signing in is Oscar's."""
+
+    def clean(self):
+        if self.is_guest_checkout() or self.is_new_account_checkout():
+            self.errors.pop("password", None)
+            return self.cleaned_data
+        return super().clean()
 
 
 class AddressForm(forms.Form):

@@ -19,6 +19,7 @@ from oscar.apps.checkout import views as oscar_views
 
 from marketplace.checkout.forms import (
     AddressForm,
+    GatewayForm,
     PaymentMethodForm,
     PlaceOrderForm,
     ShippingChoiceForm,
@@ -38,7 +39,7 @@ SESSION_PURCHASE = "checkout_purchase_number"
 
 
 class IndexView(oscar_views.IndexView):
-    pass
+    form_class = GatewayForm  # never tells whether the e-mail has an account
 
 
 class ShippingAddressView(CheckoutSessionMixin, generic.FormView):

@@ -1,20 +1,33 @@
-"""Two of Oscar's account views made safe (mounted in marketplace/urls.py before Oscar's).
+"""Oscar's account views made safe (the first two mounted in marketplace/urls.py before
+Oscar's; sign-in and registration through marketplace.config.MarketplaceCustomerConfig).
 
 - Sign-out only by POST: Oscar signs out on GET, so any other site could sign a buyer out
   with an <img>. A GET shows a one-button confirmation page instead.
 - An order line: Oscar has no template for its GET page (a 500) and answers an unknown line
   with an unhandled DoesNotExist. A GET goes to the order's page; POST (re-order) is Oscar's.
+- Registration, on /accounts/register/ and the sign-in page: the same "check your inbox" page
+  for new and known addresses; the mail's link confirms the account and signs in
+  (marketplace/core/registration.py, docs/decisions/0030-shop-invitations-and-account-enumeration.md).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.cache import never_cache
 from oscar.core.loading import get_class, get_model
+
+from marketplace.core.registration import (
+    registration_confirm,
+    registration_request,
+    unconfirmed_user_for,
+)
 
 Order = get_model("order", "Order")
 OscarOrderLineView = get_class("customer.views", "OrderLineView")
@@ -40,3 +53,86 @@ class OrderLineView(OscarOrderLineView):
     def get_object(self, queryset=None):
         order = get_object_or_404(Order, user=self.request.user, number=self.kwargs["order_number"])
         return get_object_or_404(order.lines, id=self.kwargs["line_id"])
+
+
+# --- registration by e-mail confirmation (marketplace/core/registration.py) ------------------
+
+OscarAccountAuthView = get_class("customer.views", "AccountAuthView")
+OscarAccountRegistrationView = get_class("customer.views", "AccountRegistrationView")
+EmailUserCreationForm = get_class("customer.forms", "EmailUserCreationForm")
+normalise_email = get_class("customer.utils", "normalise_email")
+
+
+class RegistrationForm(EmailUserCreationForm):
+    """Oscar's registration form checking the address and the password only: whether an
+    account already uses the address is for the mail to say, not the page."""
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+
+class ConfirmByEmailMixin:
+    """Oscar's `register_user` creates the account and signs in; ours only asks for a mail,
+    and every valid form goes to the same "check your inbox" page."""
+
+    def register_user(self, form):
+        registration_request(
+            email=form.cleaned_data["email"], password=form.cleaned_data["password1"],
+            next_url=form.cleaned_data.get("redirect_url") or "",
+        )
+
+    def registration_sent(self):
+        return redirect("registration-sent")
+
+
+class AccountRegistrationView(ConfirmByEmailMixin, OscarAccountRegistrationView):
+    form_class = RegistrationForm
+
+    def form_valid(self, form):
+        self.register_user(form)
+        return self.registration_sent()
+
+
+class AccountAuthView(ConfirmByEmailMixin, OscarAccountAuthView):
+    registration_form_class = RegistrationForm
+
+    def validate_registration_form(self):
+        form = self.get_registration_form(bind_data=True)
+        if form.is_valid():
+            self.register_user(form)
+            return self.registration_sent()
+        return self.render_to_response(self.get_context_data(registration_form=form))
+
+
+class RegistrationSentView(generic.TemplateView):
+    template_name = "oscar/customer/registration_sent.html"
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountConfirmView(generic.TemplateView):
+    """The mail's link: GET shows one button (mail scanners fetch links, and the link is
+    one-use), POST activates the account, signs the person in and goes on to `next`."""
+
+    template_name = "oscar/customer/registration_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.account = unconfirmed_user_for(uidb64=kwargs["uidb64"], token=kwargs["token"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(
+            self.get_context_data(valid=self.account is not None),
+            status=200 if self.account is not None else 400,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if self.account is None or not registration_confirm(user=self.account):
+            return self.get(request, *args, **kwargs)
+        login(request, self.account, backend="oscar.apps.customer.auth_backends.EmailBackend")
+        messages.success(request, _("Tài khoản của bạn đã được kích hoạt."))
+        next_url = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = settings.LOGIN_REDIRECT_URL
+        return redirect(next_url)

@@ -11,8 +11,9 @@ processes the cache must be shared (Redis in production) for a limit to be globa
 carriers put many phones behind one address (CGNAT), so the form limits are generous: they
 stop scripts, not people.
 
-`FormRateLimitMiddleware` limits the POSTs of registration, sign-in (ours, Wagtail's and
-Django admin's), password reset and the shop application
+`FormRateLimitMiddleware` limits the POSTs of registration, every sign-in form (ours,
+Wagtail's admin and private-page ones, Oscar's dashboard, Django admin's), every password reset
+(ours, Wagtail's) and the shop application, found by the view serving them (FORM_SCOPES)
 (docs/decisions/0013-sign-in-and-form-abuse-limits.md); over the limit it answers 429 with
 the `429.html` page and `Retry-After`. Repeated wrong passwords for one account are
 django-axes' job (marketplace.core.signin).
@@ -78,24 +79,55 @@ def hit(scope: str, client: str, rate: str) -> Verdict:
 # --- the forms ------------------------------------------------------------------------------
 
 
+#: The limit each sign-in, registration, password-reset and application form counts against,
+#: keyed by the dotted path of the view class (or function) that serves it. A class matches
+#: its subclasses too, so a sign-in or reset page mounted later on Django's LoginView or
+#: PasswordResetView (as Wagtail's and Oscar's dashboard's are) is limited without a new line;
+#: tests/security/test_rate_limits_coverage.py walks the URL resolver to keep it so.
+FORM_SCOPES = {
+    # Oscar's /accounts/login/ carries both forms; the registration button counts as "register".
+    "oscar.apps.customer.views.AccountAuthView": "login",
+    "oscar.apps.customer.views.AccountRegistrationView": "register",  # /accounts/register/
+    # /cms/login/ (Wagtail), /dashboard/login/ (Oscar), /_util/login/ (Wagtail's sign-in for
+    # pages restricted to signed-in people): all Django's LoginView.
+    "django.contrib.auth.views.LoginView": "login",
+    "django.contrib.admin.sites.AdminSite.login": "login",  # /django-admin/login/
+    # Wagtail's shared passwords of private pages and documents: guessable like a sign-in.
+    "wagtail.views.authenticate_with_password": "login",
+    "wagtail.documents.views.serve.authenticate_with_password": "login",
+    # /password-reset/ (ours, on Oscar's) and /cms/password_reset/ (Wagtail's).
+    "django.contrib.auth.views.PasswordResetView": "password_reset",
+    # The checkout's first step signs a returning buyer in with a password (its guest and
+    # new-account choices are not sign-ins; see _form_scope).
+    "oscar.apps.checkout.views.IndexView": "login",
+    "shops.views.ShopApplyView": "shop_apply",
+}
+
+
+def _dotted(obj) -> str:
+    return f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}"
+
+
+def view_scope(func) -> str | None:
+    """The FORM_SCOPES scope of a resolved view callable (class-based: through its MRO)."""
+    view_class = getattr(func, "view_class", None)
+    if view_class is not None:
+        for klass in view_class.__mro__:
+            if (scope := FORM_SCOPES.get(_dotted(klass))) is not None:
+                return scope
+        return None
+    return FORM_SCOPES.get(_dotted(getattr(func, "__func__", func)))
+
+
 def _form_scope(request: HttpRequest) -> str | None:
     """The FORM_RATE_LIMITS key of this POST, or None when it is not limited."""
     match = request.resolver_match
-    name = match.view_name if match else ""
-    if name == "customer:register":
-        return "register"
-    if name == "customer:login":
-        # Oscar's sign-in page carries both forms; the button's name says which was sent.
-        if "registration_submit" in request.POST:
-            return "register"
-        return "login"
-    if name in ("wagtailadmin_login", "admin:login"):  # the staff sign-in pages
-        return "login"
-    if name == "password-reset":
-        return "password_reset"
-    if name == "shops:apply":
-        return "shop_apply"
-    return None
+    scope = view_scope(match.func) if match else None
+    if scope == "login" and "registration_submit" in request.POST:
+        return "register"  # the registration half of Oscar's sign-in page
+    if scope == "login" and request.POST.get("options") in ("anonymous", "new"):
+        return None  # the checkout gateway's guest e-mail or "create an account": no password
+    return scope
 
 
 class FormRateLimitMiddleware:

@@ -9,7 +9,9 @@ the lockout applies to all of them; the locked-out visitor gets `account_locked.
 Why a subclass of axes' backend: Oscar's registration logs the new user in with
 `authenticate(username=…, password=…)` and no request, and axes refuses a call without one
 (AxesBackendRequestParameterRequired). There is no address to count there and nothing to
-guess (the password was just chosen), so without a request this backend steps aside.
+guess (the password was just chosen), so without a request this backend steps aside. (Our
+registration now confirms by e-mail and signs in with `login()` after the link,
+marketplace/core/registration.py; the step-aside stays for any other caller without a request.)
 """
 
 from __future__ import annotations

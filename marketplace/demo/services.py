@@ -68,6 +68,7 @@ from .bank import ensure_demo_bank_credits
 from .content import ensure_cms_content
 from .fees import ensure_demo_fees
 from .images import product_photo
+from .invitations import ensure_demo_invitations
 from .money import ensure_demo_money
 from .tax import ensure_tax_profiles
 
@@ -120,6 +121,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         ensure_demo_purchases(users, shops, result)
         ensure_demo_money(users, shops, result, place=_demo_purchase)
         ensure_demo_bank_credits(BUYER_EMAIL, result, today=today)
+        ensure_demo_invitations(plan[0].owner_email, shops[plan[0].code], result)
     _count(plan, result)
     result.seconds = time.monotonic() - started
     return result

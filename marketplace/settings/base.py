@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "marketplace.complaints.apps.ComplaintsConfig",
     "marketplace.tax.apps.TaxConfig",
     "marketplace.ledger.apps.LedgerConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "marketplace.config.MarketplaceCustomerConfig",  # registration by e-mail confirmation
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -510,3 +510,17 @@ FORM_RATE_LIMITS = {
     "password_reset": env_str("RATE_LIMIT_PASSWORD_RESET", "10/hour"),
     "shop_apply": env_str("RATE_LIMIT_SHOP_APPLY", "10/hour"),
 }
+
+# --- Shop membership invitations (shops/invitations.py; docs/decisions/0030-shop-invitations-and-account-enumeration.md) ---
+# An owner invites by e-mail; the invitee accepts within SHOP_INVITATION_DAYS. Invitations a
+# shop and an owner may send per day (a fixed window, marketplace/core/ratelimit.py).
+SHOP_INVITATION_DAYS = env_int("SHOP_INVITATION_DAYS", 7)
+SHOP_INVITATION_LIMITS = {
+    "shop": env_str("RATE_LIMIT_SHOP_INVITATIONS", "20/day"),
+    "owner": env_str("RATE_LIMIT_OWNER_INVITATIONS", "30/day"),
+}
+
+# --- Registration by e-mail confirmation (marketplace/core/registration.py; ADR 0030) ---
+# Registration answers the same for new and known addresses; each address gets at most this
+# many registration mails (a confirmation link, or "you already have an account").
+REGISTRATION_MAILS_PER_ADDRESS = env_str("RATE_LIMIT_REGISTER_EMAIL", "3/day")

@@ -8,6 +8,8 @@ app_name = "seller"
 
 urlpatterns = [
     path("", views.WorkspaceHomeView.as_view(), name="home"),
+    # Before the shop-scoped patterns: the invitee is not a member yet.
+    path("invitation/<str:token>/", views.InvitationView.as_view(), name="invitation"),
     path("<slug:shop_code>/", include("shops.seller.operations.urls")),
     path("<slug:shop_code>/products/", include("shops.seller.catalogue.urls")),
     path("<slug:shop_code>/reviews/", include("shops.seller.reviews.urls")),

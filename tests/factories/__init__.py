@@ -38,7 +38,14 @@ from .orders import (
     sepay_payload,
     transfer_purchase,
 )
-from .shops import apply_for_shop, commune_code, commune_codes, make_option, make_shop
+from .shops import (
+    apply_for_shop,
+    commune_code,
+    commune_codes,
+    make_invitation,
+    make_option,
+    make_shop,
+)
 from .tax import make_tax_profile, paid_sale, refund_sale
 from .users import PASSWORD, login, make_staff, make_user
 
@@ -46,7 +53,8 @@ __all__ = [
     "ADDRESS", "HONEY", "PASSWORD", "PDF_BYTES",
     "apply_for_shop", "card_purchase", "category_by_code", "category_path", "collection_block",
     "commune_code", "commune_codes", "ensure_country", "grid", "items", "login",
-    "make_basket", "make_certificate", "make_home_page", "make_image", "make_option",
+    "make_basket", "make_certificate", "make_home_page", "make_image", "make_invitation",
+    "make_option",
     "make_order", "make_product", "make_shop", "make_staff", "make_tax_profile", "make_user",
     "paid_sale", "place", "refund_sale",
     "png_bytes", "png_upload", "product_class", "publish", "raw", "reference_categories",

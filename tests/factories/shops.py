@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from marketplace.core.addresses import communes
 from marketplace.core.text import slugify_vi
-from shops.models import Partner, ShippingOption, ShopMember
+from shops.models import Partner, ShippingOption, ShopInvitation, ShopMember
 from shops.services import shop_apply
 
 from .files import PDF_BYTES
@@ -67,3 +71,20 @@ def apply_for_shop(applicant, name: str = "HTX Mật ong Mười Ngọt", **over
 def make_option(shop: Partner, name: str = "Giao tận nơi", *, fee: int = 30_000,
                 **fields) -> ShippingOption:
     return ShippingOption.objects.create(shop=shop, name=name, fee=fee, **fields)
+
+
+def make_invitation(shop: Partner, email: str, *, role=ShopMember.Role.STAFF, invited_by=None,
+                    days: int = 7, **fields) -> tuple[ShopInvitation, str]:
+    """A pending invitation to `shop` for `email` (no mail sent) and its link token.
+
+    `days` until it expires (negative: already past its expiry). Tests of the owner's page
+    send invitations through the page itself (shops/invitations.py:invitation_send).
+    """
+    invitation = ShopInvitation(
+        shop=shop, email=email, role=role, invited_by=invited_by, nonce=secrets.token_urlsafe(16),
+        expires_at=timezone.now() + timedelta(days=days), **fields,
+    )
+    token = invitation.link_token()
+    invitation.token_hash = ShopInvitation.hash_token(token)
+    invitation.save()
+    return invitation, token

@@ -4,10 +4,11 @@ address lock that pair for the cool-off, on every sign-in form we serve."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -91,7 +92,9 @@ def test_unknown_accounts_lock_the_same_way():
     assert response.status_code == 429
 
 
-@pytest.mark.parametrize("path", ["/cms/login/", "/django-admin/login/"])
+@pytest.mark.parametrize(
+    "path", ["/cms/login/", "/django-admin/login/", "/dashboard/login/", "/_util/login/"]
+)
 def test_staff_sign_in_pages_lock_too(path):
     get_user_model().objects.create_superuser("root", "root@example.vn", PASSWORD)
     client = Client()
@@ -101,9 +104,9 @@ def test_staff_sign_in_pages_lock_too(path):
     assert client.post(path, {"username": "root", "password": PASSWORD}).status_code == 429
 
 
-@override_settings(OSCAR_SEND_REGISTRATION_EMAIL=False)
-def test_registration_still_signs_the_new_buyer_in():
-    """Oscar authenticates the new account without a request; the lockout backend lets it."""
+def test_the_registration_link_signs_the_new_buyer_in_and_the_password_works(mailoutbox):
+    """Registration confirms by e-mail (marketplace/core/registration.py); the link signs in,
+    and afterwards the chosen password passes the lockout backend like any other."""
     client = Client()
     response = client.post(
         "/accounts/register/",
@@ -114,4 +117,9 @@ def test_registration_still_signs_the_new_buyer_in():
         },
     )
     assert response.status_code == 302
+    assert client.get("/accounts/profile/").status_code == 302  # not signed in yet
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm/\S+)", mailoutbox[0].body).group(1)
+    assert client.post(link).status_code == 302
     assert client.get("/accounts/profile/").status_code == 200
+    client.logout()
+    assert sign_in(client, "moi@example.vn", PASSWORD).status_code == 302

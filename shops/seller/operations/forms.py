@@ -130,7 +130,7 @@ class CertificateForm(forms.Form):
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail của tài khoản đã đăng ký"))
+    email = forms.EmailField(label=_("E-mail người được mời"))
     role = forms.ChoiceField(
         label=_("Vai trò"),
         choices=[

@@ -36,6 +36,10 @@ urlpatterns = [
     ),
     path("members/", views.MemberListView.as_view(), name="members"),
     path("members/add/", views.MemberAddView.as_view(), name="member-add"),
+    path(
+        "members/invitations/<int:invitation_pk>/revoke/", views.InvitationRevokeView.as_view(),
+        name="invitation-revoke",
+    ),
     path("members/<int:member_pk>/revoke/", views.MemberRevokeView.as_view(), name="member-revoke"),
     path("history/", views.HistoryView.as_view(), name="history"),
 ]

@@ -49,8 +49,10 @@ from marketplace.payment.dashboard.views import RefundFormMixin
 from marketplace.payment.services import PaymentError, order_mark_paid
 from marketplace.tax.reports import threshold_status
 from shops.access import seller_shop_or_404
-from shops.membership import shop_member_add, shop_member_revoke
+from shops.invitations import invitation_revoke, invitation_send
+from shops.membership import shop_member_revoke
 from shops.models import ShippingOption, ShopMember
+from shops.selectors import pending_invitations
 from shops.seller.mixins import OwnerRequiredMixin, SellerShopMixin
 from shops.seller.operations import selectors
 from shops.seller.operations.forms import (
@@ -619,17 +621,21 @@ class MemberListView(SellerShopMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["is_owner"] = self.membership.role == ShopMember.Role.OWNER
         context["revoke_form"] = MemberRevokeForm()
+        if context["is_owner"]:
+            context["invitations"] = pending_invitations(shop=self.shop)
         return context
 
 
 class MemberAddView(OwnerRequiredMixin, ShopUrlMixin, FormView):
+    """The owner invites an e-mail address; the answer is the same whether it has an account."""
+
     template_name = "seller/operations/member_form.html"
     form_class = MemberAddForm
 
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            member = shop_member_add(
+            invitation = invitation_send(
                 shop=self.shop, email=data["email"], role=data["role"],
                 consent_note=data["consent_note"], actor=self.request.user,
                 acting_as=self.capacity,
@@ -639,9 +645,28 @@ class MemberAddView(OwnerRequiredMixin, ShopUrlMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("Đã cấp quyền cho %(user)s (%(role)s).")
-            % {"user": member.user.get_full_name() or member.user.email, "role": member.get_role_display()},
+            _("Đã gửi lời mời tới %(email)s; người được mời cần chấp nhận.")
+            % {"email": invitation.email},
         )
+        return redirect(self.shop_url("members"))
+
+
+class InvitationRevokeView(OwnerRequiredMixin, ShopUrlMixin, PostOnlyMixin, View):
+    """Withdraw a pending invitation of this shop; another shop's is a 404."""
+
+    def get_object(self):
+        return get_object_or_404(pending_invitations(shop=self.shop), pk=self.kwargs["invitation_pk"])
+
+    def post(self, request, *args, **kwargs):
+        invitation = self.get_object()
+        try:
+            invitation_revoke(
+                shop=self.shop, invitation=invitation, actor=request.user, acting_as=self.capacity
+            )
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã thu hồi lời mời gửi %(email)s.") % {"email": invitation.email})
         return redirect(self.shop_url("members"))
 
 

@@ -37,7 +37,7 @@ from marketplace.order.carriers import carrier_get
 from marketplace.order.models import Order, Purchase, Shipment
 from marketplace.payment.models import BankCredit
 from shops.access import shops_for_user
-from shops.models import Partner, ShippingOption, ShopMember, StockRecord
+from shops.models import Partner, ShippingOption, ShopInvitation, ShopMember, StockRecord
 from shops.retention import application_documents_purge
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +89,9 @@ def fingerprint() -> dict[str, list]:
             "email", "username", "password", "is_staff", "is_superuser"
         )),
         "members": sorted(ShopMember.objects.values_list("shop__code", "user__email", "role")),
+        "invitations": sorted(ShopInvitation.objects.values_list(
+            "shop__code", "email", "role", "status", "token_hash"
+        )),
         "categories": sorted(Category.objects.values_list("code", "name", "path")),
         "pages": sorted(Page.objects.values_list("pk", "slug", "live")),
         "sites": sorted(Site.objects.values_list("hostname", "port", "root_page_id", "is_default_site")),
@@ -467,6 +470,20 @@ def test_the_published_rules_pages_show_the_demo_fees_and_the_real_deadlines(cli
     assert "3 ngày kể từ khi nhận" not in html  # the old hand-typed deadline is gone
     rules = client.get("/chuong-trinh/").content.decode().split("Quy định của sàn</h2>", 1)[1]
     assert 'href="/chuong-trinh/bieu-phi/"' in rules and 'href="/quy-che-hoat-dong/"' in rules
+
+
+def test_a_demo_owner_sees_a_pending_invitation_and_helpers_are_members(client):
+    invitation = ShopInvitation.objects.get()
+    assert (invitation.status, invitation.role, invitation.email) == (
+        "pending", "staff", "nhanvien-moi@demo.ocop.vn",
+    )
+    assert not get_user_model().objects.filter(email=invitation.email).exists()
+    owner = invitation.invited_by
+    assert owner.email == f"seller-{invitation.shop.code}@demo.ocop.vn"
+    client.force_login(owner)
+    page = client.get(f"/seller/{invitation.shop.code}/members/").content.decode()
+    assert "Lời mời đang chờ" in page and "nhanvien-moi@demo.ocop.vn" in page
+    assert ShopMember.objects.active().filter(role="helper").exclude(consent_note="").count() == 2
 
 
 def test_second_run_changes_nothing():

@@ -3,7 +3,8 @@
 The URL patterns are collected from the `seller` namespace itself, so a view added later
 is covered without editing this test. Object kwargs follow one naming convention
 (`product_pk`, `image_pk`, `order_number`, `line_pk`, `option_pk`, `certificate_pk`,
-`member_pk`, `review_pk`, `shipment_pk`, `complaint_pk`, `photo_pk`); a pattern with a kwarg
+`member_pk`, `review_pk`, `shipment_pk`, `complaint_pk`, `photo_pk`, `invitation_pk`, and the
+invitation link's `token`); a pattern with a kwarg
 outside it fails the test until it is added here.
 """
 
@@ -21,8 +22,15 @@ from catalogue.models import OcopCertificate, Product, ProductImage, ReviewMeta
 from marketplace.complaints.models import Complaint, ComplaintPhoto
 from marketplace.order.lifecycle import order_lines_transition
 from marketplace.order.shipments import shipment_hand_over
-from shops.models import ShopMember, StockRecord
-from tests.factories import make_certificate, make_option, make_product, make_shop, make_user
+from shops.models import ShopInvitation, ShopMember, StockRecord
+from tests.factories import (
+    make_certificate,
+    make_invitation,
+    make_option,
+    make_product,
+    make_shop,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +38,7 @@ ProductReview = get_model("reviews", "ProductReview")
 
 OBJECT_KWARGS = {
     "product_pk", "image_pk", "order_number", "line_pk", "option_pk", "certificate_pk", "member_pk",
-    "review_pk", "shipment_pk", "complaint_pk", "photo_pk",
+    "review_pk", "shipment_pk", "complaint_pk", "photo_pk", "invitation_pk", "token",
 }
 #: URL arguments that name no object of a shop (the year of a tax certificate).
 PARAMETER_KWARGS = {"year"}
@@ -81,6 +89,8 @@ def build(code: str) -> dict:
         requested_amount=10_000, delivered_at=timezone.now(), shop_answer_due=timezone.now(),
     )
     photo = ComplaintPhoto.objects.create(complaint=complaint, image=f"complaints/{code}.jpg")
+    # The owner's own address: only the other shop's token (sent to another address) is foreign.
+    invitation, token = make_invitation(shop, f"{code}@example.vn", invited_by=owner)
     return {
         "owner": owner, "shop": shop, "record": record,
         "kwargs": {
@@ -90,6 +100,7 @@ def build(code: str) -> dict:
             "member_pk": helper.pk, "review_pk": review.pk,
             "shipment_pk": shipment.pk, "complaint_pk": complaint.pk, "photo_pk": photo.pk,
             "year": timezone.localdate().year,
+            "invitation_pk": invitation.pk, "token": token,
         },
     }
 
@@ -167,3 +178,4 @@ def test_nothing_of_the_other_shop_changed(client, two_shops):
     assert ShopMember.objects.active().filter(pk=other["kwargs"]["member_pk"]).exists()
     assert ReviewMeta.objects.get(review_id=other["kwargs"]["review_pk"]).seller_reply == ""
     assert Complaint.objects.get(pk=other["kwargs"]["complaint_pk"]).status == Complaint.Status.OPEN
+    assert ShopInvitation.objects.get(pk=other["kwargs"]["invitation_pk"]).status == "pending"

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from marketplace.core.models import AuditEvent
-from shops.models import Partner, ShopMember
+from shops.models import Partner, ShopInvitation, ShopMember
 from shops.services import ShopApplicationError, shop_approve
 from tests.factories import PDF_BYTES, apply_for_shop, commune_code, make_user, png_bytes
 
@@ -179,16 +179,42 @@ def test_codes_are_unique_and_never_shadow_the_apply_page(db):
     assert apply_for_shop(make_user("d@example.vn"), name="Apply").code == "apply-2"
 
 
-def test_a_helper_needs_the_owners_consent_and_an_account(client, applicant):
+def test_a_helper_needs_the_owners_consent_and_the_form_does_not_say_who_is_registered(
+    client, applicant
+):
     client.force_login(applicant)
-    response = client.post(APPLY_URL, form_data(helper_email="khong-co@example.vn"))
-    assert response.status_code == 200
-    assert "Không tìm thấy tài khoản" in response.content.decode()
     make_user("tocongngheso@example.vn")
-    response = client.post(APPLY_URL, form_data(helper_email="tocongngheso@example.vn"))
-    assert response.status_code == 200
-    assert "Cần có sự đồng ý của chủ cửa hàng" in response.content.decode()
+    pages = []
+    for email in ("khong-co@example.vn", "tocongngheso@example.vn"):
+        response = client.post(APPLY_URL, form_data(helper_email=email))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Cần có sự đồng ý của chủ cửa hàng" in body
+        assert "Không tìm thấy tài khoản" not in body
+        pages.append(sorted(str(e) for e in response.context["form"].errors.values()))
+    assert pages[0] == pages[1]
     assert not Partner.objects.exists()
+
+
+def test_a_helper_without_an_account_is_invited_when_the_shop_is_approved(
+    client, applicant, staff, search_settings, django_capture_on_commit_callbacks
+):
+    client.force_login(applicant)
+    response = client.post(APPLY_URL, form_data(
+        helper_email="chua-dang-ky@example.vn", helper_consent="on",
+        helper_consent_note="Đồng ý trực tiếp ngày 3/11",
+    ))
+    assert response.status_code == 302
+    shop = Partner.objects.get(applicant=applicant)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_approve(shop=shop, actor=staff)
+    invitation = ShopInvitation.objects.get(shop=shop)
+    assert (invitation.email, invitation.role, invitation.status, invitation.consent_note) == (
+        "chua-dang-ky@example.vn", "helper", "pending", "Đồng ý trực tiếp ngày 3/11",
+    )
+    assert any("chua-dang-ky@example.vn" in m.to and "/seller/invitation/" in m.body for m in mail.outbox)
+    assert not ShopMember.objects.filter(shop=shop, role="helper").exists()
 
 
 def test_a_helper_named_with_consent_joins_when_the_shop_is_approved(
@@ -209,7 +235,7 @@ def test_a_helper_named_with_consent_joins_when_the_shop_is_approved(
     # not a member while the application waits
     assert not ShopMember.objects.filter(shop=shop, user=helper).exists()
     event = AuditEvent.objects.get(shop=shop, action="shop.applied")
-    assert event.data["helper"]["email"] == helper.email
+    assert event.data["helper"]["email"].lower() == helper.email  # as typed; no lookup while applying
 
     shop_approve(shop=shop, actor=staff)
     member = ShopMember.objects.active().get(shop=shop, user=helper)

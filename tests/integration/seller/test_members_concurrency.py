@@ -1,0 +1,85 @@
+"""An invitation accepted from two tabs (or two devices) at once makes one membership.
+
+Needs real row locks: run on PostgreSQL (DATABASE_URL=postgres://…); skipped on SQLite,
+whose writers do not run concurrently the way the production database's do.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from marketplace.core.models import AuditEvent
+from shops.invitations import InvitationError, invitation_accept, invitation_revoke
+from shops.models import ShopInvitation, ShopMember
+from tests.factories import make_invitation, make_shop, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CALLS = 8
+
+
+def race(calls) -> tuple[list, list]:
+    """Run every callable at once (one thread and connection each): (results, refusals)."""
+    barrier = threading.Barrier(len(calls))
+    results, refusals, errors = [], [], []
+
+    def run(call):
+        try:
+            barrier.wait(10)
+            results.append(call())
+        except InvitationError as refused:
+            refusals.append(refused)
+        except Exception as exc:  # noqa: BLE001 -- reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    return results, refusals
+
+
+@pytest.fixture
+def invited():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks: run with DATABASE_URL=postgres://…")
+    owner = make_user("owner-c@example.vn")
+    shop = make_shop("shop-c", owner=owner)
+    helper = make_user("helper-c@example.vn")
+    invitation, _ = make_invitation(shop, "helper-c@example.vn", invited_by=owner)
+    return owner, shop, helper, invitation
+
+
+def fresh(invitation):
+    return ShopInvitation.objects.select_related("shop", "invited_by").get(pk=invitation.pk)
+
+
+def test_accepted_at_once_from_many_tabs_makes_one_member(invited):
+    _, shop, helper, invitation = invited
+    results, refusals = race(
+        [lambda: invitation_accept(invitation=fresh(invitation), user=helper)] * CALLS
+    )
+    assert len(results) == 1 and len(refusals) == CALLS - 1
+    assert ShopMember.objects.filter(shop=shop, user=helper).count() == 1
+    assert fresh(invitation).status == "accepted"
+    assert AuditEvent.objects.filter(action="shop.invitation_accepted").count() == 1
+
+
+def test_accept_and_revoke_at_once_one_wins(invited):
+    owner, shop, helper, invitation = invited
+    calls = [
+        lambda: invitation_accept(invitation=fresh(invitation), user=helper),
+        lambda: invitation_revoke(shop=shop, invitation=fresh(invitation), actor=owner, acting_as="owner"),
+    ] * (CALLS // 2)
+    results, refusals = race(calls)
+    assert len(results) == 1 and len(refusals) == CALLS - 1
+    status = fresh(invitation).status
+    members = ShopMember.objects.filter(shop=shop, user=helper).count()
+    assert (status, members) in (("accepted", 1), ("revoked", 0))
