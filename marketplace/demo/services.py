@@ -67,6 +67,7 @@ from .bank import ensure_demo_bank_credits
 from .content import ensure_cms_content
 from .images import product_photo
 from .money import ensure_demo_money
+from .privacy import ensure_demo_privacy
 from .tax import ensure_tax_profiles
 
 HELPER_EMAIL = f"helper@{data.DEMO_EMAIL_DOMAIN}"
@@ -117,6 +118,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         ensure_demo_purchases(users, shops, result)
         ensure_demo_money(users, shops, result, place=_demo_purchase)
         ensure_demo_bank_credits(BUYER_EMAIL, result, today=today)
+        ensure_demo_privacy(BUYER_EMAIL, result, today=today)
     _count(plan, result)
     result.seconds = time.monotonic() - started
     return result

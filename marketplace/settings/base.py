@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "marketplace.complaints.apps.ComplaintsConfig",
     "marketplace.tax.apps.TaxConfig",
     "marketplace.ledger.apps.LedgerConfig",
+    "marketplace.privacy.apps.PrivacyConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -300,6 +301,13 @@ TRANSFER_PAYMENT_HOURS = env_int("TRANSFER_PAYMENT_HOURS", 24)
 # (`manage.py complaints_escalate`, hourly).
 COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 7)
 COMPLAINT_ANSWER_DAYS = env_int("COMPLAINT_ANSWER_DAYS", 2)
+
+# Personal data (PDP Law 91/2025, Decree 356/2025; docs/decisions/0032-personal-data-rights.md):
+# working days to answer a request (public holidays are the `privacy.Holiday` rows), how often
+# one person may download their data, and the slug of the privacy policy's info page.
+PRIVACY_ANSWER_WORKING_DAYS = env_int("PRIVACY_ANSWER_WORKING_DAYS", 2)
+PRIVACY_EXPORT_RATE_LIMIT = env_str("PRIVACY_EXPORT_RATE_LIMIT", "5/hour")
+PRIVACY_POLICY_SLUG = "chinh-sach-bao-ve-du-lieu-ca-nhan"
 # Tax withheld for household and individual sellers (marketplace/tax/, Decree 117/2025):
 # per payment route, whether the platform withholds. It always does on money it collects
 # (card, transfer to the programme's account); on money the shop collects itself (COD through
@@ -412,6 +420,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Thuế khấu trừ, nộp thay"),
         "icon": "fas fa-file-invoice-dollar",
         "url_name": "tax-dashboard:month",
+    },
+    {
+        # marketplace/privacy/dashboard, /dashboard/privacy/
+        "label": _("Yêu cầu về dữ liệu cá nhân"),
+        "icon": "fas fa-user-shield",
+        "url_name": "privacy-dashboard:list",
     },
     {
         # marketplace/reports, /dashboard/figures/

@@ -38,6 +38,7 @@ from .orders import (
     sepay_payload,
     transfer_purchase,
 )
+from .privacy import delivered_purchase, person_with_data
 from .shops import apply_for_shop, commune_code, commune_codes, make_option, make_shop
 from .tax import make_tax_profile, paid_sale, refund_sale
 from .users import PASSWORD, login, make_staff, make_user
@@ -48,7 +49,7 @@ __all__ = [
     "commune_code", "commune_codes", "ensure_country", "grid", "items", "login",
     "make_basket", "make_certificate", "make_home_page", "make_image", "make_option",
     "make_order", "make_product", "make_shop", "make_staff", "make_tax_profile", "make_user",
-    "paid_sale", "place", "refund_sale",
+    "delivered_purchase", "paid_sale", "person_with_data", "place", "refund_sale",
     "png_bytes", "png_upload", "product_class", "publish", "raw", "reference_categories",
     "reload_basket", "sepay_payload", "set_body", "transfer_purchase",
 ]
