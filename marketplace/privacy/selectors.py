@@ -262,15 +262,15 @@ def person_export(*, user) -> dict[str, Any]:
         "sign_in": _sign_in(user),
         "actions": _actions(user),
         "shop_memberships": [
-            {"shop": m["shop__name"], "shop_slug": m["shop__slug"], "role": m["role"],
+            {"shop": m["shop__name"], "shop_code": m["shop__code"], "role": m["role"],
              "consent_note": m["consent_note"], "since": _when(m["created_at"]),
              "revoked_at": _when(m["revoked_at"])}
             for m in ShopMember.objects.filter(user=user).order_by("pk").values(
-                "shop__name", "shop__slug", "role", "consent_note", "created_at", "revoked_at")
+                "shop__name", "shop__code", "role", "consent_note", "created_at", "revoked_at")
         ],
         "shop_applications": [
-            {"shop": s["name"], "slug": s["slug"], "status": s["status"]}
-            for s in Partner.objects.filter(applicant=user).order_by("pk").values("name", "slug", "status")
+            {"shop": s["name"], "code": s["code"], "status": s["status"]}
+            for s in Partner.objects.filter(applicant=user).order_by("pk").values("name", "code", "status")
         ],
     }
 

@@ -36,6 +36,7 @@ from marketplace.ledger.selectors import shop_balance
 from marketplace.order.carriers import carrier_get
 from marketplace.order.models import Order, Purchase, Shipment
 from marketplace.payment.models import BankCredit
+from marketplace.privacy.models import ConsentEvent, PrivacyNotice, PrivacyRequest
 from shops.access import shops_for_user
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 
@@ -107,6 +108,11 @@ def fingerprint() -> dict[str, list]:
         "bank_credits": sorted(BankCredit.objects.values_list(
             "reference_code", "amount", "status", "problem", "purchase__number"
         )),
+        "privacy_notices": sorted(PrivacyNotice.objects.values_list("version", "effective_on")),
+        "consents": sorted(ConsentEvent.objects.values_list(
+            "user__email", "purpose", "action", "source", "notice__version", "purchase__number"
+        ), key=str),
+        "privacy_requests": sorted(PrivacyRequest.objects.values_list("user__email", "kind", "state")),
     }
 
 
@@ -430,6 +436,25 @@ def test_the_demo_household_has_tax_withheld_this_month_and_staff_see_it(client)
     text = client.get(f"/dashboard/tax/withholding.csv?month={month}").content.decode("utf-8-sig")
     row = next(line for line in text.splitlines() if line.startswith("co-ba-gan,"))
     assert row.endswith(f",{sale.amount},{vat.amount},{pit.amount}")
+
+
+def test_the_demo_buyer_has_consents_and_requests_and_staff_a_correction_to_answer(client):
+    buyer = get_user_model().objects.get(email="buyer@demo.ocop.vn")
+    marketing = list(ConsentEvent.objects.filter(user=buyer, purpose="marketing_email")
+                     .order_by("created_at", "pk").values_list("action", flat=True))
+    assert marketing == ["given", "withdrawn"]
+    shared = ConsentEvent.objects.filter(user=buyer, purpose="share_address_with_shop", source="checkout")
+    assert shared.exists() and set(shared.values_list("purchase__user", flat=True)) == {buyer.pk}
+    assert set(shared.values_list("notice__version", flat=True)) == {"v1"}
+    assert sorted(PrivacyRequest.objects.filter(user=buyer).values_list("kind", "state")) == [
+        ("correction", "received"), ("export", "done")]
+    upcoming = PrivacyNotice.objects.get(version="v2")
+    assert upcoming.effective_on > today_local()
+    client.force_login(get_user_model().objects.get(email="staff@demo.ocop.vn"))
+    waiting = client.get("/dashboard/privacy/?status=received").content.decode()
+    assert "buyer@demo.ocop.vn" in waiting and "Sửa dữ liệu" in waiting
+    page = client.get("/chinh-sach-bao-ve-du-lieu-ca-nhan/")
+    assert page.status_code == 200 and "Phiên bản v1" in page.content.decode()
 
 
 def test_second_run_changes_nothing():

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from marketplace.complaints.services import complaint_refuse
 from marketplace.core.models import AuditEvent
 from marketplace.privacy import selectors, services
 from marketplace.privacy.models import ConsentEvent
@@ -54,9 +55,7 @@ def test_the_export_holds_the_persons_own_data(two_people):
 def test_nothing_of_another_person_is_in_it(two_people):
     an, binh = two_people
     # The shop answers An's complaint: the shop's words are not An's data.
-    from marketplace.complaints.services import complaint_refuse
-
-    complaint_refuse(complaint=an["complaint"], actor=an["owner"], acting_as="owner",
+    complaint_refuse(complaint=an["complaint"], shop=an["shop"], actor=an["owner"], acting_as="owner",
                      reason="Đã giao đúng hẹn theo vận đơn.")
     text = json.dumps(selectors.person_export(user=an["buyer"]), default=str, ensure_ascii=False)
     for other in ("binh@example.vn", "Trần Thị Bình", "+84922222222", "htx-binh", "Đã giao đúng hẹn",
@@ -71,7 +70,7 @@ def test_a_shop_members_export_has_their_memberships_not_the_shops_customers(two
                               consent_note="Chủ cửa hàng đồng ý qua điện thoại.")
     AuditEvent.objects.create(actor=helper, acting_as="helper", shop=an["shop"], action="product.changed")
     data = selectors.person_export(user=helper)
-    assert [(m["shop_slug"], m["role"]) for m in data["shop_memberships"]] == [(an["shop"].slug, "helper")]
+    assert [(m["shop_code"], m["role"]) for m in data["shop_memberships"]] == [(an["shop"].code, "helper")]
     assert [a["action"] for a in data["actions"]] == ["product.changed"]
     assert data["orders"] == []
     text = json.dumps(data, default=str, ensure_ascii=False)
