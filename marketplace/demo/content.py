@@ -346,27 +346,27 @@ INFO_PAGES = [
         "giữ bao lâu và bạn dùng quyền của mình thế nào (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15, "
         "Nghị định 356/2025/NĐ-CP). Ban quản lý sàn là bên chịu trách nhiệm về dữ liệu này.",
         "<h2>1. Dữ liệu sàn giữ</h2>",
-        "<b>Tài khoản:</b> e-mail, họ tên, mật khẩu (chỉ lưu dạng mã hóa, không ai đọc được). "
-        "<b>Sổ địa chỉ:</b> các địa chỉ giao hàng bạn lưu. "
-        "<b>Đơn hàng:</b> tên người nhận, số điện thoại, địa chỉ, ghi chú giao hàng, sản phẩm, số tiền, "
-        "cách thanh toán, tình trạng giao hàng. Thẻ ngân hàng do Stripe xử lý: sàn không lưu số thẻ. "
-        "<b>Đánh giá và khiếu nại</b> bạn viết, kèm ảnh bạn gửi. "
-        "<b>Đăng nhập:</b> các lần nhập sai mật khẩu (địa chỉ IP, trình duyệt) để chặn dò mật khẩu; "
-        "sàn không ghi lại mỗi lần đăng nhập thành công. "
-        "<b>Người bán:</b> thông tin cửa hàng, vai trò trong cửa hàng và hồ sơ thuế.",
+        "<ul><li><b>Tài khoản:</b> e-mail, họ tên, mật khẩu (chỉ lưu dạng mã hóa, không ai đọc được).</li>"
+        "<li><b>Sổ địa chỉ:</b> các địa chỉ giao hàng bạn lưu.</li>"
+        "<li><b>Đơn hàng:</b> tên người nhận, số điện thoại, địa chỉ, ghi chú giao hàng, sản phẩm, số "
+        "tiền, cách thanh toán, tình trạng giao hàng. Thẻ ngân hàng do Stripe xử lý: sàn không lưu số thẻ.</li>"
+        "<li><b>Đánh giá và khiếu nại</b> bạn viết, kèm ảnh bạn gửi.</li>"
+        "<li><b>Đăng nhập:</b> các lần nhập sai mật khẩu (địa chỉ IP, trình duyệt) để chặn dò mật "
+        "khẩu; sàn không ghi lại mỗi lần đăng nhập thành công.</li>"
+        "<li><b>Người bán:</b> thông tin cửa hàng, vai trò trong cửa hàng và hồ sơ thuế.</li></ul>",
         "Sàn không lưu ảnh căn cước công dân.",
         "<h2>2. Dùng để làm gì</h2>",
         "Để giao hàng, nhận tiền, hoàn tiền, giải quyết khiếu nại, khấu trừ và kê khai thuế thay "
         "người bán theo luật, và chống gian lận. E-mail giới thiệu sản phẩm, khuyến mại chỉ gửi khi "
         "bạn đã tự đánh dấu đồng ý; im lặng không phải là đồng ý.",
         "<h2>3. Ai được xem</h2>",
-        "<b>Cửa hàng bán đơn của bạn</b> thấy tên, số điện thoại, địa chỉ giao hàng và ghi chú của "
-        "đơn đó, không thấy đơn của bạn ở cửa hàng khác. Khi bạn bấm “Đặt hàng”, bạn đồng ý chia sẻ "
-        "những thông tin này với cửa hàng; sàn ghi lại lần đồng ý đó. "
-        "<b>Đơn vị vận chuyển</b> nhận tên, số điện thoại, địa chỉ trên vận đơn. "
-        "<b>Stripe</b> xử lý thanh toán thẻ. "
-        "<b>Cán bộ Ban quản lý</b> xem khi giải quyết khiếu nại, đối soát tiền. "
-        "Báo cáo thuế gửi cơ quan thuế chỉ có số liệu của người bán, không có tên người mua.",
+        "<ul><li><b>Cửa hàng bán đơn của bạn</b> thấy tên, số điện thoại, địa chỉ giao hàng và ghi "
+        "chú của đơn đó, không thấy đơn của bạn ở cửa hàng khác. Khi bạn bấm “Đặt hàng”, bạn đồng ý "
+        "chia sẻ những thông tin này với cửa hàng; sàn ghi lại lần đồng ý đó.</li>"
+        "<li><b>Đơn vị vận chuyển</b> nhận tên, số điện thoại, địa chỉ trên vận đơn.</li>"
+        "<li><b>Stripe</b> xử lý thanh toán thẻ.</li>"
+        "<li><b>Cán bộ Ban quản lý</b> xem khi giải quyết khiếu nại, đối soát tiền.</li>"
+        "<li><b>Cơ quan thuế</b> nhận số liệu của người bán, không có tên người mua.</li></ul>",
         "<h2>4. Giữ bao lâu</h2>",
         "Tài khoản, sổ địa chỉ, đánh giá, giỏ hàng được giữ tới khi bạn xóa tài khoản. Đơn hàng và "
         "chứng từ thanh toán được giữ theo thời hạn luật kế toán, thuế yêu cầu; khi bạn xóa tài "
