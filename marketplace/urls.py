@@ -42,6 +42,9 @@ urlpatterns = [
     path("dashboard/complaints/", include("marketplace.complaints.dashboard.urls")),
     path("dashboard/tax/", include("marketplace.tax.dashboard.urls")),
     path("dashboard/settlement/", include("marketplace.ledger.dashboard.urls")),
+    path("dashboard/privacy/", include("marketplace.privacy.dashboard.urls")),
+    # A signed-in person's data: download, consents, correction, deleting the account.
+    path("accounts/privacy/", include("marketplace.privacy.urls")),
     # Two of Oscar's account views made safe: sign-out by POST only, order lines without a 500.
     path("accounts/logout/", accounts.LogoutView.as_view()),
     # Registration answers "check your inbox"; the mail's link confirms (marketplace/core/registration.py).

@@ -36,6 +36,7 @@ from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.order.utils import OrderCreator
 from marketplace.payment.transfer import placement_payee
+from marketplace.privacy.services import consent_record_order_placement
 from shops.models import InsufficientStock
 
 Basket = get_model("basket", "Basket")
@@ -198,6 +199,9 @@ def _write_purchase(
         # Whose account the buyer is told to pay, fixed now (ADR 0025).
         for order in purchase.orders.select_related("shop"):
             Order.objects.filter(pk=order.pk).update(transfer_payee=placement_payee(order.shop))
+    # The buyer pressed "Đặt hàng" beside the sentence saying the shops get the delivery
+    # details: the proof of that consent (docs/decisions/0032-personal-data-rights.md).
+    consent_record_order_placement(purchase=purchase)
     audit_record(
         action="purchase.placed", actor=purchase.user, acting_as="buyer", target=purchase,
         data={"total": purchase.total, "orders": len(quote.parts), "payment_method": payment_method,

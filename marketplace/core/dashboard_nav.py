@@ -13,7 +13,8 @@ from oscar.apps.dashboard.nav import default_access_fn
 #: URL namespaces of the programme's staff pages.
 PROGRAMME_NAMESPACES = frozenset(
     {"shops-dashboard", "ocop-dashboard", "curation", "payments-dashboard", "reports-dashboard",
-     "complaints-dashboard", "settlement-dashboard", "tax-dashboard", "bank-credits"}
+     "complaints-dashboard", "settlement-dashboard", "tax-dashboard", "bank-credits",
+     "privacy-dashboard"}
 )
 
 

@@ -80,6 +80,13 @@ ACTION_LABELS = {
     "payout_run.created": _("Tạo đợt thanh toán cho cửa hàng"),
     "payout.paid": _("Đã chuyển tiền cho cửa hàng"),
     "payout.cancelled": _("Hủy khoản thanh toán cho cửa hàng"),
+    "privacy.consent_given": _("Đồng ý cho một mục đích dùng dữ liệu cá nhân"),
+    "privacy.consent_withdrawn": _("Rút lại đồng ý dùng dữ liệu cá nhân"),
+    "privacy.request_received": _("Gửi yêu cầu về dữ liệu cá nhân"),
+    "privacy.request_in_progress": _("Nhận xử lý yêu cầu về dữ liệu cá nhân"),
+    "privacy.request_done": _("Hoàn tất yêu cầu về dữ liệu cá nhân"),
+    "privacy.request_refused": _("Từ chối yêu cầu về dữ liệu cá nhân"),
+    "privacy.account_deleted": _("Xóa tài khoản theo yêu cầu của chủ tài khoản"),
 }
 
 
@@ -103,6 +110,9 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who acted, once their account is deleted (`actor` is then NULL): a pseudonymous label
+    # (marketplace/privacy/services.py:account_delete).
+    actor_label = models.CharField(max_length=64, blank=True)
     acting_as = models.CharField(max_length=16, choices=Capacity.choices, default=Capacity.SYSTEM)
     shop = models.ForeignKey(
         "partner.Partner", on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"

@@ -18,6 +18,7 @@ import json
 import uuid
 import zoneinfo
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -48,6 +49,7 @@ CAMPAIGN_SLUG = "tuan-le-ocop-ca-mau"
 STORY_INDEX_SLUG = "cau-chuyen"
 RULES_SLUG, RETURNS_SLUG, TERMS_SLUG = "quy-che-hoat-dong", "chinh-sach-doi-tra-khieu-nai", "dieu-khoan-su-dung"
 RANKING_SLUG, FEES_SLUG = "cach-xep-hang-san-pham", "bieu-phi"
+PRIVACY_SLUG = settings.PRIVACY_POLICY_SLUG
 
 # (shop code, product title) of the products the demo promotes; missing ones are skipped.
 SEA_PRODUCTS = [
@@ -132,7 +134,8 @@ def _raw(blocks: list[dict]) -> str:
 
 
 def _rich(*paragraphs: str) -> str:
-    return "".join(p if p.startswith("<") else f"<p>{p}</p>" for p in paragraphs)
+    # Block tags are kept as they are; text (which may start with <b>) becomes a paragraph.
+    return "".join(p if p.startswith(("<h", "<p", "<ul", "<ol")) else f"<p>{p}</p>" for p in paragraphs)
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -342,6 +345,50 @@ INFO_PAGES = [
         "sản phẩm phải phản ánh trải nghiệm thật của người mua.",
         "<h2>Thay đổi</h2>",
         "Sàn có thể cập nhật các điều khoản; bản mới được đăng tại trang này kèm ngày cập nhật.",
+    ]),
+    # True to what the code does (marketplace/privacy/, docs/decisions/0032): keep in step.
+    (PRIVACY_SLUG, "Chính sách bảo vệ dữ liệu cá nhân", [
+        "Chính sách này nói sàn Chợ OCOP giữ những dữ liệu gì về bạn, để làm gì, ai được xem, "
+        "giữ bao lâu và bạn dùng quyền của mình thế nào (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15, "
+        "Nghị định 356/2025/NĐ-CP). Ban quản lý sàn là bên chịu trách nhiệm về dữ liệu này.",
+        "<h2>1. Dữ liệu sàn giữ</h2>",
+        "<ul><li><b>Tài khoản:</b> e-mail, họ tên, mật khẩu (chỉ lưu dạng mã hóa, không ai đọc được).</li>"
+        "<li><b>Sổ địa chỉ:</b> các địa chỉ giao hàng bạn lưu.</li>"
+        "<li><b>Đơn hàng:</b> tên người nhận, số điện thoại, địa chỉ, ghi chú giao hàng, sản phẩm, số "
+        "tiền, cách thanh toán, tình trạng giao hàng. Thẻ ngân hàng do Stripe xử lý: sàn không lưu số thẻ.</li>"
+        "<li><b>Đánh giá và khiếu nại</b> bạn viết, kèm ảnh bạn gửi.</li>"
+        "<li><b>Đăng nhập:</b> các lần nhập sai mật khẩu (địa chỉ IP, trình duyệt) để chặn dò mật "
+        "khẩu; sàn không ghi lại mỗi lần đăng nhập thành công.</li>"
+        "<li><b>Người bán:</b> thông tin cửa hàng, vai trò trong cửa hàng và hồ sơ thuế.</li></ul>",
+        "Sàn không lưu ảnh căn cước công dân.",
+        "<h2>2. Dùng để làm gì</h2>",
+        "Để giao hàng, nhận tiền, hoàn tiền, giải quyết khiếu nại, khấu trừ và kê khai thuế thay "
+        "người bán theo luật, và chống gian lận. E-mail giới thiệu sản phẩm, khuyến mại chỉ gửi khi "
+        "bạn đã tự đánh dấu đồng ý; im lặng không phải là đồng ý.",
+        "<h2>3. Ai được xem</h2>",
+        "<ul><li><b>Cửa hàng bán đơn của bạn</b> thấy tên, số điện thoại, địa chỉ giao hàng và ghi "
+        "chú của đơn đó, không thấy đơn của bạn ở cửa hàng khác. Khi bạn bấm “Đặt hàng”, bạn đồng ý "
+        "chia sẻ những thông tin này với cửa hàng; sàn ghi lại lần đồng ý đó.</li>"
+        "<li><b>Đơn vị vận chuyển</b> nhận tên, số điện thoại, địa chỉ trên vận đơn.</li>"
+        "<li><b>Stripe</b> xử lý thanh toán thẻ.</li>"
+        "<li><b>Cán bộ Ban quản lý</b> xem khi giải quyết khiếu nại, đối soát tiền.</li>"
+        "<li><b>Cơ quan thuế</b> nhận số liệu của người bán, không có tên người mua.</li></ul>",
+        "<h2>4. Giữ bao lâu</h2>",
+        "Tài khoản, sổ địa chỉ, đánh giá, giỏ hàng được giữ tới khi bạn xóa tài khoản. Đơn hàng và "
+        "chứng từ thanh toán được giữ theo thời hạn luật kế toán, thuế yêu cầu; khi bạn xóa tài "
+        "khoản, chúng không còn tên, số điện thoại, e-mail của bạn (chỉ còn xã/phường và tỉnh). "
+        "Bản ghi các lần bạn đồng ý hoặc rút lại đồng ý được giữ làm bằng chứng, không kèm tên.",
+        "<h2>5. Quyền của bạn và cách dùng</h2>",
+        "Vào <b>Tài khoản → Dữ liệu cá nhân</b> để: tải về toàn bộ dữ liệu sàn giữ về bạn (tệp "
+        "JSON); đồng ý hoặc rút lại đồng ý nhận e-mail giới thiệu; gửi yêu cầu sửa thông tin sai; "
+        "xóa tài khoản (nhập lại mật khẩu để xác nhận). Tên, e-mail, sổ địa chỉ bạn tự sửa được "
+        "trong Hồ sơ và Sổ địa chỉ. Người đang là chủ duy nhất của một cửa hàng cần chuyển quyền "
+        "chủ hoặc đóng cửa hàng trước khi xóa tài khoản.",
+        "Ban quản lý trả lời mọi yêu cầu trong <b>2 ngày làm việc</b> (không tính thứ Bảy, Chủ nhật "
+        "và ngày nghỉ lễ). Tải dữ liệu và xóa tài khoản được làm ngay khi bạn bấm.",
+        "<h2>6. Thay đổi chính sách</h2>",
+        "Mỗi lần thay đổi có số phiên bản và ngày hiệu lực ghi ở đầu trang này. Các lần bạn đồng ý "
+        "được ghi kèm phiên bản chính sách lúc đó.",
     ]),
 ]
 

@@ -70,6 +70,7 @@ from .fees import ensure_demo_fees
 from .images import product_photo
 from .invitations import ensure_demo_invitations
 from .money import ensure_demo_money
+from .privacy import ensure_demo_privacy
 from .tax import ensure_tax_profiles
 
 HELPER_EMAIL = f"helper@{data.DEMO_EMAIL_DOMAIN}"
@@ -122,6 +123,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         ensure_demo_money(users, shops, result, place=_demo_purchase)
         ensure_demo_bank_credits(BUYER_EMAIL, result, today=today)
         ensure_demo_invitations(plan[0].owner_email, shops[plan[0].code], result)
+        ensure_demo_privacy(BUYER_EMAIL, result, today=today)
     _count(plan, result)
     result.seconds = time.monotonic() - started
     return result

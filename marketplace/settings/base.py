@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "marketplace.complaints.apps.ComplaintsConfig",
     "marketplace.tax.apps.TaxConfig",
     "marketplace.ledger.apps.LedgerConfig",
+    "marketplace.privacy.apps.PrivacyConfig",
     "marketplace.config.MarketplaceCustomerConfig",  # registration by e-mail confirmation
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -308,6 +309,13 @@ FEE_CHANGE_NOTICE_DAYS = env_int("FEE_CHANGE_NOTICE_DAYS", 20)
 # (`manage.py shops_purge_application_documents`, daily; PDP Law 91/2025 storage limitation,
 # docs/decisions/0031-files-read-and-written.md).
 APPLICATION_DOCUMENT_RETENTION_DAYS = env_int("APPLICATION_DOCUMENT_RETENTION_DAYS", 30)
+
+# Personal data (PDP Law 91/2025, Decree 356/2025; docs/decisions/0032-personal-data-rights.md):
+# working days to answer a request (public holidays are the `privacy.Holiday` rows), how often
+# one person may download their data, and the slug of the privacy policy's info page.
+PRIVACY_ANSWER_WORKING_DAYS = env_int("PRIVACY_ANSWER_WORKING_DAYS", 2)
+PRIVACY_EXPORT_RATE_LIMIT = env_str("PRIVACY_EXPORT_RATE_LIMIT", "5/hour")
+PRIVACY_POLICY_SLUG = "chinh-sach-bao-ve-du-lieu-ca-nhan"
 # Tax withheld for household and individual sellers (marketplace/tax/, Decree 117/2025):
 # per payment route, whether the platform withholds. It always does on money it collects
 # (card, transfer to the programme's account); on money the shop collects itself (COD through
@@ -424,6 +432,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Thuế khấu trừ, nộp thay"),
         "icon": "fas fa-file-invoice-dollar",
         "url_name": "tax-dashboard:month",
+    },
+    {
+        # marketplace/privacy/dashboard, /dashboard/privacy/
+        "label": _("Yêu cầu về dữ liệu cá nhân"),
+        "icon": "fas fa-user-shield",
+        "url_name": "privacy-dashboard:list",
     },
     {
         # marketplace/reports, /dashboard/figures/

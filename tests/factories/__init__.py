@@ -38,6 +38,7 @@ from .orders import (
     sepay_payload,
     transfer_purchase,
 )
+from .privacy import delivered_purchase, person_with_data
 from .shops import (
     apply_for_shop,
     commune_code,
@@ -56,7 +57,7 @@ __all__ = [
     "make_basket", "make_certificate", "make_home_page", "make_image", "make_invitation",
     "make_option",
     "make_order", "make_product", "make_shop", "make_staff", "make_tax_profile", "make_user",
-    "paid_sale", "place", "refund_sale",
+    "delivered_purchase", "paid_sale", "person_with_data", "place", "refund_sale",
     "png_bytes", "png_upload", "product_class", "publish", "raw", "reference_categories",
     "reload_basket", "sepay_payload", "set_body", "transfer_purchase",
 ]

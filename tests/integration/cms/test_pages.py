@@ -156,12 +156,14 @@ def test_load_demo_creates_the_content_once(client, settings, tmp_path):
     assert set(InfoPage.objects.live().values_list("slug", flat=True)) == {
         "quy-che-hoat-dong", "chinh-sach-doi-tra-khieu-nai", "dieu-khoan-su-dung",
         "cach-xep-hang-san-pham", "bieu-phi",
+        "chinh-sach-bao-ve-du-lieu-ca-nhan",
     }
     for path in ("/chuong-trinh/cach-xep-hang-san-pham/", "/chuong-trinh/bieu-phi/"):
         assert client.get(path).status_code == 200
     html = client.get("/").content.decode()
     assert "Tuần lễ OCOP Cà Mau" in html and "Tôm khô Rạch Gốc" in html
     assert 'href="/chinh-sach-doi-tra-khieu-nai/"' in html
+    assert 'href="/chinh-sach-bao-ve-du-lieu-ca-nhan/"' in html  # the privacy policy, in the footer
     for story in ArticlePage.objects.all():
         assert client.get(story.url).status_code == 200
 

@@ -36,6 +36,7 @@ from marketplace.ledger.selectors import shop_balance
 from marketplace.order.carriers import carrier_get
 from marketplace.order.models import Order, Purchase, Shipment
 from marketplace.payment.models import BankCredit
+from marketplace.privacy.models import ConsentEvent, PrivacyNotice, PrivacyRequest
 from shops.access import shops_for_user
 from shops.models import Partner, ShippingOption, ShopInvitation, ShopMember, StockRecord
 from shops.retention import application_documents_purge
@@ -112,6 +113,11 @@ def fingerprint() -> dict[str, list]:
         "bank_credits": sorted(BankCredit.objects.values_list(
             "reference_code", "amount", "status", "problem", "purchase__number"
         )),
+        "privacy_notices": sorted(PrivacyNotice.objects.values_list("version", "effective_on")),
+        "consents": sorted(ConsentEvent.objects.values_list(
+            "user__email", "purpose", "action", "source", "notice__version", "purchase__number"
+        ), key=str),
+        "privacy_requests": sorted(PrivacyRequest.objects.values_list("user__email", "kind", "state")),
     }
 
 
@@ -484,6 +490,25 @@ def test_a_demo_owner_sees_a_pending_invitation_and_helpers_are_members(client):
     page = client.get(f"/seller/{invitation.shop.code}/members/").content.decode()
     assert "Lời mời đang chờ" in page and "nhanvien-moi@demo.ocop.vn" in page
     assert ShopMember.objects.active().filter(role="helper").exclude(consent_note="").count() == 2
+
+
+def test_the_demo_buyer_has_consents_and_requests_and_staff_a_correction_to_answer(client):
+    buyer = get_user_model().objects.get(email="buyer@demo.ocop.vn")
+    marketing = list(ConsentEvent.objects.filter(user=buyer, purpose="marketing_email")
+                     .order_by("created_at", "pk").values_list("action", flat=True))
+    assert marketing == ["given", "withdrawn"]
+    shared = ConsentEvent.objects.filter(user=buyer, purpose="share_address_with_shop", source="checkout")
+    assert shared.exists() and set(shared.values_list("purchase__user", flat=True)) == {buyer.pk}
+    assert set(shared.values_list("notice__version", flat=True)) == {"v1"}
+    assert sorted(PrivacyRequest.objects.filter(user=buyer).values_list("kind", "state")) == [
+        ("correction", "received"), ("export", "done")]
+    upcoming = PrivacyNotice.objects.get(version="v2")
+    assert upcoming.effective_on > today_local()
+    client.force_login(get_user_model().objects.get(email="staff@demo.ocop.vn"))
+    waiting = client.get("/dashboard/privacy/?status=received").content.decode()
+    assert "buyer@demo.ocop.vn" in waiting and "Sửa dữ liệu" in waiting
+    page = client.get("/chinh-sach-bao-ve-du-lieu-ca-nhan/")
+    assert page.status_code == 200 and "Phiên bản v1" in page.content.decode()
 
 
 def test_second_run_changes_nothing():
