@@ -169,7 +169,7 @@ CERT_REVOKED = {("Cơ sở Ngọc Giàu", "Khô cá kèo")}  # verified, then re
 CERT_EXPIRING_SOON = {("HTX Tài Thịnh Phát FARM", "Chà bông tôm")}  # expires in 20 days
 # Verified under an older name, renamed by the seller since: back in the staff queue
 # (catalogue/certificates.py: certificates_recheck). Value: the name staff verified.
-CERT_REVERIFY = {("Cô Ba Gần", "Nha đam"): "Nha đam tươi Cô Ba"}
+CERT_REVERIFY = {("Cơ sở Ngọc Giàu", "Chả tôm"): "Chả tôm Rạch Gốc"}
 
 ILLUSTRATIVE_NOTE = (
     "Sản phẩm minh họa cho bản demo: tên, mô tả và giá chỉ mang tính tham khảo."
@@ -216,8 +216,7 @@ class CertificateSpec:
     issued_on: datetime.date
     status: str  # "verified" | "revoked" | "pending" (sent back for re-verification)
     decision_reason: str = ""
-    verified_title: str = ""  # only when the product was renamed since (CERT_REVERIFY)
-    reverification_reason: str = ""
+    renamed_from: tuple[str, str] | None = None  # (verified line name, current) — CERT_REVERIFY
 
 
 @dataclass
@@ -356,7 +355,7 @@ def _certificate(producer: str, product: str, stars: int, today: datetime.date) 
     months = 6 + (h >> 8) % 24  # 6..29 months (+ up to 27 days) before today
     issued = add_months(today, -months) - datetime.timedelta(days=(h >> 16) % 28)
     status, reason = "verified", ""
-    verified_title = reverification_reason = ""
+    renamed_from = None
     if key in CERT_EXPIRED:
         issued = add_months(today, -40)
     elif key in CERT_EXPIRING_SOON:
@@ -365,13 +364,12 @@ def _certificate(producer: str, product: str, stars: int, today: datetime.date) 
         status = "revoked"
         reason = "Dữ liệu demo: chứng nhận bị thu hồi để minh họa quy định thu hồi."
     elif key in CERT_REVERIFY:
-        status, verified_title = "pending", CERT_REVERIFY[key]
-        reverification_reason = f"Tên sản phẩm đã đổi từ “{verified_title}” thành “{product}”."
+        status, renamed_from = "pending", (CERT_REVERIFY[key], product)
     return CertificateSpec(
         stars=stars, score=score, decision_number=decision,
         issuing_body="central" if central else "province",
         issued_on=issued, status=status, decision_reason=reason,
-        verified_title=verified_title, reverification_reason=reverification_reason,
+        renamed_from=renamed_from,
     )
 
 

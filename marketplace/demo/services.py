@@ -332,18 +332,23 @@ def ensure_products(
             )
         cert = spec.certificate
         if cert and (product.pk, cert.decision_number) not in certified:
+            # the product as staff verified it (bulk_create skips the model's save); a renamed
+            # one's certificate is back in the staff queue, saying why
+            verified_title = product.title if cert.status == OcopCertificate.Status.VERIFIED else ""
+            reason = ""
+            if cert.renamed_from:
+                verified_line, current_line = cert.renamed_from
+                verified_title = product.title.replace(current_line, verified_line, 1)
+                reason = f"Tên sản phẩm đã đổi từ “{verified_title}” thành “{product.title}”."
             certificate = OcopCertificate(
                 product=product, stars=cert.stars, score=cert.score,
                 decision_number=cert.decision_number, issuing_body=cert.issuing_body,
                 issued_on=cert.issued_on,
                 expires_on=add_months(cert.issued_on, CERTIFICATE_VALIDITY_MONTHS),
                 status=cert.status, decision_reason=cert.decision_reason,
-                # the product as staff verified it (bulk_create skips the model's save)
-                verified_title=cert.verified_title or (
-                    product.title if cert.status == OcopCertificate.Status.VERIFIED else ""
-                ),
-                verified_category=categories[spec.category_code] if cert.status != "revoked" else None,
-                reverification_reason=cert.reverification_reason,
+                verified_title=verified_title,
+                verified_category=categories[spec.category_code] if verified_title else None,
+                reverification_reason=reason,
             )
             certificate.clean()  # the star/score/issuing-body rules hold for demo data too
             certificate_rows.append(certificate)

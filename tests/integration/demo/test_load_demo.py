@@ -367,9 +367,10 @@ def test_verified_certificates_record_the_product_and_one_awaits_re_verification
     assert renamed
     for cert in renamed:
         assert cert.status == "pending" and cert.display_status == "pending"
-        assert cert.verified_title == "Nha đam tươi Cô Ba" != cert.product.title
-        assert "Nha đam tươi Cô Ba" in cert.reverification_reason
-        assert cert.product.title.startswith("Nha đam")
+        assert cert.verified_title.startswith("Chả tôm Rạch Gốc") and cert.verified_category_id
+        assert cert.verified_title in cert.reverification_reason
+        assert f"thành “{cert.product.title}”" in cert.reverification_reason
+        assert cert.product.title.startswith("Chả tôm")
 
 
 def test_every_product_has_a_photo_pillow_opens(demo):
