@@ -59,21 +59,37 @@ def _released(order) -> bool:
 
 def _fee(order, day: datetime.date) -> int:
     """The programme's fee on the goods of a paid order (lines not cancelled or returned),
-    at the rate of each line's category in force that day (ADR 0024)."""
-    rates = list(FeeRate.objects.filter(valid_from__lte=day).order_by("-valid_from"))
+    at the rate in force that day of each line's most specific category: a rate set on
+    "Thực phẩm" reaches products filed under "Thực phẩm > Mật ong" unless honey has its own;
+    else the rate for every product (ADR 0024)."""
+    rates = list(FeeRate.objects.filter(valid_from__lte=day).select_related("category")
+                 .order_by("-valid_from", "-pk"))
     if not rates:
         return 0
     Line = apps.get_model("order", "Line")
+    general = next((r for r in rates if r.category_id is None), None)
     fee = 0
     lines = Line.objects.filter(order_id=order.pk).exclude(status__in=["cancelled", "returned"])
-    for line in lines.prefetch_related("product__categories"):
-        categories = {c.pk for c in line.product.categories.all()} if line.product_id else set()
-        rate = next((r for r in rates if r.category_id in categories), None) or next(
-            (r for r in rates if r.category_id is None), None
-        )
+    for line in lines.select_related("product__parent").prefetch_related(
+        "product__categories", "product__parent__categories"
+    ):
+        rate = _rate_of(line.product, rates) or general
         if rate:
             fee += part(to_vnd(line.line_price_incl_tax), rate.basis_points)
     return fee
+
+
+def _rate_of(product, rates: list[FeeRate]) -> FeeRate | None:
+    """The newest rate of the deepest category of `product` (a variant: its parent's) or
+    of one of their ancestors; None when no category of it has a rate."""
+    if product is None:
+        return None
+    filed = product.parent if product.is_child and product.parent_id else product
+    Category = apps.get_model("catalogue", "Category")
+    step = Category.steplen
+    lineage = {c.path[:end] for c in filed.categories.all() for end in range(step, len(c.path) + 1, step)}
+    matching = [r for r in rates if r.category_id and r.category.path in lineage]
+    return max(matching, key=lambda r: (len(r.category.path), r.valid_from)) if matching else None
 
 
 def post_sale(order, *, amount: int, route: str, reference: str = "", at=None) -> list[Entry]:

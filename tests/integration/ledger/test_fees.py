@@ -18,7 +18,7 @@ from marketplace.ledger.fees import FeeRateRefused, fee_rate_announce
 from marketplace.ledger.models import Entry, FeeChangeNotice, FeeRate
 from marketplace.ledger.selectors import fee_schedule
 from shops.models import Partner
-from tests.factories import category_path, make_shop, make_staff, make_user
+from tests.factories import category_path, make_product, make_shop, make_staff, make_user
 from tests.factories.ledger import DAY, money_shop, paid_order
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,23 @@ def test_staff_announce_from_the_page_and_a_date_too_soon_re_renders_with_the_re
     assert len(mailoutbox) == 2
     page = client.get(FEES).content.decode()
     assert "sắp áp dụng" in page and "2,5 %" in page
+
+
+def test_a_rate_on_a_group_reaches_its_sub_groups_and_the_deepest_rate_wins():
+    """The fee page lists rates per category; a sale is charged the rate of the product's
+    deepest category that has one, through its ancestors (a rate on "Thực phẩm" reaches
+    honey filed under "Thực phẩm > Mật ong"), else the rate for every product (5 %)."""
+    food = category_path("Thực phẩm")
+    honey = category_path("Thực phẩm > Mật ong")
+    dried = category_path("Thực phẩm > Khô")
+    drinks = category_path("Đồ uống")
+    FeeRate.objects.create(valid_from=datetime.date(2026, 1, 1), basis_points=100, category=food)
+    FeeRate.objects.create(valid_from=datetime.date(2026, 1, 1), basis_points=300, category=honey)
+    shop = money_shop("htx-nhom")
+    orders = {
+        name: paid_order(shop, product=make_product(shop, f"SP {name}", price=200_000, category=category))
+        for name, category in (("honey", honey), ("dried", dried), ("drinks", drinks))
+    }
+    fees = dict(Entry.objects.filter(kind="fee").values_list("order_id", "amount"))
+    assert {name: fees[order.pk] for name, order in orders.items()} == {
+        "honey": 6_000, "dried": 2_000, "drinks": 10_000}
