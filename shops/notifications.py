@@ -20,3 +20,8 @@ def shop_applied(shop: Partner) -> None:
 def shop_decided(shop: Partner, decision: str) -> None:
     """Queue the mail of a decision: approved, rejected, suspended or reinstated."""
     tasks.shop_event_mail.enqueue(shop.pk, decision)
+
+
+def identity_reminder(*, shop_id: int, days_before: int, deadline) -> None:
+    """Queue the reminder to verify the shop's representative (shops/identity/reminders.py)."""
+    tasks.identity_reminder_mail.enqueue(shop_id, days_before, deadline.isoformat())

@@ -38,16 +38,24 @@ from .orders import (
     sepay_payload,
     transfer_purchase,
 )
-from .shops import apply_for_shop, commune_code, commune_codes, make_option, make_shop
+from .shops import (
+    REPRESENTATIVE,
+    apply_for_shop,
+    commune_code,
+    commune_codes,
+    make_option,
+    make_representative,
+    make_shop,
+)
 from .tax import make_tax_profile, paid_sale, refund_sale
 from .users import PASSWORD, login, make_staff, make_user
 
 __all__ = [
-    "ADDRESS", "HONEY", "PASSWORD", "PDF_BYTES",
+    "ADDRESS", "HONEY", "PASSWORD", "PDF_BYTES", "REPRESENTATIVE",
     "apply_for_shop", "card_purchase", "category_by_code", "category_path", "collection_block",
     "commune_code", "commune_codes", "ensure_country", "grid", "items", "login",
     "make_basket", "make_certificate", "make_home_page", "make_image", "make_option",
-    "make_order", "make_product", "make_shop", "make_staff", "make_tax_profile", "make_user",
+    "make_order", "make_product", "make_representative", "make_shop", "make_staff", "make_tax_profile", "make_user",
     "paid_sale", "place", "refund_sale",
     "png_bytes", "png_upload", "product_class", "publish", "raw", "reference_categories",
     "reload_basket", "sepay_payload", "set_body", "transfer_purchase",
