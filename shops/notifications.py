@@ -22,6 +22,6 @@ def shop_decided(shop: Partner, decision: str) -> None:
     tasks.shop_event_mail.enqueue(shop.pk, decision)
 
 
-def identity_reminder(*, shop_id: int, days_before: int, deadline) -> None:
+def identity_reminder(*, shop_id: int, days_before: int, deadline, today) -> None:
     """Queue the reminder to verify the shop's representative (shops/identity/reminders.py)."""
-    tasks.identity_reminder_mail.enqueue(shop_id, days_before, deadline.isoformat())
+    tasks.identity_reminder_mail.enqueue(shop_id, days_before, deadline.isoformat(), today.isoformat())

@@ -63,13 +63,13 @@ def shop_event_mail(shop_id: int, event: str) -> bool:
 
 
 @task()
-def identity_reminder_mail(shop_id: int, days_before: int, deadline: str) -> bool:
+def identity_reminder_mail(shop_id: int, days_before: int, deadline: str, today: str) -> bool:
     """Remind the shop's owners to have its legal representative verified. A mail that did
     not go out gives its stage back (the IdentityReminder row), so the next run retries."""
     shop = Partner.objects.filter(pk=shop_id).first()
     if shop is None:
         return False
-    status = shop_identity_status(shop=shop)
+    status = shop_identity_status(shop=shop, today=datetime.date.fromisoformat(today))
     if status.verified:
         return False  # verified since the reminder was queued
     recipients = [user.email for user in shop_notice_recipients(shop, roles=(ShopMember.Role.OWNER,))]

@@ -52,7 +52,9 @@ def identity_reminders_send(*, today: datetime.date | None = None) -> int:
         try:
             with transaction.atomic():
                 IdentityReminder.objects.create(shop_id=shop_id, deadline=deadline, days_before=stage)
-                notifications.identity_reminder(shop_id=shop_id, days_before=stage, deadline=deadline)
+                notifications.identity_reminder(
+                    shop_id=shop_id, days_before=stage, deadline=deadline, today=today
+                )
         except IntegrityError:
             continue  # another run claimed it
         except Exception:  # one shop's failure must not stop the others
