@@ -11,14 +11,58 @@ from marketplace.core.addresses import communes
 from marketplace.core.phones import normalise_mobile
 from marketplace.core.text import validate_single_line
 from marketplace.core.uploads import DocumentUploadField, ImageUploadField
-from shops.models import Partner
+from shops.identity.services import representative_clean
+from shops.models import LegalRepresentative, Partner
 
 
 def _commune_choices(blank_label):
     return [("", blank_label), *((str(code), name) for code, name in communes())]
 
 
-class ShopApplicationForm(forms.Form):
+class RepresentativeForm(forms.Form):
+    """The shop's legal representative: in the application and in the seller workspace."""
+
+    representative_full_name = forms.CharField(
+        label=_("Họ và tên người đại diện"), max_length=128,
+        help_text=_("Chủ hộ kinh doanh, giám đốc hợp tác xã hoặc doanh nghiệp, như trên thẻ căn cước."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    representative_birth_date = forms.DateField(
+        label=_("Ngày sinh"), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Ngày sinh không hợp lệ (ngày/tháng/năm).")},
+    )
+    representative_id_kind = forms.ChoiceField(
+        label=_("Loại giấy tờ"), choices=LegalRepresentative.IdKind.choices,
+        initial=LegalRepresentative.IdKind.PERSONAL_ID, widget=forms.RadioSelect,
+    )
+    representative_id_number = forms.CharField(
+        label=_("Số định danh cá nhân hoặc mã số thuế"), max_length=20,
+        help_text=_("12 chữ số trên thẻ căn cước; hoặc mã số thuế 10 chữ số. Không cần gửi ảnh thẻ."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        names = ("full_name", "birth_date", "id_kind", "id_number")
+        if all(f"representative_{name}" in cleaned for name in names):
+            try:
+                values = representative_clean(**{name: cleaned[f"representative_{name}"] for name in names})
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.add_error(f"representative_{name}", messages)
+            else:
+                cleaned.update({f"representative_{name}": value for name, value in values.items()})
+        return cleaned
+
+    def representative_values(self) -> dict:
+        return {
+            name: self.cleaned_data[f"representative_{name}"]
+            for name in ("full_name", "birth_date", "id_kind", "id_number")
+        }
+
+
+class ShopApplicationForm(RepresentativeForm):
     name = forms.CharField(
         label=_("Tên cửa hàng"), max_length=128, validators=[validate_single_line]
     )
@@ -111,7 +155,7 @@ class ShopApplicationForm(forms.Form):
         return email
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean()  # the representative's fields too
         if cleaned.get("helper_email") and not cleaned.get("helper_consent"):
             self.add_error(
                 "helper_consent",
@@ -139,6 +183,7 @@ class ShopApplicationForm(forms.Form):
             "logo": data.get("logo") or None,
             "helper_email": data["helper_email"],
             "helper_consent_note": data["helper_consent_note"] if data["helper_email"] else "",
+            "representative": self.representative_values(),
         }
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
 
 from marketplace.core.addresses import commune_name, province_name
+from marketplace.core.identifiers import mask_identifier
 from marketplace.core.phones import validate_e164_mobile
 from marketplace.core.text import validate_single_line
 
@@ -139,6 +140,99 @@ class Partner(AbstractPartner):
     def full_address(self) -> str:
         parts = [self.street_address, self.commune_name, province_name()]
         return ", ".join(p for p in parts if p)
+
+
+class LegalRepresentative(models.Model):
+    """Who answers for a shop: the person the platform identifies (E-commerce Law 122/2025 and
+    its implementing decree: name, date of birth, personal ID or tax code; domestic
+    individuals verified through VNeID). One current record per shop; every change is in the
+    audit log (with the number masked). No image of an ID card is kept (Decree 356/2025).
+
+    Never shown on public pages: the storefront discloses the shop's legal name and
+    registration number, not this person's birth date or ID number.
+    docs/decisions/0033-seller-identity.md.
+    """
+
+    class IdKind(models.TextChoices):
+        PERSONAL_ID = "personal_id", _("Số định danh cá nhân (CCCD, 12 chữ số)")
+        TAX_CODE = "tax_code", _("Mã số thuế")
+
+    class Method(models.TextChoices):
+        NONE = "", _("Chưa xác thực")
+        VNEID = "vneid", _("Định danh điện tử VNeID")
+        STAFF_DOCUMENTS = "staff_documents", _("Cán bộ đối chiếu giấy tờ")
+
+    #: The fields whose change makes a verification void.
+    IDENTITY_FIELDS = ("full_name", "birth_date", "id_kind", "id_number")
+
+    shop = models.OneToOneField(
+        "partner.Partner", on_delete=models.CASCADE, related_name="representative",
+        verbose_name=_("Cửa hàng"),
+    )
+    full_name = models.CharField(_("Họ và tên"), max_length=128)
+    birth_date = models.DateField(_("Ngày sinh"))
+    id_kind = models.CharField(_("Loại giấy tờ"), max_length=16, choices=IdKind.choices)
+    id_number = models.CharField(_("Số định danh / mã số thuế"), max_length=16)
+    # Bumped by every change of the identity fields: staff verify the revision they read.
+    revision = models.PositiveIntegerField(default=1)
+    verification_method = models.CharField(
+        _("Cách xác thực"), max_length=16, choices=Method.choices, blank=True, default=Method.NONE,
+    )
+    verified_at = models.DateTimeField(_("Xác thực lúc"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("Người xác thực"),
+    )
+    verification_note = models.CharField(_("Ghi chú xác thực"), max_length=500, blank=True)
+    # VNeID: the identity provider's transaction id, never the data it returned.
+    provider_reference = models.CharField(_("Mã giao dịch xác thực"), max_length=128, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Người đại diện theo pháp luật")
+        verbose_name_plural = _("Người đại diện theo pháp luật")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(verification_method="", verified_at__isnull=True)
+                    | (~models.Q(verification_method="") & models.Q(verified_at__isnull=False))
+                ),
+                name="representative_verified_has_a_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.shop})"
+
+    @property
+    def is_verified(self) -> bool:
+        return bool(self.verification_method)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_identifier(self.id_number)
+
+
+class IdentityReminder(models.Model):
+    """A reminder to verify the shop's representative, sent once per shop, deadline and
+    stage (days before the deadline; negative: after). shops/identity/reminders.py."""
+
+    shop = models.ForeignKey("partner.Partner", on_delete=models.CASCADE, related_name="identity_reminders")
+    deadline = models.DateField()
+    days_before = models.IntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "deadline", "days_before"], name="one_identity_reminder_per_stage"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.shop} {self.deadline} {self.days_before:+d}"
 
 
 class ShopMemberQuerySet(models.QuerySet):

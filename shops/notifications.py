@@ -25,3 +25,6 @@ def shop_decided(shop: Partner, decision: str) -> None:
 def shop_invitation_sent(invitation: ShopInvitation) -> None:
     """Queue the invitation's mail to the address the owner typed (with the link)."""
     tasks.shop_invitation_mail.enqueue(invitation.pk)
+def identity_reminder(*, shop_id: int, days_before: int, deadline, today) -> None:
+    """Queue the reminder to verify the shop's representative (shops/identity/reminders.py)."""
+    tasks.identity_reminder_mail.enqueue(shop_id, days_before, deadline.isoformat(), today.isoformat())

@@ -72,11 +72,16 @@ def shop_rating(*, shop: Partner) -> ShopRating:
 # --- programme staff -------------------------------------------------------------
 
 
-def application_list(*, status: str | None = None) -> QuerySet[Partner]:
-    """Shops for the staff dashboard, newest application first."""
-    shops = Partner.objects.select_related("applicant")
+def application_list(*, status: str | None = None, identity: str | None = None) -> QuerySet[Partner]:
+    """Shops for the staff dashboard, newest application first; `identity` "verified" or
+    "unverified" keeps the shops whose legal representative is (not) verified."""
+    shops = Partner.objects.select_related("applicant", "representative")
     if status:
         shops = shops.filter(status=status)
+    if identity == "verified":
+        shops = shops.filter(representative__verified_at__isnull=False)
+    elif identity == "unverified":
+        shops = shops.exclude(representative__verified_at__isnull=False)
     return shops.order_by("-created_at", "-pk")
 
 

@@ -27,9 +27,10 @@ from marketplace.core.models import AuditEvent
 from marketplace.core.sanitize import sanitize_html
 from marketplace.core.text import slugify_vi
 from shops import notifications
+from shops.identity.services import representative_save
 from shops.invitations import invitation_create
 from shops.membership import member_add
-from shops.models import Partner, ShopMember
+from shops.models import LegalRepresentative, Partner, ShopMember
 
 logger = logging.getLogger(__name__)
 
@@ -93,12 +94,16 @@ def shop_apply(
     helper=None,
     helper_email: str = "",
     helper_consent_note: str = "",
+    representative: dict | None = None,
 ) -> Partner:
     """Create a pending shop applied for by `applicant`, who becomes its owner.
 
     A helper named in the application (an account `helper`, or an address `helper_email`,
     with the owner's consent) is kept in the audit event and joins only when the programme
     approves the shop; no account is looked up while applying (ADR 0030).
+
+    `representative` ({full_name, birth_date, id_kind, id_number}) is the shop's legal
+    representative as the applicant declares it, not verified yet (shops/identity/).
     Raises ShopApplicationError when the applicant already has a pending application.
     """
     User = get_user_model()
@@ -146,6 +151,11 @@ def shop_apply(
                     granted_by=applicant,
                     acting_as=AuditEvent.Capacity.OWNER,
                 )
+                if representative:
+                    representative_save(
+                        shop=shop, actor=applicant, acting_as=AuditEvent.Capacity.OWNER,
+                        **representative,
+                    )
                 data = {"name": shop.name, "code": shop.code}
                 if helper is not None or helper_email.strip():
                     data["helper"] = {
@@ -253,7 +263,23 @@ def _helper_join(*, shop: Partner, helper: dict, actor) -> None:
 
 @transaction.atomic
 def shop_approve(*, shop: Partner, actor, reason: str = "") -> Partner:
-    """Let a pending shop sell; the helper named in its application joins it now."""
+    """Let a pending shop sell; the helper named in its application joins it now.
+
+    Refused while the shop's legal representative is not verified (E-commerce Law 122/2025:
+    the platform identifies each seller; docs/decisions/0033-seller-identity.md).
+    """
+    locked = Partner.objects.select_for_update().get(pk=shop.pk)
+    # Locked after the shop (the order every path takes): a change voiding the verification
+    # cannot slip in between this check and the approval.
+    verified = list(
+        LegalRepresentative.objects.select_for_update()
+        .filter(shop=locked, verified_at__isnull=False).values_list("pk", flat=True)
+    )
+    if locked.status == Partner.Status.PENDING and not verified:
+        raise ShopDecisionError(
+            _("Chưa duyệt được: người đại diện theo pháp luật của cửa hàng chưa được xác thực. "
+              "Hãy đối chiếu giấy tờ và xác nhận người đại diện trước.")
+        )
     shop = _transition(
         shop=shop,
         actor=actor,

@@ -8,6 +8,7 @@ worker sends late still shows the shop as it stands.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -17,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from marketplace.core.mail import mail_send, site_url
-from shops.models import Partner, ShopInvitation, ShopMember
+from shops.identity.selectors import shop_identity_status
+from shops.models import IdentityReminder, Partner, ShopInvitation, ShopMember
 from shops.selectors import shop_notice_recipients
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,8 @@ SUBJECTS = {
     "suspended": gettext_lazy("Cửa hàng {name} bị tạm ngưng"),
     "reinstated": gettext_lazy("Cửa hàng {name} đã được khôi phục"),
 }
+
+IDENTITY_SUBJECT = gettext_lazy("Cửa hàng {name}: cần xác thực người đại diện theo pháp luật")
 
 
 def shop_mail_recipients(shop: Partner) -> list[str]:
@@ -78,3 +82,33 @@ def shop_invitation_mail(invitation_id: int) -> bool:
             "marketplace_name": getattr(settings, "MARKETPLACE_NAME", ""),
         },
     )
+
+
+def identity_reminder_mail(shop_id: int, days_before: int, deadline: str, today: str) -> bool:
+    """Remind the shop's owners to have its legal representative verified. A mail that did
+    not go out gives its stage back (the IdentityReminder row), so the next run retries."""
+    shop = Partner.objects.filter(pk=shop_id).first()
+    if shop is None:
+        return False
+    status = shop_identity_status(shop=shop, today=datetime.date.fromisoformat(today))
+    if status.verified:
+        return False  # verified since the reminder was queued
+    recipients = [user.email for user in shop_notice_recipients(shop, roles=(ShopMember.Role.OWNER,))]
+    sent = mail_send(
+        recipients=recipients,
+        subject=format_lazy(IDENTITY_SUBJECT, name=shop.name),
+        template="shops/emails/identity_reminder.txt",
+        context={
+            "shop": shop,
+            "status": status,
+            "deadline": datetime.date.fromisoformat(deadline),
+            "days_before": days_before,
+            "url": site_url(reverse("seller:representative", kwargs={"shop_code": shop.code})),
+            "marketplace_name": getattr(settings, "MARKETPLACE_NAME", ""),
+        },
+    )
+    if not sent:
+        IdentityReminder.objects.filter(
+            shop_id=shop_id, deadline=deadline, days_before=days_before
+        ).delete()
+    return sent

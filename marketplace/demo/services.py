@@ -67,6 +67,7 @@ from . import catalogue_data as data
 from .bank import ensure_demo_bank_credits
 from .content import ensure_cms_content
 from .fees import ensure_demo_fees
+from .identity import ensure_representatives
 from .images import product_photo
 from .invitations import ensure_demo_invitations
 from .money import ensure_demo_money
@@ -113,6 +114,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         categories = ensure_categories(result)
         product_class = ensure_product_class(result)
         shops = ensure_shops(plan, users, result, progress=progress)
+        ensure_representatives(shops, users[STAFF_EMAIL], result)
         ensure_products(plan, shops, categories, product_class, result, progress=progress)
         ensure_home_page(result)
         ensure_collections(plan, result)

@@ -14,7 +14,7 @@ from oscar.defaults import *  # noqa: F403 -- Oscar's settings are the base we o
 
 from marketplace.order.statuses import OrderStatus
 
-from .env import env_bool, env_int, env_list, env_str, env_tasks
+from .env import env_bool, env_date, env_int, env_list, env_str, env_tasks
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -336,6 +336,15 @@ TAX_PLATFORM_ADDRESS = env_str("TAX_PLATFORM_ADDRESS", "")
 # on online.gov.vn and the badge image the Ministry gives with it. Empty: no badge.
 MOIT_REGISTRATION_URL = env_str("MOIT_REGISTRATION_URL", "")
 MOIT_BADGE_IMAGE_URL = env_str("MOIT_BADGE_IMAGE_URL", "")
+# Seller identity (E-commerce Law 122/2025 and its decree; docs/decisions/0033-seller-identity.md):
+# the reported date by which every shop's legal representative must be verified; shops not
+# verified are flagged to staff and reminded (`manage.py identity_reminders`, daily) this many
+# days before the date (negative: after it).
+SELLER_IDENTITY_DEADLINE = env_date("SELLER_IDENTITY_DEADLINE", "2027-01-01")
+SELLER_IDENTITY_REMINDER_DAYS = (30, 7, 1, -1, -7, -30)
+# The e-identification provider (a dotted path to a shops.identity.providers.IdentityProvider
+# subclass); empty: VNeID is not connected and programme staff check documents.
+SELLER_IDENTITY_PROVIDER = env_str("SELLER_IDENTITY_PROVIDER", "")
 THUMBNAIL_DEBUG = False
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = False

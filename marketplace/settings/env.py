@@ -6,6 +6,7 @@ settings modules only choose defaults.
 
 from __future__ import annotations
 
+import datetime
 import os
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -39,6 +40,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from exc
+
+
+def env_date(name: str, default: str) -> datetime.date:
+    """A date written YYYY-MM-DD."""
+    raw = os.environ.get(name)
+    text = raw.strip() if raw is not None and raw.strip() else default
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a date YYYY-MM-DD, not {raw!r}") from exc
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.identifiers import personal_id_province_known
+
 
 class BusinessGroup(models.TextChoices):
     GOODS = "goods", _("Phân phối, cung cấp hàng hóa")
@@ -35,12 +37,15 @@ _PERSONAL_ID = re.compile(r"^\d{12}$")
 
 def validate_tax_identifier(value: str) -> None:
     """A tax code (10 digits, or 13 for a branch: 10 + 3, with or without the dash) or a
-    12-digit personal ID number (a household's tax code since Circular 86/2024)."""
+    12-digit personal ID number (a household's tax code since Circular 86/2024).
+
+    Looser than marketplace.core.identifiers.validate_tax_code (no check digit): profiles
+    saved before that rule existed stay valid; the province list is the core's."""
     text = (value or "").strip()
     if _TAX_CODE.match(text):
         return
     if _PERSONAL_ID.match(text):
-        if int(text[:3]) == 0 or int(text[:3]) > 96:
+        if not personal_id_province_known(text):
             raise ValidationError(
                 _("Số định danh cá nhân bắt đầu bằng mã tỉnh nơi đăng ký khai sinh (001–096)."),
                 code="personal_id",

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<slug:shop_code>/", views.ApplicationDetailView.as_view(), name="detail"),
     path("<slug:shop_code>/document/", views.ApplicationDocumentView.as_view(), name="document"),
     path(
+        "<slug:shop_code>/representative/verify/",
+        views.RepresentativeVerifyView.as_view(),
+        name="representative-verify",
+    ),
+    path(
         "<slug:shop_code>/members/<int:member_pk>/revoke/",
         views.MemberRevokeView.as_view(),
         name="member-revoke",

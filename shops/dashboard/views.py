@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -33,6 +34,8 @@ from marketplace.order.selectors import (
 )
 from shops import services
 from shops.dashboard.forms import ApplicationFilterForm
+from shops.identity.selectors import identity_counts, identity_deadline, shop_identity_status
+from shops.identity.services import RepresentativeError, representative_verify_by_staff
 from shops.membership import MembershipError, member_revoke
 from shops.models import Partner, ShopMember
 from shops.selectors import application_list, application_status_counts, shop_audit_history
@@ -89,6 +92,19 @@ class ApplicationListView(QueueListView):
     def count_statuses(self):
         return application_status_counts()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        deadline = identity_deadline()
+        days_left = (deadline - timezone.localdate()).days
+        context.update(
+            identity_counts=identity_counts(),
+            identity_deadline=deadline,
+            identity_days_left=days_left,
+            identity_days_overdue=max(-days_left, 0),
+            identity_filter=self.filters.get("identity") or "",
+        )
+        return context
+
 
 class FulfilmentListView(QueueListView):
     """Per shop: parcels in transit, late (SHIPMENT_LATE_DAYS), failed, returned lately — the
@@ -136,6 +152,7 @@ class ApplicationDetailView(ProgrammeStaffRequiredMixin, DecisionDetailMixin, De
             .select_related("user")
             .order_by("-created_at"),
             pending_helper=services.pending_helper(shop),
+            identity_status=shop_identity_status(shop=shop),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
             document_is_pdf=bool(shop.application_document)
             and shop.application_document.name.lower().endswith(".pdf"),
@@ -156,6 +173,33 @@ class ApplicationDecisionView(DecisionView):
 
     def get_success_url(self) -> str:
         return reverse("shops-dashboard:detail", kwargs={"shop_code": self.object.code})
+
+
+class RepresentativeVerifyView(ProgrammeStaffRequiredMixin, View):
+    """Staff have compared the shop's legal representative with the person's documents
+    ("Đã đối chiếu giấy tờ"): verified by staff documents, with who and when. The form sends
+    the record's revision its page showed, so a change saved meanwhile is not verified unseen."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, shop_code: str):
+        shop = get_object_or_404(Partner, code=shop_code)
+        try:
+            revision = int(request.POST.get("revision", ""))
+            if not 0 < revision < 2**31:
+                raise ValueError(revision)
+        except ValueError:
+            messages.error(request, _("Thông tin người đại diện vừa được sửa: vui lòng xem lại rồi xác nhận lần nữa."))
+            return redirect("shops-dashboard:detail", shop_code=shop_code)
+        try:
+            representative_verify_by_staff(
+                shop=shop, actor=request.user, revision=revision, note=request.POST.get("note", "")
+            )
+        except RepresentativeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã xác thực người đại diện của “%(name)s”.") % {"name": shop.name})
+        return redirect("shops-dashboard:detail", shop_code=shop_code)
 
 
 class ApplicationDocumentView(ProgrammeStaffRequiredMixin, View):

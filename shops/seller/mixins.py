@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 
 from shops.access import capacity_of, seller_shop_or_404, shops_for_user
+from shops.identity.selectors import shop_identity_status
 from shops.models import ShopMember
 
 
@@ -34,6 +35,8 @@ class SellerShopMixin(LoginRequiredMixin):
         context["shop"] = self.shop
         context["membership"] = self.membership
         context["my_shops"] = shops_for_user(self.request.user)
+        # The banner of every page while the representative is not verified (seller/base.html).
+        context["identity_status"] = shop_identity_status(shop=self.shop)
         return context
 
 

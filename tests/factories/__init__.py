@@ -40,22 +40,24 @@ from .orders import (
 )
 from .privacy import delivered_purchase, person_with_data
 from .shops import (
+    REPRESENTATIVE,
     apply_for_shop,
     commune_code,
     commune_codes,
     make_invitation,
     make_option,
+    make_representative,
     make_shop,
 )
 from .tax import make_tax_profile, paid_sale, refund_sale
 from .users import PASSWORD, login, make_staff, make_user
 
 __all__ = [
-    "ADDRESS", "HONEY", "PASSWORD", "PDF_BYTES",
+    "ADDRESS", "HONEY", "PASSWORD", "PDF_BYTES", "REPRESENTATIVE",
     "apply_for_shop", "card_purchase", "category_by_code", "category_path", "collection_block",
     "commune_code", "commune_codes", "ensure_country", "grid", "items", "login",
     "make_basket", "make_certificate", "make_home_page", "make_image", "make_invitation",
-    "make_option",
+    "make_option", "make_representative",
     "make_order", "make_product", "make_shop", "make_staff", "make_tax_profile", "make_user",
     "delivered_purchase", "paid_sale", "person_with_data", "place", "refund_sale",
     "png_bytes", "png_upload", "product_class", "publish", "raw", "reference_categories",

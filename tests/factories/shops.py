@@ -1,7 +1,9 @@
-"""Shops: approved shops with their owner, applications, shipping options, communes."""
+"""Shops: approved shops with their owner, applications, legal representatives, shipping
+options, communes."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from datetime import timedelta
 
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from marketplace.core.addresses import communes
 from marketplace.core.text import slugify_vi
-from shops.models import Partner, ShippingOption, ShopInvitation, ShopMember
+from shops.models import LegalRepresentative, Partner, ShippingOption, ShopInvitation, ShopMember
 from shops.services import shop_apply
 
 from .files import PDF_BYTES
@@ -50,8 +52,35 @@ def make_shop(code: str | None = None, *, name: str | None = None, owner=None,
     return shop
 
 
-def apply_for_shop(applicant, name: str = "HTX Mật ong Mười Ngọt", **overrides) -> Partner:
-    """A pending application made through the real service (`shop_apply`)."""
+#: A representative whose personal ID agrees with the date of birth: Cà Mau (096), a man born
+#: in the 1900s (0), in 1980 (80). Illustrative.
+REPRESENTATIVE = {
+    "full_name": "Nguyễn Văn Mười",
+    "birth_date": datetime.date(1980, 5, 17),
+    "id_kind": LegalRepresentative.IdKind.PERSONAL_ID,
+    "id_number": "096080123456",
+}
+
+
+def make_representative(shop: Partner, *, verified: bool = True, verified_by=None,
+                        **fields) -> LegalRepresentative:
+    """The shop's legal representative, verified by staff documents unless `verified=False`
+    (written directly: no audit event, so tests counting the programme's decisions are not
+    disturbed; the real verification is tested in integration/shops/test_identity*.py)."""
+    values = {**REPRESENTATIVE, **fields}
+    if verified:
+        values.update(
+            verification_method=LegalRepresentative.Method.STAFF_DOCUMENTS,
+            verified_at=timezone.now(), verified_by=verified_by,
+        )
+    return LegalRepresentative.objects.create(shop=shop, **values)
+
+
+def apply_for_shop(applicant, name: str = "HTX Mật ong Mười Ngọt", *,
+                   representative_verified: bool = True, **overrides) -> Partner:
+    """A pending application made through the real service (`shop_apply`), its legal
+    representative declared; verified (as staff would after checking documents) so that the
+    programme can approve it, unless `representative_verified=False`."""
     fields = {
         "applicant": applicant,
         "name": name,
@@ -63,9 +92,15 @@ def apply_for_shop(applicant, name: str = "HTX Mật ong Mười Ngọt", **over
         "street_address": "Ấp 3",
         "application_document": ContentFile(PDF_BYTES, name="giay-phep.pdf"),
         "application_document_kind": Partner.DocumentKind.COOPERATIVE_REGISTRATION,
+        "representative": dict(REPRESENTATIVE),
     }
     fields.update(overrides)
-    return shop_apply(**fields)
+    shop = shop_apply(**fields)
+    if representative_verified and fields["representative"]:
+        LegalRepresentative.objects.filter(shop=shop).update(
+            verification_method=LegalRepresentative.Method.STAFF_DOCUMENTS, verified_at=timezone.now(),
+        )
+    return shop
 
 
 def make_option(shop: Partner, name: str = "Giao tận nơi", *, fee: int = 30_000,

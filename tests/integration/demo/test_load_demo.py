@@ -28,6 +28,7 @@ from catalogue.models import (
 )
 from marketplace.complaints.models import Complaint
 from marketplace.core.addresses import communes
+from marketplace.core.identifiers import validate_personal_id
 from marketplace.core.phones import validate_e164_mobile
 from marketplace.core.roles import programme_staff_permissions
 from marketplace.demo import catalogue_data as data
@@ -38,7 +39,15 @@ from marketplace.order.models import Order, Purchase, Shipment
 from marketplace.payment.models import BankCredit
 from marketplace.privacy.models import ConsentEvent, PrivacyNotice, PrivacyRequest
 from shops.access import shops_for_user
-from shops.models import Partner, ShippingOption, ShopInvitation, ShopMember, StockRecord
+from shops.identity.selectors import shops_identity_unverified
+from shops.models import (
+    LegalRepresentative,
+    Partner,
+    ShippingOption,
+    ShopInvitation,
+    ShopMember,
+    StockRecord,
+)
 from shops.retention import application_documents_purge
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +102,10 @@ def fingerprint() -> dict[str, list]:
         "invitations": sorted(ShopInvitation.objects.values_list(
             "shop__code", "email", "role", "status", "token_hash"
         )),
+        "representatives": sorted(LegalRepresentative.objects.values_list(
+            "shop__code", "full_name", "birth_date", "id_kind", "id_number", "verification_method",
+            "verified_by__email",
+        )),
         "categories": sorted(Category.objects.values_list("code", "name", "path")),
         "pages": sorted(Page.objects.values_list("pk", "slug", "live")),
         "sites": sorted(Site.objects.values_list("hostname", "port", "root_page_id", "is_default_site")),
@@ -137,6 +150,23 @@ def test_shops_are_the_real_producers_and_approved():
         validate_e164_mobile(shop.phone)
         assert shop.street_address.startswith(("Ấp ", "Khóm "))
         assert shop.description and shop.legal_name
+
+
+def test_every_shop_has_a_representative_and_one_waits_for_verification():
+    shops = Partner.objects.count()
+    representatives = list(LegalRepresentative.objects.select_related("shop", "verified_by"))
+    assert len(representatives) == shops
+    for representative in representatives:
+        assert validate_personal_id(representative.id_number, birth_date=representative.birth_date)
+    assert [shop.code for shop in shops_identity_unverified()] == ["co-ba-gan"]
+    verified = [r for r in representatives if r.is_verified]
+    assert len(verified) == shops - 1
+    assert {(r.verification_method, r.verified_by.email) for r in verified} == {
+        ("staff_documents", "staff@demo.ocop.vn")
+    }
+    # The household's personal ID is its tax code (Circular 86/2024), as its tax profile says.
+    household = LegalRepresentative.objects.get(shop__code="co-ba-gan")
+    assert household.id_number == household.shop.tax_profile.tax_code
 
 
 def test_shops_offer_varied_delivery_options():

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from marketplace.core.models import AuditEvent
+from shops.identity.services import representative_verify_by_staff
 from shops.models import Partner, ShopInvitation, ShopMember
 from shops.services import ShopApplicationError, shop_approve
 from tests.factories import PDF_BYTES, apply_for_shop, commune_code, make_user, png_bytes
@@ -31,6 +32,11 @@ def form_data(**overrides) -> dict:
         "description": "<p>Khô cá <strong>nhà làm</strong></p><script>alert(1)</script>",
         "application_document_kind": Partner.DocumentKind.HOUSEHOLD_REGISTRATION,
         "application_document": SimpleUploadedFile("giay-phep.png", png_bytes(), "image/png"),
+        # The legal representative (shops/identity/): a Cà Mau personal ID of a man born in 1985.
+        "representative_full_name": "Nguyễn Văn An",
+        "representative_birth_date": "1985-03-02",
+        "representative_id_kind": "personal_id",
+        "representative_id_number": "096085001234",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -237,6 +243,7 @@ def test_a_helper_named_with_consent_joins_when_the_shop_is_approved(
     event = AuditEvent.objects.get(shop=shop, action="shop.applied")
     assert event.data["helper"]["email"].lower() == helper.email  # as typed; no lookup while applying
 
+    representative_verify_by_staff(shop=shop, actor=staff, revision=1)  # approval needs it
     shop_approve(shop=shop, actor=staff)
     member = ShopMember.objects.active().get(shop=shop, user=helper)
     assert member.role == ShopMember.Role.HELPER
