@@ -19,6 +19,11 @@ CORRECTION = "Tên người nhận trên đơn tháng trước bị sai chính t
 
 
 def ensure_demo_privacy(buyer_email: str, result, *, today: datetime.date) -> None:
+    # v1 comes with migration privacy/0002; made again here if a database flush removed it.
+    PrivacyNotice.objects.get_or_create(version="v1", defaults={
+        "effective_on": datetime.date(2026, 1, 1),
+        "summary": "Bản đầu tiên theo Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15.",
+    })
     _, created = PrivacyNotice.objects.get_or_create(
         version=NEXT_NOTICE,
         defaults={

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from marketplace.privacy.deadlines import request_due_at
-from marketplace.privacy.models import Holiday
+from marketplace.privacy.models import Holiday, PrivacyNotice
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_default_timezone()
@@ -43,8 +45,17 @@ def test_the_local_day_counts_not_utc():
 
 def test_a_holiday_is_not_a_working_day():
     # Wednesday 29 Apr 2026: Thursday 30/4 and Friday 1/5 are holidays (seeded by the migration).
-    assert Holiday.objects.filter(date=datetime.date(2026, 4, 30)).exists()
     assert request_due_at(local(2026, 4, 29)) == end_of(2026, 5, 5)
+
+
+def test_the_migration_seeds_the_notice_and_the_fixed_date_holidays():
+    # Called directly: a flush by a transactional test elsewhere drops what migrations wrote.
+    migration = importlib.import_module("marketplace.privacy.migrations.0002_first_notice_and_fixed_holidays")
+    Holiday.objects.all().delete()
+    migration.forwards(django_apps, None)
+    assert sorted(Holiday.objects.filter(date__year=2027).values_list("date", flat=True)) == [
+        datetime.date(2027, 1, 1), datetime.date(2027, 4, 30), datetime.date(2027, 5, 1), datetime.date(2027, 9, 2)]
+    assert PrivacyNotice.objects.get(version="v1").effective_on == datetime.date(2026, 1, 1)
 
 
 def test_a_holiday_staff_add_moves_the_deadline(settings):
