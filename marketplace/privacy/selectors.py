@@ -22,7 +22,7 @@ from marketplace.complaints.models import Complaint, ComplaintEvent
 from marketplace.core.models import AuditEvent
 from marketplace.order.models import Order, Purchase
 from marketplace.privacy.models import ConsentEvent, PrivacyNotice, PrivacyRequest
-from shops.models import Partner, ShopMember
+from shops.models import LegalRepresentative, Partner, ShopMember
 
 UserAddress = get_model("address", "UserAddress")
 ProductReview = get_model("reviews", "ProductReview")
@@ -271,6 +271,19 @@ def person_export(*, user) -> dict[str, Any]:
         "shop_applications": [
             {"shop": s["name"], "code": s["code"], "status": s["status"]}
             for s in Partner.objects.filter(applicant=user).order_by("pk").values("name", "code", "status")
+        ],
+        # The legal representative an owner declared for their shop (usually themselves):
+        # what the owner sees in the workspace, so theirs to download.
+        "shop_representatives": [
+            {"shop_code": r["shop__code"], "full_name": r["full_name"],
+             "birth_date": r["birth_date"].isoformat(), "id_kind": r["id_kind"],
+             "id_number": r["id_number"], "verification_method": r["verification_method"],
+             "verified_at": _when(r["verified_at"])}
+            for r in LegalRepresentative.objects.filter(
+                shop__members__user=user, shop__members__role=ShopMember.Role.OWNER,
+                shop__members__revoked_at__isnull=True,
+            ).order_by("pk").values("shop__code", "full_name", "birth_date", "id_kind", "id_number",
+                                    "verification_method", "verified_at")
         ],
     }
 

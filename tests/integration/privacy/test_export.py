@@ -14,7 +14,7 @@ from marketplace.core.models import AuditEvent
 from marketplace.privacy import selectors, services
 from marketplace.privacy.models import ConsentEvent
 from shops.models import ShopMember
-from tests.factories import delivered_purchase, make_user, person_with_data
+from tests.factories import delivered_purchase, make_representative, make_user, person_with_data
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,18 @@ def test_a_shop_members_export_has_their_memberships_not_the_shops_customers(two
     assert data["orders"] == []
     text = json.dumps(data, default=str, ensure_ascii=False)
     assert "Nguyễn Văn An" not in text and "Trần Thị Bình" not in text
+    assert data["shop_representatives"] == []  # a helper is not the shop's owner
+
+
+def test_an_owners_export_has_the_representative_they_declared_and_a_helper_does_not(two_people):
+    an, binh = two_people
+    make_representative(an["shop"], full_name="Nguyễn Văn An", id_number="096080000123")
+    make_representative(binh["shop"], full_name="Trần Thị Bình")
+    (declared,) = selectors.person_export(user=an["owner"])["shop_representatives"]
+    assert (declared["shop_code"], declared["full_name"], declared["id_number"]) == (
+        an["shop"].code, "Nguyễn Văn An", "096080000123")
+    assert declared["verification_method"] == "staff_documents" and declared["verified_at"]
+    assert selectors.person_export(user=an["buyer"])["shop_representatives"] == []
 
 
 def test_the_query_count_does_not_grow_with_orders(two_people):
