@@ -35,6 +35,7 @@ from marketplace.order.statuses import OrderStatus
 from marketplace.order.tracking import order_timeline, orders_tracking
 from marketplace.payment.refunds import order_refund
 from marketplace.payment.services import order_mark_paid, purchase_card_paid
+from tests.concurrency import at_once
 from tests.factories import (
     card_purchase,
     login,
@@ -45,7 +46,6 @@ from tests.factories import (
     make_user,
     place,
 )
-from tests.integration.checkout.test_services_concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -384,7 +384,7 @@ def test_taps_on_two_phones_and_the_shop_failure_at_once_apply_once(world):
         return shipment_failed(shipment=Shipment.objects.get(pk=shipment.pk), reason="refused",
                                actor=world["owner"], acting_as="owner")
 
-    results = run_together(len(phones) + 1, work)
+    results = at_once([lambda i=i: work(i) for i in range(len(phones) + 1)])
 
     assert results[:-1] == [302] * len(phones)  # never a 500
     shipment.refresh_from_db()
