@@ -58,6 +58,7 @@ def test_systemd_accepts_every_unit(tmp_path):
             "ocop-manage@complaints_escalate.service",
             "ocop-manage@ledger_release.service",
             "ocop-manage@shops_purge_application_documents.service",
+            "ocop-manage@identity_reminders.service",
         ],
         "ocop-manage@.timer": ["ocop-manage@clearsessions.timer",
                                "ocop-manage@shops_purge_application_documents.timer"],
