@@ -6,50 +6,21 @@ whose writers do not run concurrently the way the production database's do.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from marketplace.core.models import AuditEvent
 from shops.invitations import InvitationError, invitation_accept, invitation_revoke
 from shops.models import ShopInvitation, ShopMember
+from tests.concurrency import needs_postgresql, race
 from tests.factories import make_invitation, make_shop, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), needs_postgresql]
 
 CALLS = 8
 
 
-def race(calls) -> tuple[list, list]:
-    """Run every callable at once (one thread and connection each): (results, refusals)."""
-    barrier = threading.Barrier(len(calls))
-    results, refusals, errors = [], [], []
-
-    def run(call):
-        try:
-            barrier.wait(10)
-            results.append(call())
-        except InvitationError as refused:
-            refusals.append(refused)
-        except Exception as exc:  # noqa: BLE001 -- reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
-    return results, refusals
-
-
 @pytest.fixture
 def invited():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks: run with DATABASE_URL=postgres://…")
     owner = make_user("owner-c@example.vn")
     shop = make_shop("shop-c", owner=owner)
     helper = make_user("helper-c@example.vn")
@@ -64,7 +35,7 @@ def fresh(invitation):
 def test_accepted_at_once_from_many_tabs_makes_one_member(invited):
     _, shop, helper, invitation = invited
     results, refusals = race(
-        [lambda: invitation_accept(invitation=fresh(invitation), user=helper)] * CALLS
+        [lambda: invitation_accept(invitation=fresh(invitation), user=helper)] * CALLS, InvitationError
     )
     assert len(results) == 1 and len(refusals) == CALLS - 1
     assert ShopMember.objects.filter(shop=shop, user=helper).count() == 1
@@ -78,7 +49,7 @@ def test_accept_and_revoke_at_once_one_wins(invited):
         lambda: invitation_accept(invitation=fresh(invitation), user=helper),
         lambda: invitation_revoke(shop=shop, invitation=fresh(invitation), actor=owner, acting_as="owner"),
     ] * (CALLS // 2)
-    results, refusals = race(calls)
+    results, refusals = race(calls, InvitationError)
     assert len(results) == 1 and len(refusals) == CALLS - 1
     status = fresh(invitation).status
     members = ShopMember.objects.filter(shop=shop, user=helper).count()

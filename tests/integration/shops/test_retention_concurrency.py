@@ -8,26 +8,19 @@ concurrently the way the production database's do.
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from marketplace.core.models import AuditEvent
 from shops.models import Partner
 from shops.retention import PURGED_ACTION, application_documents_purge
+from tests.concurrency import needs_postgresql, race
 from tests.factories import apply_for_shop, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), needs_postgresql]
 
 RUNS = 4
-
-
-@pytest.fixture(autouse=True)
-def postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
 
 
 def test_purges_at_once_clear_each_document_once(settings, tmp_path):
@@ -35,24 +28,7 @@ def test_purges_at_once_clear_each_document_once(settings, tmp_path):
     old = timezone.now() - datetime.timedelta(days=settings.APPLICATION_DOCUMENT_RETENTION_DAYS + 1)
     shops = [apply_for_shop(make_user(f"cung-luc-{i}@example.vn"), name=f"HTX Cùng lúc {i}") for i in range(5)]
     Partner.objects.filter(pk__in=[s.pk for s in shops]).update(status=Partner.Status.APPROVED, status_changed_at=old)
-    barrier = threading.Barrier(RUNS)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(10)
-            results.append(application_documents_purge())
-        except Exception as exc:  # noqa: BLE001 -- reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(RUNS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    results, _ = race([application_documents_purge] * RUNS)
     assert sum(results) == len(shops)
     assert AuditEvent.objects.filter(action=PURGED_ACTION).count() == len(shops)
     assert not Partner.objects.exclude(application_document="").filter(pk__in=[s.pk for s in shops]).exists()
