@@ -84,6 +84,7 @@ def shop_invitation_mail(invitation_id: int) -> bool:
     )
 
 
+@task()
 def identity_reminder_mail(shop_id: int, days_before: int, deadline: str, today: str) -> bool:
     """Remind the shop's owners to have its legal representative verified. A mail that did
     not go out gives its stage back (the IdentityReminder row), so the next run retries."""
