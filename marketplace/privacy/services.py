@@ -1,7 +1,8 @@
 """Writes of personal-data rights (docs/decisions/0032-personal-data-rights.md): consent given
 and withdrawn, the request log and staff's answers, and deleting an account.
 
-Deleting an account (`account_delete`) is one transaction under the User row's lock: the orders, payments and complaints the law makes the
+Deleting an account (`account_delete`) is one transaction under the User row's lock and the
+locks of the shops the person owns: the orders, payments and complaints the law makes the
 marketplace keep (tax, accounting, E-commerce Law 122/2025) stay with the person's identity
 replaced; the rest is erased, their e-mail with it wherever others' rows named it; every
 session of the account ends; the User row goes, so its e-mail can register again. A failure
@@ -35,7 +36,7 @@ from marketplace.order.models import Order, Purchase
 from marketplace.privacy import selectors
 from marketplace.privacy.deadlines import request_due_at
 from marketplace.privacy.models import ConsentEvent, PrivacyRequest
-from shops.models import ShopInvitation, ShopMember
+from shops.models import Partner, ShopInvitation, ShopMember
 
 User = get_user_model()
 ShippingAddress = get_model("order", "ShippingAddress")
@@ -183,6 +184,11 @@ def account_delete(*, user) -> PrivacyRequest:
         person = User.objects.select_for_update().filter(pk=user.pk).first()
         if person is None:
             raise AccountGone(_("Tài khoản này đã được xóa."))
+        # The shops they own, locked in pk order (shops.membership.member_revoke locks its shop too) before
+        # the owners are counted: a co-owner deleting their account, or being revoked, at the
+        # same moment waits here and then counts this person as gone.
+        owned = ShopMember.objects.active().filter(user=person, role=ShopMember.Role.OWNER).values("shop_id")
+        list(Partner.objects.select_for_update().filter(pk__in=owned).order_by("pk").values_list("pk", flat=True))
         blocking = selectors.shops_blocking_deletion(user=person)
         if blocking:
             raise Refused(
