@@ -52,7 +52,12 @@ def member_add(
 def member_revoke(
     *, member: ShopMember, revoked_by, acting_as: str = AuditEvent.Capacity.OWNER, reason: str = ""
 ) -> ShopMember:
-    """End a membership. The last owner cannot be removed (the shop would be orphaned)."""
+    """End a membership. The last owner cannot be removed (the shop would be orphaned).
+
+    The shop's row is locked before the membership and before the owners are counted, as
+    marketplace.privacy.services.account_delete locks the shops an owner deleting their account
+    owns: two owners leaving at once are counted one after the other, and one is refused."""
+    Partner.objects.select_for_update().filter(pk=member.shop_id).values_list("pk", flat=True).first()
     member = ShopMember.objects.select_for_update().get(pk=member.pk)
     if member.revoked_at is not None:
         return member

@@ -1,19 +1,27 @@
 """Writes of personal-data rights (docs/decisions/0032-personal-data-rights.md): consent given
 and withdrawn, the request log and staff's answers, and deleting an account.
 
-Deleting an account (`account_delete`) is one transaction under the User row's lock: the
-orders, payments and complaints the law makes the marketplace keep (tax, accounting,
-E-commerce Law 122/2025) stay with the person's identity replaced; the rest is erased; the
-User row goes, so its e-mail can register again. A failure anywhere rolls all of it back;
-a second request at the same time waits for the lock and finds nobody to delete.
+Deleting an account (`account_delete`) is one transaction under the User row's lock and the
+locks of the shops the person owns: the orders, payments and complaints the law makes the
+marketplace keep (tax, accounting, E-commerce Law 122/2025) stay with the person's identity
+replaced; the rest is erased, their e-mail with it wherever others' rows named it; every
+session of the account ends; the User row goes, so its e-mail can register again. A failure
+anywhere rolls all of it back; a second request at the same time waits for the lock and finds
+nobody to delete.
 """
 
 from __future__ import annotations
 
+import re
+from importlib import import_module
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +36,7 @@ from marketplace.order.models import Order, Purchase
 from marketplace.privacy import selectors
 from marketplace.privacy.deadlines import request_due_at
 from marketplace.privacy.models import ConsentEvent, PrivacyRequest
-from shops.models import ShopMember
+from shops.models import Partner, ShopInvitation, ShopMember
 
 User = get_user_model()
 ShippingAddress = get_model("order", "ShippingAddress")
@@ -176,6 +184,11 @@ def account_delete(*, user) -> PrivacyRequest:
         person = User.objects.select_for_update().filter(pk=user.pk).first()
         if person is None:
             raise AccountGone(_("Tài khoản này đã được xóa."))
+        # The shops they own, locked in pk order (shops.membership.member_revoke locks its shop too) before
+        # the owners are counted: a co-owner deleting their account, or being revoked, at the
+        # same moment waits here and then counts this person as gone.
+        owned = ShopMember.objects.active().filter(user=person, role=ShopMember.Role.OWNER).values("shop_id")
+        list(Partner.objects.select_for_update().filter(pk__in=owned).order_by("pk").values_list("pk", flat=True))
         blocking = selectors.shops_blocking_deletion(user=person)
         if blocking:
             raise Refused(
@@ -191,6 +204,8 @@ def account_delete(*, user) -> PrivacyRequest:
         _erase_reviews(person)
         _erase_baskets(person)
         _erase_sign_in_records(person)
+        _erase_invitations(person)
+        _end_sessions(person)
         # Kept, without the person: the audit trail, staff's order notes, the consent proof
         # and the request log (`subject_ref` stays: pseudonymous once the User row is gone).
         AuditEvent.objects.filter(actor=person).update(actor=None, actor_label=label)
@@ -258,19 +273,69 @@ def _erase_baskets(person) -> None:
 
 
 def _scrub_audit_mentions(person, label: str) -> None:
-    """Rows about the person written by others (a shop adding them as a member) name their
-    e-mail in `object_repr` or `data["user"]`: the label replaces it."""
+    """Rows about the person written by others (a shop adding them as a member, inviting them,
+    naming them as the helper of an application) name their e-mail in `object_repr` or anywhere
+    in `data` (data["user"], data["email"], data["helper"]["email"], ...): the label replaces
+    it, whatever its letter case."""
     email = person.email
     if not email:
         return
-    for event in AuditEvent.objects.filter(Q(object_repr__icontains=email) | Q(data__user=email)):
-        event.object_repr = event.object_repr.replace(email, label)[:255]
-        if isinstance(event.data, dict) and event.data.get("user") == email:
-            event.data = {**event.data, "user": label}
+    pattern = re.compile(re.escape(email), re.IGNORECASE)
+    mentions = AuditEvent.objects.annotate(data_text=Cast("data", TextField())).filter(
+        Q(object_repr__icontains=email) | Q(data_text__icontains=email)
+    )
+    for event in mentions:
+        event.object_repr = pattern.sub(label, event.object_repr)[:255]
+        event.data = _replace_in(event.data, pattern, label)
         event.save(update_fields=["object_repr", "data"])
 
 
+def _replace_in(value, pattern: re.Pattern, label: str):
+    """`value` (JSON: dicts, lists, strings) with every match of `pattern` replaced by `label`."""
+    if isinstance(value, str):
+        return pattern.sub(label, value)
+    if isinstance(value, dict):
+        return {key: _replace_in(item, pattern, label) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replace_in(item, pattern, label) for item in value]
+    return value
+
+
+def _erase_invitations(person) -> None:
+    """Invitations sent to the person's address (matched whatever its letter case): a pending
+    one goes (no later account of that address may accept it); a decided one stays in the
+    shop's list with the never-deliverable placeholder instead of the address."""
+    if not person.email:
+        return
+    sent_to = ShopInvitation.objects.filter(email__iexact=person.email)
+    sent_to.filter(status=ShopInvitation.Status.PENDING).delete()
+    sent_to.update(email=deleted_email(person.pk))
+
+
+def _end_sessions(person) -> None:
+    """End every session signed in as the person, on every device: a session outlives the
+    User row otherwise, with what Oscar's checkout stored in it (delivery address, e-mail).
+
+    Sessions are the database's (`db`, `cached_db` in production): the rows are read and their
+    `_auth_user_id` decoded, because nothing else tells whose a session is. Only unexpired
+    rows, streamed; O(sessions) once per deleted account — fine at a province's scale (ADR
+    0032). Each is ended through the store, which drops `cached_db`'s cache copy too."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not issubclass(store_class, DatabaseSessionStore):
+        return  # cookie or cache sessions: nothing server-side to find them by (not used here)
+    model = store_class.get_model_class()
+    decoder = store_class()
+    user_pk = str(person.pk)
+    rows = model.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", "session_data")
+    for session_key, session_data in rows.iterator(chunk_size=500):
+        if str(decoder.decode(session_data).get(SESSION_KEY)) == user_pk:
+            store_class(session_key).delete()
+
+
 def _erase_sign_in_records(person) -> None:
-    names = {n.lower() for n in (person.email, person.get_username()) if n}
+    # axes keeps the username as it was typed: "An@Example.VN" is the same person.
+    names = Q()
+    for name in {n for n in (person.email, person.get_username()) if n}:
+        names |= Q(username__iexact=name)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        model.objects.filter(username__in=names).delete()
+        model.objects.filter(names).delete()

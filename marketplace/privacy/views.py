@@ -68,6 +68,20 @@ class _PrivacyPost(LoginRequiredMixin, View):
     def back(self):
         return redirect(reverse("privacy:page"))
 
+    def limited(self, scope: str, rate: str) -> int | None:
+        """Count this person's request in `scope`; the seconds to wait when over `rate`."""
+        verdict = hit(scope, f"user:{self.request.user.pk}", rate)
+        return None if verdict.allowed else verdict.retry_after
+
+    def too_many(self, retry_after: int, status: int = 429, **forms):
+        response = self.page(status=status, **forms)
+        response["Retry-After"] = str(retry_after)
+        return response
+
+
+def _minutes(seconds: int) -> int:
+    return -(-seconds // 60)
+
 
 class ExportView(_PrivacyPost):
     """POST: the person's data as a JSON file. Limited per person (a heavy read)."""
@@ -93,6 +107,10 @@ class ExportView(_PrivacyPost):
 
 class ConsentView(_PrivacyPost):
     def post(self, request):
+        if (wait := self.limited("privacy_consent", settings.PRIVACY_CONSENT_RATE_LIMIT)) is not None:
+            messages.error(request, _("Bạn vừa thay đổi lựa chọn nhiều lần. Vui lòng thử lại sau %(minutes)s phút.")
+                           % {"minutes": _minutes(wait)})
+            return self.too_many(wait)
         form = MarketingConsentForm(request.POST)
         form.is_valid()  # a lone optional checkbox is always valid
         given = bool(form.cleaned_data.get("marketing_email"))
@@ -111,6 +129,10 @@ class CorrectionView(_PrivacyPost):
         form = CorrectionForm(request.POST)
         if not form.is_valid():
             return self.page(status=400, correction_form=form)
+        if (wait := self.limited("privacy_correction", settings.PRIVACY_CORRECTION_RATE_LIMIT)) is not None:
+            form.add_error("details", _("Bạn đã gửi nhiều yêu cầu sửa dữ liệu. Vui lòng thử lại sau %(minutes)s phút.")
+                           % {"minutes": _minutes(wait)})
+            return self.too_many(wait, correction_form=form)
         try:
             logged = services.correction_request_submit(user=request.user, details=form.cleaned_data["details"])
         except Refused as refusal:
@@ -141,6 +163,8 @@ class DeleteAccountView(_PrivacyPost):
     def post(self, request):
         form = DeleteAccountForm(request.POST, user=request.user)
         if not form.is_valid():
+            if form.retry_after is not None:
+                return self.too_many(form.retry_after, delete_form=form)
             return self.page(status=400, delete_form=form)
         try:
             services.account_delete(user=request.user)

@@ -312,9 +312,13 @@ APPLICATION_DOCUMENT_RETENTION_DAYS = env_int("APPLICATION_DOCUMENT_RETENTION_DA
 
 # Personal data (PDP Law 91/2025, Decree 356/2025; docs/decisions/0032-personal-data-rights.md):
 # working days to answer a request (public holidays are the `privacy.Holiday` rows), how often
-# one person may download their data, and the slug of the privacy policy's info page.
+# one person may download their data, send a correction request, change a consent and try a
+# password on the delete-account form, and the slug of the privacy policy's info page.
 PRIVACY_ANSWER_WORKING_DAYS = env_int("PRIVACY_ANSWER_WORKING_DAYS", 2)
 PRIVACY_EXPORT_RATE_LIMIT = env_str("PRIVACY_EXPORT_RATE_LIMIT", "5/hour")
+PRIVACY_CORRECTION_RATE_LIMIT = env_str("PRIVACY_CORRECTION_RATE_LIMIT", "10/day")
+PRIVACY_CONSENT_RATE_LIMIT = env_str("PRIVACY_CONSENT_RATE_LIMIT", "20/hour")
+PRIVACY_DELETE_PASSWORD_RATE_LIMIT = env_str("PRIVACY_DELETE_PASSWORD_RATE_LIMIT", "5/hour")
 PRIVACY_POLICY_SLUG = "chinh-sach-bao-ve-du-lieu-ca-nhan"
 # Tax withheld for household and individual sellers (marketplace/tax/, Decree 117/2025):
 # per payment route, whether the platform withholds. It always does on money it collects

@@ -1,17 +1,20 @@
 """Personal-data pages (marketplace/privacy/): another person's request is a 404, the data
-download is rate-limited per person with a clear message, the staff log is for programme
+download, correction requests, consent changes and the delete form's password tries are
+rate-limited per person with a clear message, the staff log is for programme
 staff only, and the actions are POST only."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from marketplace.privacy import services
-from marketplace.privacy.models import PrivacyRequest
-from tests.factories import login, make_staff, make_user
+from marketplace.privacy.models import ConsentEvent, PrivacyRequest
+from tests.factories import PASSWORD, login, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +83,43 @@ def test_the_actions_are_post_only_and_need_sign_in(client, path):
     assert response.status_code == 302 and "login" in response["Location"]
     login(client, make_user("an@example.vn"))
     assert client.get(f"/accounts/privacy/{path}").status_code == 405
+
+
+def test_correction_requests_are_limited_per_person(client, settings):
+    # Review finding 5: each request lands in staff's queue with a deadline.
+    settings.PRIVACY_CORRECTION_RATE_LIMIT = "2/day"
+    an = make_user("an@example.vn")
+    login(client, an)
+    for _ in range(2):
+        assert client.post("/accounts/privacy/correction/", {"details": "Sai tên."}).status_code == 302
+    refused = client.post("/accounts/privacy/correction/", {"details": "Sai tên."})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Bạn đã gửi nhiều yêu cầu sửa dữ liệu" in refused.content.decode()
+    assert PrivacyRequest.objects.filter(user=an, kind="correction").count() == 2
+
+
+def test_consent_changes_are_limited_per_person(client, settings):
+    settings.PRIVACY_CONSENT_RATE_LIMIT = "3/hour"
+    an = make_user("an@example.vn")
+    login(client, an)
+    for ticked in (True, False, True):
+        assert client.post("/accounts/privacy/consent/", {"marketing_email": "on"} if ticked else {}).status_code == 302
+    refused = client.post("/accounts/privacy/consent/", {})
+    assert refused.status_code == 429 and "Bạn vừa thay đổi lựa chọn nhiều lần" in refused.content.decode()
+    assert ConsentEvent.objects.filter(user=an).count() == 3
+    login(client, make_user("binh@example.vn"))  # another person is not held back
+    assert client.post("/accounts/privacy/consent/", {"marketing_email": "on"}).status_code == 302
+
+
+def test_the_delete_forms_password_cannot_be_guessed_without_limit(client, settings):
+    settings.PRIVACY_DELETE_PASSWORD_RATE_LIMIT = "3/hour"
+    an = make_user("an@example.vn")
+    login(client, an)
+    for guess in ("123456", "matkhau", "an2026"):
+        assert client.post("/accounts/privacy/delete/", {"password": guess}).status_code == 400
+    # Over the limit even the right password is not checked: the form says when to try again.
+    refused = client.post("/accounts/privacy/delete/", {"password": PASSWORD})
+    html = refused.content.decode()
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Bạn đã thử mật khẩu quá nhiều lần" in html and 'name="password"' in html
+    assert User.objects.filter(pk=an.pk).exists()

@@ -4,9 +4,14 @@ the last owner of a shop is told to hand it over first."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -17,7 +22,8 @@ from marketplace.order.models import Order, Purchase
 from marketplace.privacy import services
 from marketplace.privacy.models import ConsentEvent, PrivacyRequest
 from marketplace.tax import reports
-from shops.models import ShopMember
+from shops.invitations import invitation_create
+from shops.models import ShopInvitation, ShopMember
 from tests.factories import (
     login,
     make_shop,
@@ -158,3 +164,60 @@ def test_delivered_orders_stay_in_the_shop_list_and_the_tax_report_without_the_b
         page = client.get(f"/seller/{shop.code}/orders/?tab=delivered").content.decode()
     assert order.number in page
     assert "Nguyễn Văn Nhận" not in page and "mua-thue@example.vn" not in page
+
+
+def test_the_email_goes_from_invitations_and_every_audit_mention_whatever_its_case():
+    # Review finding 3: invitations, data["email"], data["helper"]["email"], a differently cased repr.
+    owner = make_user("chu@ho-ba.vn")
+    shop = make_shop("ho-ba", owner=owner)
+    helper = make_user("hotro@congnghe.vn")
+    pending = invitation_create(shop=shop, email="HoTro@CongNghe.vn", role=ShopMember.Role.STAFF,
+                                consent_note="", actor=owner, acting_as="owner")
+    accepted = invitation_create(shop=make_shop("ho-ca", owner=owner), email="hotro@congnghe.vn",
+                                 role=ShopMember.Role.HELPER, consent_note="", actor=owner, acting_as="owner")
+    ShopInvitation.objects.filter(pk=accepted.pk).update(status=ShopInvitation.Status.ACCEPTED)
+    AuditEvent.objects.create(action="shop.application_submitted", object_repr="Đơn của HOTRO@congnghe.vn",
+                              data={"helper": {"name": "Ba", "email": "HoTro@congnghe.vn"}, "notes": ["hotro@congnghe.vn"]})
+
+    services.account_delete(user=helper)
+
+    assert not ShopInvitation.objects.filter(pk=pending.pk).exists()  # no later account may accept it
+    assert ShopInvitation.objects.get(pk=accepted.pk).email == f"deleted-{helper.pk}@invalid"
+    for event in AuditEvent.objects.all():
+        text = f"{event.object_repr} {event.data}".lower()
+        assert "hotro@congnghe.vn" not in text, (event.action, text)
+    assert "Tài khoản đã xóa" in AuditEvent.objects.get(action="shop.application_submitted").data["helper"]["email"]
+
+
+@pytest.mark.parametrize("engine", ["django.contrib.sessions.backends.db",
+                                    "django.contrib.sessions.backends.cached_db"])  # cached_db: production
+def test_every_session_of_the_account_ends_on_every_device(settings, engine):
+    # Review finding 9: a phone and a laptop stay signed in, with Oscar's checkout data in the session.
+    settings.SESSION_ENGINE = engine
+    store = import_module(engine).SessionStore
+    buyer, other = make_user("an@example.vn"), make_user("binh@example.vn")
+    phone, laptop, binh = Client(), Client(), Client()
+    login(phone, buyer)
+    login(laptop, buyer)
+    login(binh, other)
+    session = laptop.session
+    session["checkout_data"] = {"shipping": {"new_address_fields": {"line1": "12 Lý Văn Lâm"}}}
+    session.save()
+    keys = [c.cookies[django_settings.SESSION_COOKIE_NAME].value for c in (phone, laptop, binh)]
+
+    services.account_delete(user=buyer)
+
+    assert [store().exists(key) for key in keys] == [False, False, True]
+    assert list(Session.objects.values_list("session_key", flat=True)) == [keys[2]]
+
+
+def test_sign_in_records_go_whatever_the_case_typed():
+    # Review finding 9: axes keeps the username as typed.
+    buyer = make_user("an@example.vn")
+    for typed in ("An@Example.VN", "AN@EXAMPLE.VN", "an@example.vn"):
+        AccessAttempt.objects.create(username=typed, ip_address="10.0.0.7", user_agent="Android",
+                                     get_data="", post_data="", failures_since_start=1)
+    AccessAttempt.objects.create(username="binh@example.vn", ip_address="10.0.0.7", user_agent="Android",
+                                 get_data="", post_data="", failures_since_start=1)
+    services.account_delete(user=buyer)
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["binh@example.vn"]
