@@ -28,6 +28,9 @@ from oscar.core.loading import get_class, get_model
 
 from marketplace.core.ratelimit import client_address
 from marketplace.core.registration import (
+    email_change_confirm,
+    email_change_for,
+    email_change_request,
     pending_registration_for,
     registration_confirm,
     registration_request,
@@ -144,3 +147,57 @@ class AccountConfirmView(generic.TemplateView):
             next_url = settings.LOGIN_REDIRECT_URL
         return redirect(next_url)
 
+
+# --- the profile's e-mail change (marketplace/core/registration.py) --------------------------
+
+OscarProfileForm = get_class("customer.forms", "ProfileForm")
+OscarProfileUpdateView = get_class("customer.views", "ProfileUpdateView")
+
+
+class ProfileForm(OscarProfileForm):
+    """Oscar's profile form without its "already exists" check, keeping the account's current
+    address: a new address is only asked to confirm (ProfileUpdateView)."""
+
+    def clean_email(self):
+        self.requested_email = normalise_email(self.cleaned_data["email"])
+        return self.user.email
+
+    def email_changed(self) -> bool:
+        return self.requested_email.casefold() != (self.user.email or "").casefold()
+
+
+class ProfileUpdateView(OscarProfileUpdateView):
+    form_class = ProfileForm
+
+    def form_valid(self, form):
+        form.save()
+        if form.email_changed():
+            email_change_request(user=self.request.user, new_email=form.requested_email)
+            messages.success(self.request, _(
+                "Đã lưu hồ sơ. Chúng tôi đã gửi liên kết xác nhận tới %(email)s; địa chỉ e-mail "
+                "chỉ thay đổi khi bạn mở liên kết đó."
+            ) % {"email": form.requested_email})
+        else:
+            messages.success(self.request, _("Đã lưu hồ sơ."))
+        return redirect(self.get_success_url())
+
+
+@method_decorator(never_cache, name="dispatch")
+class EmailChangeConfirmView(generic.TemplateView):
+    """The link mailed to the new address, opened while signed in: GET shows one button, POST
+    applies the change. Any refusal (bad or used link, another account, the address taken by
+    now) reads the same."""
+
+    template_name = "oscar/customer/email_change_confirm.html"
+
+    def get(self, request, *args, **kwargs):
+        new_email = email_change_for(user=request.user, token=kwargs["token"])
+        return self.render_to_response(
+            self.get_context_data(new_email=new_email), status=200 if new_email else 400
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not email_change_confirm(user=request.user, token=kwargs["token"]):
+            return self.render_to_response(self.get_context_data(new_email=None), status=400)
+        messages.success(request, _("Địa chỉ e-mail của tài khoản đã được thay đổi."))
+        return redirect("customer:profile-view")

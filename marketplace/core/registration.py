@@ -38,6 +38,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -163,3 +164,76 @@ def registration_confirm(*, pending: PendingRegistration):
         audit_record(action="account.confirmed", actor=user, target=user, data={"email": user.email})
     return user
 
+
+# --- the profile's e-mail change -------------------------------------------------------------
+
+EMAIL_CHANGE_SALT = "marketplace.core.registration.email_change"
+
+
+@task()
+def email_change_mail(user_pk: int, new_email: str) -> bool:
+    """Mail `new_email` the link that moves the account to it (the token is made here, so the
+    task queue never holds it)."""
+    user = get_user_model()._default_manager.filter(pk=user_pk).first()
+    if user is None:
+        return False
+    token = signing.dumps({"u": user.pk, "e": new_email, "o": user.email}, salt=EMAIL_CHANGE_SALT)
+    return mail_send(
+        recipients=[new_email],
+        subject=gettext_lazy("Xác nhận địa chỉ e-mail mới"),
+        template="accounts/emails/email_change_confirm.txt",
+        context=_context(confirm_url=site_url(reverse("customer:email-change-confirm",
+                                                      kwargs={"token": token}))),
+    )
+
+
+def email_change_request(*, user, new_email: str) -> None:
+    """Ask `new_email` to confirm; the account keeps its address until then. Whether the new
+    address has an account is not looked at here (the page says the same either way)."""
+    new_email = new_email.strip()
+    if new_email.casefold() == (user.email or "").casefold():
+        return
+    transaction.on_commit(lambda: email_change_mail.enqueue(user.pk, new_email))
+
+
+def email_change_for(*, user, token: str) -> str | None:
+    """The new address a link offers this signed-in account, when good; else None."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != user.pk or data.get("o") != user.email:
+        return None
+    return data.get("e") or None
+
+
+def email_change_confirm(*, user, token: str) -> bool:
+    """Move the account to the link's address (a conditional UPDATE on the old address) unless
+    another account has it; tell the old address. False when refused."""
+    new_email = email_change_for(user=user, token=token)
+    if new_email is None:
+        return False
+    User = get_user_model()
+    old_email = user.email
+    with transaction.atomic():
+        if User._default_manager.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+            return False
+        changed = User._default_manager.filter(pk=user.pk, email=old_email).update(email=new_email)
+        if not changed:
+            return False
+        audit_record(action="account.email_changed", actor=user, target=user,
+                     data={"email": new_email, "old_email": old_email})
+    user.email = new_email
+    transaction.on_commit(lambda: email_changed_mail.enqueue(old_email, new_email))
+    return True
+
+
+@task()
+def email_changed_mail(old_email: str, new_email: str) -> bool:
+    """Tell the old address its account now uses `new_email`."""
+    return mail_send(
+        recipients=[old_email],
+        subject=gettext_lazy("Địa chỉ e-mail của tài khoản đã được thay đổi"),
+        template="accounts/emails/email_changed.txt",
+        context=_context(new_email=new_email, reset_url=site_url(reverse("password-reset"))),
+    )

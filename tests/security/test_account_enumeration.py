@@ -5,6 +5,7 @@
   to that address differs (a confirmation link, or "you already have an account").
 - A shop owner's invitation answers the same for a registered and an unknown address and
   shows only what was typed.
+- The profile's e-mail field answers the same for a taken and a free address.
 marketplace/core/registration.py, shops/invitations.py, ADR 0030.
 """
 
@@ -139,6 +140,28 @@ def test_registration_mails_are_limited_per_address_with_the_same_page(mailoutbo
     assert len(mailoutbox) == 2
     register(Client(REMOTE_ADDR="10.0.0.1"), "nguoi-khac@example.vn")
     assert len(mailoutbox) == 3
+
+
+def test_the_profile_form_answers_the_same_for_a_taken_and_a_free_address(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    make_user("da-dung@example.vn")
+    me = make_user("toi@example.vn")
+    answers = []
+    for email in ("da-dung@example.vn", "chua-dung@example.vn"):
+        client = Client()
+        client.force_login(me)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/accounts/profile/edit/", {
+                "first_name": "An", "last_name": "Lê", "email": email,
+            })
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        answers.append((response["Location"], shape(page.replace(email, "EMAIL").encode())))
+    assert answers[0] == answers[1]
+    me.refresh_from_db()
+    assert me.email == "toi@example.vn"  # nothing changes before the new address confirms
+    assert sorted(m.to[0] for m in mailoutbox) == ["chua-dung@example.vn", "da-dung@example.vn"]
 
 
 def test_an_invitation_answers_the_same_for_a_registered_and_an_unknown_address(
