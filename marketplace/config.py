@@ -2,6 +2,8 @@
 reset through marketplace.core.password_reset. Oscar's customer app config with registration
 by e-mail confirmation (marketplace.core.accounts)."""
 
+from django.contrib.auth.decorators import login_required
+from django.urls import path
 from oscar.apps.customer.apps import CustomerConfig
 from oscar.config import Shop
 
@@ -21,12 +23,30 @@ class MarketplaceShopConfig(Shop):
 
 class MarketplaceCustomerConfig(CustomerConfig):
     """Oscar's customer app (label `customer`, Oscar's models and URL names) with our sign-in
-    page and registration view: registration answers the same for any address."""
+    page and registration view: registration answers the same for any address; the profile's
+    e-mail changes only through a link mailed to the new address."""
 
     def ready(self):
         super().ready()
         # Imported once the app registry is ready: the module loads Oscar's views (get_class).
-        from marketplace.core.accounts import AccountAuthView, AccountRegistrationView
+        from marketplace.core.accounts import (
+            AccountAuthView,
+            AccountRegistrationView,
+            EmailChangeConfirmView,
+            ProfileUpdateView,
+        )
 
         self.login_view = AccountAuthView
         self.register_view = AccountRegistrationView
+        self.profile_update_view = ProfileUpdateView
+        self.email_change_confirm_view = EmailChangeConfirmView
+
+    def get_urls(self):
+        return [
+            *super().get_urls(),
+            path(
+                "profile/email/confirm/<str:token>/",
+                login_required(self.email_change_confirm_view.as_view()),
+                name="email-change-confirm",
+            ),
+        ]

@@ -8,6 +8,9 @@ Oscar's; sign-in and registration through marketplace.config.MarketplaceCustomer
 - Registration, on /accounts/register/ and the sign-in page: the same "check your inbox" page
   for new and known addresses; the mail's link confirms the account and signs in
   (marketplace/core/registration.py, docs/decisions/0030-shop-invitations-and-account-enumeration.md).
+- The profile's e-mail: Oscar's form says "a user with this email address already exists" and
+  changes the address at once. Ours never looks at other accounts; a new address gets a link
+  and the change waits for it (ProfileUpdateView, EmailChangeConfirmView).
 """
 
 from __future__ import annotations
@@ -23,10 +26,14 @@ from django.views import generic
 from django.views.decorators.cache import never_cache
 from oscar.core.loading import get_class, get_model
 
+from marketplace.core.ratelimit import client_address
 from marketplace.core.registration import (
+    email_change_confirm,
+    email_change_for,
+    email_change_request,
+    pending_registration_for,
     registration_confirm,
     registration_request,
-    unconfirmed_user_for,
 )
 
 Order = get_model("order", "Order")
@@ -79,6 +86,7 @@ class ConfirmByEmailMixin:
         registration_request(
             email=form.cleaned_data["email"], password=form.cleaned_data["password1"],
             next_url=form.cleaned_data.get("redirect_url") or "",
+            client=client_address(self.request),
         )
 
     def registration_sent(self):
@@ -116,19 +124,21 @@ class AccountConfirmView(generic.TemplateView):
     template_name = "oscar/customer/registration_confirm.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.account = unconfirmed_user_for(uidb64=kwargs["uidb64"], token=kwargs["token"])
+        self.pending = pending_registration_for(uidb64=kwargs["uidb64"], token=kwargs["token"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(
-            self.get_context_data(valid=self.account is not None),
-            status=200 if self.account is not None else 400,
+            self.get_context_data(valid=self.pending is not None),
+            status=200 if self.pending is not None else 400,
         )
 
     def post(self, request, *args, **kwargs):
-        if self.account is None or not registration_confirm(user=self.account):
+        account = registration_confirm(pending=self.pending) if self.pending is not None else None
+        if account is None:
+            self.pending = None
             return self.get(request, *args, **kwargs)
-        login(request, self.account, backend="oscar.apps.customer.auth_backends.EmailBackend")
+        login(request, account, backend="oscar.apps.customer.auth_backends.EmailBackend")
         messages.success(request, _("Tài khoản của bạn đã được kích hoạt."))
         next_url = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(
@@ -136,3 +146,58 @@ class AccountConfirmView(generic.TemplateView):
         ):
             next_url = settings.LOGIN_REDIRECT_URL
         return redirect(next_url)
+
+
+# --- the profile's e-mail change (marketplace/core/registration.py) --------------------------
+
+OscarProfileForm = get_class("customer.forms", "ProfileForm")
+OscarProfileUpdateView = get_class("customer.views", "ProfileUpdateView")
+
+
+class ProfileForm(OscarProfileForm):
+    """Oscar's profile form without its "already exists" check, keeping the account's current
+    address: a new address is only asked to confirm (ProfileUpdateView)."""
+
+    def clean_email(self):
+        self.requested_email = normalise_email(self.cleaned_data["email"])
+        return self.user.email
+
+    def email_changed(self) -> bool:
+        return self.requested_email.casefold() != (self.user.email or "").casefold()
+
+
+class ProfileUpdateView(OscarProfileUpdateView):
+    form_class = ProfileForm
+
+    def form_valid(self, form):
+        form.save()
+        if form.email_changed():
+            email_change_request(user=self.request.user, new_email=form.requested_email)
+            messages.success(self.request, _(
+                "Đã lưu hồ sơ. Chúng tôi đã gửi liên kết xác nhận tới %(email)s; địa chỉ e-mail "
+                "chỉ thay đổi khi bạn mở liên kết đó."
+            ) % {"email": form.requested_email})
+        else:
+            messages.success(self.request, _("Đã lưu hồ sơ."))
+        return redirect(self.get_success_url())
+
+
+@method_decorator(never_cache, name="dispatch")
+class EmailChangeConfirmView(generic.TemplateView):
+    """The link mailed to the new address, opened while signed in: GET shows one button, POST
+    applies the change. Any refusal (bad or used link, another account, the address taken by
+    now) reads the same."""
+
+    template_name = "oscar/customer/email_change_confirm.html"
+
+    def get(self, request, *args, **kwargs):
+        new_email = email_change_for(user=request.user, token=kwargs["token"])
+        return self.render_to_response(
+            self.get_context_data(new_email=new_email), status=200 if new_email else 400
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not email_change_confirm(user=request.user, token=kwargs["token"]):
+            return self.render_to_response(self.get_context_data(new_email=None), status=400)
+        messages.success(request, _("Địa chỉ e-mail của tài khoản đã được thay đổi."))
+        return redirect("customer:profile-view")

@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "shop.invitation_declined": _("Từ chối lời mời"),
     "shop.invitation_revoked": _("Thu hồi lời mời"),
     "account.confirmed": _("Kích hoạt tài khoản"),
+    "account.email_changed": _("Đổi địa chỉ e-mail"),
     "product.created": _("Thêm sản phẩm"),
     "product.changed": _("Sửa sản phẩm"),
     "product.shown": _("Hiện/ẩn sản phẩm"),
@@ -144,3 +145,24 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+
+class PendingRegistration(models.Model):
+    """One registration attempt waiting for its mailed link (marketplace/core/registration.py).
+
+    No account exists until a link is confirmed: confirming creates the account with THIS
+    attempt's password and drops the address's other attempts, so whoever registered an
+    address first cannot choose the password of its owner. Only the SHA-256 of the link's
+    token is kept."""
+
+    email = models.EmailField(max_length=254)
+    password_hash = models.CharField(max_length=128)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.created_at:%Y-%m-%d})"

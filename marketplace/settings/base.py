@@ -548,6 +548,8 @@ SHOP_INVITATION_LIMITS = {
 }
 
 # --- Registration by e-mail confirmation (marketplace/core/registration.py; ADR 0030) ---
-# Registration answers the same for new and known addresses; each address gets at most this
-# many registration mails (a confirmation link, or "you already have an account").
+# Registration answers the same for new and known addresses. Registration mails (a confirmation
+# link, or "you already have an account") one client address may cause to one e-mail address,
+# and in all: someone else's requests never use up the owner's mails.
 REGISTRATION_MAILS_PER_ADDRESS = env_str("RATE_LIMIT_REGISTER_EMAIL", "3/day")
+REGISTRATION_MAILS_PER_CLIENT = env_str("RATE_LIMIT_REGISTER_CLIENT_MAILS", "20/day")

@@ -15,7 +15,8 @@ WHITENOISE_AUTOREFRESH = True
 API_RATE_LIMIT = "100000/minute"  # the suite calls the API from one address; tests lower it
 FORM_RATE_LIMITS = {scope: "100000/minute" for scope in FORM_RATE_LIMITS}  # noqa: F405 -- likewise
 SHOP_INVITATION_LIMITS = {scope: "100000/day" for scope in SHOP_INVITATION_LIMITS}  # noqa: F405
-REGISTRATION_MAILS_PER_ADDRESS = "100000/day"  # tests/security/test_registration.py lowers it
+REGISTRATION_MAILS_PER_ADDRESS = "100000/day"  # tests/security/test_account_enumeration.py lowers it
+REGISTRATION_MAILS_PER_CLIENT = "100000/day"  # likewise
 # The suite places many COD purchases for one recipient (tests.factories.ADDRESS); the tests of
 # the per-phone limit (tests/integration/checkout/test_cod_limits.py) set it.
 COD_MAX_PURCHASES_PER_PHONE_PER_DAY = 0
