@@ -172,7 +172,12 @@ class ProfileUpdateView(OscarProfileUpdateView):
     def form_valid(self, form):
         form.save()
         if form.email_changed():
-            email_change_request(user=self.request.user, new_email=form.requested_email)
+            if not email_change_request(user=self.request.user, new_email=form.requested_email):
+                messages.warning(self.request, _(
+                    "Đã lưu hồ sơ, nhưng bạn đã yêu cầu đổi e-mail quá nhiều lần hôm nay; "
+                    "hãy thử lại vào ngày mai."
+                ))
+                return redirect(self.get_success_url())
             messages.success(self.request, _(
                 "Đã lưu hồ sơ. Chúng tôi đã gửi liên kết xác nhận tới %(email)s; địa chỉ e-mail "
                 "chỉ thay đổi khi bạn mở liên kết đó."

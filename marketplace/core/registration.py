@@ -187,13 +187,18 @@ def email_change_mail(user_pk: int, new_email: str) -> bool:
     )
 
 
-def email_change_request(*, user, new_email: str) -> None:
+def email_change_request(*, user, new_email: str) -> bool:
     """Ask `new_email` to confirm; the account keeps its address until then. Whether the new
-    address has an account is not looked at here (the page says the same either way)."""
+    address has an account is not looked at here (the page says the same either way).
+    False when the account asked for too many links (EMAIL_CHANGE_MAILS_PER_ACCOUNT): a
+    signed-in account must not become a way to mail any address."""
     new_email = new_email.strip()
     if new_email.casefold() == (user.email or "").casefold():
-        return
+        return True
+    if not hit("email_change", str(user.pk), settings.EMAIL_CHANGE_MAILS_PER_ACCOUNT).allowed:
+        return False
     transaction.on_commit(lambda: email_change_mail.enqueue(user.pk, new_email))
+    return True
 
 
 def email_change_for(*, user, token: str) -> str | None:

@@ -553,3 +553,5 @@ SHOP_INVITATION_LIMITS = {
 # and in all: someone else's requests never use up the owner's mails.
 REGISTRATION_MAILS_PER_ADDRESS = env_str("RATE_LIMIT_REGISTER_EMAIL", "3/day")
 REGISTRATION_MAILS_PER_CLIENT = env_str("RATE_LIMIT_REGISTER_CLIENT_MAILS", "20/day")
+# Links one signed-in account may have mailed to a new e-mail address (profile page).
+EMAIL_CHANGE_MAILS_PER_ACCOUNT = env_str("RATE_LIMIT_EMAIL_CHANGE", "5/day")

@@ -17,6 +17,7 @@ FORM_RATE_LIMITS = {scope: "100000/minute" for scope in FORM_RATE_LIMITS}  # noq
 SHOP_INVITATION_LIMITS = {scope: "100000/day" for scope in SHOP_INVITATION_LIMITS}  # noqa: F405
 REGISTRATION_MAILS_PER_ADDRESS = "100000/day"  # tests/security/test_account_enumeration.py lowers it
 REGISTRATION_MAILS_PER_CLIENT = "100000/day"  # likewise
+EMAIL_CHANGE_MAILS_PER_ACCOUNT = "100000/day"  # tests/integration/core/test_email_change.py lowers it
 # The suite places many COD purchases for one recipient (tests.factories.ADDRESS); the tests of
 # the per-phone limit (tests/integration/checkout/test_cod_limits.py) set it.
 COD_MAX_PURCHASES_PER_PHONE_PER_DAY = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from marketplace.core.models import AuditEvent
@@ -89,3 +90,20 @@ def test_the_link_is_only_for_the_account_that_asked(me, mailoutbox, django_capt
     assert other.email == "nguoi-khac@example.vn"
     anonymous = Client().post(link)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_an_account_cannot_mail_links_to_any_address_without_limit(
+    me, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    """A signed-in account is not a way to mail strangers: EMAIL_CHANGE_MAILS_PER_ACCOUNT."""
+    cache.clear()  # the limit counts in the cache, by account id
+    settings.EMAIL_CHANGE_MAILS_PER_ACCOUNT = "2/day"
+    client = Client()
+    client.force_login(me)
+    for n in range(4):
+        response = ask_change(client, f"la{n}@example.vn", django_capture_on_commit_callbacks)
+    assert [m.to for m in mailoutbox] == [["la0@example.vn"], ["la1@example.vn"]]
+    page = client.get(response.url).content.decode()
+    assert "quá nhiều lần" in page
+    me.refresh_from_db()
+    assert me.email == "cu@example.vn"
