@@ -168,15 +168,19 @@ def invitation_accept(*, invitation: ShopInvitation, user) -> ShopMember:
     revoking the membership and inviting again (ADR 0030)."""
     if invitation.email.casefold() != (user.email or "").casefold():
         raise InvitationError(_("Lời mời này không dành cho tài khoản của bạn."))
+    _decide(invitation, to=ShopInvitation.Status.ACCEPTED, by=user)
+    # After the decision (so a used or expired link says so); raising rolls the decision back.
     current = ShopMember.objects.active().filter(shop=invitation.shop_id, user=user).first()
     if current is not None:
+        invitation.status, invitation.decided_at, invitation.decided_by = (
+            ShopInvitation.Status.PENDING, None, None,
+        )
         raise InvitationError(
             _("Bạn đã là thành viên của cửa hàng này với vai trò %(current)s, nên lời mời làm "
               "%(invited)s không được áp dụng và vai trò của bạn không thay đổi. Nếu cần đổi vai "
               "trò, hãy nhờ chủ cửa hàng thu hồi quyền hiện tại rồi mời lại.")
             % {"current": current.get_role_display(), "invited": invitation.get_role_display()}
         )
-    _decide(invitation, to=ShopInvitation.Status.ACCEPTED, by=user)
     member = member_add(
         shop=invitation.shop, user=user, role=invitation.role, granted_by=invitation.invited_by,
         acting_as=AuditEvent.Capacity.OWNER, consent_note=invitation.consent_note,
