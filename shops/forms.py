@@ -23,7 +23,7 @@ class RepresentativeForm(forms.Form):
     """The shop's legal representative: in the application and in the seller workspace."""
 
     representative_full_name = forms.CharField(
-        label=_("Họ và tên người đại diện"), max_length=128,
+        label=_("Họ và tên người đại diện"), max_length=128, validators=[validate_single_line],
         help_text=_("Chủ hộ kinh doanh, giám đốc hợp tác xã hoặc doanh nghiệp, như trên thẻ căn cước."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )

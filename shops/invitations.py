@@ -4,8 +4,10 @@ The owner types an e-mail and a role; `invitation_send` answers the same whether
 has an account or not, keeps only what was typed, and mails a link. The invitee, signed in
 with that address, accepts (`invitation_accept`, which then calls `membership.member_add`) or
 declines; the owner may revoke a pending one. Each change is a conditional UPDATE from
-`pending` and is audited. Programme staff adding a helper named on an application go through
-`member_add` directly (shops/services.py:shop_approve): that is the staff-mediated path.
+`pending` and is audited. A helper named in a shop's application is invited the same way when
+programme staff approve the shop (shops/services.py:shop_approve): nobody joins a shop without
+accepting. One invitation per shop and address waits at a time (a partial unique index backs
+the check up); an invitee who is already a member is refused, the role unchanged.
 docs/decisions/0030-shop-invitations-and-account-enumeration.md.
 """
 
@@ -15,7 +17,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,9 +67,7 @@ def invitation_send(
             expires_at__gt=timezone.now(),
         ).exists()
     ):
-        raise InvitationError(
-            _("Địa chỉ này đã có một lời mời đang chờ. Hãy thu hồi lời mời cũ nếu muốn gửi lại.")
-        )
+        raise _pending_refusal()
     _check_limits(shop=shop, actor=actor)
     return invitation_create(
         shop=shop, email=email, role=role, consent_note=consent_note, actor=actor,
@@ -75,12 +75,27 @@ def invitation_send(
     )
 
 
+def _pending_refusal() -> InvitationError:
+    return InvitationError(
+        _("Địa chỉ này đã có một lời mời đang chờ. Hãy thu hồi lời mời cũ nếu muốn gửi lại.")
+    )
+
+
 def invitation_create(
     *, shop: Partner, email: str, role: str, consent_note: str, actor, acting_as: str
 ) -> ShopInvitation:
     """Record the invitation and mail it once committed (no role or limit checks: callers do;
-    programme staff use it at approval for a helper named in the application)."""
+    programme staff use it at approval for a helper named in the application).
+
+    Raises InvitationError when the address already has an open invitation to the shop, also
+    when one was written a moment ago by a concurrent request (the partial unique index
+    `one_pending_invitation_per_address`)."""
     email = email.strip()
+    # A pending one past its expiry still holds the index's slot: written down as expired first.
+    ShopInvitation.objects.filter(
+        shop=shop, email__iexact=email, status=ShopInvitation.Status.PENDING,
+        expires_at__lte=timezone.now(),
+    ).update(status=ShopInvitation.Status.EXPIRED)
     nonce = secrets.token_urlsafe(32)
     invitation = ShopInvitation(
         shop=shop, email=email, role=role, consent_note=consent_note.strip(), nonce=nonce,
@@ -88,7 +103,11 @@ def invitation_create(
         expires_at=timezone.now() + timedelta(days=settings.SHOP_INVITATION_DAYS),
     )
     invitation.token_hash = ShopInvitation.hash_token(invitation.link_token())
-    invitation.save()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        raise _pending_refusal() from None
     audit_record(
         action="shop.member_invited", actor=actor, acting_as=acting_as, shop=shop,
         target=invitation, data={"email": email, "role": role, "consent_note": invitation.consent_note},
@@ -142,10 +161,26 @@ def _decide(invitation: ShopInvitation, *, to: str, by) -> None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: ShopInvitation, user) -> ShopMember:
-    """The invitee joins the shop: only now is the membership created (and order mails start)."""
+    """The invitee joins the shop: only now is the membership created (and order mails start).
+
+    Someone already working in the shop is refused and keeps their role: the invitation stays
+    pending (they may decline it; the owner may revoke it). A role changes only by the owner
+    revoking the membership and inviting again (ADR 0030)."""
     if invitation.email.casefold() != (user.email or "").casefold():
         raise InvitationError(_("Lời mời này không dành cho tài khoản của bạn."))
     _decide(invitation, to=ShopInvitation.Status.ACCEPTED, by=user)
+    # After the decision (so a used or expired link says so); raising rolls the decision back.
+    current = ShopMember.objects.active().filter(shop=invitation.shop_id, user=user).first()
+    if current is not None:
+        invitation.status, invitation.decided_at, invitation.decided_by = (
+            ShopInvitation.Status.PENDING, None, None,
+        )
+        raise InvitationError(
+            _("Bạn đã là thành viên của cửa hàng này với vai trò %(current)s, nên lời mời làm "
+              "%(invited)s không được áp dụng và vai trò của bạn không thay đổi. Nếu cần đổi vai "
+              "trò, hãy nhờ chủ cửa hàng thu hồi quyền hiện tại rồi mời lại.")
+            % {"current": current.get_role_display(), "invited": invitation.get_role_display()}
+        )
     member = member_add(
         shop=invitation.shop, user=user, role=invitation.role, granted_by=invitation.invited_by,
         acting_as=AuditEvent.Capacity.OWNER, consent_note=invitation.consent_note,

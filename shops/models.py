@@ -9,7 +9,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -336,6 +336,14 @@ class ShopInvitation(models.Model):
         verbose_name = _("Lời mời vào cửa hàng")
         verbose_name_plural = _("Lời mời vào cửa hàng")
         indexes = [models.Index(fields=["shop", "status"], name="shopinvitation_shop_status")]
+        constraints = [
+            # One waiting invitation per shop and address, whatever the letter case: two sends
+            # at once cannot both pass the check in shops/invitations.py (the second is refused).
+            models.UniqueConstraint(
+                "shop", Lower("email"), condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_address",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.email} – {self.get_role_display()} – {self.shop}"

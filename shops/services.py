@@ -28,7 +28,7 @@ from marketplace.core.sanitize import sanitize_html
 from marketplace.core.text import slugify_vi
 from shops import notifications
 from shops.identity.services import representative_save
-from shops.invitations import invitation_create
+from shops.invitations import InvitationError, invitation_create
 from shops.membership import member_add
 from shops.models import LegalRepresentative, Partner, ShopMember
 
@@ -99,8 +99,8 @@ def shop_apply(
     """Create a pending shop applied for by `applicant`, who becomes its owner.
 
     A helper named in the application (an account `helper`, or an address `helper_email`,
-    with the owner's consent) is kept in the audit event and joins only when the programme
-    approves the shop; no account is looked up while applying (ADR 0030).
+    with the owner's consent) is kept in the audit event and is invited when the programme
+    approves the shop, joining only on accepting; no account is looked up (ADR 0030).
 
     `representative` ({full_name, birth_date, id_kind, id_number}) is the shop's legal
     representative as the applicant declares it, not verified yet (shops/identity/).
@@ -239,31 +239,27 @@ def _tell_on_commit(shop: Partner, decision: str) -> None:
     transaction.on_commit(partial(notifications.shop_decided, shop, decision), robust=True)
 
 
-def _helper_join(*, shop: Partner, helper: dict, actor) -> None:
-    """The helper named in the application joins at approval (staff-mediated, with the owner's
-    consent from the application). An address without an account is invited instead: the
-    person registers and accepts (shops/invitations.py)."""
+def _helper_invite(*, shop: Partner, helper: dict, actor) -> None:
+    """The helper named in the application is invited at approval, with the owner's consent
+    from the application; they join only by accepting (shops/invitations.py), whether or not
+    the address has an account: the owner's word is not the helper's (ADR 0030)."""
+    email = (helper.get("email") or "").strip()
+    if not email:
+        return
     consent_note = helper.get("consent_note") or _("Chủ cửa hàng đồng ý trong đơn đăng ký.")
-    users = get_user_model().objects.filter(is_active=True)
-    user = (
-        users.filter(pk=helper["user_id"]).first() if helper.get("user_id")
-        else users.filter(email__iexact=helper.get("email") or "").order_by("pk").first()
-    )
-    if user is not None:
-        member_add(
-            shop=shop, user=user, role=ShopMember.Role.HELPER, granted_by=actor,
-            acting_as=AuditEvent.Capacity.PROGRAMME, consent_note=consent_note,
-        )
-    elif helper.get("email"):
+    try:
         invitation_create(
-            shop=shop, email=helper["email"], role=ShopMember.Role.HELPER,
+            shop=shop, email=email, role=ShopMember.Role.HELPER,
             consent_note=consent_note, actor=actor, acting_as=AuditEvent.Capacity.PROGRAMME,
         )
+    except InvitationError:
+        # The address already has an invitation waiting: that one stands.
+        logger.info("Helper of shop %s already invited", shop.pk)
 
 
 @transaction.atomic
 def shop_approve(*, shop: Partner, actor, reason: str = "") -> Partner:
-    """Let a pending shop sell; the helper named in its application joins it now.
+    """Let a pending shop sell; the helper named in its application is invited now.
 
     Refused while the shop's legal representative is not verified (E-commerce Law 122/2025:
     the platform identifies each seller; docs/decisions/0033-seller-identity.md).
@@ -291,7 +287,7 @@ def shop_approve(*, shop: Partner, actor, reason: str = "") -> Partner:
     )
     helper = pending_helper(shop)
     if helper:
-        _helper_join(shop=shop, helper=helper, actor=actor)
+        _helper_invite(shop=shop, helper=helper, actor=actor)
     _tell_on_commit(shop, "approved")
     return shop
 

@@ -150,8 +150,20 @@ class _AlreadySubmitted(Exception):
 def _require_still_for_sale(basket) -> None:
     """Inside the placing transaction: every product is still one buyers may see, read again
     from the database (a seller may hide it, or staff send it back to moderation, between the
-    basket's checks and this write). Raising rolls the freeze back: the basket is kept."""
+    basket's checks and this write). Raising rolls the freeze back: the basket is kept.
+
+    The products (and a variant's parent) are locked until the purchase commits, in pk order
+    and before any stock record: a hide or moderation decision waits for the purchase, or the
+    purchase reads it. FOR NO KEY UPDATE: it still conflicts with every UPDATE and DELETE of
+    the product, but not with rows merely pointing at it (another buyer's basket line).
+    Every checkout takes products then stock records, so two checkouts cannot deadlock
+    (docs/decisions/0009-purchases.md)."""
     ids = {line.product_id for line in basket.all_lines()}
+    parents = Product.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True)
+    list(
+        Product.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in=ids | set(parents)).order_by("pk").values_list("pk", flat=True)
+    )
     products = Product.objects.select_related("shop", "parent__shop").filter(pk__in=ids)
     gone = sorted((p for p in products if not product_is_public(p)), key=lambda p: p.pk)
     if gone or len(products) != len(ids):

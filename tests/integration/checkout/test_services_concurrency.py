@@ -7,8 +7,13 @@ SQLite serialises every write, so these run only on PostgreSQL (CI has one).
 
 from __future__ import annotations
 
-import pytest
+import threading
 
+import pytest
+from django.db import transaction
+
+import marketplace.checkout.services as checkout_services
+from catalogue.models import Product
 from marketplace.checkout.limits import CodRefused, cod_day
 from marketplace.checkout.models import CodPhoneDay
 from marketplace.checkout.quote import CheckoutError
@@ -107,3 +112,52 @@ def test_the_last_slot_of_the_day_goes_to_one_of_five_at_once(settings):
     assert sum(1 for r in results if isinstance(r, CodRefused)) == 4
     assert Purchase.objects.count() == 1
     assert CodPhoneDay.objects.get(phone="+84912345678", day=cod_day()).purchases == 3
+
+
+def test_a_product_hidden_during_the_final_check_waits_for_the_purchase(monkeypatch):
+    """Review finding 8: the "still for sale" check read the product without a lock, so a seller
+    could hide it between the check and the commit and the order was placed anyway. The check
+    now holds the product's row until the purchase commits: the hide waits for it."""
+    ensure_country()
+    shop = make_shop("an-giua-chung")
+    product = make_product(shop, "Mắm ba khía", price=80_000, stock=10)
+    basket = make_basket([(product, 1)])
+    checked, hidden = threading.Event(), threading.Event()
+    seen = {}
+    original = checkout_services.cod_claim
+
+    def cod_claim_after_a_pause(**kwargs):
+        # Runs right after _require_still_for_sale, inside the placing transaction.
+        checked.set()
+        seen["hidden_before_commit"] = hidden.wait(1.5)
+        return original(**kwargs)
+
+    def seller_hides():
+        assert checked.wait(30)
+        with transaction.atomic():  # what catalogue.products.product_set_public writes
+            Product.objects.filter(pk=product.pk).update(is_public=False)
+        hidden.set()
+
+    monkeypatch.setattr(checkout_services, "cod_claim", cod_claim_after_a_pause)
+    placement, _ = at_once([lambda: place(reload_basket(basket)), seller_hides])
+
+    assert not isinstance(placement, Exception), placement
+    assert seen == {"hidden_before_commit": False}  # the hide waited for the purchase
+    assert Purchase.objects.count() == 1
+    assert not Product.objects.get(pk=product.pk).is_public
+
+
+def test_two_baskets_with_the_same_products_in_opposite_orders_both_place():
+    """Products are locked in pk order before any stock record: no deadlock between buyers."""
+    ensure_country()
+    shop = make_shop("thu-tu-khoa")
+    first = make_product(shop, "Khô cá sặc", price=90_000, stock=100)
+    second = make_product(shop, "Khô cá khoai", price=95_000, stock=100)
+    baskets = [make_basket([(first, 1), (second, 1)]) if i % 2 else make_basket([(second, 1), (first, 1)])
+               for i in range(10)]
+
+    results = at_once([lambda i=i: place(reload_basket(baskets[i]), email=f"k{i}@example.com") for i in range(10)])
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert StockRecord.objects.get(product=first).num_allocated == 10
+    assert StockRecord.objects.get(product=second).num_allocated == 10

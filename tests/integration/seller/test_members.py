@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -313,3 +314,44 @@ def test_the_last_owner_cannot_be_revoked(client, world):
 def test_staff_reads_the_history(client, world):
     client.force_login(world["staff"])
     assert client.get(url("history")).status_code == 200
+
+
+def test_an_invitee_who_already_works_in_the_shop_is_refused_and_keeps_their_role(client, world):
+    """Review finding 12: accepting used to say "welcome" and leave the role silently unchanged."""
+    invitation, token = make_invitation(
+        world["shop"], "staff-a@example.vn", role=ShopMember.Role.HELPER, invited_by=world["owner"]
+    )
+    client.force_login(world["staff"])
+    path = reverse("seller:invitation", kwargs={"token": token})
+    response = client.post(path, {"answer": "accept"}, follow=True)
+    body = response.content.decode()
+    assert "Bạn đã là thành viên của cửa hàng này" in body
+    assert "vai trò của bạn không thay đổi" in body
+    members = ShopMember.objects.active().filter(shop=world["shop"], user=world["staff"])
+    assert [m.role for m in members] == [ShopMember.Role.STAFF]
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.member) == ("pending", None)
+    assert not AuditEvent.objects.filter(action="shop.invitation_accepted").exists()
+    # the person can still say no, which the owner then sees
+    client.post(path, {"answer": "decline"})
+    invitation.refresh_from_db()
+    assert invitation.status == "declined"
+
+
+def test_an_invitation_past_its_expiry_does_not_block_a_new_one(client, world, invite):
+    old, _token = make_invitation(world["shop"], "helper@example.vn", days=-1)
+    client.force_login(world["owner"])
+    assert invite(client, "HELPER@example.vn").status_code == 302
+    old.refresh_from_db()
+    assert old.status == "expired"
+    assert ShopInvitation.objects.filter(shop=world["shop"], status="pending").count() == 1
+
+
+def test_the_database_keeps_one_pending_invitation_per_address(world):
+    """Review finding 11: the partial unique index behind the check, whatever the letter case."""
+    make_invitation(world["shop"], "helper@example.vn")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_invitation(world["shop"], "Helper@Example.VN")
+    make_invitation(world["shop"], "helper@example.vn", status="revoked")  # not pending: allowed
+    other = make_shop("shop-z", owner=world["owner"])
+    make_invitation(other, "helper@example.vn")  # another shop: allowed

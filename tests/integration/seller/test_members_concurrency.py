@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.core.models import AuditEvent
-from shops.invitations import InvitationError, invitation_accept, invitation_revoke
+from shops.invitations import InvitationError, invitation_accept, invitation_revoke, invitation_send
 from shops.models import ShopInvitation, ShopMember
 from tests.concurrency import needs_postgresql, race
 from tests.factories import make_invitation, make_shop, make_user
@@ -54,3 +54,20 @@ def test_accept_and_revoke_at_once_one_wins(invited):
     status = fresh(invitation).status
     members = ShopMember.objects.filter(shop=shop, user=helper).count()
     assert (status, members) in (("accepted", 1), ("revoked", 0))
+
+
+def test_invitations_sent_at_once_to_one_address_make_one(invited):
+    """Review finding 11: both sends passed the exists() check and both inserted."""
+    owner, shop, _helper, _invitation = invited
+    calls = [
+        lambda n=n: invitation_send(
+            shop=shop, email="Moi-Cung-Luc@example.vn" if n % 2 else "moi-cung-luc@example.vn",
+            role="staff", consent_note="", actor=owner, acting_as="owner",
+        )
+        for n in range(CALLS)
+    ]
+    results, refusals = race(calls, InvitationError)
+    assert len(results) == 1 and len(refusals) == CALLS - 1
+    assert all("đã có một lời mời đang chờ" in str(r) for r in refusals)
+    assert ShopInvitation.objects.filter(shop=shop, email__iexact="moi-cung-luc@example.vn").count() == 1
+    assert AuditEvent.objects.filter(action="shop.member_invited").count() == 1

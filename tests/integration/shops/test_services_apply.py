@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from marketplace.core.models import AuditEvent
 from shops.identity.services import representative_verify_by_staff
+from shops.invitations import invitation_accept
 from shops.models import Partner, ShopInvitation, ShopMember
 from shops.services import ShopApplicationError, shop_approve
 from tests.factories import PDF_BYTES, apply_for_shop, commune_code, make_user, png_bytes
@@ -212,6 +213,7 @@ def test_a_helper_without_an_account_is_invited_when_the_shop_is_approved(
     ))
     assert response.status_code == 302
     shop = Partner.objects.get(applicant=applicant)
+    representative_verify_by_staff(shop=shop, actor=staff, revision=1)  # approval needs it
     mail.outbox.clear()
     representative_verify_by_staff(shop=shop, actor=staff, revision=1)  # approval needs it
     with django_capture_on_commit_callbacks(execute=True):
@@ -224,9 +226,10 @@ def test_a_helper_without_an_account_is_invited_when_the_shop_is_approved(
     assert not ShopMember.objects.filter(shop=shop, role="helper").exists()
 
 
-def test_a_helper_named_with_consent_joins_when_the_shop_is_approved(
-    client, applicant, staff, search_settings
+def test_a_helper_with_an_account_is_invited_at_approval_and_joins_only_by_accepting(
+    client, applicant, staff, search_settings, django_capture_on_commit_callbacks
 ):
+    """Review finding 6: the owner's consent is not the helper's; an account is never joined."""
     helper = make_user("tocongngheso@example.vn")
     client.force_login(applicant)
     response = client.post(
@@ -245,10 +248,42 @@ def test_a_helper_named_with_consent_joins_when_the_shop_is_approved(
     assert event.data["helper"]["email"].lower() == helper.email  # as typed; no lookup while applying
 
     representative_verify_by_staff(shop=shop, actor=staff, revision=1)  # approval needs it
-    shop_approve(shop=shop, actor=staff)
-    member = ShopMember.objects.active().get(shop=shop, user=helper)
-    assert member.role == ShopMember.Role.HELPER
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_approve(shop=shop, actor=staff)
+    # approved, but the helper has not agreed yet: no membership, an invitation waits
+    assert not ShopMember.objects.filter(shop=shop, user=helper).exists()
+    assert not AuditEvent.objects.filter(shop=shop, action="shop.member_added", data__role="helper").exists()
+    invitation = ShopInvitation.objects.get(shop=shop)
+    assert (invitation.email.lower(), invitation.role, invitation.status) == (helper.email, "helper", "pending")
+    assert any(helper.email in [a.lower() for a in m.to] and "/seller/invitation/" in m.body
+               for m in mail.outbox)
+
+    member = invitation_accept(invitation=invitation, user=helper)
+    assert (member.shop, member.user, member.role) == (shop, helper, ShopMember.Role.HELPER)
     assert member.consent_note == "Đồng ý tại buổi hướng dẫn ở UBND xã ngày 3/11"
     assert AuditEvent.objects.filter(
         shop=shop, action="shop.member_added", data__role="helper"
     ).exists()
+
+
+def test_a_helper_named_as_an_account_is_invited_not_joined(applicant, staff, search_settings):
+    helper = make_user("tro-giup@example.vn")
+    shop = apply_for_shop(applicant, helper=helper, helper_consent_note="Đồng ý bằng văn bản")
+    shop_approve(shop=shop, actor=staff)
+    assert not ShopMember.objects.filter(shop=shop, user=helper).exists()
+    invitation = ShopInvitation.objects.get(shop=shop)
+    assert (invitation.email, invitation.status, invitation.consent_note) == (
+        "tro-giup@example.vn", "pending", "Đồng ý bằng văn bản",
+    )
+    assert Partner.objects.get(pk=shop.pk).status == Partner.Status.APPROVED
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Văn\nAn", "Nguyễn Văn An\u202e", "Nguyễn\u200bVăn An"])
+def test_the_representatives_name_is_one_line_without_hidden_marks(client, applicant, name):
+    """Review finding 10: the name goes into staff screens and mails as one line."""
+    client.force_login(applicant)
+    response = client.post(APPLY_URL, form_data(representative_full_name=name))
+    assert response.status_code == 200
+    assert "Tên không được chứa xuống dòng, tab hoặc ký tự điều khiển ẩn." in response.content.decode()
+    assert not Partner.objects.filter(applicant=applicant).exists()
