@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalogue.certificates import certificates_recheck
-from catalogue.models import Category, ProductCategory
+from catalogue.models import Category, Product, ProductCategory
 from catalogue.products import (
     moderation_fields,
     product_category_set,
@@ -95,11 +95,19 @@ def products_import(
     """
     result = ImportResult()
     skus = [row.sku for row in rows if row.sku]
+    # The products before their stock records, each in pk order: the order checkout
+    # (marketplace/checkout/services.py) and the seller's product page lock them in, so an
+    # import and a purchase of the same product cannot deadlock.
+    list(
+        Product.objects.select_for_update(of=("self",))
+        .filter(shop=shop, stockrecords__partner=shop, stockrecords__partner_sku__in=skus)
+        .order_by("pk").values_list("pk", flat=True)
+    )
     records = {
         record.partner_sku: record
         for record in StockRecord.objects.select_for_update(of=("self",))
         .filter(partner=shop, partner_sku__in=skus, product__shop=shop)
-        .select_related("product")
+        .select_related("product").order_by("pk")
     }
     categories_of: dict[int, list[int]] = {}
     for product_id, category_id in ProductCategory.objects.filter(
