@@ -89,6 +89,7 @@ ACTION_LABELS = {
     "payout_run.created": _("Tạo đợt thanh toán cho cửa hàng"),
     "payout.paid": _("Đã chuyển tiền cho cửa hàng"),
     "payout.cancelled": _("Hủy khoản thanh toán cho cửa hàng"),
+    "fee_rate.announced": _("Thông báo mức phí mới"),
     "privacy.consent_given": _("Đồng ý cho một mục đích dùng dữ liệu cá nhân"),
     "privacy.consent_withdrawn": _("Rút lại đồng ý dùng dữ liệu cá nhân"),
     "privacy.request_received": _("Gửi yêu cầu về dữ liệu cá nhân"),
