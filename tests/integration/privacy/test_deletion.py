@@ -4,6 +4,7 @@ the last owner of a shop is told to hand it over first."""
 
 from __future__ import annotations
 
+import re
 from importlib import import_module
 
 import pytest
@@ -32,6 +33,8 @@ from tests.factories import (
     paid_sale,
     person_with_data,
 )
+
+CONFIRM = re.compile(r"https?://[^/\s]+(/accounts/confirm/\S+)")
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -77,13 +80,17 @@ def test_orders_and_complaints_stay_without_the_identity(an):
     assert AuditEvent.objects.filter(action="privacy.account_deleted", object_id=str(logged.pk)).exists()
 
 
-def test_the_email_can_register_again(an, client):
+def test_the_email_can_register_again(an, client, mailoutbox):
     services.account_delete(user=an["buyer"])
     response = client.post("/accounts/login/", {
         "registration-email": "an@example.vn", "registration-password1": "mat-khau-moi-2026",
         "registration-password2": "mat-khau-moi-2026", "registration_submit": "Register",
     })
     assert response.status_code == 302, response.content.decode()[:3000]
+    # a new account through the mailed link (registration by confirmation, ADR 0030)
+    (link,) = [m for m in (CONFIRM.search(mail.body) for mail in mailoutbox
+                           if mail.to == ["an@example.vn"]) if m]
+    assert client.post(link.group(1)).status_code == 302
     assert User.objects.filter(email="an@example.vn").count() == 1
 
 

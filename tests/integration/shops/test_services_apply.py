@@ -215,7 +215,6 @@ def test_a_helper_without_an_account_is_invited_when_the_shop_is_approved(
     shop = Partner.objects.get(applicant=applicant)
     representative_verify_by_staff(shop=shop, actor=staff, revision=1)  # approval needs it
     mail.outbox.clear()
-    representative_verify_by_staff(shop=shop, actor=staff, revision=1)  # approval needs it
     with django_capture_on_commit_callbacks(execute=True):
         shop_approve(shop=shop, actor=staff)
     invitation = ShopInvitation.objects.get(shop=shop)
