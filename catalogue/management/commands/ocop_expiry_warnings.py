@@ -7,28 +7,12 @@ corrected expiry date is warned again. "Today" is the date in Asia/Ho_Chi_Minh.
 
 from __future__ import annotations
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
-
 from catalogue.certificates import certificate_expiry_warnings_send
+from marketplace.core.management.daily import DailyCommand
 
 
-class Command(BaseCommand):
+class Command(DailyCommand):
     help = "Gửi e-mail nhắc chứng nhận OCOP sắp hết hạn (trong 30 ngày tới)."
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--today",
-            help="Ngày tính là hôm nay (YYYY-MM-DD), mặc định là hôm nay theo giờ Việt Nam.",
-        )
-
-    def handle(self, *args, today=None, **options):
-        day = None
-        if today:
-            try:
-                day = datetime.date.fromisoformat(today)
-            except ValueError as error:
-                raise CommandError(f"--today: {error}") from error
-        sent = certificate_expiry_warnings_send(today=day)
-        self.stdout.write(f"{sent} expiry warning(s) sent")
+    def run(self, today):
+        return f"{certificate_expiry_warnings_send(today=today)} expiry warning(s) sent"

@@ -7,28 +7,12 @@ stage once (shops.models.IdentityReminder). "Today" is the date in Asia/Ho_Chi_M
 
 from __future__ import annotations
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
-
+from marketplace.core.management.daily import DailyCommand
 from shops.identity.reminders import identity_reminders_send
 
 
-class Command(BaseCommand):
+class Command(DailyCommand):
     help = "Gửi e-mail nhắc xác thực người đại diện của cửa hàng trước và sau hạn chót."
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--today",
-            help="Ngày tính là hôm nay (YYYY-MM-DD), mặc định là hôm nay theo giờ Việt Nam.",
-        )
-
-    def handle(self, *args, today=None, **options):
-        day = None
-        if today:
-            try:
-                day = datetime.date.fromisoformat(today)
-            except ValueError as error:
-                raise CommandError(f"--today: {error}") from error
-        sent = identity_reminders_send(today=day)
-        self.stdout.write(f"{sent} identity reminder(s) sent")
+    def run(self, today):
+        return f"{identity_reminders_send(today=today)} identity reminder(s) sent"
