@@ -23,6 +23,7 @@ import polib
 SITE_PACKAGES = Path(glob.glob(".venv/lib/python3*/site-packages")[0])
 SOURCES = [
     "oscar/locale/vi/LC_MESSAGES/django.po",
+    "oscar/locale/en/LC_MESSAGES/django.po",
     "django/conf/locale/vi/LC_MESSAGES/django.po",
     "django/contrib/*/locale/vi/LC_MESSAGES/django.po",
     "django/contrib/*/locale/en/LC_MESSAGES/django.po",
