@@ -46,6 +46,7 @@ UI_WORDS = frozenset(
 )
 WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 URL_OR_MAIL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|/\S*")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 SKIP_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "template", "svg", "noscript"}
 ATTRS = ("placeholder", "title", "aria-label", "alt")
 
@@ -71,6 +72,7 @@ class _Page(HTMLParser):
         self.forms: list[dict] = []
         self._skip = 0
         self._form: dict | None = None
+        self._link: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -83,7 +85,14 @@ class _Page(HTMLParser):
         if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
             self.texts.append(a["value"])
         if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
+            # Only links a person can see and click: named by text, an image's alt or a label
+            # (Oscar's dashboard renders an empty, unusable sort link for its checkbox column).
+            self._link = a["href"] if not (a.get("aria-label") or a.get("title")) else None
+            if self._link is None:
+                self.links.append(a["href"])
+        elif tag == "img" and a.get("alt") and self._link:
+            self.links.append(self._link)
+            self._link = None
         if tag == "form":
             self._form = {"method": (a.get("method") or "get").lower(), "action": a.get("action") or "",
                           "hidden": {}, "visible": 0}
@@ -100,10 +109,15 @@ class _Page(HTMLParser):
             self._skip = max(0, self._skip - 1)
         elif tag == "form":
             self._form = None
+        elif tag == "a":
+            self._link = None
 
     def handle_data(self, data):
         if not self._skip and data.strip():
             self.texts.append(data)
+            if self._link:
+                self.links.append(self._link)
+                self._link = None
 
 
 def normalise(text: str) -> str:
@@ -190,6 +204,8 @@ def default_messages() -> re.Pattern:
     ours = po_entries(SITE / "locale/vi/LC_MESSAGES/django.po")
     ours_by_key = {(e.context, e.msgid): e for e in ours}
     texts: set[str] = set()
+    stock_texts: set[str] = set()
+    our_texts = {normalise(m) for e in ours for m in e.msgstrs}
     files = (
         _package_po("django/conf/locale/vi/LC_MESSAGES/django.po")
         + _package_po("django/contrib/*/locale/vi/LC_MESSAGES/django.po")
@@ -199,19 +215,21 @@ def default_messages() -> re.Pattern:
     for path in files:
         for entry in po_entries(path):
             for msgid in (entry.msgid, entry.msgid_plural):
-                if msgid and len(WORD.findall(msgid)) >= 2 and is_english(msgid):
+                bare = PLACEHOLDER.sub(" ", msgid)
+                if msgid and len(WORD.findall(bare)) >= 2 and is_english(bare):
                     texts.add(msgid)
             mine = ours_by_key.get((entry.context, entry.msgid))
             for stock in entry.msgstrs:
-                if mine and stock and stock not in mine.msgstrs and len(stock.split()) >= 2:
-                    texts.add(stock)
-    alternatives = []
-    for text in sorted(texts, key=len, reverse=True):
-        text = normalise(text)
-        pattern = re.escape(text)
-        pattern = re.sub(r"%(?:\\\(\w+\\\))?[sdif]|\\\{\w*\\\}", ".+?", pattern)
-        alternatives.append(pattern)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+                if mine and len(stock.split()) >= 2 and normalise(stock) not in our_texts:
+                    stock_texts.add(normalise(stock))
+    def patterns(found):
+        for text in sorted(found, key=len, reverse=True):
+            yield re.sub(r"%(?:\\\(\w+\\\))?[sdif]|\\\{\w*\\\}", ".+?", re.escape(normalise(text)))
+
+    # English anywhere in a text; the stock Vietnamese only as a whole text (its words are ours too)
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(patterns(texts)) + r")(?!\w)|^(?:" + "|".join(patterns(stock_texts)) + r")$"
+    )
 
 
 @dataclass
