@@ -85,10 +85,15 @@ def test_oscar_dashboard_reads_in_vietnamese(client):
     assert crawl(client, "staff", "/dashboard/", max_pages=250, skip=("/cms/",)) == []
 
 
+# Wagtail writes these in its templates without gettext (shared/headers/_actions.html's
+# aria-label, shared/header.html's hidden search button): no catalogue can translate them.
+WAGTAIL_HARD_CODED = ("English: 'Actions'", "English: 'Search'")
+
+
 def test_wagtail_admin_reads_in_vietnamese(client):
     client.force_login(user(STAFF))
     found = crawl(
         client, "staff", "/cms/", "/cms/pages/", "/cms/images/", "/cms/documents/", "/cms/snippets/",
         max_pages=150, submit_forms=False, skip=("/dashboard/",),
     )
-    assert found == []
+    assert [f for f in found if not f.endswith(WAGTAIL_HARD_CODED)] == []
