@@ -6,7 +6,8 @@ The translations file is a Python literal: a list of (context, English msgid, Vi
 written with their whitespace collapsed. Each one is matched, context included, against the
 installed catalogues of Django, Oscar and Wagtail and written with the exact msgid (Oscar's
 un-trimmed {% blocktrans %} keep their newlines), the msgid_plural, and the python-format flag,
-so Django uses it. Unknown msgids are reported, not written. Needs polib (any virtualenv:
+so Django uses it. Unknown msgids are reported, not written, unless the tuple ends with
+"verbatim" (a string a template translates that no installed catalogue lists, written as given). Needs polib (any virtualenv:
 `pip install polib`, not a project dependency); run from the repository root, then
 `msgfmt --check -o locale/vi/LC_MESSAGES/django.mo locale/vi/LC_MESSAGES/django.po`.
 """
@@ -64,8 +65,10 @@ def main(translations_file: str) -> int:
     catalogue.metadata.update({"Language": "vi", "Plural-Forms": "nplurals=1; plural=0;",
                                "Content-Type": "text/plain; charset=UTF-8"})
     missing = []
-    for context, msgid, vietnamese in translations:
+    for context, msgid, vietnamese, *verbatim in translations:
         variants = index.get((context, norm(msgid)))
+        if not variants and verbatim == ["verbatim"]:  # in a template but in no catalogue
+            variants = [polib.POEntry(msgid=msgid, msgctxt=context)]
         if not variants:
             missing.append((context, msgid))
             continue
