@@ -223,7 +223,8 @@ def default_messages() -> re.Pattern:
                     texts.add(msgid)
             mine = ours_by_key.get((entry.context, entry.msgid))
             for stock in entry.msgstrs:
-                if mine and len(stock.split()) >= 2 and normalise(stock) not in our_texts:
+                # (without placeholders: "Nhập %(field)scủa bạn" would match our own wording)
+                if mine and len(stock.split()) >= 2 and normalise(stock) not in our_texts and not PLACEHOLDER.search(stock):
                     stock_texts.add(normalise(stock))
     def patterns(found):
         for text in sorted(found, key=len, reverse=True):
