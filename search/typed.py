@@ -56,6 +56,13 @@ _CODAS = {
 }
 RIMES = _OPEN_RIMES | {nucleus + coda for nucleus, codas in _CODAS.items() for coda in codas}
 _STOPS = ("ch", "c", "p", "t")
+#: Vowel groups with their marks ("ưê" is none: "sweet" is not "sưêt").
+NUCLEI = {
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
+    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "iê", "iêu", "oa", "oă", "oe",
+    "oi", "ôi", "ơi", "oo", "ua", "uâ", "uê", "ui", "uô", "uôi", "uơ", "uy", "uya", "uyu",
+    "uyê", "ưa", "ưi", "ươ", "ươi", "ươu", "ưu", "yê", "yêu", "oai", "oao", "oay", "oeo", "uây",
+}
 
 # Tones as combining marks.
 SAC, HUYEN, HOI, NGA, NANG = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
@@ -202,10 +209,11 @@ def _valid_marks(base: str, tone: str) -> bool:
         return False
     onset, rime = parts
     marked_rime = base[len(onset):]
-    if "ă" in marked_rime or "â" in marked_rime:
-        # ă, â never end a syllable ("ăn", "âm", "âu", "ây")
-        if marked_rime.endswith(("ă", "â")):
-            return False
+    nucleus = re.match(r"[aăâeêioôơuưy]+", marked_rime)
+    if nucleus is None or nucleus.group() not in NUCLEI:
+        return False
+    if marked_rime.endswith(("ă", "â")):
+        return False  # ă, â never end a syllable ("ăn", "âm", "âu", "ây")
     if tone and tone not in (SAC, NANG) and rime.endswith(_STOPS):
         return False  # "-c -ch -p -t" take only sắc or nặng
     return True
