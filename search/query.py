@@ -347,8 +347,10 @@ def _text_query(q: str, reading: Reading | None = None) -> dict:
     variants = spellings(q, reading)
     if len(variants) == 1:
         return _text_query_one(q)
-    # The respellings are not fuzzy: "farm" → "pharm" must not then match "phẩm".
-    queries = [_text_query_one(q)] + [_text_query_one(v, fuzzy=False) for v in variants[1:]]
+    # The "f" respelling is not fuzzy: "farm" → "pharm" must not then match "phẩm". The
+    # reading is made of the catalogue's own words: searched as if typed so ("nước mắm").
+    meant = reading.text if reading is not None else None
+    queries = [_text_query_one(q)] + [_text_query_one(v, fuzzy=v == meant) for v in variants[1:]]
     return {"bool": {"should": queries, "minimum_should_match": 1}}
 
 
