@@ -777,7 +777,10 @@ def hydrate(result: SearchResult, *, queryset=None) -> list:
 
 
 def suggest(q: str, *, limit: int = 8) -> list[dict]:
-    """Titles starting like `q` (folded, any word of the title): [{"text", "url"}]."""
+    """Titles starting like `q` (folded, any word of the title): [{"text", "url"}].
+
+    When nothing starts like `q`, what a phone user meant by it (search.typed) is tried.
+    """
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
     limit = max(1, min(limit, 9))
     if not q:
@@ -786,6 +789,9 @@ def suggest(q: str, *, limit: int = 8) -> list[dict]:
     options = _completion(client, q, limit, fuzzy=False)
     if not options:
         options = _completion(client, q, limit, fuzzy=True)
+    if not options and (reading := read_query(q)) is not None:
+        # typed together or through Telex keys: "nuocmam", "nuwowcs mawms" (search.typed)
+        options = _completion(client, reading.folded, limit, fuzzy=False)
     # Ties (equal score) come back in any order from osmem-server: break them by text, then
     # id, so the same query gets the same answer (and the API's ETag stays valid).
     options.sort(key=lambda o: (-float(o.get("_score") or 0), o.get("text") or "", o["_id"]))

@@ -145,3 +145,11 @@ def test_the_vocabulary_is_kept_for_a_while(typed_catalogue, settings,
             assert catalogue_vocabulary() is not first
     finally:
         forget()
+
+
+@pytest.mark.parametrize("typed", ["nuocmam", "nuwowcs mawms"])
+def test_the_search_box_suggests_what_was_meant(client, typed_catalogue, typed):
+    response = client.get("/api/v1/search/suggest", {"q": typed})
+    assert response.status_code == 200
+    texts = [s["text"] for s in response.json()["suggestions"]]
+    assert sorted(texts) == ["Nước mắm Mạch Long", "Nước mắm Ngọc Trân"]
