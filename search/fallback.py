@@ -1,8 +1,10 @@
 """The database fallback: when the search server is down or slow, pages still list products.
 
 Every word must be in the folded title (`Product.search_text`: "mat ong" finds
-"Mật ong"; "f" typed for "ph" is tried too; no typo tolerance, no facets) over
-`product_list_public()`, with the simple filters applied. A simpler ranking:
+"Mật ong"; "f" typed for "ph" is tried too, and so is what a phone user meant by
+joined or Telex-typed words, search.typed: "nuocmam", "nuwowcs mawms" find "Nước
+mắm"; no typo tolerance, no facets) over `product_list_public()`, with the simple
+filters applied. A simpler ranking:
 titles starting with the query, then containing it as typed, then the others;
 within each, more OCOP stars (valid today) first, then the newest. The result
 has the same shape as the engine's (search.query.SearchResult) with
@@ -17,18 +19,24 @@ from catalogue.models import Category
 from catalogue.selectors import product_list_public
 from marketplace.core.text import fold
 from search.query import SearchParams, SearchResult, spellings
+from search.vocabulary import read_query
 
 
 def database_search(params: SearchParams) -> SearchResult:
     queryset = product_list_public()
-    phrases = [" ".join(fold(text).lower().split()) for text in spellings(params.q)]
+    reading = read_query(params.q)
+    phrases = list(dict.fromkeys(
+        " ".join(fold(text).lower().split()) for text in spellings(params.q, reading)
+    ))
     if params.q:
-        words = [phrase.split() for phrase in phrases]
-        for position in range(len(words[0])):
-            match = Q()
-            for variant in {spelling[position] for spelling in words}:
-                match |= Q(search_text__contains=variant)
-            queryset = queryset.filter(match)
+        # every word of one of the spellings
+        match = Q()
+        for phrase in phrases:
+            every_word = Q()
+            for word in phrase.split():
+                every_word &= Q(search_text__contains=word)
+            match |= every_word
+        queryset = queryset.filter(match)
     if params.shop:
         queryset = queryset.filter(shop__code__in=params.shop)
     if params.stars:
@@ -61,7 +69,8 @@ def database_search(params: SearchParams) -> SearchResult:
             order = ["title_rank", *order]
     ids = list(dict.fromkeys(queryset.order_by(*order).values_list("pk", flat=True)))
     page = ids[params.offset : params.offset + params.page_size]
-    return SearchResult(params=params, ids=page, total=len(ids), degraded=True)
+    return SearchResult(params=params, ids=page, total=len(ids), degraded=True,
+                        suggestion=reading.text if reading is not None else None)
 
 
 def _in_categories(values) -> Q:

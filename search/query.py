@@ -40,6 +40,8 @@ from search.documents import ocop_field
 from search.engine import get_client, index_alias
 from search.indexing import search_server_ensure
 from search.ranking import FEATURED_WEIGHT, FUZZINESS, RESCORE_WINDOW, STAR_WEIGHTS, weight
+from search.typed import Reading
+from search.vocabulary import read_query
 from shops.models import Partner
 
 # The boosts are data published on the "how listings are ranked" page (search/ranking.py):
@@ -325,24 +327,30 @@ def _all_of(clauses: list[dict]) -> dict:
 _F_WORD = re.compile(r"\b([fF])(?=\w)")
 
 
-def spellings(q: str) -> list[str]:
-    """The query, then its respelling when it has one: "banh fong tom" → "banh phong tom".
+def spellings(q: str, reading: Reading | None = None) -> list[str]:
+    """The query, then its respellings: "banh fong tom" → "banh phong tom", and what a
+    phone user meant by it (`reading`, search.typed): "nuwowcs mawms" → "nước mắm".
 
     Fuzziness cannot bridge "fong" → "phong" (two edits on a four-letter word,
     where AUTO:4,7 allows one), so the common "ph" typed as "f" is respelled.
     The original stays first: foreign words ("farm") still match as typed.
     """
     respelled = _F_WORD.sub(lambda m: "Ph" if m.group(1) == "F" else "ph", q)
-    return [q, respelled] if respelled != q else [q]
+    variants = [q, respelled] if respelled != q else [q]
+    if reading is not None and reading.text not in variants:
+        variants.append(reading.text)
+    return variants
 
 
-def _text_query(q: str) -> dict:
+def _text_query(q: str, reading: Reading | None = None) -> dict:
     """Folded, typo-tolerant match (for each spelling of the query, see `spellings`)."""
-    variants = spellings(q)
+    variants = spellings(q, reading)
     if len(variants) == 1:
         return _text_query_one(q)
-    # The respelling is not fuzzy: "farm" → "pharm" must not then match "phẩm".
-    queries = [_text_query_one(q)] + [_text_query_one(v, fuzzy=False) for v in variants[1:]]
+    # The "f" respelling is not fuzzy: "farm" → "pharm" must not then match "phẩm". The
+    # reading is made of the catalogue's own words: searched as if typed so ("nước mắm").
+    meant = reading.text if reading is not None else None
+    queries = [_text_query_one(q)] + [_text_query_one(v, fuzzy=v == meant) for v in variants[1:]]
     return {"bool": {"should": queries, "minimum_should_match": 1}}
 
 
@@ -478,11 +486,14 @@ def _rescore(today: str, window: int) -> dict:
     }
 
 
-def build_request(params: SearchParams, *, today: datetime.date | None = None) -> dict:
+def build_request(
+    params: SearchParams, *, today: datetime.date | None = None, reading: Reading | None = None
+) -> dict:
     """The search body (without index): query, post_filter, aggs, sort, page, highlight.
 
     `today` (default: today in the marketplace's time zone) decides which OCOP
-    certificates count.
+    certificates count. `reading` (search.vocabulary.read_query) is what a phone user
+    meant by `q` ("nuocmam" → "nước mắm"), searched as well as `q` itself.
 
     Ranking by relevance with words: the boosts for OCOP stars and featuring
     multiply the text score of the best RESCORE_WINDOW matches in a `rescore`
@@ -496,7 +507,7 @@ def build_request(params: SearchParams, *, today: datetime.date | None = None) -
     """
     day = _today(today)
     clauses = _filters(params, day)
-    query = _text_query(params.q) if params.q else {"match_all": {}}
+    query = _text_query(params.q, reading) if params.q else {"match_all": {}}
     if params.within_category is not None:
         query = {"bool": {"must": [query],
                           "filter": [{"term": {"category_ids": params.within_category}}]}}
@@ -576,9 +587,14 @@ def search_client():
 
 
 def search_products(params: SearchParams) -> SearchResult:
-    """Run the search; engine errors propagate (see search.engine.SearchUnavailable)."""
+    """Run the search; engine errors propagate (see search.engine.SearchUnavailable).
+
+    A query typed without spaces or through Telex keys ("nuocmam", "nuwowcs mawms") is also
+    searched as it was meant (search.typed), and that reading is the result's suggestion.
+    """
     client = search_client()
-    response = client.search(index=index_alias(), **build_request(params))
+    reading = read_query(params.q)
+    response = client.search(index=index_alias(), **build_request(params, reading=reading))
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]
     result = SearchResult(
@@ -592,7 +608,9 @@ def search_products(params: SearchParams) -> SearchResult:
             for hit in hits if hit.get("highlight")
         },
     )
-    if params.q and result.total == 0 and not _filters_hide_matches(client, params):
+    if reading is not None:
+        result.suggestion = reading.text
+    elif params.q and result.total == 0 and not _filters_hide_matches(client, params):
         result.suggestion = did_you_mean(params)
     return result
 
@@ -759,7 +777,10 @@ def hydrate(result: SearchResult, *, queryset=None) -> list:
 
 
 def suggest(q: str, *, limit: int = 8) -> list[dict]:
-    """Titles starting like `q` (folded, any word of the title): [{"text", "url"}]."""
+    """Titles starting like `q` (folded, any word of the title): [{"text", "url"}].
+
+    When nothing starts like `q`, what a phone user meant by it (search.typed) is tried.
+    """
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
     limit = max(1, min(limit, 9))
     if not q:
@@ -768,6 +789,9 @@ def suggest(q: str, *, limit: int = 8) -> list[dict]:
     options = _completion(client, q, limit, fuzzy=False)
     if not options:
         options = _completion(client, q, limit, fuzzy=True)
+    if not options and (reading := read_query(q)) is not None:
+        # typed together or through Telex keys: "nuocmam", "nuwowcs mawms" (search.typed)
+        options = _completion(client, reading.folded, limit, fuzzy=False)
     # Ties (equal score) come back in any order from osmem-server: break them by text, then
     # id, so the same query gets the same answer (and the API's ETag stays valid).
     options.sort(key=lambda o: (-float(o.get("_score") or 0), o.get("text") or "", o["_id"]))

@@ -88,6 +88,9 @@ MATCH_RULES: tuple[str, ...] = (
     _("Gõ sai một chữ cái vẫn tìm được với từ dài từ 4 chữ cái, sai hai chữ cái với từ dài từ "
       "7 chữ cái, miễn là chữ cái đầu đúng; gõ “f” thay cho “ph” cũng được."),
     _("Tên sản phẩm đang gõ dở (“mat o”) cũng tìm được."),
+    _("Gõ liền các chữ (“nuocmam”) hoặc gõ kiểu Telex khi máy chưa bật tiếng Việt "
+      "(“nuwowcs mawms”) vẫn tìm được “nước mắm”: từ khóa được đọc theo các từ có trong tên "
+      "sản phẩm, danh mục và cửa hàng trên sàn."),
 )
 
 #: When the search server is down or slow (search/fallback.py).

@@ -468,6 +468,9 @@ OSCAR_MODERATE_REVIEWS = False
 # Seconds an interactive search (pages, API) waits for the search server before the
 # page answers from the database instead (search/fallback.py); no retry on a timeout.
 SEARCH_REQUEST_TIMEOUT = env_int("SEARCH_REQUEST_TIMEOUT", 2)
+# Seconds a process keeps the catalogue's words used to read joined and Telex-typed queries
+# ("nuocmam", "nuwowcs mawms": search/vocabulary.py); 0 builds them again for each such query.
+SEARCH_VOCABULARY_SECONDS = env_int("SEARCH_VOCABULARY_SECONDS", 600)
 
 # Whole home, search and product pages for anonymous visitors, from the cache
 # (marketplace/core/pagecache.py, docs/decisions/0017-anonymous-page-cache.md): seconds a

@@ -12,6 +12,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+SEARCH_VOCABULARY_SECONDS = 0  # each test's own catalogue: never the words of an earlier one
 API_RATE_LIMIT = "100000/minute"  # the suite calls the API from one address; tests lower it
 FORM_RATE_LIMITS = {scope: "100000/minute" for scope in FORM_RATE_LIMITS}  # noqa: F405 -- likewise
 SHOP_INVITATION_LIMITS = {scope: "100000/day" for scope in SHOP_INVITATION_LIMITS}  # noqa: F405

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 
 from catalogue.selectors import product_list_public
 from marketplace.core.text import fold
+from search.fallback import database_search
 from search.query import SearchParams, hydrate, search_products
 from shops.models import Partner
 from shops.services import shop_reinstate, shop_suspend
@@ -71,6 +72,40 @@ def test_a_typo_still_finds_the_shrimp_crackers(query):
     shops = {p.shop.name for p in found if folded(p.title).startswith("banh phong tom")}
     assert len(shops) >= 2
     assert result.suggestion is None
+
+
+TYPED = [
+    # typed on a phone → what it means, and the titles that must come first (folded prefix)
+    ("banhphongtom", "bánh phồng tôm", "banh phong tom"),
+    ("nuocmam", "nước mắm", "nuoc mam"),
+    ("matong", "mật ong", "mat ong"),
+    ("khoca", "khô cá", "kho ca"),
+    ("nuwowcs mawms", "nước mắm", "nuoc mam"),
+    ("maatj ong", "mật ong", "mat ong"),
+    ("tooom khoo", "tôm khô", "tom kho"),
+]
+
+
+@pytest.mark.parametrize(("query", "meant", "prefix"), TYPED)
+def test_joined_and_telex_typed_words_find_what_was_meant(query, meant, prefix):
+    result = run(q=query, page_size=10)
+    found = hydrate(result)
+    assert found, f"{query!r} found nothing"
+    assert folded(found[0].title).startswith(prefix), [p.title for p in found]
+    # the same products as the words typed properly, in the same order
+    assert result.ids == run(q=meant, page_size=10).ids
+    assert result.suggestion == meant
+
+
+@pytest.mark.parametrize(("query", "meant", "prefix"), TYPED)
+def test_the_database_fallback_reads_them_too(query, meant, prefix):
+    result = database_search(SearchParams.from_data({"q": query, "page_size": 100}))
+    found = hydrate(result)
+    assert found, f"{query!r} found nothing"
+    assert folded(found[0].title).startswith(prefix), [p.title for p in found]
+    assert set(result.ids) == set(database_search(SearchParams.from_data(
+        {"q": meant, "page_size": 100})).ids)
+    assert result.suggestion == meant
 
 
 def test_f_for_ph_does_not_widen_other_queries():

@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.search, pytest.mark.django_db, pytest.mark.usefixtures
 PAGES = [
     ("/search/", {"q": "tom"}),
     ("/search/", {"q": "kho"}),
+    ("/search/", {"q": "tooom"}),  # Telex read with the catalogue's words ("tôm")
     ("/search/", {}),
     ("/catalogue/", {}),
     ("/catalogue/", {"sort": "price_asc"}),
