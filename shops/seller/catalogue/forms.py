@@ -91,6 +91,17 @@ def _sku_field():
     )
 
 
+#: reasons offered under the stock field (a datalist: any other reason may be typed)
+STOCK_REASONS = (_("Nhập hàng mới"), _("Kiểm kho"), _("Hàng hỏng, hết hạn"), _("Bán ngoài sàn"))
+
+
+def _count_widget():
+    # A plain text box with the digit keypad: every Android keyboard types it (no sign needed).
+    return forms.TextInput(attrs={
+        "inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off", "maxlength": "10",
+    })
+
+
 class ProductForm(forms.Form):
     """Create or edit a product of `shop`. No field names another shop's object."""
 
@@ -109,7 +120,7 @@ class ProductForm(forms.Form):
         error_messages={"required": _("Nhập giá bán (số đồng).")},
     )
     stock = forms.IntegerField(
-        label=_("Số lượng tồn kho"), min_value=0, max_value=MAX_STOCK,
+        label=_("Số lượng hiện có"), min_value=0, max_value=MAX_STOCK, widget=_count_widget(),
         error_messages={
             "required": _("Nhập số lượng tồn kho."),
             "invalid": _("Tồn kho là một số nguyên."),
@@ -159,8 +170,8 @@ class ProductCreateForm(ProductForm):
 
 
 class ProductEditForm(ProductForm):
-    # The stock level shown when the page was rendered: the difference with `stock` is
-    # applied with F(), so orders placed while the seller was typing are not undone.
+    # The stock level shown when the page was rendered: `stock` is written only if the level
+    # is still this one (catalogue.products.stock_set), so a hand-over meanwhile is not undone.
     stock_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -170,24 +181,34 @@ class ImagesUploadForm(forms.Form):
     )
 
 
-class StockAdjustForm(forms.Form):
-    delta = forms.IntegerField(
-        label=_("Thay đổi (+ nhập thêm, − bớt đi)"), min_value=-MAX_STOCK, max_value=MAX_STOCK,
+class StockSetForm(forms.Form):
+    """The stock on hand as counted (never a signed change): the service computes the change.
+
+    `expected` is the level shown when the form was rendered; the service writes only if the
+    stock is still that level (catalogue.products.stock_set)."""
+
+    quantity = forms.IntegerField(
+        label=_("Số lượng hiện có"), min_value=0, max_value=MAX_STOCK, widget=_count_widget(),
+        help_text=_("Số hàng đang có trong kho, kể cả hàng đã giữ cho đơn."),
         error_messages={
-            "required": _("Nhập số lượng thay đổi, ví dụ 10 hoặc -3."),
-            "invalid": _("Nhập một số nguyên, ví dụ 10 hoặc -3."),
+            "required": _("Nhập số lượng hiện có, ví dụ 25."),
+            "invalid": _("Nhập một số nguyên không âm, ví dụ 25."),
+            "min_value": _("Số lượng không được âm."),
+            "max_value": _("Số lượng quá lớn."),
         },
     )
+    expected = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     reason = forms.CharField(
         label=_("Lý do"), max_length=255,
+        widget=forms.TextInput(attrs={"list": "stock-reasons", "autocomplete": "off"}),
         error_messages={"required": _("Ghi lý do, ví dụ: nhập hàng mới, hàng hỏng, kiểm kho.")},
     )
 
-    def clean_delta(self):
-        delta = self.cleaned_data["delta"]
-        if delta == 0:
-            raise ValidationError(_("Số lượng thay đổi phải khác 0."))
-        return delta
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise ValidationError(_("Ghi lý do, ví dụ: nhập hàng mới, hàng hỏng, kiểm kho."))
+        return reason
 
 
 class ImportForm(forms.Form):

@@ -107,12 +107,14 @@ class OverviewView(SellerShopMixin, ShopUrlMixin, TemplateView):
         items = [
             {"key": tab.key, "label": tab.label, "count": counts[tab.key],
              # Cases have their own page, with the shop's deadline to answer each one.
-             "url": self.shop_url("complaints") if tab.key == "complaints" else f"{orders_url}?tab={tab.key}"}
+             # (those still being handled: the list's "Đang xử lý" filter).
+             "url": f"{self.shop_url('complaints')}?status=active" if tab.key == "complaints"
+             else f"{orders_url}?tab={tab.key}"}
             for tab in map(order_tab, TODO_TABS)
         ]
         items.append({
             "key": "low_stock", "label": _lazy("Sắp hết hàng"),
-            "count": selectors.low_stock_count(shop=self.shop), "url": self.shop_url("stock"),
+            "count": selectors.low_stock_count(shop=self.shop), "url": f"{self.shop_url('stock')}?low=1",
         })
         return items
 
