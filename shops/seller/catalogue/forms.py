@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.models import Category, Product
 from catalogue.products import MAX_PRICE, MAX_STOCK, SKU_MAX_LENGTH
 from marketplace.core.text import validate_single_line
-from marketplace.core.uploads import MultipleImageUploadField
+from marketplace.core.uploads import (
+    MAX_FILES,
+    TOO_MANY_FILES_MESSAGE,
+    MultipleImageInput,
+    MultipleImageUploadField,
+)
 from shops.models import Partner, StockRecord
 
 _CURRENCY = re.compile(r"(₫|vnđ|vnd|đồng|dong|đ)$", re.IGNORECASE)
@@ -162,11 +167,40 @@ class ProductForm(forms.Form):
         return sku
 
 
-class ProductCreateForm(ProductForm):
-    photos = MultipleImageUploadField(
-        label=_("Ảnh sản phẩm"), required=False,
-        help_text=_("Chọn một hoặc nhiều ảnh; ảnh đầu tiên là ảnh chính."),
+class PhotoPickerMixin:
+    """Two inputs for the same photos: "Chọn ảnh" (the gallery, several at once) and "Chụp ảnh"
+    (`capture`: the phone opens its camera). `photos` cleans to both, gallery first; every
+    file is still checked by its content (marketplace.core.uploads)."""
+
+    def clean(self):
+        data = super().clean()
+        photos = list(data.get("photos") or []) + list(data.get("camera") or [])
+        if len(photos) > MAX_FILES:
+            raise ValidationError(TOO_MANY_FILES_MESSAGE, params={"limit": MAX_FILES})
+        if self.photos_required and not photos and not self.errors:
+            self.add_error("photos", _("Chọn ít nhất một ảnh."))
+        data["photos"] = photos
+        return data
+
+
+def _gallery_field(label, **kwargs):
+    # image/*: on phones the picker offers every photo app; the content is checked on upload.
+    return MultipleImageUploadField(
+        label=label, required=False, widget=MultipleImageInput(attrs={"accept": "image/*"}), **kwargs
     )
+
+
+def _camera_field():
+    return MultipleImageUploadField(
+        label=_("Chụp ảnh"), required=False,
+        widget=MultipleImageInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+
+class ProductCreateForm(PhotoPickerMixin, ProductForm):
+    photos_required = False
+    photos = _gallery_field(_("Chọn ảnh"), help_text=_("Chọn một hoặc nhiều ảnh; ảnh đầu tiên là ảnh chính."))
+    camera = _camera_field()
 
 
 class ProductEditForm(ProductForm):
@@ -175,10 +209,10 @@ class ProductEditForm(ProductForm):
     stock_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ImagesUploadForm(forms.Form):
-    photos = MultipleImageUploadField(
-        label=_("Thêm ảnh"), error_messages={"required": _("Chọn ít nhất một ảnh.")},
-    )
+class ImagesUploadForm(PhotoPickerMixin, forms.Form):
+    photos_required = True
+    photos = _gallery_field(_("Chọn ảnh"))
+    camera = _camera_field()
 
 
 class StockSetForm(forms.Form):

@@ -27,7 +27,14 @@ from shops.seller.mixins import SellerShopMixin
 from shops.seller.operations.selectors import low_stock_records
 
 from . import csv_io
-from .forms import STOCK_REASONS, ImagesUploadForm, ImportForm, ProductCreateForm, ProductEditForm, StockSetForm
+from .forms import (
+    STOCK_REASONS,
+    ImagesUploadForm,
+    ImportForm,
+    ProductCreateForm,
+    ProductEditForm,
+    StockSetForm,
+)
 
 
 def ocop_sent_back_message(count: int) -> str:
@@ -350,8 +357,15 @@ class ProductImageMainView(ProductImageMixin, View):
         return HttpResponseRedirect(self.images_url())
 
 
-class ProductImageDeleteView(ProductImageMixin, View):
-    http_method_names = ["post"]
+class ProductImageDeleteView(ProductImageMixin, TemplateView):
+    """GET: the photo and a confirmation (deleting destroys the file); POST: delete it."""
+
+    template_name = "seller/catalogue/product_image_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["image"] = self.get_image()
+        return context
 
     def post(self, request, *args, **kwargs):
         products.product_image_delete(image=self.get_image(), actor=request.user, acting_as=self.capacity)
