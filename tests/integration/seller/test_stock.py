@@ -213,3 +213,21 @@ def test_stock_set_service_refuses_a_stale_expected_level(world):
     with pytest.raises(services.StockAdjustmentRefused):
         services.stock_set(stockrecord=second_copy, quantity=-1, expected=12, reason="x",
                            actor=None, acting_as="owner")
+
+
+@pytest.mark.parametrize("query", ["", "?low=1"])
+def test_stock_list_runs_the_same_queries_for_2_and_12_products(client, world, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["owner_a"])
+    for i in range(2):
+        make_product(world["shop_a"], f"SP {i}", category=world["food"], via_service=True, stock=1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url("stock", world["shop_a"]) + query).status_code == 200
+    for i in range(2, 12):
+        make_product(world["shop_a"], f"SP {i}", category=world["food"], via_service=True, stock=1)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url("stock", world["shop_a"]) + query)
+    assert len(response.context["records"]) == 12
+    assert len(many) == len(few)

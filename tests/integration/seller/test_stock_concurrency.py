@@ -52,7 +52,7 @@ def test_a_count_racing_an_order_taking_stock_never_undoes_it(record):
     for _round in range(3):
         start = fresh(stock).num_in_stock
         results, refusals = race([
-            lambda: stock_set(stockrecord=fresh(stock), quantity=start + 5, expected=start,
+            lambda start=start: stock_set(stockrecord=fresh(stock), quantity=start + 5, expected=start,
                               reason="Nhập hàng", actor=owner, acting_as="owner"),
             lambda: stock_adjust(stockrecord=fresh(stock), delta=-2, reason="Giao cho vận chuyển",
                                  actor=None, acting_as="system"),
