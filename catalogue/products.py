@@ -48,6 +48,15 @@ class StockAdjustmentRefused(Exception):
     """The adjustment would leave less stock than is allocated to orders (or below zero)."""
 
 
+class StockChanged(Exception):
+    """The stock is no longer the level the seller saw (an order was handed over, another
+    member counted meanwhile): nothing was written; `current` is the level now."""
+
+    def __init__(self, current: int):
+        super().__init__(f"stock is now {current}")
+        self.current = current
+
+
 # --- helpers -----------------------------------------------------------------------
 
 
@@ -189,8 +198,9 @@ def product_update(
 ) -> Product:
     """Change the product's fields; a changed stock is applied as a race-safe adjustment.
 
-    `stock_seen` is the level the seller saw when the form was rendered: the difference
-    `stock - stock_seen` is added with F(), so orders placed meanwhile are not undone.
+    `stock_seen` is the level the seller saw when the form was rendered: `stock` is written
+    only if the level is still `stock_seen` (stock_set), else StockChanged rolls the whole
+    edit back, so a hand-over meanwhile is never silently undone.
     A new title or product group sends its verified OCOP certificates back to staff
     (catalogue/certificates.py); they are in `product.ocop_sent_back` for the seller's message.
     """
@@ -237,9 +247,9 @@ def product_update(
         data={"fields": sorted(changed)},
     )
     if stock is not None and stock_seen is not None and stock != stock_seen:
-        stock_adjust(
-            stockrecord=record, delta=stock - stock_seen, reason=_("Sửa trong trang sản phẩm"),
-            actor=actor, acting_as=acting_as,
+        stock_set(
+            stockrecord=record, quantity=stock, expected=stock_seen,
+            reason=_("Sửa trong trang sản phẩm"), actor=actor, acting_as=acting_as,
         )
     reindex_on_commit([product.pk])
     return product
@@ -383,6 +393,52 @@ def stock_adjust(
     if not updated:
         raise StockAdjustmentRefused(stockrecord.pk)
     resulting = StockRecord.objects.filter(pk=stockrecord.pk).values_list("num_in_stock", flat=True).get()
+    return _stock_logged(
+        stockrecord=stockrecord, delta=delta, resulting=resulting, reason=reason,
+        actor=actor, acting_as=acting_as, reindex=reindex,
+    )
+
+
+@transaction.atomic
+def stock_set(
+    *, stockrecord: StockRecord, quantity: int, expected: int, reason: str, actor, acting_as: str,
+) -> StockAdjustment | None:
+    """Set the stock on hand to `quantity`, the count the seller typed, if it is still
+    `expected` (the level the form showed): one conditional UPDATE, so a hand-over or another
+    member's count in between is never overwritten. The change is logged like stock_adjust
+    (delta, level before and after, who, why); None when `quantity` is already the level.
+
+    Raises StockChanged (with the level now) when the level moved since the form was shown,
+    StockAdjustmentRefused when `quantity` is below what orders hold (or below zero).
+    """
+    quantity, expected = int(quantity), int(expected)
+    if quantity < 0:
+        raise StockAdjustmentRefused(stockrecord.pk)
+    current = Coalesce(F("num_in_stock"), Value(0))
+    floor = Greatest(Coalesce(F("num_allocated"), Value(0)), Value(0))
+    updated = (
+        StockRecord.objects.annotate(current_level=current, floor_level=floor)
+        .filter(pk=stockrecord.pk, current_level=expected, floor_level__lte=quantity)
+        .update(num_in_stock=quantity)
+    )
+    if not updated:
+        now = StockRecord.objects.filter(pk=stockrecord.pk).values_list("num_in_stock", flat=True).get()
+        if (now or 0) != expected:
+            raise StockChanged(now or 0)
+        raise StockAdjustmentRefused(stockrecord.pk)
+    if quantity == expected:
+        return None
+    return _stock_logged(
+        stockrecord=stockrecord, delta=quantity - expected, resulting=quantity, reason=reason,
+        actor=actor, acting_as=acting_as, reindex=True,
+    )
+
+
+def _stock_logged(
+    *, stockrecord: StockRecord, delta: int, resulting: int, reason: str, actor, acting_as: str,
+    reindex: bool,
+) -> StockAdjustment:
+    """The log of a stock change made by hand: the adjustment row and the audit event."""
     stockrecord.num_in_stock = resulting
     adjustment = StockAdjustment.objects.create(
         stockrecord=stockrecord, delta=delta, resulting_level=resulting, reason=reason[:255],
@@ -391,7 +447,8 @@ def stock_adjust(
     audit_record(
         action="stock.adjusted", actor=actor, acting_as=acting_as, shop=stockrecord.partner,
         target=stockrecord.product, reason=reason,
-        data={"delta": delta, "resulting_level": resulting, "sku": stockrecord.partner_sku},
+        data={"delta": delta, "previous_level": resulting - delta, "resulting_level": resulting,
+              "sku": stockrecord.partner_sku},
     )
     if reindex:
         reindex_on_commit([stockrecord.product_id])

@@ -413,6 +413,11 @@ class StockAdjustment(models.Model):
     def __str__(self):
         return f"{self.delta:+d} → {self.resulting_level}"
 
+    @property
+    def previous_level(self) -> int:
+        """The stock before the change (one conditional UPDATE: exactly after − delta)."""
+        return self.resulting_level - self.delta
+
 
 class InsufficientStock(Exception):
     """Raised by StockRecord.allocate when fewer units are free than asked for."""

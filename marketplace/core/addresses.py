@@ -39,3 +39,22 @@ def provinces() -> tuple[tuple[int, str], ...]:
 
 def commune_in_province(commune_code: int, province_code: int) -> bool:
     return any(code == int(commune_code) for code, _name in communes(int(province_code)))
+
+
+def address_parts(address) -> list[str]:
+    """An order address as people read it: street, commune, ấp/khóm, province — names only.
+
+    Checkout keeps the commune's *code* in `state` (for delivery and reports) and its name in
+    `line2`; an address without that name (older or imported) gets it from the code, and a
+    code is never shown as such.
+    """
+    if address is None:
+        return []
+    state = (getattr(address, "state", "") or "").strip()
+    line2 = (address.line2 or "").strip()
+    if not line2 and state.isdigit():
+        line2 = commune_name(int(state)) or ""
+    parts = [address.line1, line2, address.line3, address.line4]
+    if state and not state.isdigit():
+        parts.append(state)
+    return [part.strip() for part in parts if part and part.strip()]

@@ -27,6 +27,7 @@ from marketplace.core.money import format_vnd, to_vnd
 from marketplace.ledger import posting
 from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase, Shipment
+from marketplace.order.statuses import OrderStatus, normalize_status
 from marketplace.payment.transfer import payee_of_order
 from marketplace.tax import rates
 
@@ -81,6 +82,22 @@ PAYABLE_BY_HAND = {
     PaymentMethod.COD: Order.PaymentStatus.COD_DUE,
     PaymentMethod.BANK_TRANSFER: Order.PaymentStatus.AWAITING_TRANSFER,
 }
+
+
+def cod_collection_refusal(order: Order) -> str | None:
+    """Why the shop cannot record "Đã thu tiền (COD)" yet, or None when it can.
+
+    The carrier collects COD at the buyer's door, so the money exists only once the order is
+    delivered — every line at an end, some delivered (ADR 0020); then `_collected` is the
+    total less the parcels that came back. The seller workspace asks this before
+    order_mark_paid; programme staff reconciling a carrier's remittance do not.
+    """
+    if order.payment_method != PaymentMethod.COD:
+        return None
+    if normalize_status(order.status) != OrderStatus.DELIVERED:
+        return _("Chỉ ghi nhận đã thu tiền COD sau khi đơn đã giao đến người mua: "
+                 "đơn vị vận chuyển thu tiền khi giao hàng.")
+    return None
 
 
 def order_mark_paid(order: Order, *, actor, acting_as: str, note: str = "") -> Order:

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.models import Category, Product
 from catalogue.products import MAX_PRICE, MAX_STOCK, SKU_MAX_LENGTH
 from marketplace.core.text import validate_single_line
-from marketplace.core.uploads import MultipleImageUploadField
+from marketplace.core.uploads import (
+    MAX_FILES,
+    TOO_MANY_FILES_MESSAGE,
+    MultipleImageInput,
+    MultipleImageUploadField,
+)
 from shops.models import Partner, StockRecord
 
 _CURRENCY = re.compile(r"(₫|vnđ|vnd|đồng|dong|đ)$", re.IGNORECASE)
@@ -91,6 +96,17 @@ def _sku_field():
     )
 
 
+#: reasons offered under the stock field (a datalist: any other reason may be typed)
+STOCK_REASONS = (_("Nhập hàng mới"), _("Kiểm kho"), _("Hàng hỏng, hết hạn"), _("Bán ngoài sàn"))
+
+
+def _count_widget():
+    # A plain text box with the digit keypad: every Android keyboard types it (no sign needed).
+    return forms.TextInput(attrs={
+        "inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off", "maxlength": "10",
+    })
+
+
 class ProductForm(forms.Form):
     """Create or edit a product of `shop`. No field names another shop's object."""
 
@@ -109,7 +125,7 @@ class ProductForm(forms.Form):
         error_messages={"required": _("Nhập giá bán (số đồng).")},
     )
     stock = forms.IntegerField(
-        label=_("Số lượng tồn kho"), min_value=0, max_value=MAX_STOCK,
+        label=_("Số lượng hiện có"), min_value=0, max_value=MAX_STOCK, widget=_count_widget(),
         error_messages={
             "required": _("Nhập số lượng tồn kho."),
             "invalid": _("Tồn kho là một số nguyên."),
@@ -151,43 +167,82 @@ class ProductForm(forms.Form):
         return sku
 
 
-class ProductCreateForm(ProductForm):
-    photos = MultipleImageUploadField(
-        label=_("Ảnh sản phẩm"), required=False,
-        help_text=_("Chọn một hoặc nhiều ảnh; ảnh đầu tiên là ảnh chính."),
+class PhotoPickerMixin:
+    """Two inputs for the same photos: "Chọn ảnh" (the gallery, several at once) and "Chụp ảnh"
+    (`capture`: the phone opens its camera). `photos` cleans to both, gallery first; every
+    file is still checked by its content (marketplace.core.uploads)."""
+
+    def clean(self):
+        data = super().clean()
+        photos = list(data.get("photos") or []) + list(data.get("camera") or [])
+        if len(photos) > MAX_FILES:
+            raise ValidationError(TOO_MANY_FILES_MESSAGE, params={"limit": MAX_FILES})
+        if self.photos_required and not photos and not self.errors:
+            self.add_error("photos", _("Chọn ít nhất một ảnh."))
+        data["photos"] = photos
+        return data
+
+
+def _gallery_field(label, **kwargs):
+    # image/*: on phones the picker offers every photo app; the content is checked on upload.
+    return MultipleImageUploadField(
+        label=label, required=False, widget=MultipleImageInput(attrs={"accept": "image/*"}), **kwargs
     )
+
+
+def _camera_field():
+    return MultipleImageUploadField(
+        label=_("Chụp ảnh"), required=False,
+        widget=MultipleImageInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+
+class ProductCreateForm(PhotoPickerMixin, ProductForm):
+    photos_required = False
+    photos = _gallery_field(_("Chọn ảnh"), help_text=_("Chọn một hoặc nhiều ảnh; ảnh đầu tiên là ảnh chính."))
+    camera = _camera_field()
 
 
 class ProductEditForm(ProductForm):
-    # The stock level shown when the page was rendered: the difference with `stock` is
-    # applied with F(), so orders placed while the seller was typing are not undone.
+    # The stock level shown when the page was rendered: `stock` is written only if the level
+    # is still this one (catalogue.products.stock_set), so a hand-over meanwhile is not undone.
     stock_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ImagesUploadForm(forms.Form):
-    photos = MultipleImageUploadField(
-        label=_("Thêm ảnh"), error_messages={"required": _("Chọn ít nhất một ảnh.")},
-    )
+class ImagesUploadForm(PhotoPickerMixin, forms.Form):
+    photos_required = True
+    photos = _gallery_field(_("Chọn ảnh"))
+    camera = _camera_field()
 
 
-class StockAdjustForm(forms.Form):
-    delta = forms.IntegerField(
-        label=_("Thay đổi (+ nhập thêm, − bớt đi)"), min_value=-MAX_STOCK, max_value=MAX_STOCK,
+class StockSetForm(forms.Form):
+    """The stock on hand as counted (never a signed change): the service computes the change.
+
+    `expected` is the level shown when the form was rendered; the service writes only if the
+    stock is still that level (catalogue.products.stock_set)."""
+
+    quantity = forms.IntegerField(
+        label=_("Số lượng hiện có"), min_value=0, max_value=MAX_STOCK, widget=_count_widget(),
+        help_text=_("Số hàng đang có trong kho, kể cả hàng đã giữ cho đơn."),
         error_messages={
-            "required": _("Nhập số lượng thay đổi, ví dụ 10 hoặc -3."),
-            "invalid": _("Nhập một số nguyên, ví dụ 10 hoặc -3."),
+            "required": _("Nhập số lượng hiện có, ví dụ 25."),
+            "invalid": _("Nhập một số nguyên không âm, ví dụ 25."),
+            "min_value": _("Số lượng không được âm."),
+            "max_value": _("Số lượng quá lớn."),
         },
     )
+    expected = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     reason = forms.CharField(
         label=_("Lý do"), max_length=255,
+        widget=forms.TextInput(attrs={"list": "stock-reasons", "autocomplete": "off"}),
         error_messages={"required": _("Ghi lý do, ví dụ: nhập hàng mới, hàng hỏng, kiểm kho.")},
     )
 
-    def clean_delta(self):
-        delta = self.cleaned_data["delta"]
-        if delta == 0:
-            raise ValidationError(_("Số lượng thay đổi phải khác 0."))
-        return delta
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise ValidationError(_("Ghi lý do, ví dụ: nhập hàng mới, hàng hỏng, kiểm kho."))
+        return reason
 
 
 class ImportForm(forms.Form):

@@ -24,9 +24,17 @@ from catalogue import product_import, products
 from catalogue.models import Product, ProductImage
 from shops.models import StockRecord
 from shops.seller.mixins import SellerShopMixin
+from shops.seller.operations.selectors import low_stock_records
 
 from . import csv_io
-from .forms import ImagesUploadForm, ImportForm, ProductCreateForm, ProductEditForm, StockAdjustForm
+from .forms import (
+    STOCK_REASONS,
+    ImagesUploadForm,
+    ImportForm,
+    ProductCreateForm,
+    ProductEditForm,
+    StockSetForm,
+)
 
 
 def ocop_sent_back_message(count: int) -> str:
@@ -188,11 +196,25 @@ class ProductEditView(ShopProductMixin, FormView):
     def post(self, request, *args, **kwargs):
         try:
             return super().post(request, *args, **kwargs)
+        except products.StockChanged as changed:
+            # Nothing was saved: show the form again with the level now, to check and resend.
+            data = request.POST.copy()
+            data["stock_seen"] = str(changed.current)
+            form = self.get_form_class()(data=data, files=request.FILES, **{
+                k: v for k, v in self.get_form_kwargs().items() if k not in ("data", "files")
+            })
+            form.is_valid()
+            form.add_error("stock", stock_changed_message(changed.current))
+            return self.form_invalid(form)
         except products.StockAdjustmentRefused:
             form = self.get_form()
             form.is_valid()
             form.add_error("stock", _("Tồn kho không thể thấp hơn số đã giữ cho các đơn hàng đang xử lý."))
             return self.form_invalid(form)
+
+
+def stock_changed_message(current: int) -> str:
+    return _("Tồn kho vừa thay đổi thành %(level)s, vui lòng kiểm tra lại.") % {"level": current}
 
 
 class ProductHideView(ShopProductMixin, View):
@@ -335,8 +357,15 @@ class ProductImageMainView(ProductImageMixin, View):
         return HttpResponseRedirect(self.images_url())
 
 
-class ProductImageDeleteView(ProductImageMixin, View):
-    http_method_names = ["post"]
+class ProductImageDeleteView(ProductImageMixin, TemplateView):
+    """GET: the photo and a confirmation (deleting destroys the file); POST: delete it."""
+
+    template_name = "seller/catalogue/product_image_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["image"] = self.get_image()
+        return context
 
     def post(self, request, *args, **kwargs):
         products.product_image_delete(image=self.get_image(), actor=request.user, acting_as=self.capacity)
@@ -359,50 +388,88 @@ class StockListView(SellerShopMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        # `?low=1`: only the records the overview counts as low (its "Sắp hết hàng" tile).
+        self.low_only = self.request.GET.get("low") == "1"
+        records = low_stock_records(shop=self.shop) if self.low_only else StockRecord.objects.filter(partner=self.shop)
         return (
-            StockRecord.objects.filter(partner=self.shop, product__shop=self.shop)
+            records.filter(product__shop=self.shop)
             .select_related("product")
             .annotate(available=_net_level())
             .order_by("available", "product__title", "pk")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["low_only"] = self.low_only
+        context["reasons"] = STOCK_REASONS
+        return context
+
 
 class StockAdjustView(ShopProductMixin, FormView):
+    """The stock on hand typed as a count ("Số lượng hiện có"); the change is computed and
+    logged by catalogue.products.stock_set, written only if the stock is still the level the
+    form showed (else the seller is shown the new level)."""
+
     template_name = "seller/catalogue/stock_adjust.html"
-    form_class = StockAdjustForm
+    form_class = StockSetForm
 
     def get_record(self) -> StockRecord:
-        return get_object_or_404(
-            StockRecord.objects.select_related("product", "partner"),
-            partner=self.shop, product=self.get_product(),
-        )
+        if not hasattr(self, "record"):
+            self.record = get_object_or_404(
+                StockRecord.objects.select_related("product", "partner"),
+                partner=self.shop, product=self.get_product(),
+            )
+        return self.record
+
+    def get_initial(self):
+        level = self.get_record().num_in_stock or 0
+        return {"quantity": level, "expected": level}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.get_record()
         context["record"] = record
+        context["reasons"] = STOCK_REASONS
         context["adjustments"] = record.adjustments.select_related("actor")[:10]
+        context["next"] = self.next_or("")
         return context
+
+    def form_invalid(self, form):
+        # Back on the full page even when sent from the stock list's inline form.
+        return self.render_to_response(self.get_context_data(form=form), status=200)
 
     def form_valid(self, form):
         record = self.get_record()
+        data = form.cleaned_data
         try:
-            adjustment = products.stock_adjust(
-                stockrecord=record, delta=form.cleaned_data["delta"],
-                reason=form.cleaned_data["reason"], actor=self.request.user, acting_as=self.capacity,
+            adjustment = products.stock_set(
+                stockrecord=record, quantity=data["quantity"], expected=data["expected"],
+                reason=data["reason"], actor=self.request.user, acting_as=self.capacity,
             )
+        except products.StockChanged as changed:
+            record.num_in_stock = changed.current
+            # The form again, now expecting the new level, with the seller's count kept.
+            fresh = self.get_form_class()(data={**self.request.POST.dict(), "expected": changed.current})
+            fresh.is_valid()
+            fresh.add_error("quantity", stock_changed_message(changed.current))
+            return self.form_invalid(fresh)
         except products.StockAdjustmentRefused:
             form.add_error(
-                "delta",
-                _("Không thể giảm như vậy: tồn kho sẽ thấp hơn số đã giữ cho đơn hàng (%(allocated)s).")
+                "quantity",
+                _("Không thể đặt như vậy: tồn kho sẽ thấp hơn số đã giữ cho đơn hàng (%(allocated)s).")
                 % {"allocated": record.num_allocated or 0},
             )
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Đã cập nhật tồn kho “%(title)s”: còn %(level)s.")
-            % {"title": record.product.title, "level": adjustment.resulting_level},
-        )
+        if adjustment is None:
+            messages.info(self.request, _("Tồn kho “%(title)s” không đổi: %(level)s.") % {
+                "title": record.product.title, "level": data["quantity"]})
+        else:
+            messages.success(
+                self.request,
+                _("Đã cập nhật tồn kho “%(title)s”: %(old)s → %(level)s.")
+                % {"title": record.product.title, "old": adjustment.resulting_level - adjustment.delta,
+                   "level": adjustment.resulting_level},
+            )
         return HttpResponseRedirect(
             self.next_or(reverse("seller:stock", kwargs={"shop_code": self.shop.code}))
         )

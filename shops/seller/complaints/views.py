@@ -27,6 +27,8 @@ from shops.seller.mixins import SellerShopMixin
 from shops.seller.operations.views import MONEY_ROLES, PostOnlyMixin
 
 PAGE_SIZE = 20
+#: the list's filter for every case not closed yet
+ACTIVE = "active"
 
 
 class ComplaintListView(SellerShopMixin, ListView):
@@ -36,7 +38,9 @@ class ComplaintListView(SellerShopMixin, ListView):
 
     def get_queryset(self):
         status = self.request.GET.get("status", "")
-        self.status = status if status in Complaint.Status.values else ""
+        self.status = status if status in Complaint.Status.values or status == ACTIVE else ""
+        if self.status == ACTIVE:  # every case still being handled (the overview's tile)
+            return selectors.shop_complaint_list(shop=self.shop).exclude(status=Complaint.Status.CLOSED)
         return selectors.shop_complaint_list(shop=self.shop, status=self.status)
 
     def paginate_queryset(self, queryset, page_size):
@@ -50,6 +54,7 @@ class ComplaintListView(SellerShopMixin, ListView):
         counts = selectors.shop_complaint_status_counts(self.shop)
         context.update(
             status=self.status,
+            active_count=sum(n for value, n in counts.items() if value != Complaint.Status.CLOSED),
             status_tabs=[(value, label, counts.get(value, 0)) for value, label in Complaint.Status.choices],
         )
         return context

@@ -36,6 +36,7 @@ from marketplace.order.carriers import carrier_get
 from marketplace.order.lifecycle import refund_due
 from marketplace.order.models import Shipment
 from marketplace.order.statuses import OrderStatus, normalize_status, stored_values
+from marketplace.payment.services import cod_collection_refusal
 from shops.models import Partner, ShippingOption, ShopMember, StockRecord
 
 Order = get_model("order", "Order")
@@ -97,6 +98,12 @@ def order_payment(*, shop: Partner, order) -> dict | None:
         "refundable": order.refundable,
         "can_mark_paid": (
             waiting.get(order.payment_method) == order.payment_status
+            and normalize_status(order.status) not in (OrderStatus.CANCELLED, OrderStatus.RETURNED)
+            and cod_collection_refusal(order) is None
+        ),
+        # COD still owed on an order not delivered yet: the page says when it can be recorded.
+        "cod_awaits_delivery": (
+            order.payment_status == PaymentStatus.COD_DUE and cod_collection_refusal(order) is not None
             and normalize_status(order.status) not in (OrderStatus.CANCELLED, OrderStatus.RETURNED)
         ),
         "awaiting_card": order.payment_status == PaymentStatus.AWAITING_CARD,

@@ -20,6 +20,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 
 from catalogue.certificates import certificate_submit
 from marketplace.complaints.selectors import order_live_complaint
+from marketplace.core.addresses import address_parts
 from marketplace.core.errors import Refused
 from marketplace.core.money import format_vnd
 from marketplace.core.staff import private_file_response
@@ -46,7 +47,7 @@ from marketplace.order.statuses import OrderStatus
 from marketplace.payment import transfer, vietqr
 from marketplace.payment.dashboard.forms import RefundForm
 from marketplace.payment.dashboard.views import RefundFormMixin
-from marketplace.payment.services import PaymentError, order_mark_paid
+from marketplace.payment.services import PaymentError, cod_collection_refusal, order_mark_paid
 from marketplace.tax.reports import threshold_status
 from shops.access import seller_shop_or_404
 from shops.invitations import invitation_revoke, invitation_send
@@ -107,12 +108,14 @@ class OverviewView(SellerShopMixin, ShopUrlMixin, TemplateView):
         items = [
             {"key": tab.key, "label": tab.label, "count": counts[tab.key],
              # Cases have their own page, with the shop's deadline to answer each one.
-             "url": self.shop_url("complaints") if tab.key == "complaints" else f"{orders_url}?tab={tab.key}"}
+             # (those still being handled: the list's "Đang xử lý" filter).
+             "url": f"{self.shop_url('complaints')}?status=active" if tab.key == "complaints"
+             else f"{orders_url}?tab={tab.key}"}
             for tab in map(order_tab, TODO_TABS)
         ]
         items.append({
             "key": "low_stock", "label": _lazy("Sắp hết hàng"),
-            "count": selectors.low_stock_count(shop=self.shop), "url": self.shop_url("stock"),
+            "count": selectors.low_stock_count(shop=self.shop), "url": f"{self.shop_url('stock')}?low=1",
         })
         return items
 
@@ -158,6 +161,8 @@ class OrderListView(SellerShopMixin, ListView):
         return context
 
 
+#: the button that records the money; for COD shown only once the order is delivered
+#: (payment.services.cod_collection_refusal), the view refusing it before as well
 MARK_PAID_LABELS = {"cod": _lazy("Đã thu tiền (COD)"), "bank_transfer": _lazy("Đã nhận chuyển khoản")}
 
 
@@ -170,6 +175,7 @@ class OrderDetailView(SellerShopMixin, TemplateView):
         context.update(
             order=order,
             address=order.shipping_address,
+            address_parts=address_parts(order.shipping_address),
             status_groups=selectors.order_shop_status_groups(order=order),
             shop_subtotal=selectors.shop_order_subtotal(order=order),
             events=selectors.order_status_events(shop=self.shop, order=order)[:20],
@@ -372,6 +378,10 @@ class OrderMarkPaidView(MoneyRoleRequiredMixin, ShopUrlMixin, PostOnlyMixin, Vie
 
     def post(self, request, *args, **kwargs):
         order = self.get_object()
+        refusal = cod_collection_refusal(order)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.shop_url("order-detail", order_number=order.number))
         try:
             order_mark_paid(order, actor=request.user, acting_as=self.capacity)
         except PaymentError as exc:

@@ -47,7 +47,7 @@ def test_other_shops_product_is_404(client, both, name):
     before = b_state(both)
     target = url(name, both["shop_a"], product_pk=both["b_product"].pk)
     assert client.get(target).status_code == 404  # even on POST-only views
-    assert client.post(target, {"delta": "5", "reason": "x", "move": f"{both['b_image'].pk}:up",
+    assert client.post(target, {"quantity": "5", "expected": "0", "reason": "x", "move": f"{both['b_image'].pk}:up",
                                 **form_data(both)}).status_code == 404
     assert b_state(both) == before
 

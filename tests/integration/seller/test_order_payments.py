@@ -62,6 +62,16 @@ def move(client, order, from_status, to_status, **data):
                        follow=True)
 
 
+def deliver(client, order, tracking_code="GYCYQNYM"):
+    """Confirm, hand over to GHN and record the parcel delivered, as the seller does."""
+    move(client, order, "pending", "confirmed")
+    client.post(url("order-ship", order), {"carrier": "ghn", "tracking_code": tracking_code})
+    shipment = order.shipments.get()
+    client.post(url("shipment-outcome", order, shipment_pk=shipment.pk), {"outcome": "delivered"})
+    order.refresh_from_db()
+    assert order.status == "delivered"
+
+
 def test_order_page_shows_the_payment_of_the_shops_own_order(client, world):
     order = order_of(buy([(world["honey"], 2), (world["fish"], 1)], "bank_transfer"), world["shop_a"])
     client.force_login(world["owner_a"])
@@ -75,6 +85,7 @@ def test_order_page_shows_the_payment_of_the_shops_own_order(client, world):
 def test_cod_is_marked_paid_once(client, world):
     order = order_of(buy([(world["honey"], 2)]), world["shop_a"])
     client.force_login(world["owner_a"])
+    deliver(client, order)
     page = client.get(url("order-detail", order)).content.decode()
     assert "Đã thu tiền (COD)" in page
     response = client.post(url("order-paid", order), follow=True)
@@ -96,9 +107,42 @@ def test_cod_is_marked_paid_once(client, world):
     assert "Thanh toán khi nhận hàng (COD) · <strong>Đã thanh toán</strong>" in listing
 
 
+@pytest.mark.parametrize("stage", ["pending", "confirmed", "handed_to_carrier", "delivery_failed"])
+def test_cod_cannot_be_marked_paid_before_delivery(client, world, stage):
+    order = order_of(buy([(world["honey"], 1)]), world["shop_a"])
+    client.force_login(world["owner_a"])
+    if stage != "pending":
+        move(client, order, "pending", "confirmed")
+    if stage in ("handed_to_carrier", "delivery_failed"):
+        client.post(url("order-ship", order), {"carrier": "ghn", "tracking_code": "GYCYQNYM"})
+    if stage == "delivery_failed":
+        shipment = order.shipments.get()
+        client.post(url("shipment-outcome", order, shipment_pk=shipment.pk),
+                    {"outcome": "failed", "reason": "refused"})
+    order.refresh_from_db()
+    assert order.status == stage
+    page = client.get(url("order-detail", order)).content.decode()
+    assert "Đã thu tiền (COD)" not in page
+    assert "thu tiền khi giao hàng" in page  # when the money can be recorded
+    response = client.post(url("order-paid", order), follow=True)
+    assert "Chỉ ghi nhận đã thu tiền COD sau khi đơn đã giao đến người mua" in response.content.decode()
+    order.refresh_from_db()
+    assert (order.payment_status, order.amount_paid) == ("cod_due", 0)
+    assert not AuditEvent.objects.filter(action="order.paid").exists()
+
+
+def test_bank_transfer_can_be_marked_received_before_delivery(client, world):
+    order = order_of(buy([(world["honey"], 1)], "bank_transfer"), world["shop_a"])
+    client.force_login(world["owner_a"])
+    client.post(url("order-paid", order))
+    order.refresh_from_db()
+    assert order.payment_status == "paid"
+
+
 def test_manual_refund_partial_then_over_refund_refused_then_full(client, world):
     order = order_of(buy([(world["honey"], 2)]), world["shop_a"])
     client.force_login(world["owner_a"])
+    deliver(client, order)
     client.post(url("order-paid", order))
     page = client.get(url("order-detail", order)).content.decode()
     assert 'name="amount"' in page and 'value="330000"' in page  # defaults to the refundable amount
@@ -178,6 +222,7 @@ def test_helpers_do_not_handle_money(client, world):
     order.refresh_from_db()
     assert order.payment_status == "cod_due"
     client.force_login(staff)
+    deliver(client, order)
     client.post(url("order-paid", order))
     order.refresh_from_db()
     assert order.payment_status == "paid"
@@ -384,3 +429,17 @@ def test_card_refund_from_the_workspace_goes_to_stripe(client, world, stripe_ser
     other = order_of(purchase, world["shop_b"])
     other.refresh_from_db()
     assert other.amount_refunded == 0
+
+
+def test_order_page_shows_the_commune_by_name_never_its_code(client, world):
+    from marketplace.core.addresses import communes
+
+    code, name = communes()[0]
+    order = order_of(buy([(world["honey"], 1)]), world["shop_a"])
+    # As checkout stores it: the name in line2, the code in state; and an older one without the name.
+    order.shipping_address.__class__.objects.filter(pk=order.shipping_address_id).update(line2="", state=str(code))
+    client.force_login(world["owner_a"])
+    html = client.get(url("order-detail", order)).content.decode()
+    shown = html.split("data-address>", 1)[1].split("</dd>", 1)[0]
+    assert name in shown and str(code) not in shown
+    assert shown.startswith("12 Ấp Tân Hưng")

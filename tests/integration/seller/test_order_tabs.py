@@ -293,8 +293,8 @@ def test_todo_counts_and_links(client, world):
         "pending": (2, f"{base}?tab=pending"),
         "to_ship": (2, f"{base}?tab=to_ship"),
         "failed": (1, f"{base}?tab=failed"),
-        "complaints": (0, reverse("seller:complaints", kwargs={"shop_code": "shop-a"})),
-        "low_stock": (1, reverse("seller:stock", kwargs={"shop_code": "shop-a"})),
+        "complaints": (0, reverse("seller:complaints", kwargs={"shop_code": "shop-a"}) + "?status=active"),
+        "low_stock": (1, reverse("seller:stock", kwargs={"shop_code": "shop-a"}) + "?low=1"),
     }
     html = response.content.decode()
     assert "Việc cần làm" in html and f'href="{base}?tab=failed"' in html
