@@ -6,7 +6,18 @@ import functools
 import hashlib
 
 from django.db import connection
-from django.db.models import Avg, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
@@ -75,6 +86,16 @@ def card_stats() -> dict:
             Subquery(delivered.annotate(n=Sum("quantity")).values("n")[:1], output_field=IntegerField()), 0
         ),
     }
+
+
+def popular_products(*, limit: int = 8) -> list[Product]:
+    """What buyers buy most: delivered units, then reviews, then OCOP stars (a search that
+    found nothing shows these instead of an empty page). One query and its prefetches."""
+    return list(
+        product_list_public().order_by(
+            "-sold_count", "-review_count", F("ocop_stars").desc(nulls_last=True), "-date_created", "pk"
+        )[:limit]
+    )
 
 
 def product_is_public(product: Product) -> bool:
