@@ -6,10 +6,27 @@ import functools
 import hashlib
 
 from django.db import connection
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from oscar.core.loading import get_model
 
 from catalogue.models import OcopCertificate, Product, ProductImage
+from marketplace.order.statuses import OrderStatus, stored_values
 from shops.models import Partner, StockRecord
+
+OrderLine = get_model("order", "Line")
+ProductReview = get_model("reviews", "ProductReview")
 
 
 def valid_certificates() -> QuerySet[OcopCertificate]:
@@ -20,7 +37,7 @@ def product_list_public() -> QuerySet[Product]:
     """Public, standalone or child products of approved shops, with what a card shows.
 
     Each row carries `ocop_stars` / `ocop_expires` from its best valid certificate
-    (None without one) so cards need no query per product.
+    (None without one) and the card's figures (`card_stats`) so cards need no query per product.
     """
     best = valid_certificates().filter(product=OuterRef("pk")).order_by("-stars", "-expires_on")
     return (
@@ -39,7 +56,45 @@ def product_list_public() -> QuerySet[Product]:
         .annotate(
             ocop_stars=Subquery(best.values("stars")[:1]),
             ocop_expires=Subquery(best.values("expires_on")[:1]),
+            **card_stats(),
         )
+    )
+
+
+def card_stats() -> dict:
+    """Annotations for a product card, one subquery each (no query per card):
+
+    - `review_average` (float or None) and `review_count`: approved reviews;
+    - `sold_count`: units sold, counting only order lines that reached the buyer
+      (`OrderStatus.DELIVERED`; a line that came back is RETURNED, a cancelled one CANCELLED,
+      so neither counts). Lines are moved by marketplace/order/lifecycle.py.
+    """
+    approved = (
+        ProductReview.objects.approved().filter(product=OuterRef("pk")).order_by().values("product")
+    )
+    delivered = (
+        OrderLine.objects.filter(product=OuterRef("pk"), status__in=stored_values(OrderStatus.DELIVERED))
+        .order_by()
+        .values("product")
+    )
+    return {
+        "review_average": Subquery(approved.annotate(a=Avg("score")).values("a")[:1]),
+        "review_count": Coalesce(
+            Subquery(approved.annotate(c=Count("pk")).values("c")[:1], output_field=IntegerField()), 0
+        ),
+        "sold_count": Coalesce(
+            Subquery(delivered.annotate(n=Sum("quantity")).values("n")[:1], output_field=IntegerField()), 0
+        ),
+    }
+
+
+def popular_products(*, limit: int = 8) -> list[Product]:
+    """What buyers buy most: delivered units, then reviews, then OCOP stars (a search that
+    found nothing shows these instead of an empty page). One query and its prefetches."""
+    return list(
+        product_list_public().order_by(
+            "-sold_count", "-review_count", F("ocop_stars").desc(nulls_last=True), "-date_created", "pk"
+        )[:limit]
     )
 
 

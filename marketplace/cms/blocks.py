@@ -109,6 +109,7 @@ class HeroCarouselBlock(blocks.StructBlock):
             {"slide": slide, "img": promo.image(slide["image"].pk if slide.get("image") else None)}
             for slide in value["slides"]
         ]
+        promo.linked_pages.update(slide["link_page"].pk for slide in value["slides"] if slide.get("link_page"))
         return context
 
     class Meta:
@@ -181,9 +182,10 @@ class CampaignTeaserBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         campaign = value.get("campaign")
-        context["campaign"] = promotions_for(parent_context, value).campaign(
-            campaign.pk if campaign else None
-        )
+        promo = promotions_for(parent_context, value)
+        # Already a slide of the hero above it on this page: shown once.
+        shown = campaign is not None and campaign.pk in promo.linked_pages
+        context["campaign"] = None if shown else promo.campaign(campaign.pk if campaign else None)
         return context
 
     class Meta:

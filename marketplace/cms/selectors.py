@@ -123,6 +123,9 @@ class Promotions:
     def __init__(self, references: dict[str, set[int]], *, now: datetime.datetime | None = None):
         self.refs = references
         self.now = now or timezone.now()
+        # Pages a block above already leads to (a hero slide's link): a campaign teaser
+        # further down the same page leaves them out rather than show the campaign twice.
+        self.linked_pages: set[int] = set()
 
     @classmethod
     def for_streams(cls, *streams, now=None) -> Promotions:

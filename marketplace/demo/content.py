@@ -35,10 +35,9 @@ from marketplace.cms.models import (
     InfoPage,
     StoryIndexPage,
 )
-from marketplace.core.text import fold
 from shops.models import Partner
 
-from .images import _colour, _font, _wrap, font_supports_vietnamese
+from .images import _colour
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 IMAGE_PREFIX = "Demo · "
@@ -154,24 +153,21 @@ BANNERS = {
 
 
 def banner_bytes(title: str, subtitle: str, hue: float, size=(1600, 900)) -> bytes:
-    """A JPEG banner: a colour field, two soft discs, the title and a subtitle."""
+    """A JPEG banner: a colour field and two soft discs, no text.
+
+    The page prints the title next to the picture (the hero slide's caption, the campaign
+    card); a title drawn on the picture too was read twice (issue 21). `title` and
+    `subtitle` only vary the pattern, so each banner stays recognisable.
+    """
     width, height = size
     image = PILImage.new("RGB", size, _colour(hue, 0.28, 0.55))
     draw = ImageDraw.Draw(image)
     accent = _colour(hue, 0.40, 0.50)
-    draw.ellipse((width - 700, -300, width + 200, 600), fill=accent)
-    draw.ellipse((-200, height - 350, 500, height + 350), fill=accent)
-    vietnamese = font_supports_vietnamese()
-    if not vietnamese:
-        title, subtitle = fold(title), fold(subtitle)
-    font, _ = _font(110)
-    y = height // 2 - 140
-    for line in _wrap(draw, title, font, width - 240)[:2]:
-        draw.text((123, y + 4), line, font=font, fill=(0, 0, 0))
-        draw.text((120, y), line, font=font, fill=(255, 255, 255))
-        y += 130
-    small, _ = _font(48, bold=False)
-    draw.text((120, y + 20), subtitle, font=small, fill=(240, 240, 240))
+    light = _colour(hue, 0.50, 0.42)
+    shift = (len(title) * 37 + len(subtitle) * 11) % 400
+    draw.ellipse((width - 700 - shift // 2, -300, width + 200 - shift // 2, 600), fill=accent)
+    draw.ellipse((-200 + shift, height - 350, 500 + shift, height + 350), fill=accent)
+    draw.ellipse((width // 2 - 120, height // 2 - 120, width // 2 + 120, height // 2 + 120), fill=light)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82)
     return buffer.getvalue()

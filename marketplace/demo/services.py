@@ -72,6 +72,7 @@ from .images import product_photo
 from .invitations import ensure_demo_invitations
 from .money import ensure_demo_money
 from .privacy import ensure_demo_privacy
+from .reviews import ensure_demo_reviews
 from .tax import ensure_tax_profiles
 
 HELPER_EMAIL = f"helper@{data.DEMO_EMAIL_DOMAIN}"
@@ -126,6 +127,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         ensure_demo_bank_credits(BUYER_EMAIL, result, today=today)
         ensure_demo_invitations(plan[0].owner_email, shops[plan[0].code], result)
         ensure_demo_privacy(BUYER_EMAIL, result, today=today)
+        ensure_demo_reviews(result)
     _count(plan, result)
     result.seconds = time.monotonic() - started
     return result

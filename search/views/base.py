@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from catalogue.selectors import popular_products
 from marketplace.core import pagecache
 from search.engine import SearchUnavailable
 from search.fallback import database_search
@@ -150,6 +151,9 @@ class BaseSearchView(TemplateView):
             params=params, result=result, errors=errors, **kwargs
         )
         context[self.context_object_name] = products
+        # Nothing found for a query: the page proposes corrections and what others buy.
+        self.popular = popular_products() if (params.q and not products) else []
+        context["popular_products"] = self.popular
         self.result = result
         return self.render_to_response(context, status=400 if errors else 200)
 
@@ -158,7 +162,7 @@ class BaseSearchView(TemplateView):
         result = getattr(self, "result", None)
         if response.status_code != 200 or result is None:
             return None
-        return result.ids
+        return [*result.ids, *(product.pk for product in getattr(self, "popular", []))]
 
     def page_seconds(self, response) -> int | None:
         """A page answered by the database fallback is kept only briefly: long enough to spare
@@ -188,6 +192,10 @@ class BaseSearchView(TemplateView):
                                    if name != "price"}),
             has_filters=any(params.selected(facet) for facet in FACETS),
         )
+        # The drawer's button says how many filters are on; chips above the results undo one each.
+        context["selected_filters"] = [
+            value for group in context["facet_groups"] for value in group["values"] if value.selected
+        ]
         return context
 
     def facet_values(self, facet: str, result: SearchResult):

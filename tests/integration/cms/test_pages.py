@@ -81,6 +81,27 @@ def test_campaign_teaser_shows_only_a_running_campaign(client, campaigns):
     assert "Mời xem ended" not in html and "Mời xem upcoming" not in html
 
 
+def test_campaign_already_in_the_hero_is_not_teased_again(client, campaigns):
+    """Issue 21: no repeated campaign before the products — a teaser of the campaign a hero
+    slide already leads to is left out; another campaign's teaser stays."""
+    from tests.factories import make_image
+
+    image = make_image()
+    slide = {"type": "item", "id": "s1", "value": {
+        "image": image.pk, "title": "Chương trình đang chạy", "text": "", "link_label": "Xem",
+        "link_page": campaigns["running"].pk, "link_url": "",
+    }}
+    hero = {"type": "hero_carousel", "value": {"slides": [slide]}}
+    teaser = {"type": "campaign_teaser", "value": {"campaign": campaigns["running"].pk, "text": "Mời xem lần hai"}}
+    set_body(campaigns["home"], [hero, teaser])
+    html = client.get("/").content.decode()
+    assert "Chương trình đang chạy" in html
+    assert "Mời xem lần hai" not in html and 'class="campaign-card"' not in html
+
+    set_body(campaigns["home"], [teaser])  # alone, the teaser shows
+    assert "Mời xem lần hai" in client.get("/").content.decode()
+
+
 def _stories():
     home = make_home_page()
     index = home.add_child(instance=StoryIndexPage(title="Câu chuyện", slug="cau-chuyen"))

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from oscar.core.loading import get_model
 from PIL import Image
 
 from catalogue.models import (
@@ -49,6 +50,8 @@ from shops.models import (
     StockRecord,
 )
 from shops.retention import application_documents_purge
+
+ProductReview = get_model("reviews", "ProductReview")
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +134,22 @@ def fingerprint() -> dict[str, list]:
             "user__email", "purpose", "action", "source", "notice__version", "purchase__number"
         ), key=str),
         "privacy_requests": sorted(PrivacyRequest.objects.values_list("user__email", "kind", "state")),
+        "reviews": sorted(ProductReview.objects.values_list("product__upc", "user__email", "score", "status")),
     }
+
+
+def test_cards_have_stars_and_sales_to_show(client):
+    """Issue 21: demo cards show "Đã bán N" (delivered order lines) and the buyers' stars
+    (reviews of received products, through the review service)."""
+    from catalogue.selectors import popular_products, product_list_public
+
+    assert product_list_public().filter(sold_count__gt=0).count() >= 3
+    assert product_list_public().filter(review_count__gt=0).count() >= 3
+    assert all(review.meta.verified_purchase for review in ProductReview.objects.select_related("meta"))
+    top = popular_products()[0]
+    assert top.sold_count > 0 and top.review_count > 0
+    html = client.get(f"/shops/{top.shop.code}/").content.decode()
+    assert f"Đã bán {top.sold_count}" in html and 'class="card-rating"' in html
 
 
 def test_shops_are_the_real_producers_and_approved():

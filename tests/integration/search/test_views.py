@@ -111,3 +111,35 @@ def test_database_fallback_folds_diacritics(client, catalogue, search_settings):
     html = response.content.decode()
     assert "Mật ong U Minh" in html
     assert "Khô cá bổi" not in html
+
+
+def test_no_results_page_proposes_popular_products(client, catalogue):
+    """Issue 21: a query that finds nothing shows corrections and what buyers buy most
+    (delivered units first), and costs no query per popular product."""
+    from tests.factories import make_order
+
+    shrimp = catalogue["tom_kho"]
+    response = client.get("/search/", {"q": "xyzqwv khong co"})
+    assert response.status_code == 200
+    assert response.context["products"] == []
+    popular = response.context["popular_products"]
+    assert popular, "popular products are proposed"
+    html = response.content.decode()
+    assert "Không tìm thấy sản phẩm cho" in html and 'class="popular"' in html
+    assert 'class="sort-form"' not in html  # nothing to sort
+    make_order([(shrimp, 4)], status="delivered", allocate=False)
+    make_order([(catalogue["kho_ca"], 9)], status="cancelled", allocate=False)
+    response = client.get("/search/", {"q": "xyzqwv khong co nua"})
+    assert response.context["popular_products"][0].pk == shrimp.pk
+    assert "Đã bán 4" in response.content.decode()
+
+
+def test_results_page_toolbar_and_first_card_eager(client, catalogue):
+    html = client.get("/search/", {"q": "mat ong"}).content.decode()
+    assert '<details class="filter-drawer" id="filters">' in html
+    assert 'data-autosubmit' in html and 'class="btn btn-small sort-apply"' in html
+    # (The first card's eager photo: these products have none; see tests/functional/browser/test_phone_browse.py.)
+    assert '<script src="/static/js/listing.js" defer>' in html
+    assert 'id="search-q"' not in html  # the header's box is the page's search box
+    # The category and browse pages keep their own box (it searches within them).
+    assert 'id="search-q"' in client.get("/catalogue/").content.decode()
