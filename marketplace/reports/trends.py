@@ -33,7 +33,7 @@ BUCKETS = 12
 @dataclass(frozen=True)
 class Bucket:
     start: datetime.date  # Monday of the week, or the 1st of the month
-    end: datetime.date  # the last day, included
+    end: datetime.date  # the last day, included: the last bucket stops at `last_day`
     orders: int
     gmv: int  # whole đồng
     new_shops: int
@@ -61,11 +61,13 @@ def _after(grain: str, start: datetime.date) -> datetime.date:
 
 
 def trends(grain: str, last_day: datetime.date, count: int = BUCKETS) -> list[Bucket]:
-    """`count` buckets of `grain` (WEEK or MONTH) up to the one holding `last_day`, oldest first."""
+    """`count` buckets of `grain` (WEEK or MONTH) up to the one holding `last_day`, oldest
+    first; the last one ends with `last_day` (a week or month so far)."""
     if grain not in GRAINS:
         raise ValueError(grain)
     starts = bucket_starts(grain, last_day, count)
-    since, until = start_of_day(starts[0]), start_of_day(_after(grain, starts[-1]))
+    after_last = last_day + datetime.timedelta(days=1)
+    since, until = start_of_day(starts[0]), start_of_day(after_last)
 
     def bucket(field):
         return Trunc(field, grain, output_field=DateField(), tzinfo=VN)
@@ -96,7 +98,7 @@ def trends(grain: str, last_day: datetime.date, count: int = BUCKETS) -> list[Bu
     return [
         Bucket(
             start=start,
-            end=_after(grain, start) - datetime.timedelta(days=1),
+            end=min(_after(grain, start), after_last) - datetime.timedelta(days=1),
             orders=orders.get(start, {}).get("n", 0),
             gmv=int(orders.get(start, {}).get("gmv") or 0),
             new_shops=shops.get(start, 0),
