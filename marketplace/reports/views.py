@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from marketplace.core.dates import today_vn
 from marketplace.core.money import format_vnd
 from marketplace.core.staff import ProgrammeStaffRequiredMixin
 from marketplace.reports import selectors
@@ -29,8 +30,9 @@ TREND_PREFIX = "trend_"
 
 
 def trend_tables(period: selectors.Period, grain: str) -> list[Table]:
-    """Orders, GMV and newly approved shops per week or month, up to the period's end."""
-    buckets = trends(grain, period.end)
+    """Orders, GMV and newly approved shops per week or month, up to the period's end (today
+    when the period runs on: no empty weeks to come)."""
+    buckets = trends(grain, min(period.end, today_vn()))
     labels = [bucket.label(grain) for bucket in buckets]
     if grain == MONTH:
         when = _("Tháng")
