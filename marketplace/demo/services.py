@@ -67,6 +67,7 @@ from . import catalogue_data as data
 from .bank import ensure_demo_bank_credits
 from .content import ensure_cms_content
 from .fees import ensure_demo_fees
+from .history import ensure_demo_history
 from .identity import ensure_representatives
 from .images import product_photo
 from .invitations import ensure_demo_invitations
@@ -128,6 +129,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         ensure_demo_invitations(plan[0].owner_email, shops[plan[0].code], result)
         ensure_demo_privacy(BUYER_EMAIL, result, today=today)
         ensure_demo_reviews(result)
+        ensure_demo_history(shops)  # last: dates what the steps above made today
     _count(plan, result)
     result.seconds = time.monotonic() - started
     return result

@@ -38,6 +38,7 @@ class Table:
     rows: list[tuple]
     chart: str = ""
     chart_rows: list[tuple[str, int]] = field(default_factory=list)
+    bars: int | None = None  # the column drawn as HTML bars (`with_bars`)
 
     def display_rows(self) -> list[list[str]]:
         kinds = [kind for _header, kind in self.columns]
@@ -53,11 +54,28 @@ class Table:
     def headers(self) -> list[str]:
         return [header for header, _kind in self.columns]
 
+    def bar_rows(self) -> list[dict]:
+        """Each row as {"cells": display cells, "percent": the bar column's share of the
+        largest value, 0–100}: the table is its own chart (reports/_bars.html)."""
+        values = [int(row[self.bars]) for row in self.rows] if self.bars is not None else []
+        peak = max(values, default=0)
+        return [
+            {"cells": cells, "percent": round(100 * value / peak) if peak > 0 else 0}
+            for cells, value in zip(self.display_rows(), values or [0] * len(self.rows), strict=True)
+        ]
+
 
 def with_chart(table: Table, column: int, *, money: bool = False) -> Table:
     """Give `table` a bar chart of its `column` against its first column."""
     rows = [(str(row[0]), int(row[column])) for row in table.rows]
     table.chart = mark_safe(bar_chart(rows, title=table.title, money=money))  # noqa: S308 -- escaped
+    return table
+
+
+def with_bars(table: Table, column: int) -> Table:
+    """Draw `table`'s `column` as bars inside its own cells: one titled table that is at once
+    the chart and the data a screen reader reads (reports/_bars.html)."""
+    table.bars = column
     return table
 
 
@@ -85,6 +103,10 @@ class FiguresPageView(TemplateView):
         """(summary figures, tables) of the period, each from aggregate queries."""
         raise NotImplementedError
 
+    def extra_query(self) -> dict[str, str]:
+        """More of the page's own parameters, kept in its CSV links."""
+        return {}
+
     def csv_filename(self, table: Table, period: Period) -> str:
         return f"{table.name}_{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
 
@@ -101,9 +123,10 @@ class FiguresPageView(TemplateView):
             if table is None:
                 raise Http404
             return csv_response(table, filename=self.csv_filename(table, period))
-        query = {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+        dates = {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+        query = {**dates, **self.extra_query()}
         if not bound:
-            form = DateRangeForm(initial=query)
+            form = DateRangeForm(initial=dates)
         return self.render_to_response(
             self.get_context_data(
                 form=form,

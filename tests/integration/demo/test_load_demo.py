@@ -594,3 +594,27 @@ def test_demo_shops_keep_no_application_document():
     assert all(shop.application_document_kind and not shop.application_document for shop in shops)
     assert all(shop.application_document_purged_at for shop in shops)
     assert application_documents_purge() == 0
+
+
+def test_the_demo_has_a_past_for_the_staff_figures_trends():
+    """Shops approved over the last year and settled purchases over the last weeks
+    (marketplace/demo/history.py): the trends on /dashboard/figures/ show more than one bar."""
+    from marketplace.core.dates import today_vn
+    from marketplace.reports.trends import MONTH, WEEK, trends
+
+    today = today_vn()
+    months = trends(MONTH, today)
+    assert sum(bucket.new_shops for bucket in months) == Partner.objects.count()
+    assert len([bucket for bucket in months if bucket.new_shops]) >= 6
+    weeks = trends(WEEK, today)
+    assert len([bucket for bucket in weeks if bucket.orders]) >= 4
+    assert len([bucket for bucket in weeks if bucket.gmv]) >= 4
+    # Orders still waiting for a step are today's: the daily deadlines leave them alone.
+    waiting = Order.objects.filter(status="pending")
+    assert waiting.exists()
+    recent = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=1)
+    assert all(order.date_placed > recent for order in waiting)
+    # A delivered order was placed before it was delivered.
+    for order in Order.objects.filter(status="delivered").prefetch_related("shipments"):
+        delivered = [s.delivered_at for s in order.shipments.all() if s.delivered_at]
+        assert all(order.date_placed < when for when in delivered)

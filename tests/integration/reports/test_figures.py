@@ -136,9 +136,10 @@ def test_staff_see_the_page_with_charts(client, world):
     response = client.get(URL, period_query())
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<svg") == 9
+    # 9 charts and the 3 trends: tables titled by their heading, bars drawn in their cells.
+    assert html.count('<table class="figures-bars" aria-labelledby=') == 12
     assert f'href="{URL}"' in html  # the dashboard navigation entry
-    assert "<title" in html and "GMV theo hình thức thanh toán" in html
+    assert '<h2 id="gmv_by_payment_method-title">GMV theo hình thức thanh toán</h2>' in html
     assert "1.060.000 ₫" in html and "620.000 ₫" in html
     assert "format=csv&amp;table=top_products" in html
 
@@ -223,6 +224,14 @@ def test_bar_chart_escapes_and_formats_money():
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert "<b>" not in svg and "&lt;b&gt;Mật ong&lt;/b&gt;" in svg and "Khô &amp; cá" in svg
     assert "<title" in svg and "GMV &lt;x&gt;" in svg and "1.250.000 ₫" in svg and 'role="img"' in svg
+    assert svg.count("GMV &lt;x&gt;") == 1  # the accessible name only: the page's heading shows it
+
+
+def test_bar_chart_wraps_long_labels_rather_than_cutting_them():
+    name = "Hợp tác xã Nông nghiệp Dịch vụ Thương mại Tân Hưng Tây"
+    svg = bar_chart([(name, 3), ("Mật ong", 1)], title="Cửa hàng")
+    assert "…" not in svg
+    assert svg.count("<tspan") == 3 and "Tây</tspan>" in svg
 
 
 def test_csv_cells_never_run_as_formulas(client, staff):
