@@ -69,6 +69,16 @@ def slide_in_view(page, index: int) -> bool:
     )
 
 
+def until(page, script: str, what: str, timeout_ms: int = 5000):
+    """Poll `script` (evaluated in the page, as CDP does: the page's CSP allows no eval, which
+    Playwright's wait_for_function polling needs) until it is truthy."""
+    for _ in range(timeout_ms // 100):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"not within {timeout_ms} ms: {what}")
+
+
 def current_dot(page) -> str:
     return page.locator("[data-gallery-nav] a[aria-current=true]").get_attribute("href")
 
@@ -95,15 +105,16 @@ def test_product_page_first_screen_gallery_quantity_and_buy_bar(browsing):
         strip = box(page, "#gallery-track")
         page.mouse.move(strip["x"] + strip["width"] / 2, strip["y"] + strip["height"] / 2)
         page.mouse.wheel(strip["width"] * 0.6, 0)
-        page.wait_for_function("document.getElementById('gallery-track').scrollLeft > 0")
+        until(page, "document.getElementById('gallery-track').scrollLeft > 0", "the strip scrolls")
         page.wait_for_timeout(600)  # the strip snaps to the next photo
         assert slide_in_view(page, 2) and current_dot(page) == "#photo-2"
-        browsing.shot(f"product {width} second photo")
+        page.screenshot(path=str(browsing.folder / f"product-{width}-second-photo-screen.png"))
         # A dot scrolls the strip (not the page) to its photo.
         scroll_y = page.evaluate("window.scrollY")
         page.locator("[data-gallery-nav] a[href='#photo-3']").click()
-        page.wait_for_function("document.getElementById('photo-3').getBoundingClientRect().left"
-                               " - document.getElementById('gallery-track').getBoundingClientRect().left < 2")
+        until(page, "Math.abs(document.getElementById('photo-3').getBoundingClientRect().left"
+                    " - document.getElementById('gallery-track').getBoundingClientRect().left) < 2",
+              "the third photo shows")
         assert current_dot(page) == "#photo-3" and page.evaluate("window.scrollY") == scroll_y
 
         # Quantity − / +.
@@ -122,7 +133,7 @@ def test_product_page_first_screen_gallery_quantity_and_buy_bar(browsing):
 
         # Scrolled past the buy box: the bar holds price and buttons at the bottom.
         page.mouse.wheel(0, 1500)
-        page.wait_for_function("!document.querySelector('.buy-bar').classList.contains('is-off')")
+        until(page, "!document.querySelector('.buy-bar').classList.contains('is-off')", "the buy bar shows")
         page.wait_for_timeout(300)
         bar = box(page, ".buy-bar")
         assert bar["y"] + bar["height"] <= HEIGHT + 1 and bar["y"] >= HEIGHT - 80, bar
