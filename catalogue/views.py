@@ -12,6 +12,8 @@ from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailVi
 from catalogue import qr
 from catalogue.selectors import product_is_public
 from marketplace.core import pagecache
+from shops.access import membership_for
+from shops.selectors import shop_contact, shop_rating
 
 QR_FORMATS = {
     "png": ("image/png", qr.product_qr_png),
@@ -59,7 +61,15 @@ class ProductDetailView(OscarProductDetailView):
         product = self.object
         ctx["ocop_certificate"] = best_valid_certificate(product)
         # The producing shop (a variant's is its parent's), for the origin box.
-        ctx["product_shop"] = product.parent.shop if product.is_child else product.shop
+        shop = product.parent.shop if product.is_child else product.shop
+        ctx["product_shop"] = shop
+        if shop is not None:
+            # The shop card: its rating over all its products' reviews, how to reach it.
+            ctx["shop_rating"] = shop_rating(shop=shop)
+            ctx["shop_contact"] = shop_contact(shop=shop)
+            # Blocks for the shop's own people only (edit link, stock, QR for packaging).
+            # Signed-in visitors only: the anonymous page (cached) never has them.
+            ctx["is_shop_member"] = membership_for(self.request.user, shop) is not None
         return ctx
 
 

@@ -69,6 +69,30 @@ def shop_rating(*, shop: Partner) -> ShopRating:
     )
 
 
+@dataclass(frozen=True)
+class ShopContact:
+    """How a buyer reaches a shop from its product page: Zalo and a phone call."""
+
+    zalo_url: str | None
+    tel_url: str | None
+
+
+def _national(number: str) -> str:
+    """'+84912345678' -> '0912345678' (the number as Vietnamese people dial it), digits only."""
+    digits = "".join(c for c in number if c.isdigit())
+    return "0" + digits[2:] if digits.startswith("84") else digits
+
+
+def shop_contact(*, shop: Partner) -> ShopContact:
+    """Zalo chat (the shop's Zalo number, else its phone) and call links; None where the shop
+    has given no number. Only digits of the stored numbers reach the links."""
+    zalo = shop.zalo_phone or shop.phone
+    return ShopContact(
+        zalo_url=f"https://zalo.me/{_national(zalo)}" if zalo else None,
+        tel_url=f"tel:{_national(shop.phone)}" if shop.phone else None,
+    )
+
+
 # --- programme staff -------------------------------------------------------------
 
 

@@ -13,7 +13,15 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from catalogue.models import OcopCertificate
-from tests.factories import commune_code, make_certificate, make_home_page, make_product, make_shop
+from shops.models import ShopMember
+from tests.factories import (
+    commune_code,
+    make_certificate,
+    make_home_page,
+    make_product,
+    make_shop,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +61,14 @@ def test_product_page_shows_badge_validity_certificate_origin_and_qr(client):
     assert shop.commune_name in html
     link = re.search(r'<a href="https://truyxuat\.example\.vn/sp/42"[^>]*>', html).group(0)
     assert "nofollow" in link and "noopener" in link
-    # The QR code: a lazy image of the SVG and both downloads.
+    # The QR code (for printing on packaging): shown to the shop's people only, a lazy image
+    # of the SVG and both downloads.
     base = product.get_absolute_url()
+    assert f"{base}qr.svg" not in html
+    owner = make_user("chu@htx-mat-ong.vn")
+    ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
+    client.force_login(owner)
+    html = client.get(base).content.decode()
     assert re.search(rf'<img src="{base}qr\.svg"[^>]*loading="lazy"', html)
     assert f'href="{base}qr.png" download' in html
     assert f'href="{base}qr.svg" download' in html
@@ -96,8 +110,12 @@ def test_no_ocop_for_unverified_certificates(client, status):
     assert response.context["ocop_certificate"] is None
     assert BADGE not in html and "OCOP 4 sao" not in html
     assert cert.decision_number not in html and "Chứng nhận OCOP" not in html
-    # The QR code does not depend on OCOP: every product can be printed.
-    assert "qr.svg" in html
+    # The QR code does not depend on OCOP: every product can be printed (by its shop).
+    owner = make_user("chu@htx-mat-ong.vn")
+    ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
+    client.force_login(owner)
+    assert "qr.svg" in client.get(product.get_absolute_url()).content.decode()
+    client.logout()
 
     html = client.get(f"/shops/{shop.code}/").content.decode()
     assert product.title in html and BADGE not in html

@@ -65,14 +65,23 @@ def test_ocop_stars_are_read_as_words(client):
 
 def test_product_page_photos_are_webp_with_srcset_and_a_gallery(client, photographed):
     html = client.get(photographed.get_absolute_url()).content.decode()
-    main = img_tags(html, "product-photo")[0]
+    track = re.split(r'<ul class="product-thumbs', html.split('class="product-photo gallery-track"', 1)[1])[0]
+    slides = re.findall(r"<img [^>]+>", track)
+    main = slides[0]
     assert 'id="product-photo"' in main and 'fetchpriority="high"' in main  # LCP: not lazy
     assert re.search(r'srcset="[^"]+\.webp 400w, [^"]+\.webp 800w"', main), main
     assert 'width="800" height="800"' in main
-    thumbs = re.findall(r'<a href="[^"]+" data-src="[^"]+\.webp" data-srcset="[^"]+"[^>]*>', html)
-    assert len(thumbs) == 3 and 'aria-current="true"' in thumbs[0]
-    for thumb in img_tags(html, "product-thumbs"):
-        assert 'loading="lazy"' in thumb and ".webp" in thumb
+    # Every photo is in the swipeable strip; all but the first load lazily.
+    assert len(slides) == 3
+    for slide in slides[1:]:
+        assert 'loading="lazy"' in slide and re.search(r'srcset="[^"]+\.webp 400w', slide)
+    # Dots / thumbnails are links to each photo of the strip (work without JavaScript).
+    links = re.findall(r'<a href="#photo-(\d)" aria-label="Ảnh \d/3"[^>]*>', html)
+    assert links == ["1", "2", "3"] and 'aria-current="true"' in html.split('href="#photo-1"')[1][:60]
+    for index in (1, 2, 3):
+        assert f'id="photo-{index}"' in track
+    for thumb in img_tags(html, "product-thumbs gallery-nav"):
+        assert 'loading="lazy"' in thumb and ".webp" in thumb and 'alt=""' in thumb
     # The thumbnails really exist and are WebP.
     name = re.search(r'src="/media/([^"]+\.webp)"', main).group(1)
     with Image.open(Path(settings.MEDIA_ROOT) / name) as img:

@@ -2,7 +2,11 @@
    1. Search suggestions: a search box with data-suggest-url becomes an ARIA 1.2 combobox
       (listbox popup, arrow keys, Enter, Escape) fed by GET <url>?q= (debounced, aborted
       when stale). Without JS the box is a plain GET form.
-   2. Product gallery: thumbnails (links to the full photo) swap the main photo in place. */
+   2. Product gallery: the photos sit in a strip that snaps to each one (CSS, swipe); the
+      dots / thumbnails scroll the strip (not the page) and mark the photo in view.
+   3. Quantity −/+ buttons (shown only here) around a number box, within its min/max; in the
+      basket the new quantity is sent after a short pause.
+   4. Product page buy bar (phones): hidden while the buy box itself is on screen. */
 (function () {
   "use strict";
   var doc = document;
@@ -92,18 +96,69 @@
     }
   }
 
-  var photo = doc.getElementById("product-photo");
-  if (photo) {
-    doc.addEventListener("click", function (e) {
-      var link = e.target.closest && e.target.closest(".product-thumbs a[data-src]");
+  var track = doc.getElementById("gallery-track");
+  var nav = doc.querySelector("[data-gallery-nav]");
+  if (track && nav) {
+    var dots = nav.querySelectorAll("a");
+    var shown = function () {
+      var width = track.clientWidth || 1;
+      return Math.max(0, Math.min(dots.length - 1, Math.round(track.scrollLeft / width)));
+    };
+    var mark = function (index) {
+      for (var d = 0; d < dots.length; d++) {
+        if (d === index) dots[d].setAttribute("aria-current", "true");
+        else dots[d].removeAttribute("aria-current");
+      }
+    };
+    var pending = 0;
+    track.addEventListener("scroll", function () {
+      if (pending) return;
+      pending = window.requestAnimationFrame(function () { pending = 0; mark(shown()); });
+    }, { passive: true });
+    nav.addEventListener("click", function (e) {
+      var link = e.target.closest && e.target.closest("a[href^='#photo-']");
       if (!link) return;
+      var slide = doc.getElementById(link.getAttribute("href").slice(1));
+      if (!slide) return;
       e.preventDefault();
-      photo.srcset = link.getAttribute("data-srcset");
-      photo.src = link.getAttribute("data-src");
-      photo.alt = link.getAttribute("data-alt");
-      var all = doc.querySelectorAll(".product-thumbs a");
-      for (var j = 0; j < all.length; j++) all[j].removeAttribute("aria-current");
-      link.setAttribute("aria-current", "true");
+      track.scrollTo({ left: slide.offsetLeft - track.firstElementChild.offsetLeft });
+      mark(Array.prototype.indexOf.call(dots, link));
     });
+  }
+
+  var basketForm = doc.getElementById("basket_formset");
+  var sendTimer = 0;
+  var qtys = doc.querySelectorAll("[data-qty]");
+  for (var q = 0; q < qtys.length; q++) {
+    (function (box) {
+      var input = box.querySelector("input");
+      var buttons = box.querySelectorAll(".qty-step");
+      if (!input) return;
+      for (var b = 0; b < buttons.length; b++) {
+        buttons[b].hidden = false;
+        buttons[b].addEventListener("click", function (e) {
+          var step = parseInt(e.currentTarget.getAttribute("data-step"), 10);
+          var low = parseInt(box.getAttribute("data-min") || input.min || "1", 10);
+          var high = parseInt(input.max, 10);
+          var value = (parseInt(input.value, 10) || 0) + step;
+          if (value < low) value = low;
+          if (!isNaN(high) && value > high) value = high;
+          input.value = String(value);
+          input.dispatchEvent(new Event("change", { bubbles: true }));
+          if (basketForm && basketForm.contains(input)) {
+            window.clearTimeout(sendTimer);
+            sendTimer = window.setTimeout(function () { basketForm.submit(); }, 800);
+          }
+        });
+      }
+    })(qtys[q]);
+  }
+
+  var bar = doc.querySelector("[data-buy-bar]");
+  var buyBox = doc.getElementById("buy-box");
+  if (bar && buyBox && "IntersectionObserver" in window) {
+    new IntersectionObserver(function (entries) {
+      bar.classList.toggle("is-off", entries[0].isIntersecting);
+    }).observe(buyBox);
   }
 })();
