@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from oscar.apps.checkout import signals as checkout_signals
 from oscar.apps.checkout import views as oscar_views
 
+from marketplace.checkout.addresses import address_fields_of, saved_addresses
 from marketplace.checkout.forms import (
     AddressForm,
     GatewayForm,
@@ -28,7 +29,6 @@ from marketplace.checkout.forms import (
     PlaceOrderForm,
     ShippingChoiceForm,
 )
-from marketplace.checkout.addresses import address_fields_of, saved_addresses
 from marketplace.checkout.quote import CheckoutError, basket_problems
 from marketplace.checkout.services import purchase_place
 from marketplace.checkout.session import CheckoutSessionMixin

@@ -37,7 +37,10 @@ def to_review(client, gateway: dict | None, address: dict | None = None):
     response = client.post(reverse("checkout:shipping-address"),
                            address or {**ADDRESS_POST, "commune": commune_code()})
     assert response.status_code == 302, response.content.decode()[-2000:]
-    assert client.post(reverse("checkout:shipping-method"), {}).status_code == 302
+    delivery = client.get(reverse("checkout:shipping-method")).content.decode()
+    chosen = dict(re.findall(r'<input type="radio" name="(shop_\d+)" value="([^"]+)"[^>]*checked', delivery))
+    assert chosen  # each shop's cheapest delivery, preselected
+    assert client.post(reverse("checkout:shipping-method"), chosen).status_code == 302
     payment = client.get(reverse("checkout:payment-method")).content.decode()
     assert client.post(reverse("checkout:payment-method"), {"method": "cod"}).status_code == 302
     review = client.get(reverse("checkout:preview"))
@@ -163,7 +166,9 @@ def test_a_signed_in_buyer_ships_to_a_saved_address_in_one_tap(client, two_shops
     assert "Giao đến địa chỉ này" in page and ADDRESS_POST["street"] in page
     response = client.post(reverse("checkout:shipping-address"), {"saved_address": str(saved.pk)})
     assert response["Location"] == reverse("checkout:shipping-method")
-    client.post(reverse("checkout:shipping-method"), {})
+    delivery = client.get(reverse("checkout:shipping-method")).content.decode()
+    client.post(reverse("checkout:shipping-method"),
+                dict(re.findall(r'<input type="radio" name="(shop_\d+)" value="([^"]+)"[^>]*checked', delivery)))
     client.post(reverse("checkout:payment-method"), {"method": "cod"})
     review = client.get(reverse("checkout:preview")).content.decode()
     assert ADDRESS_POST["name"] in review and ADDRESS_POST["street"] in review
