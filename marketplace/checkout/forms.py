@@ -25,16 +25,54 @@ from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_av
 
 
 class GatewayForm(OscarGatewayForm):
-    """The checkout's first step without Oscar's "a user with that email address already
-    exists": a guest may use any address (the order is theirs by its e-mail and purchase
-    link), and "create an account" goes to registration, which answers the same for any
-    address (marketplace/core/registration.py; ADR 0030). Signing in is Oscar's."""
+    """The checkout's first step for a visitor not signed in: phone first, e-mail optional
+    (docs/decisions/00XX-guest-phone-first.md). A cash-on-delivery buyer is reached by
+    phone; the e-mail only brings the confirmation and the order link, so a guest may leave
+    it out. Without Oscar's "a user with that email address already exists": a guest may use
+    any address (the order is theirs by its purchase link), and "create an account" goes to
+    registration, which answers the same for any address (marketplace/core/registration.py;
+    ADR 0030). Signing in (`options=existing`, e-mail and password) is Oscar's; the page
+    links to the sign-in page for it rather than showing a password box."""
+
+    phone = forms.CharField(
+        label=_("Số điện thoại di động"), max_length=20, required=False,
+        help_text=_("Cửa hàng gọi số này khi giao hàng."),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    field_order = ["phone", "username", "options", "password"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["username"]
+        email.required = False
+        email.label = _("E-mail (không bắt buộc)")
+        email.help_text = _("Nhập nếu bạn muốn nhận xác nhận và đường dẫn xem đơn qua e-mail.")
+        email.widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
+        email.widget.attrs.pop("autofocus", None)
+        self.fields["password"].label = _("Mật khẩu")
+
+    def clean_username(self):
+        raw = (self.cleaned_data.get("username") or "").strip()
+        return super().clean_username() if raw else ""
+
+    def clean_phone(self):
+        raw = (self.cleaned_data.get("phone") or "").strip()
+        return normalise_mobile(raw) if raw else ""
 
     def clean(self):
-        if self.is_guest_checkout() or self.is_new_account_checkout():
+        data = self.cleaned_data
+        if self.is_guest_checkout():
             self.errors.pop("password", None)
-            return self.cleaned_data
-        return super().clean()
+            if not data.get("phone") and "phone" not in self.errors:
+                self.add_error("phone", _("Vui lòng nhập số điện thoại để cửa hàng liên hệ khi giao hàng."))
+            return data
+        if not data.get("username") and "username" not in self.errors:
+            self.add_error("username", _("Vui lòng nhập e-mail."))
+        if self.is_new_account_checkout():
+            self.errors.pop("password", None)
+            return data
+        return super(OscarGatewayForm, self).clean()
 
 
 class AddressForm(forms.Form):

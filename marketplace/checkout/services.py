@@ -23,6 +23,7 @@ from oscar.core.loading import get_model
 
 from catalogue.models import Product
 from catalogue.selectors import product_is_public
+from marketplace.checkout.addresses import address_remember
 from marketplace.checkout.limits import cod_claim
 from marketplace.checkout.quote import (
     CheckoutError,
@@ -214,6 +215,8 @@ def _write_purchase(
     # The buyer pressed "Đặt hàng" beside the sentence saying the shops get the delivery
     # details: the proof of that consent (docs/decisions/0032-personal-data-rights.md).
     consent_record_order_placement(purchase=purchase)
+    # The next checkout offers this address (a signed-in buyer's address book).
+    address_remember(purchase.user, address)
     audit_record(
         action="purchase.placed", actor=purchase.user, acting_as="buyer", target=purchase,
         data={"total": purchase.total, "orders": len(quote.parts), "payment_method": payment_method,

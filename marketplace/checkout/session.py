@@ -48,6 +48,23 @@ class PerShopShipping:
 
 
 class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
+    def guest_phone(self) -> str:
+        """The mobile number a guest gave at the first step (E.164), or ""."""
+        return self.checkout_session._get("marketplace", "guest_phone", "") or ""
+
+    def set_guest_contact(self, *, phone: str, email: str) -> None:
+        self.checkout_session._set("marketplace", "guest_phone", phone)
+        self.checkout_session.set_guest_email(email)
+
+    def check_user_email_is_captured(self, request):
+        """A guest is reached by phone (the e-mail is optional, ADR 00XX): the first step
+        is done once the phone is given."""
+        if not request.user.is_authenticated and not self.guest_phone():
+            raise exceptions.FailedPreCondition(
+                url=reverse("checkout:index"),
+                message=_("Vui lòng nhập số điện thoại trước khi đặt hàng."),
+            )
+
     def shipping_choices(self) -> dict:
         return session_shipping_choices(self.request)
 

@@ -1,13 +1,16 @@
 """Oscar's checkout views, overridden by name for a marketplace checkout.
 
-Steps (Oscar's URLs): gateway (sign in or guest e-mail) → delivery address (Vietnamese,
-province → commune) → delivery per shop → payment method → review (items, quantities,
-delivery, total; back or cancel — Decree 52/2013 as amended by 85/2021) → place.
+Steps (Oscar's URLs): gateway (a guest's phone, e-mail optional; or a link to sign in) →
+delivery address (Vietnamese, province → commune; a signed-in buyer picks a saved one) →
+delivery per shop → payment method (COD first) → review (items, quantities, delivery, total;
+back or cancel — Decree 52/2013 as amended by 85/2021) → place. The buyer sees three steps
+on every page: Giao hàng → Thanh toán → Xác nhận (partials/steps.html).
 Placing is `marketplace.checkout.services.purchase_place`; views stay thin.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -15,8 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_GET
+from oscar.apps.checkout import signals as checkout_signals
 from oscar.apps.checkout import views as oscar_views
 
+from marketplace.checkout.addresses import address_fields_of, saved_addresses
 from marketplace.checkout.forms import (
     AddressForm,
     GatewayForm,
@@ -39,7 +44,36 @@ SESSION_PURCHASE = "checkout_purchase_number"
 
 
 class IndexView(oscar_views.IndexView):
-    form_class = GatewayForm  # never tells whether the e-mail has an account
+    """A guest's phone (and e-mail if they wish); never tells whether an e-mail has an account."""
+
+    form_class = GatewayForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["initial"] = {
+            "username": self.checkout_session.get_guest_email() or "",
+            "phone": local_phone(self.guest_phone()),
+        }
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        next_url = reverse("checkout:index")
+        ctx["login_url"] = f"{reverse('customer:login')}?next={next_url}"
+        return ctx
+
+    def form_valid(self, form):
+        if not form.is_guest_checkout():
+            return super().form_valid(form)
+        email = form.cleaned_data["username"]
+        self.set_guest_contact(phone=form.cleaned_data["phone"], email=email)
+        checkout_signals.start_checkout.send_robust(sender=self, request=self.request, email=email)
+        return redirect("checkout:shipping-address")
+
+
+def local_phone(e164: str) -> str:
+    """'+84912345678' -> '0912345678': the number as Vietnamese write it, for a form."""
+    return "0" + e164[3:] if e164.startswith("+84") else e164
 
 
 class ShippingAddressView(CheckoutSessionMixin, generic.FormView):
@@ -51,7 +85,31 @@ class ShippingAddressView(CheckoutSessionMixin, generic.FormView):
         initial = AddressForm.initial_from_fields(self.checkout_session.new_shipping_address_fields())
         if not initial.get("name") and self.request.user.is_authenticated:
             initial["name"] = self.request.user.get_full_name()
+        if not initial.get("phone"):
+            initial["phone"] = local_phone(self.guest_phone())  # given at the first step
         return initial
+
+    def saved_addresses(self):
+        if not self.request.user.is_authenticated:
+            return []
+        return saved_addresses(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["saved_addresses"] = self.saved_addresses()
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if "saved_address" in request.POST:
+            chosen = next(
+                (a for a in self.saved_addresses() if str(a.pk) == request.POST["saved_address"]), None
+            )
+            if chosen is None:  # not one of this buyer's addresses: the page again
+                messages.error(request, _("Không tìm thấy địa chỉ này trong sổ địa chỉ của bạn."))
+                return redirect("checkout:shipping-address")
+            self.checkout_session.ship_to_new_address(address_fields_of(chosen))
+            return redirect("checkout:shipping-method")
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         self.checkout_session.ship_to_new_address(form.address_fields())
@@ -95,7 +153,12 @@ class PaymentMethodView(CheckoutSessionMixin, generic.FormView):
     skip_conditions = []
 
     def get_initial(self):
-        return {"method": self.payment_method()}
+        # Cash on delivery first: what most buyers here choose (the form drops it when a COD
+        # limit closes it to this basket).
+        method = self.payment_method()
+        if method is None and PaymentMethod.COD in settings.CHECKOUT_PAYMENT_METHODS:
+            method = PaymentMethod.COD
+        return {"method": method}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "cod_refusal": self.cod_refusal()}
@@ -127,6 +190,7 @@ class PaymentDetailsView(CheckoutSessionMixin, generic.TemplateView):
             address=self.checkout_session.new_shipping_address_fields() or {},
             problems=basket_problems(self.request.basket),
             email=self.buyer_email(),
+            guest_phone=self.guest_phone(),
         )
         ctx.setdefault("form", PlaceOrderForm(initial={"expected_total": quote.total}))
         return ctx

@@ -291,7 +291,8 @@ def _deliver(code: str, messages: dict, *, user=None, email: str = "") -> bool:
         elif email:
             sent = dispatcher.dispatch_anonymous_messages(email, messages)
         else:
-            logger.warning("Mail %s: no address to send to", code)
+            # A guest who gave no e-mail (ADR 00XX): reached by phone and the order link.
+            logger.info("Mail %s: no address to send to", code)
             return False
     except Exception:  # noqa: BLE001 -- SMTP down, bad address: log and move on
         logger.exception("Mail %s: sending failed", code)

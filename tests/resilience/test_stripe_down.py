@@ -41,7 +41,7 @@ def shop_product(monkeypatch):
 def to_payment_step(email: str, shop, product) -> Client:
     client = Client()
     add_to_basket(client, product)
-    client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
+    client.post(reverse("checkout:index"), {"username": email, "options": "anonymous", "phone": "0912345678"})
     client.post(reverse("checkout:shipping-address"), {**ADDRESS_POST, "commune": commune_code()})
     chosen = client.post(
         reverse("checkout:shipping-method"),

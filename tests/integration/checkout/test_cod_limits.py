@@ -228,7 +228,7 @@ def radio(html: str, value: str) -> str:
 def to_payment_step(client, product, quantity):
     response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
     assert response.status_code == 302
-    client.post(reverse("checkout:index"), {"username": "khach@example.com", "options": "anonymous"})
+    client.post(reverse("checkout:index"), {"username": "khach@example.com", "options": "anonymous", "phone": "0912345678"})
     response = client.post(
         reverse("checkout:shipping-address"), {**ADDRESS_POST, "commune": str(communes(96)[0][0])}
     )

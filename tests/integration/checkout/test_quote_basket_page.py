@@ -67,7 +67,7 @@ def test_each_shop_shows_its_delivery_and_the_total_is_what_is_placed(client, tw
     assert total == 320_000 + 0 + 120_000 + 20_000
 
     # Checkout: the delivery step offers the same options first; the buyer keeps them.
-    client.post(reverse("checkout:index"), {"username": "khach@example.com", "options": "anonymous"})
+    client.post(reverse("checkout:index"), {"username": "khach@example.com", "options": "anonymous", "phone": "0912345678"})
     client.post(reverse("checkout:shipping-address"), {**ADDRESS_POST, "commune": str(communes(96)[0][0])})
     step = client.get(reverse("checkout:shipping-method")).content.decode()
     checked = dict(re.findall(r'<input type="radio" name="(shop_\d+)" value="([^"]+)"[^>]*checked', step))
@@ -98,7 +98,7 @@ def test_a_shop_without_options_shows_the_programme_fee(client, settings):
 def test_a_delivery_chosen_in_checkout_is_what_the_basket_shows_after(client, two_shops):
     honey_shop, fish_shop, honey, fish = two_shops
     add(client, honey, 1)  # 160.000 ₫: the cheapest delivery is 25.000 ₫
-    client.post(reverse("checkout:index"), {"username": "khach@example.com", "options": "anonymous"})
+    client.post(reverse("checkout:index"), {"username": "khach@example.com", "options": "anonymous", "phone": "0912345678"})
     client.post(reverse("checkout:shipping-address"), {**ADDRESS_POST, "commune": str(communes(96)[0][0])})
     fast = honey_shop.shipping_options.get(name="Giao nhanh")
     assert client.post(reverse("checkout:shipping-method"), {f"shop_{honey_shop.pk}": str(fast.pk)}).status_code == 302

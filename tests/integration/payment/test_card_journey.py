@@ -36,7 +36,7 @@ def test_three_shops_one_card_purchase_each_shop_ships_and_refunds_its_part(webh
     buyer = Client()
     for product in products:
         buyer.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 2})
-    buyer.post(reverse("checkout:index"), {"username": "the-buyer@example.com", "options": "anonymous"})
+    buyer.post(reverse("checkout:index"), {"username": "the-buyer@example.com", "options": "anonymous", "phone": "0912345678"})
     buyer.post(reverse("checkout:shipping-address"), {**ADDRESS_POST, "commune": commune_code()})
     buyer.post(reverse("checkout:shipping-method"),
                {f"shop_{s.pk}": str(s.shipping_options.get().pk) for s in shops})

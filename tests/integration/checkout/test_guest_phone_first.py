@@ -1,0 +1,192 @@
+"""Issue 21: a guest checks out with a phone number first and the e-mail optional
+(docs/decisions/00XX-guest-phone-first.md); COD is preselected; the terms box's refusal
+re-renders beside the box; a signed-in buyer ships to a saved address in one tap."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from marketplace.order.links import purchase_link
+from marketplace.order.models import Purchase
+from tests.factories import ensure_country, make_option, make_product, make_shop, make_user
+from tests.integration.checkout.test_journey import ADDRESS_POST, add_to_basket, commune_code
+
+pytestmark = pytest.mark.django_db
+
+UserAddress = get_model("address", "UserAddress")
+
+
+@pytest.fixture
+def two_shops():
+    ensure_country()
+    first, second = make_shop("mat-ong", name="HTX Mật ong"), make_shop("tom-kho", name="Cơ sở Tôm khô")
+    make_option(first, "Giao tận nơi", fee=30_000)
+    make_option(second, "Giao nhanh", fee=25_000)
+    return [make_product(first, "Mật ong U Minh", price=180_000, stock=10),
+            make_product(second, "Tôm khô Rạch Gốc", price=550_000, stock=3)]
+
+
+def to_review(client, gateway: dict | None, address: dict | None = None):
+    if gateway is not None:
+        response = client.post(reverse("checkout:index"), {"options": "anonymous", **gateway})
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        assert response["Location"] == reverse("checkout:shipping-address")
+    form = client.get(reverse("checkout:shipping-address")).content.decode()
+    response = client.post(reverse("checkout:shipping-address"),
+                           address or {**ADDRESS_POST, "commune": commune_code()})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    delivery = client.get(reverse("checkout:shipping-method")).content.decode()
+    chosen = dict(re.findall(r'<input type="radio" name="(shop_\d+)" value="([^"]+)"[^>]*checked', delivery))
+    assert chosen  # each shop's cheapest delivery, preselected
+    assert client.post(reverse("checkout:shipping-method"), chosen).status_code == 302
+    payment = client.get(reverse("checkout:payment-method")).content.decode()
+    assert client.post(reverse("checkout:payment-method"), {"method": "cod"}).status_code == 302
+    review = client.get(reverse("checkout:preview"))
+    total = int(re.search(r'name="expected_total" value="(\d+)"', review.content.decode()).group(1))
+    return form, payment, review.content.decode(), total
+
+
+def place(client, total):
+    return client.post(reverse("checkout:preview"),
+                       {"expected_total": total, "accept_terms": "on", "action": "place"})
+
+
+def test_a_guest_with_a_phone_and_no_email_places_and_no_mail_is_sent(
+    client, two_shops, mailoutbox, django_capture_on_commit_callbacks
+):
+    for product in two_shops:
+        add_to_basket(client, product)
+    gateway = client.get(reverse("checkout:index")).content.decode()
+    assert 'type="tel"' in gateway and 'name="phone"' in gateway
+    assert 'type="password"' not in gateway  # signing in is a link, not an unlabelled box
+    assert "E-mail (không bắt buộc)" in gateway
+    form, payment, review, total = to_review(client, {"phone": "0987 654 321", "username": ""},
+                                             {**ADDRESS_POST, "phone": "0987654321",
+                                              "commune": commune_code()})
+    assert 'value="0987654321"' in form  # the guest step's phone, offered as the recipient's
+    assert re.search(r'<input[^>]*value="cod"[^>]*checked', payment)
+    assert "Không nhận e-mail" in review
+    with django_capture_on_commit_callbacks(execute=True):
+        response = place(client, total)
+    assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
+    purchase = Purchase.objects.get()
+    assert purchase.email == "" and purchase.user is None
+    assert purchase.orders.count() == 2
+    assert {str(o.shipping_address.phone_number) for o in purchase.orders.all()} == {"+84987654321"}
+    assert {o.guest_email for o in purchase.orders.all()} == {""}
+    # No confirmation to anyone: the only mails (if any) are the shops' notices.
+    assert not [m for m in mailoutbox if purchase_link(purchase) in m.body]
+    assert all(m.to and "" not in m.to for m in mailoutbox)
+    thanks = client.get(reverse("checkout:thank-you")).content.decode()
+    assert purchase.number in thanks
+    assert purchase_link(purchase) in thanks  # the order link, shown since no mail carries it
+    assert "hãy lưu đường dẫn" in thanks
+    assert client.get(purchase_link(purchase)).status_code == 200
+
+
+def test_a_guest_with_an_email_gets_the_confirmation_with_the_link(
+    client, two_shops, mailoutbox, django_capture_on_commit_callbacks
+):
+    for product in two_shops:
+        add_to_basket(client, product)
+    _form, _payment, review, total = to_review(client, {"phone": "0912345678", "username": "Khach@Example.com"})
+    assert "khach@example.com" in review.lower()
+    with django_capture_on_commit_callbacks(execute=True):
+        place(client, total)
+    purchase = Purchase.objects.get()
+    assert purchase.email.lower() == "khach@example.com"
+    to_buyer = [m for m in mailoutbox if [a.lower() for a in m.to] == ["khach@example.com"]]
+    assert len(to_buyer) == 1
+    assert purchase_link(purchase) in to_buyer[0].body
+    thanks = client.get(reverse("checkout:thank-you")).content.decode()
+    assert "Chúng tôi đã gửi xác nhận" in thanks
+
+
+@pytest.mark.parametrize("gateway, message", [
+    ({"phone": "", "username": "khach@example.com"}, "Vui lòng nhập số điện thoại"),
+    ({"phone": "12345", "username": ""}, "Số điện thoại di động không hợp lệ"),
+    ({"phone": "0912345678", "username": "khong-phai-email"}, "e-mail"),
+])
+def test_the_guest_step_re_renders_with_the_message(client, two_shops, gateway, message):
+    add_to_basket(client, two_shops[0])
+    response = client.post(reverse("checkout:index"), {"options": "anonymous", **gateway})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message.lower() in html.lower()
+    assert 'aria-invalid="true"' in html
+    # Without a phone the next steps send the buyer back to the guest step.
+    if not gateway["phone"] or gateway["phone"] == "12345":
+        assert client.get(reverse("checkout:shipping-address"))["Location"] == reverse("checkout:index")
+
+
+def test_the_terms_box_is_required_in_the_page_and_refused_beside_the_box(client, two_shops):
+    add_to_basket(client, two_shops[0])
+    _form, _payment, review, total = to_review(client, {"phone": "0912345678"})
+    box = re.search(r'<input type="checkbox" name="accept_terms"[^>]*>', review).group(0)
+    assert "required" in box
+    assert 'action="#place-order"' in review
+    response = client.post(reverse("checkout:preview"), {"expected_total": total, "action": "place"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    box = re.search(r'<input type="checkbox" name="accept_terms"[^>]*>', html).group(0)
+    assert "autofocus" in box and 'aria-describedby="terms-error"' in box
+    assert html.index('id="terms-error"') > html.index('name="accept_terms"')
+    assert "Vui lòng xác nhận trước khi đặt hàng." in html
+    assert not Purchase.objects.exists()
+    # "Hủy đặt hàng" comes before the order's details, far from "Đặt hàng" at the foot.
+    assert html.index('value="cancel"') < html.index('id="place-order"') < html.index('value="place"')
+
+
+def test_every_checkout_page_shows_the_same_three_steps(client, two_shops):
+    add_to_basket(client, two_shops[0])
+    pages = [client.get(reverse("checkout:index")).content.decode()]
+    form, payment, review, total = to_review(client, {"phone": "0912345678"})
+    pages += [form, client.get(reverse("checkout:shipping-method")).content.decode(), payment, review]
+    place(client, total)
+    pages.append(client.get(reverse("checkout:thank-you")).content.decode())
+    for html in pages:
+        nav = re.search(r'<nav class="checkout-steps".*?</nav>', html, re.S).group(0)
+        labels = re.findall(r">([^<>]+)</(?:a|span)>", nav)
+        assert labels == ["Giao hàng", "Thanh toán", "Xác nhận"], labels
+
+
+def test_a_signed_in_buyer_ships_to_a_saved_address_in_one_tap(client, two_shops):
+    buyer = make_user("nguoi-mua@example.vn")
+    client.force_login(buyer)
+    add_to_basket(client, two_shops[0])
+    _form, _payment, _review, total = to_review(client, None)
+    assert place(client, total).status_code == 302
+    saved = UserAddress.objects.get(user=buyer)
+    assert saved.first_name == ADDRESS_POST["name"] and saved.num_orders_as_shipping_address == 1
+
+    add_to_basket(client, two_shops[1])
+    page = client.get(reverse("checkout:shipping-address")).content.decode()
+    assert "Giao đến địa chỉ này" in page and ADDRESS_POST["street"] in page
+    response = client.post(reverse("checkout:shipping-address"), {"saved_address": str(saved.pk)})
+    assert response["Location"] == reverse("checkout:shipping-method")
+    delivery = client.get(reverse("checkout:shipping-method")).content.decode()
+    client.post(reverse("checkout:shipping-method"),
+                dict(re.findall(r'<input type="radio" name="(shop_\d+)" value="([^"]+)"[^>]*checked', delivery)))
+    client.post(reverse("checkout:payment-method"), {"method": "cod"})
+    review = client.get(reverse("checkout:preview")).content.decode()
+    assert ADDRESS_POST["name"] in review and ADDRESS_POST["street"] in review
+    total = int(re.search(r'name="expected_total" value="(\d+)"', review).group(1))
+    assert place(client, total).status_code == 302
+    saved.refresh_from_db()
+    assert saved.num_orders_as_shipping_address == 2
+    assert UserAddress.objects.filter(user=buyer).count() == 1
+
+
+def test_another_buyers_saved_address_is_refused(client, two_shops):
+    other = make_user("nguoi-khac@example.vn")
+    theirs = UserAddress.objects.create(user=other, first_name="Người khác", line1="1 Đường A",
+                                        line2="Phường X", line4="Cà Mau", state="1", country_id="VN",
+                                        phone_number="+84912000000")
+    client.force_login(make_user("toi@example.vn"))
+    add_to_basket(client, two_shops[0])
+    response = client.post(reverse("checkout:shipping-address"), {"saved_address": str(theirs.pk)})
+    assert response["Location"] == reverse("checkout:shipping-address")
+    page = client.get(reverse("checkout:shipping-address")).content.decode()
+    assert "Người khác" not in page
