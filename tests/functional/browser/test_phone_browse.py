@@ -30,6 +30,7 @@ def header_box(page) -> dict:
 def test_phone_header_home_and_search(browsing):
     for width in WIDTHS:
         page = browsing.open(viewport={"width": width, "height": 844})
+        page.set_default_timeout(60_000)  # the first visit makes the demo's thumbnails
         page.goto("/")
         no_horizontal_scroll(page, width, "home")
         box = header_box(page)
@@ -109,6 +110,7 @@ def test_phone_header_home_and_search(browsing):
 
 def test_sort_works_without_javascript(browsing):
     page = browsing.open(java_script_enabled=False)
+    page.set_default_timeout(60_000)
     page.goto("/search/?q=mat+ong")
     assert page.locator(".sort-apply").is_visible()
     page.select_option("#search-sort", "price_desc")
@@ -117,6 +119,8 @@ def test_sort_works_without_javascript(browsing):
     # The drawer is a <details>: it opens without JavaScript.
     page.locator(".filter-button").click()
     assert page.locator(".drawer-panel").is_visible()
+    page.locator(".filter-button").click()  # and closes
+    assert not page.locator(".drawer-panel").is_visible()
     # The language switch (now in the footer) is a plain form.
     page.select_option("#lang-select", "en")
     page.locator(".lang-form button").click()
