@@ -119,5 +119,5 @@ def test_staff_dashboard_shows_the_marketplace_and_plain_vietnamese(client, sett
     )
     client.force_login(staff)
     html = client.get("/dashboard/", follow=True).content.decode()
-    assert f'class="navbar-brand" href="#">{settings.OSCAR_SHOP_NAME}' in html
+    assert f'class="navbar-brand" href="/dashboard/">{settings.OSCAR_SHOP_NAME}' in html
     assert "Cam kết thực hiện" not in html and "Đơn hàng" in html
