@@ -27,6 +27,7 @@ def test_seller_first_screen_menu_stock_and_photos_on_a_phone(browsing, width):
     # One product low for sure: 3 on hand, none held.
     StockRecord.objects.filter(pk=record.pk).update(num_in_stock=3, num_allocated=0)
     page = browsing.open(viewport={"width": width, "height": 800})
+    page.set_default_timeout(45_000)  # the sign-in's hashing is slow on a loaded test machine
     sign_in(page, f"seller-{SHOP}@demo.ocop.vn")
     page.goto(f"/seller/{SHOP}/")
 
