@@ -80,9 +80,15 @@ def test_seller_pages_read_in_vietnamese(client):
     assert crawl(client, "seller", "/seller/", max_pages=250, skip=("/dashboard/", "/cms/")) == []
 
 
+# Oscar's dashboard/catalogue/product_list.html writes its modal's close label without gettext
+# (aria-label="Close"); overriding that whole page for one label is not worth it.
+OSCAR_HARD_CODED = ("/dashboard/catalogue/: English: 'Close'",)
+
+
 def test_oscar_dashboard_reads_in_vietnamese(client):
     client.force_login(user(STAFF))
-    assert crawl(client, "staff", "/dashboard/", max_pages=250, skip=("/cms/",)) == []
+    found = crawl(client, "staff", "/dashboard/", max_pages=250, skip=("/cms/",))
+    assert [f for f in found if not f.endswith(OSCAR_HARD_CODED)] == []
 
 
 # Wagtail writes these in its templates without gettext (shared/headers/_actions.html's
