@@ -158,6 +158,7 @@ def test_taps_from_home_to_a_cod_order_of_two_shops_as_a_guest(browsing, width):
     place = page.get_by_role("button", name="Đặt hàng", exact=True)
     assert not overlaps(cancel.bounding_box(), review_box), "Hủy where Xem lại đơn hàng was tapped"
     assert not overlaps(cancel.bounding_box(), place.bounding_box())
+    assert cancel.bounding_box()["y"] - place.bounding_box()["y"] >= 120  # well below it
     taps.tap(page.locator("label", has=page.locator("#id_accept_terms")), "đồng ý điều khoản")
     taps.tap(place, "Đặt hàng")
 
