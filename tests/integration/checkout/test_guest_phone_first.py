@@ -135,8 +135,9 @@ def test_the_terms_box_is_required_in_the_page_and_refused_beside_the_box(client
     assert html.index('id="terms-error"') > html.index('name="accept_terms"')
     assert "Vui lòng xác nhận trước khi đặt hàng." in html
     assert not Purchase.objects.exists()
-    # "Hủy đặt hàng" comes before the order's details, far from "Đặt hàng" at the foot.
-    assert html.index('value="cancel"') < html.index('id="place-order"') < html.index('value="place"')
+    # "Hủy đặt hàng" comes alone after "Đặt hàng", the privacy notice and the back link.
+    assert (html.index('value="place"') < html.index("privacy-share-notice")
+            < html.index("Quay lại bước trước") < html.index('value="cancel"'))
 
 
 def test_every_checkout_page_shows_the_same_three_steps(client, two_shops):
