@@ -176,7 +176,10 @@ class PhotoPickerMixin:
         data = super().clean()
         photos = list(data.get("photos") or []) + list(data.get("camera") or [])
         if len(photos) > MAX_FILES:
-            raise ValidationError(TOO_MANY_FILES_MESSAGE, params={"limit": MAX_FILES})
+            # On the field, so the picker shows it next to the photos (a form-wide error would
+            # be lost on the photos page, which has no other place for it).
+            self.add_error("photos", ValidationError(TOO_MANY_FILES_MESSAGE, params={"limit": MAX_FILES}))
+            return data
         if self.photos_required and not photos and not self.errors:
             self.add_error("photos", _("Chọn ít nhất một ảnh."))
         data["photos"] = photos

@@ -103,3 +103,21 @@ def test_address_parts_are_names_never_codes():
     assert parts == ["12 Lý Thường Kiệt", name, "Khóm 3", "Cà Mau"]
     assert str(code) not in ", ".join(parts)
     assert commune_name(code) == name
+
+
+def test_too_many_photos_from_gallery_and_camera_together_say_so_on_the_page(client, world):
+    """Each input is within the limit; the two together are not. The message is shown next to
+    the picker (a form-wide error had no place on the photos page: it reloaded silently)."""
+    from marketplace.core.uploads import MAX_FILES
+
+    product = make_product(world["shop_a"], "Mắm ba khía", category=world["food"], via_service=True)
+    client.force_login(world["owner_a"])
+    images_url = url("product-images", world["shop_a"], product_pk=product.pk)
+    gallery = [png_upload(f"g{n}.png") for n in range(MAX_FILES - 1)]
+    camera = [png_upload("c1.png"), png_upload("c2.png")]
+    response = client.post(images_url, {"photos": gallery, "camera": camera})
+    assert response.status_code == 200
+    html = response.content.decode()
+    picker = re.search(r'<fieldset class="field sc-picker[^"]*".*?</fieldset>', html, re.S).group(0)
+    assert "has-error" in picker and str(MAX_FILES) in re.sub(r"<[^>]+>", " ", picker.split("helptext", 1)[1])
+    assert product.images.count() == 0

@@ -104,6 +104,20 @@ def test_quantity_below_allocation_is_refused(client, world):
     assert StockRecord.objects.get(product=product).num_in_stock == 8
 
 
+def test_a_tampered_shown_level_is_refused_with_a_message(client, world):
+    product = make_product(world["shop_a"], "Khô cá", category=world["food"], via_service=True, stock=10)
+    client.force_login(world["owner_a"])
+    for expected in ("", "-1", "abc"):
+        response = client.post(url("stock-adjust", world["shop_a"], product_pk=product.pk),
+                               {"quantity": "5", "expected": expected, "reason": "Kiểm kho"})
+        assert response.status_code == 200, expected
+        html = response.content.decode()
+        alert = html.split('class="alert alert-danger" role="alert"', 1)[1].split("</div>", 1)[0]
+        assert "errorlist" in alert, expected
+    assert StockRecord.objects.get(product=product).num_in_stock == 10
+    assert not StockAdjustment.objects.exists()
+
+
 def test_adjust_below_zero_is_refused(world):
     product = make_product(world["shop_a"], "Tôm khô", category=world["food"], via_service=True, stock=1)
     record = StockRecord.objects.get(product=product)
