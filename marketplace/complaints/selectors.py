@@ -151,9 +151,13 @@ def shop_open_complaints_count(shop) -> int:
     return complaints_open().filter(shop=shop).count()
 
 
-def shop_complaint_list(*, shop, status: str = "") -> QuerySet:
-    """The shop's cases, those waiting for its answer first (soonest deadline first)."""
+def shop_complaint_list(*, shop, status: str = "", active: bool = False) -> QuerySet:
+    """The shop's cases, those waiting for its answer first (soonest deadline first).
+    `active`: only the cases still being handled — the same rule as `complaints_open()`, so
+    the overview's tile and the list it opens count the same cases."""
     items = shop_complaints(shop).select_related("order")
+    if active:
+        items = items.filter(pk__in=complaints_open().filter(shop=shop).values("pk"))
     if status:
         items = items.filter(status=status)
     return items.annotate(waiting=_waiting_first(Status.OPEN)).order_by(

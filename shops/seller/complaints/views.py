@@ -40,7 +40,7 @@ class ComplaintListView(SellerShopMixin, ListView):
         status = self.request.GET.get("status", "")
         self.status = status if status in Complaint.Status.values or status == ACTIVE else ""
         if self.status == ACTIVE:  # every case still being handled (the overview's tile)
-            return selectors.shop_complaint_list(shop=self.shop).exclude(status=Complaint.Status.CLOSED)
+            return selectors.shop_complaint_list(shop=self.shop, active=True)
         return selectors.shop_complaint_list(shop=self.shop, status=self.status)
 
     def paginate_queryset(self, queryset, page_size):

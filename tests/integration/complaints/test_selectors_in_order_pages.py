@@ -38,7 +38,7 @@ def test_the_shops_open_cases_are_a_tab_and_a_to_do(client, world, buyer):
         reverse("seller:overview", kwargs={"shop_code": world["shop"].code})
     ).context["todo"]}
     assert todo["complaints"]["count"] == 1
-    assert todo["complaints"]["url"] == reverse("seller:complaints", kwargs={"shop_code": world["shop"].code})
+    assert todo["complaints"]["url"] == reverse("seller:complaints", kwargs={"shop_code": world["shop"].code}) + "?status=active"
 
     complaint_close(complaint=case, actor=make_staff(), reason="Hai bên đã thỏa thuận.")
     assert shop_order_tab_counts(shop=world["shop"])["complaints"] == 0
