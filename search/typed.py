@@ -279,9 +279,9 @@ class Vocabulary:
         return cls(words=words, pairs=pairs, spellings=spellings, accented_pairs=accented_pairs)
 
     def piece(self, folded: str) -> bool:
-        """A word that a token may be split into: letters only, two or more ("a", "e" of
-        "vitamin A" would split "cafe" into "cà e")."""
-        return folded in self.words and folded.isalpha() and len(folded) > 1
+        """A word that a token may be split into: letters only, two or more, or a vowel
+        ("u" of "U Minh") that `segment` only takes between catalogue neighbours."""
+        return folded in self.words and folded.isalpha() and (len(folded) > 1 or folded in "aeiouy")
 
     def spellings_of(self, folded: str, typed: str | None = None) -> list[str]:
         """The catalogue's spellings of a folded word, most common first; with `typed` (a
@@ -373,7 +373,8 @@ def segment(keys: str, vocabulary: Vocabulary) -> list[str] | None:
     A split is accepted when it is one decoded syllable ("maatj"), or when its words come in
     runs of two or more that are neighbours in the catalogue: "khoca" (khô cá),
     "nuocmamcamau" (nước mắm | cà mau); never "so co la" for "socola" when the catalogue
-    has no "so co" and "co la". Best: fewest breaks between runs, then fewest pieces, then
+    has no "so co" and "co la". A one-letter vowel is a piece only inside a run
+    ("matongu": mật ong u of "U Minh"), never at a break nor alone ("cafe" is not "cà e"). Best: fewest breaks between runs, then fewest pieces, then
     fewest decoded pieces (a dynamic programme over the token's prefixes). The accents
     then follow the catalogue's accented neighbours (`accents`).
     """
@@ -396,16 +397,17 @@ def segment(keys: str, vocabulary: Vocabulary) -> list[str] | None:
                     state, extra = (folded, 1), 0
                 elif (last, folded) in vocabulary.pairs:
                     state, extra = (folded, 2), 0
-                elif run >= 2:
+                elif run >= 2 and len(last) > 1 and len(folded) > 1:
                     state, extra = (folded, 1), 1  # a new run after a run of neighbours
                 else:
-                    continue  # a lone word between two others: not a reading
+                    continue  # a lone word, or a vowel ("a", "e") not between neighbours
                 cost = (breaks + extra, count + 1, telex + (decoded is not None))
                 current = best[end].get(state)
                 if current is None or cost < current[0]:
                     best[end][state] = (cost, [*pieces, (folded, decoded)])
     ends = [entry for (_, run), entry in best[-1].items()
-            if run >= 2 or (len(entry[1]) == 1 and entry[1][0][1] is not None)]
+            if run >= 2 or (len(entry[1]) == 1 and entry[1][0][1] is not None
+                            and len(entry[1][0][0]) > 1)]
     if not ends:
         return None
     return accents(min(ends, key=lambda entry: entry[0])[1], vocabulary)

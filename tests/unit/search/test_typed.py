@@ -86,6 +86,7 @@ def test_not_vietnamese_syllables(text):
     ("BanhPhongTom", "bánh phồng tôm"),
     ("ma8m1 toom", "mắm tôm"),
     ("nuocmam Ngọc Trân", "nước mắm Ngọc Trân"),  # the rest as typed
+    ("matonguminh", "mật ong u minh"),  # "u" between neighbours
 ])
 def test_read_decodes_and_splits(query, meant):
     reading = read(query, lambda: CATALOGUE)
@@ -169,6 +170,8 @@ DEMO = Vocabulary.from_texts([
     "cafe",  # was "cà e": no piece of one letter
     "caa",  # was "cá a"
     "tomca",  # "tôm" and "cá" are no neighbours: no lone word between breaks
+    "cacamau",  # "ca" alone before "cà mau"
+    "nuocmama",  # a vowel after a break
 ])
 def test_english_and_brand_words_are_not_read(query):
     assert read(query, lambda: DEMO) is None
@@ -184,6 +187,7 @@ def test_english_and_brand_words_are_not_read(query):
     ("mif", "mì"),  # Telex with the catalogue's tone
     ("bar camau", "bar cà mau"),  # an English word next to a reading is kept
     ("nuwowcs mawm", "nước mắm"),  # a mark left out: the catalogue's spelling
+    ("vitamina", "vitamin a"),  # a one-letter word inside a run of neighbours
 ])
 def test_accents_follow_the_catalogues_neighbours(query, meant):
     reading = read(query, lambda: DEMO)
