@@ -1,9 +1,9 @@
 """The database fallback: when the search server is down or slow, pages still list products.
 
 Every word must be in the folded title (`Product.search_text`: "mat ong" finds
-"Mật ong"; "f" typed for "ph" is tried too, and so is what a phone user meant by
-joined or Telex-typed words, search.typed: "nuocmam", "nuwowcs mawms" find "Nước
-mắm"; no typo tolerance, no facets) over `product_list_public()`, with the simple
+"Mật ong"; "f" typed for "ph" is tried too; words that match nothing as typed are read as
+what a phone user meant by joined or Telex-typed words, search.typed: "nuocmam",
+"nuwowcs mawms" find "Nước mắm"; no typo tolerance, no facets) over `product_list_public()`, with the simple
 filters applied. A simpler ranking:
 titles starting with the query, then containing it as typed, then the others;
 within each, more OCOP stars (valid today) first, then the newest. The result
@@ -24,19 +24,19 @@ from search.vocabulary import read_query
 
 def database_search(params: SearchParams) -> SearchResult:
     queryset = product_list_public()
+    phrases = _phrases(params.q)
     reading = read_query(params.q)
-    phrases = list(dict.fromkeys(
-        " ".join(fold(text).lower().split()) for text in spellings(params.q, reading)
-    ))
+    if reading is not None:
+        if queryset.filter(_every_word(phrases)).exists():
+            reading = None  # it matches as typed: searched as typed, no reading
+        else:
+            read_phrases = _phrases(reading.text)
+            if queryset.filter(_every_word(read_phrases)).exists():
+                phrases = read_phrases
+            else:
+                reading = None  # the reading finds nothing either
     if params.q:
-        # every word of one of the spellings
-        match = Q()
-        for phrase in phrases:
-            every_word = Q()
-            for word in phrase.split():
-                every_word &= Q(search_text__contains=word)
-            match |= every_word
-        queryset = queryset.filter(match)
+        queryset = queryset.filter(_every_word(phrases))
     if params.shop:
         queryset = queryset.filter(shop__code__in=params.shop)
     if params.stars:
@@ -71,6 +71,21 @@ def database_search(params: SearchParams) -> SearchResult:
     page = ids[params.offset : params.offset + params.page_size]
     return SearchResult(params=params, ids=page, total=len(ids), degraded=True,
                         suggestion=reading.text if reading is not None else None)
+
+
+def _phrases(q: str) -> list[str]:
+    return list(dict.fromkeys(" ".join(fold(text).lower().split()) for text in spellings(q)))
+
+
+def _every_word(phrases: list[str]) -> Q:
+    """Every word of one of the spellings in the folded title."""
+    match = Q()
+    for phrase in phrases:
+        every_word = Q()
+        for word in phrase.split():
+            every_word &= Q(search_text__contains=word)
+        match |= every_word
+    return match
 
 
 def _in_categories(values) -> Q:

@@ -327,30 +327,25 @@ def _all_of(clauses: list[dict]) -> dict:
 _F_WORD = re.compile(r"\b([fF])(?=\w)")
 
 
-def spellings(q: str, reading: Reading | None = None) -> list[str]:
-    """The query, then its respellings: "banh fong tom" → "banh phong tom", and what a
-    phone user meant by it (`reading`, search.typed): "nuwowcs mawms" → "nước mắm".
+def spellings(q: str) -> list[str]:
+    """The query, then its respelling: "banh fong tom" → "banh phong tom".
 
     Fuzziness cannot bridge "fong" → "phong" (two edits on a four-letter word,
     where AUTO:4,7 allows one), so the common "ph" typed as "f" is respelled.
     The original stays first: foreign words ("farm") still match as typed.
     """
     respelled = _F_WORD.sub(lambda m: "Ph" if m.group(1) == "F" else "ph", q)
-    variants = [q, respelled] if respelled != q else [q]
-    if reading is not None and reading.text not in variants:
-        variants.append(reading.text)
-    return variants
+    return [q, respelled] if respelled != q else [q]
 
 
-def _text_query(q: str, reading: Reading | None = None) -> dict:
+def _text_query(q: str, *, fuzzy: bool = True) -> dict:
     """Folded, typo-tolerant match (for each spelling of the query, see `spellings`)."""
-    variants = spellings(q, reading)
+    variants = spellings(q)
     if len(variants) == 1:
-        return _text_query_one(q)
-    # The "f" respelling is not fuzzy: "farm" → "pharm" must not then match "phẩm". The
-    # reading is made of the catalogue's own words: searched as if typed so ("nước mắm").
-    meant = reading.text if reading is not None else None
-    queries = [_text_query_one(q)] + [_text_query_one(v, fuzzy=v == meant) for v in variants[1:]]
+        return _text_query_one(q, fuzzy=fuzzy)
+    # The "f" respelling is not fuzzy: "farm" → "pharm" must not then match "phẩm".
+    queries = [_text_query_one(q, fuzzy=fuzzy)] + [_text_query_one(v, fuzzy=False)
+                                                   for v in variants[1:]]
     return {"bool": {"should": queries, "minimum_should_match": 1}}
 
 
@@ -493,7 +488,8 @@ def build_request(
 
     `today` (default: today in the marketplace's time zone) decides which OCOP
     certificates count. `reading` (search.vocabulary.read_query) is what a phone user
-    meant by `q` ("nuocmam" → "nước mắm"), searched as well as `q` itself.
+    meant by `q` ("nuocmam" → "nước mắm"): when given, it is searched *instead of* `q`,
+    exactly as if it had been typed (see `search_products` for when).
 
     Ranking by relevance with words: the boosts for OCOP stars and featuring
     multiply the text score of the best RESCORE_WINDOW matches in a `rescore`
@@ -507,7 +503,8 @@ def build_request(
     """
     day = _today(today)
     clauses = _filters(params, day)
-    query = _text_query(params.q, reading) if params.q else {"match_all": {}}
+    words = reading.text if reading is not None else params.q
+    query = _text_query(words) if words else {"match_all": {}}
     if params.within_category is not None:
         query = {"bool": {"must": [query],
                           "filter": [{"term": {"category_ids": params.within_category}}]}}
@@ -589,15 +586,36 @@ def search_client():
 def search_products(params: SearchParams) -> SearchResult:
     """Run the search; engine errors propagate (see search.engine.SearchUnavailable).
 
-    A query typed without spaces or through Telex keys ("nuocmam", "nuwowcs mawms") is also
-    searched as it was meant (search.typed), and that reading is the result's suggestion.
+    A query typed without spaces or through Telex keys ("nuocmam", "nuwowcs mawms") that
+    matches nothing as typed is searched as it was meant (search.typed), exactly as if that
+    had been typed, and that reading is the result's suggestion. A query that matches as
+    typed (typo tolerance aside) is searched as typed, with no reading.
     """
     client = search_client()
     reading = read_query(params.q)
+    if reading is not None and _matches_as_typed(client, params.q):
+        reading = None
+    result = _search(client, params, reading)
+    if reading is not None and result.total == 0:
+        result, reading = _search(client, params, None), None  # the reading finds nothing either
+    if reading is not None:
+        result.suggestion = reading.text
+    elif params.q and result.total == 0 and not _filters_hide_matches(client, params):
+        result.suggestion = did_you_mean(params)
+    return result
+
+
+def _matches_as_typed(client, q: str) -> bool:
+    """True when some product has every word of `q` as typed (no typo tolerance, no filters):
+    "socola" of a description. "khoca" matching "Yến Khoa" by one edit does not count."""
+    return client.count(index=index_alias(), query=_text_query(q, fuzzy=False))["count"] > 0
+
+
+def _search(client, params: SearchParams, reading: Reading | None) -> SearchResult:
     response = client.search(index=index_alias(), **build_request(params, reading=reading))
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]
-    result = SearchResult(
+    return SearchResult(
         params=params,
         ids=[int(hit["_id"]) for hit in hits],
         total=total["value"] if isinstance(total, dict) else int(total),
@@ -608,11 +626,6 @@ def search_products(params: SearchParams) -> SearchResult:
             for hit in hits if hit.get("highlight")
         },
     )
-    if reading is not None:
-        result.suggestion = reading.text
-    elif params.q and result.total == 0 and not _filters_hide_matches(client, params):
-        result.suggestion = did_you_mean(params)
-    return result
 
 
 def _filters_hide_matches(client, params: SearchParams) -> bool:

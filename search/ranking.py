@@ -89,8 +89,9 @@ MATCH_RULES: tuple[str, ...] = (
       "7 chữ cái, miễn là chữ cái đầu đúng; gõ “f” thay cho “ph” cũng được."),
     _("Tên sản phẩm đang gõ dở (“mat o”) cũng tìm được."),
     _("Gõ liền các chữ (“nuocmam”) hoặc gõ kiểu Telex khi máy chưa bật tiếng Việt "
-      "(“nuwowcs mawms”) vẫn tìm được “nước mắm”: từ khóa được đọc theo các từ có trong tên "
-      "sản phẩm, danh mục và cửa hàng trên sàn."),
+      "(“nuwowcs mawms”) vẫn tìm được “nước mắm”: khi từ khóa gõ như vậy không khớp sản phẩm "
+      "nào, trang đọc nó theo những từ thường đi liền nhau trong tên sản phẩm, danh mục và "
+      "cửa hàng trên sàn, rồi gợi ý cách viết có dấu."),
 )
 
 #: When the search server is down or slow (search/fallback.py).

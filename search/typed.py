@@ -252,29 +252,66 @@ def _tone_position(base: str) -> int | None:
 
 @dataclass
 class Vocabulary:
-    """Folded words of the catalogue (with their usual accented spelling) and neighbours."""
+    """Folded words of the catalogue with their accented spellings, and neighbours (folded and
+    accented)."""
 
-    words: dict[str, str] = field(default_factory=dict)  # "mat" → "mật"
+    words: dict[str, str] = field(default_factory=dict)  # "mat" → "mật" (the most common)
     pairs: set[tuple[str, str]] = field(default_factory=set)  # ("mat", "ong")
+    spellings: dict[str, Counter] = field(default_factory=dict)  # "ca" → {"cá": 9, "cà": 2}
+    accented_pairs: set[tuple[str, str]] = field(default_factory=set)  # ("cà", "mau")
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
         spellings: dict[str, Counter] = {}
         pairs: set[tuple[str, str]] = set()
+        accented_pairs: set[tuple[str, str]] = set()
         for text in texts:
             previous = None
             for word in re.findall(r"\w+", (text or "").lower()):
+                word = unicodedata.normalize("NFC", word)
                 folded = fold(word)
                 spellings.setdefault(folded, Counter())[word] += 1
                 if previous is not None:
-                    pairs.add((previous, folded))
-                previous = folded
+                    pairs.add((fold(previous), folded))
+                    accented_pairs.add((previous, word))
+                previous = word
         words = {folded: counts.most_common(1)[0][0] for folded, counts in spellings.items()}
-        return cls(words=words, pairs=pairs)
+        return cls(words=words, pairs=pairs, spellings=spellings, accented_pairs=accented_pairs)
 
     def piece(self, folded: str) -> bool:
-        """A word that a token may be split into: letters only, two or more (or a vowel: "u")."""
+        """A word that a token may be split into: letters only, two or more, or a vowel
+        ("u" of "U Minh") that `segment` only takes between catalogue neighbours."""
         return folded in self.words and folded.isalpha() and (len(folded) > 1 or folded in "aeiouy")
+
+    def spellings_of(self, folded: str, typed: str | None = None) -> list[str]:
+        """The catalogue's spellings of a folded word, most common first; with `typed` (a
+        decoded Telex syllable) only those it agrees with: its marks and tone where it has
+        them ("mắm" for "măm" or "mắm"; none for "bả" when the catalogue only has "ba")."""
+        counts = self.spellings.get(folded, Counter())
+        found = [word for word, _ in counts.most_common()]
+        if typed is None:
+            return found
+        return [word for word in found if _agrees(typed, word)]
+
+
+_TONES = (SAC, HUYEN, HOI, NGA, NANG)
+
+
+def _tone_and_letters(word: str) -> tuple[str, str]:
+    decomposed = unicodedata.normalize("NFD", word)
+    tone = next((ch for ch in decomposed if ch in _TONES), "")
+    letters = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+    return tone, letters
+
+
+def _agrees(typed: str, word: str) -> bool:
+    """`typed` is `word` with perhaps fewer marks: "măm" and "mắm" agree with "mắm", "bả" does
+    not agree with "ba", nor "đa" with "da" (where the tone goes does not matter)."""
+    typed_tone, typed_letters = _tone_and_letters(typed)
+    tone, letters = _tone_and_letters(word)
+    if typed_tone and typed_tone != tone or len(typed_letters) != len(letters):
+        return False
+    return all(a == b or a == fold(b) for a, b in zip(typed_letters, letters, strict=True))
 
 
 @dataclass(frozen=True)
@@ -325,43 +362,84 @@ def _read_token(token: str, words: Callable[[], Vocabulary]) -> str | None:
     return " ".join(pieces) if pieces else None
 
 
+#: DP state: (last folded word, words in the current run of catalogue neighbours, capped at 2).
+_State = tuple[str, int]
+
+
 def segment(keys: str, vocabulary: Vocabulary) -> list[str] | None:
     """The best split of a token into catalogue words (as typed, or Telex/VNI-decoded), shown
     accented: "banhphongtom" → ["bánh", "phồng", "tôm"], "maatj" → ["mật"]; None if none.
 
-    Best: fewest breaks between words that are not neighbours in the catalogue, then fewest
-    pieces, then fewest decoded pieces (a dynamic programme over the token's prefixes, one
-    state per last word).
+    A split is accepted when it is one decoded syllable ("maatj"), or when its words come in
+    runs of two or more that are neighbours in the catalogue: "khoca" (khô cá),
+    "nuocmamcamau" (nước mắm | cà mau); never "so co la" for "socola" when the catalogue
+    has no "so co" and "co la". A one-letter vowel is a piece only inside a run
+    ("matongu": mật ong u of "U Minh"), never at a break nor alone ("cafe" is not "cà e"). Best: fewest breaks between runs, then fewest pieces, then
+    fewest decoded pieces (a dynamic programme over the token's prefixes). The accents
+    then follow the catalogue's accented neighbours (`accents`).
     """
-    # best[end][last folded word] = (cost, pieces shown)
-    best: list[dict[str, tuple[tuple[int, int, int], list[str]]]] = [{} for _ in range(len(keys) + 1)]
-    best[0][""] = ((0, 0, 0), [])
+    Cost = tuple[int, int, int]
+    # best[end][state] = (cost, [(folded, decoded syllable or None), …])
+    best: list[dict[_State, tuple[Cost, list[tuple[str, str | None]]]]] = [
+        {} for _ in range(len(keys) + 1)
+    ]
+    best[0][("", 0)] = ((0, 0, 0), [])
     for start in range(len(keys)):
-        if not best[start]:
-            continue
         for end in range(start + 1, min(len(keys), start + MAX_PIECE) + 1):
+            if not best[start]:
+                break
             candidate = _piece(keys[start:end], vocabulary)
             if candidate is None:
                 continue
-            folded, shown, decoded = candidate
-            for last, ((breaks, count, telex), pieces) in best[start].items():
-                linked = bool(last) and (last, folded) in vocabulary.pairs
-                cost = (breaks + (0 if linked else 1), count + 1, telex + decoded)
-                current = best[end].get(folded)
+            folded, decoded = candidate
+            for (last, run), ((breaks, count, telex), pieces) in best[start].items():
+                if not last:
+                    state, extra = (folded, 1), 0
+                elif (last, folded) in vocabulary.pairs:
+                    state, extra = (folded, 2), 0
+                elif run >= 2 and len(last) > 1 and len(folded) > 1:
+                    state, extra = (folded, 1), 1  # a new run after a run of neighbours
+                else:
+                    continue  # a lone word, or a vowel ("a", "e") not between neighbours
+                cost = (breaks + extra, count + 1, telex + (decoded is not None))
+                current = best[end].get(state)
                 if current is None or cost < current[0]:
-                    best[end][folded] = (cost, [*pieces, shown])
-    if not best[-1]:
+                    best[end][state] = (cost, [*pieces, (folded, decoded)])
+    ends = [entry for (_, run), entry in best[-1].items()
+            if run >= 2 or (len(entry[1]) == 1 and entry[1][0][1] is not None
+                            and len(entry[1][0][0]) > 1)]
+    if not ends:
         return None
-    return min(best[-1].values(), key=lambda entry: entry[0])[1]
+    return accents(min(ends, key=lambda entry: entry[0])[1], vocabulary)
 
 
-def _piece(keys: str, vocabulary: Vocabulary) -> tuple[str, str, int] | None:
-    """(folded word, accented word, 1 if decoded) of one piece, or None."""
+def _piece(keys: str, vocabulary: Vocabulary) -> tuple[str, str | None] | None:
+    """(folded word, the decoded syllable or None when typed plain) of one piece, or None."""
     if vocabulary.piece(keys):
-        return keys, vocabulary.words[keys], 0
+        return keys, None
     decoded = decode(keys)
     if decoded is not None:
         folded = fold(decoded)
-        if vocabulary.piece(folded):
-            return folded, decoded, 1
+        if vocabulary.piece(folded) and vocabulary.spellings_of(folded, decoded):
+            return folded, decoded
     return None
+
+
+def accents(pieces: list[tuple[str, str | None]], vocabulary: Vocabulary) -> list[str]:
+    """The catalogue's spellings of the pieces, chosen so that neighbours are accented
+    neighbours of the catalogue: ("ca", "mau") → ["cà", "mau"] (as in "Cà Mau") though "cá"
+    is the commoner "ca"; ("keo", "dua") → ["kẹo", "dừa"]. A decoded piece keeps the marks
+    it was typed with. Then the more common spellings (a Viterbi pass)."""
+    # per piece: spelling → (links, -rank sum, spellings so far)
+    paths: dict[str, tuple[int, int, list[str]]] = {"": (0, 0, [])}
+    for folded, decoded in pieces:
+        options = vocabulary.spellings_of(folded, decoded) or [decoded or folded]
+        step: dict[str, tuple[int, int, list[str]]] = {}
+        for rank, spelling in enumerate(options):
+            step[spelling] = max(
+                (links + ((previous, spelling) in vocabulary.accented_pairs), ranks - rank,
+                 [*chosen, spelling])
+                for previous, (links, ranks, chosen) in paths.items()
+            )
+        paths = step
+    return max(paths.values())[2]

@@ -10,7 +10,7 @@ from marketplace.core.text import fold
 from search.engine import reset_client
 from search.fallback import database_search
 from search.query import SearchParams, hydrate, search_products
-from search.vocabulary import build_vocabulary, catalogue_vocabulary, forget
+from search.vocabulary import build_vocabulary, catalogue_vocabulary, forget, read_query
 from tests.factories import make_product, make_shop
 
 pytestmark = [pytest.mark.search, pytest.mark.django_db]
@@ -47,6 +47,20 @@ def typed_catalogue(db, search_settings):
         make_product(dam_doi, "Cá lóc đồng", category="Thực phẩm > Khô"),
         make_product(nam_can, "Bánh tét lá cẩm", category="Thực phẩm > Bánh kẹo"),
         make_product(nam_can, "Tổng hợp ba khía", category="Thực phẩm > Gia vị"),
+        # words the first reader turned English words and joined names into (see below)
+        make_product(dam_doi, "Cua biển Cà Mau (có tem QR)", category="Thực phẩm > Thủy sản"),
+        make_product(nam_can, "Khô cá kèo", category="Thực phẩm > Khô"),
+        make_product(nam_can, "Kẹo dừa Bến Tre", category="Thực phẩm > Bánh kẹo"),
+        make_product(dam_doi, "Dưa bồn bồn", category="Thực phẩm > Gia vị"),
+        make_product(dam_doi, "Khô bò một nắng", category="Thực phẩm > Khô"),
+        make_product(nam_can, "Đũa đước – combo 3 bó", category="Thủ công > Đồ gỗ"),
+        make_product(nam_can, "Đũa đước – combo 10 bó", category="Thủ công > Đồ gỗ"),
+        make_product(dam_doi, "Mì tôm chua", category="Thực phẩm > Khô"),
+        make_product(dam_doi, "Viên dầu gấc vitamin E", category="Thực phẩm > Dược liệu"),
+        make_product(dam_doi, "Viên dầu gấc vitamin A", category="Thực phẩm > Dược liệu"),
+        # "tomkho" (tôm khô typed together) is a word of this one's description
+        make_product(nam_can, "Bánh tét nhân đậu", category="Thực phẩm > Bánh kẹo",
+                     description="Của lò bánh Tomkho ở Năm Căn."),
     ]
     rebuild_index()
     return products
@@ -96,6 +110,52 @@ def test_every_joined_title_of_the_catalogue_is_found(typed_catalogue):
 def test_ordinary_queries_get_no_reading(typed_catalogue, typed):
     assert search_products(SearchParams.from_data({"q": typed})).suggestion is None
     assert database_search(SearchParams.from_data({"q": typed})).suggestion is None
+
+
+#: (typed, what the first reader made of it): none of them is read now.
+NOT_READ = [("socola", "sở có lá"), ("bar", "bả"), ("box", "bõ"), ("mix", "mĩ"),
+            ("cafe", "cà e"), ("caa", "cá a")]
+
+
+@pytest.mark.parametrize(("typed", "old"), NOT_READ)
+def test_english_words_are_not_read_into_catalogue_words(typed_catalogue, typed, old):
+    assert read_query(typed) is None
+    for result in (search_products(SearchParams.from_data({"q": typed})),
+                   database_search(SearchParams.from_data({"q": typed}))):
+        assert result.suggestion != old
+        titles = [folded(p.title) for p in hydrate(result)]
+        # "bar" no longer finds "ba khía", "box" the chopsticks' "bó"
+        assert not [t for t in titles if set(folded(old).split()) <= set(t.split())], titles
+
+
+@pytest.mark.parametrize(("typed", "meant", "first"), [
+    ("camau", "cà mau", "cua bien ca mau"),  # not "cá mau": "cá" is commoner, "cà mau" a pair
+    ("keodua", "kẹo dừa", "keo dua"),  # not "kèo dưa" (cá kèo, dưa bồn bồn)
+    ("khobo", "khô bò", "kho bo"),  # not "khô bó" (combo 3 bó)
+])
+def test_accents_follow_the_catalogues_neighbours(typed_catalogue, typed, meant, first):
+    assert read_query(typed).text == meant
+    for result in (search_products(SearchParams.from_data({"q": typed})),
+                   database_search(SearchParams.from_data({"q": typed}))):
+        assert result.suggestion == meant
+        assert folded(hydrate(result)[0].title).startswith(first)
+
+
+def test_two_runs_of_neighbours_are_read(typed_catalogue):
+    # "mắm cà" are no neighbours, "nước mắm" and "cà mau" are
+    assert read_query("nuocmamcamau").text == "nước mắm cà mau"
+
+
+def test_a_query_that_matches_as_typed_is_not_read(typed_catalogue):
+    """"tomkho" is a word of a description: that product only, no "Có phải bạn muốn tìm"."""
+    assert read_query("tomkho").text == "tôm khô"  # what it would be read as
+    result = search_products(SearchParams.from_data({"q": "tomkho"}))
+    assert [p.title for p in hydrate(result)] == ["Bánh tét nhân đậu"]
+    assert result.suggestion is None
+    # the fallback only knows titles: there "tomkho" matches nothing as typed
+    fallback = database_search(SearchParams.from_data({"q": "tomkho"}))
+    assert [folded(p.title) for p in hydrate(fallback)] == ["tom kho rach goc"]
+    assert fallback.suggestion == "tôm khô"
 
 
 def test_the_page_proposes_the_reading(client, typed_catalogue):

@@ -86,6 +86,7 @@ def test_not_vietnamese_syllables(text):
     ("BanhPhongTom", "bánh phồng tôm"),
     ("ma8m1 toom", "mắm tôm"),
     ("nuocmam Ngọc Trân", "nước mắm Ngọc Trân"),  # the rest as typed
+    ("matonguminh", "mật ong u minh"),  # "u" between neighbours
 ])
 def test_read_decodes_and_splits(query, meant):
     reading = read(query, lambda: CATALOGUE)
@@ -133,12 +134,70 @@ def test_a_token_is_only_split_into_catalogue_words():
     assert decode("tax") == "tã"
     assert segment("tax", CATALOGUE) is None
     assert read("tax", lambda: CATALOGUE) is None
-    # pieces of one letter are only vowels: "500 g" gives no "g" to split "tomg" with
+    # no piece of one letter: "500 g" gives no "g" to split "tomg" with
     assert segment("tomg", CATALOGUE) is None
 
 
 def test_vocabulary_keeps_the_usual_spelling_and_neighbours():
     vocabulary = Vocabulary.from_texts(["Mật ong", "Mật ong rừng", "Mát lạnh"])
     assert vocabulary.words["mat"] == "mật"
+    assert vocabulary.spellings_of("mat") == ["mật", "mát"]
     assert ("mat", "ong") in vocabulary.pairs
     assert ("ong", "mat") not in vocabulary.pairs
+    assert ("mật", "ong") in vocabulary.accented_pairs
+    assert ("mát", "ong") not in vocabulary.accented_pairs
+
+
+#: Words of the demo catalogue that the first reader turned English and brand words into:
+#: "sở" (Cơ sở), "có" (có tem), "lá" (Nón lá), "ba" (Ba khía), "bó" (combo 3 bó), "mì",
+#: "a" and "e" (vitamin A, vitamin E); and "cá" far commoner than "cà" (Cà Mau), "kèo"
+#: (cá kèo) than "kẹo", "dưa" (Dưa bồn bồn) than "dừa", "bó" than "bò".
+DEMO = Vocabulary.from_texts([
+    "Cơ sở Ngọc Giàu", "Cơ sở Yến Khoa", "Cua biển Cà Mau (có tem QR truy xuất)", "Nón lá",
+    "Trà lá nhàu", "Ba khía muối", "Mắm ba khía", "Đũa đước – combo 3 bó", "Đũa đước – combo 10 bó",
+    "Mì tôm chua", "Viên dầu gấc vitamin E", "Viên dầu gấc vitamin A", "Cà phê Rin",
+    "Khô cá kèo", "Khô cá bổi", "Khô cá khoai", "Khô cá thòi lòi", "Cá lóc đồng", "Cá khô",
+    "Kẹo dừa Bến Tre", "Dưa bồn bồn", "Dưa bồn bồn – combo 3 hũ", "Khô bò một nắng",
+    "Nước mắm Ngọc Trân", "Nước mắm Mạch Long", "Tour 1 ngày Mũi Cà Mau", "Bánh kẹo",
+])
+
+
+@pytest.mark.parametrize("query", [
+    "socola",  # was "sở có lá": "so co" and "co la" are no neighbours in the catalogue
+    "bar",  # was "bả": the catalogue has "ba", never "bả"
+    "box",  # was "bõ": "bó" has another tone
+    "mix",  # was "mĩ": the catalogue has "mì"
+    "cafe",  # was "cà e": no piece of one letter
+    "caa",  # was "cá a"
+    "tomca",  # "tôm" and "cá" are no neighbours: no lone word between breaks
+    "cacamau",  # "ca" alone before "cà mau"
+    "nuocmama",  # a vowel after a break
+])
+def test_english_and_brand_words_are_not_read(query):
+    assert read(query, lambda: DEMO) is None
+
+
+@pytest.mark.parametrize(("query", "meant"), [
+    ("camau", "cà mau"),  # not "cá mau", though "cá" is the commoner "ca"
+    ("nuocmamcamau", "nước mắm cà mau"),  # two runs of neighbours: nước mắm | cà mau
+    ("keodua", "kẹo dừa"),  # not "kèo dưa"
+    ("khobo", "khô bò"),  # not "khô bó"
+    ("khoca", "khô cá"),
+    ("cuabien", "cua biển"),
+    ("mif", "mì"),  # Telex with the catalogue's tone
+    ("bar camau", "bar cà mau"),  # an English word next to a reading is kept
+    ("nuwowcs mawm", "nước mắm"),  # a mark left out: the catalogue's spelling
+    ("vitamina", "vitamin a"),  # a one-letter word inside a run of neighbours
+])
+def test_accents_follow_the_catalogues_neighbours(query, meant):
+    reading = read(query, lambda: DEMO)
+    assert reading is not None and reading.text == meant
+
+
+def test_a_telex_syllable_must_agree_with_the_catalogues_spelling():
+    assert decode("bar") == "bả" and decode("box") == "bõ" and decode("mix") == "mĩ"
+    assert DEMO.spellings_of("ba", "bả") == []
+    assert DEMO.spellings_of("ba", "ba") == ["ba"]
+    assert DEMO.spellings_of("mam", "măm") == ["mắm"]
+    assert DEMO.spellings_of("ca", "cà") == ["cà"]
+    assert DEMO.spellings_of("ca")[0] == "cá"
