@@ -4,7 +4,7 @@ Built from the titles of the public products, the category names and the approve
 names (three queries), then kept in this process for SEARCH_VOCABULARY_SECONDS (default
 600; 0 in tests: built again for each query that needs it). A word new to the catalogue
 is therefore recognised inside a joined or Telex-typed query within that time; queries
-typed with spaces and accents never need it (docs/decisions/00XX-typed-queries.md).
+typed with spaces and accents never need it (docs/decisions/0035-typed-queries.md).
 """
 
 from __future__ import annotations
