@@ -65,9 +65,9 @@ INSTALLED_APPS = [
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "oscar.apps.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
-    "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
+    "shops.dashboard.oscar_lists.UsersDashboardConfig",  # Oscar's, no 500 on ?sort=actions
     "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "shops.dashboard.oscar_lists.CatalogueDashboardConfig",  # Oscar's, no 500 on ?sort=checkbox
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "shops.dashboard.partners_app.PartnersDashboardConfig",  # Oscar's, one-line shop names
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
