@@ -94,6 +94,7 @@ class AddressForm(forms.Form):
     phone = forms.CharField(
         label=_("Số điện thoại di động"), max_length=20,
         help_text=_("Cửa hàng gọi số này khi giao hàng."),
+        error_messages={"required": _("Vui lòng nhập số điện thoại để cửa hàng liên hệ khi giao hàng.")},
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
