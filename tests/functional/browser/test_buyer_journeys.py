@@ -29,25 +29,30 @@ def add_from_product_page(browsing, title_part: str):
 
 
 def checkout_as_guest(browsing, email: str, method_label: str):
-    """Basket → guest gateway → address → one delivery option per shop → payment → review."""
+    """Basket → address (with the guest's phone and e-mail) → payment → review, where each
+    shop's delivery is changed through "Đổi" to its first option → place."""
     page = browsing.page
     page.goto("/basket/")
     browsing.shot("basket")
     page.get_by_role("link", name="Tiến hành đặt hàng").click()
-    page.fill("#id_phone", ADDRESS["phone"])
-    page.fill("#id_username", email)
-    browsing.shot("checkout who are you")
-    page.get_by_role("button", name="Tiếp tục").click()
 
-    page.wait_for_url(re.compile(r"/checkout/shipping-address/$"))
+    page.wait_for_url(re.compile(r"/checkout/shipping-address/$"))  # no guest step
     page.fill("#id_name", ADDRESS["name"])
     page.fill("#id_phone", ADDRESS["phone"])
+    page.fill("#id_email", email)
     page.select_option("#id_province", "96")
     page.select_option("#id_commune", label="Phường An Xuyên")
     page.fill("#id_street", ADDRESS["street"])
     browsing.shot("checkout address")
     page.locator("#address-form button[type=submit]").click()
 
+    page.wait_for_url(re.compile(r"/checkout/payment-method/$"))  # delivery preselected
+    page.get_by_label(method_label).check()
+    browsing.shot("checkout payment")
+    page.get_by_role("button", name="Xem lại đơn hàng").click()
+
+    page.wait_for_url(re.compile(r"/checkout/preview/$"))
+    page.locator(".review-delivery a", has_text="Đổi").first.click()
     page.wait_for_url(re.compile(r"/checkout/shipping-method/$"))
     parts = page.locator("fieldset.shop-part")
     for index in range(parts.count()):
@@ -55,12 +60,7 @@ def checkout_as_guest(browsing, email: str, method_label: str):
     browsing.shot("checkout delivery per shop")
     page.get_by_role("button", name="Tiếp tục").click()
 
-    page.wait_for_url(re.compile(r"/checkout/payment-method/$"))
-    page.get_by_label(method_label).check()
-    browsing.shot("checkout payment")
-    page.get_by_role("button", name="Xem lại đơn hàng").click()
-
-    page.wait_for_url(re.compile(r"/checkout/preview/$"))
+    page.wait_for_url(re.compile(r"/checkout/preview/$"))  # back to the review
     page.check("#id_accept_terms")
     browsing.shot("checkout review")
     page.get_by_role("button", name="Đặt hàng", exact=True).click()
