@@ -117,6 +117,31 @@ def product_is_public(product: Product) -> bool:
     )
 
 
+def card_stockrecord(product):
+    """The stock record a card sells from: the shop's own (prefetched, no query)."""
+    records = list(product.stockrecords.all())  # prefetched
+    for record in records:
+        if record.partner_id == product.shop_id:
+            return record
+    return records[0] if records else None
+
+
+def is_buyable(product) -> bool:
+    """Priced and in stock (or not stock-tracked), from the prefetched stock records;
+    the same rule as the search index and the API, and whether a product card offers
+    "Thêm vào giỏ" (no query: `product_list_public()` loads what it reads)."""
+    if product.structure == Product.PARENT:
+        return False  # a parent is bought as one of its variants
+    record = card_stockrecord(product)
+    if record is None or record.price is None:
+        return False
+    product_class = product.product_class
+    tracks_stock = product_class.track_stock if product_class is not None else True
+    if not tracks_stock or record.num_in_stock is None:
+        return True
+    return record.net_stock_level > 0
+
+
 #: At most this many products of one shop on the home page's shelf (published on the page
 #: "how listings are ranked": marketplace/cms/blocks.py:RankingFactorsBlock).
 FEATURED_PER_SHOP = 2

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout.forms import GatewayForm as OscarGatewayForm
+from oscar.apps.customer.utils import normalise_email
 from phonenumber_field.phonenumber import PhoneNumber
 
 from marketplace.checkout.quote import option_key
@@ -80,6 +81,11 @@ class AddressForm(forms.Form):
 
     Buyers still write old district names, so a free line keeps whatever they add.
     The cleaned data maps onto Oscar's ShippingAddress fields (`address_fields()`).
+
+    `guest=True` (a visitor not signed in): the checkout has no step of its own for a guest
+    (docs/decisions/00XX-guest-phone-first.md); the recipient's phone is the guest's phone
+    (required) and an `email` field, optional, brings the confirmation. Nothing here says
+    whether an e-mail has an account.
     """
 
     name = forms.CharField(
@@ -87,7 +93,14 @@ class AddressForm(forms.Form):
     )
     phone = forms.CharField(
         label=_("Số điện thoại di động"), max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("Cửa hàng gọi số này khi giao hàng."),
+        error_messages={"required": _("Vui lòng nhập số điện thoại để cửa hàng liên hệ khi giao hàng.")},
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail (không bắt buộc)"), required=False, max_length=254,
+        help_text=_("Nhập nếu bạn muốn nhận xác nhận và đường dẫn xem đơn qua e-mail."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
     province = forms.TypedChoiceField(label=_("Tỉnh/thành phố"), coerce=int, choices=())
     commune = forms.TypedChoiceField(label=_("Xã/phường/đặc khu"), coerce=int, choices=())
@@ -104,8 +117,10 @@ class AddressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, guest: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not guest:
+            del self.fields["email"]  # a signed-in buyer's e-mail is their account's
         self.fields["province"].choices = provinces()
         province = self._chosen_province()
         self.fields["commune"].choices = [("", _("— Chọn xã/phường —")), *communes(province)]
@@ -120,6 +135,10 @@ class AddressForm(forms.Form):
 
     def clean_phone(self):
         return normalise_mobile(self.cleaned_data["phone"])
+
+    def clean_email(self):
+        email = (self.cleaned_data.get("email") or "").strip()
+        return normalise_email(email) if email else ""
 
     def clean(self):
         data = super().clean()

@@ -57,11 +57,11 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
         self.checkout_session.set_guest_email(email)
 
     def check_user_email_is_captured(self, request):
-        """A guest is reached by phone (the e-mail is optional, ADR 00XX): the first step
-        is done once the phone is given."""
+        """A guest is reached by phone (the e-mail is optional, ADR 00XX), given with the
+        address: the steps after it need that phone."""
         if not request.user.is_authenticated and not self.guest_phone():
             raise exceptions.FailedPreCondition(
-                url=reverse("checkout:index"),
+                url=reverse("checkout:shipping-address"),
                 message=_("Vui lòng nhập số điện thoại trước khi đặt hàng."),
             )
 
@@ -71,6 +71,12 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
     def set_shipping_choices(self, choices: dict) -> None:
         self.checkout_session._set("marketplace", "shipping_choices", choices)
         self.checkout_session.use_shipping_method(SHIPPING_CODE)
+
+    def record_default_delivery(self) -> None:
+        """Each shop's delivery as it stands — the buyer's earlier choice where still valid,
+        else the shop's cheapest (what the basket page showed) — kept as chosen, so the
+        checkout goes from the address to payment; the review shows it with "Đổi"."""
+        self.set_shipping_choices(self.get_delivery_quote().choices())
 
     def payment_method(self) -> str | None:
         return self.checkout_session._get("marketplace", "payment_method")

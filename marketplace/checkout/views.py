@@ -1,10 +1,12 @@
 """Oscar's checkout views, overridden by name for a marketplace checkout.
 
-Steps (Oscar's URLs): gateway (a guest's phone, e-mail optional; or a link to sign in) →
-delivery address (Vietnamese, province → commune; a signed-in buyer picks a saved one) →
-delivery per shop → payment method (COD first) → review (items, quantities, delivery, total;
-back or cancel — Decree 52/2013 as amended by 85/2021) → place. The buyer sees three steps
-on every page: Giao hàng → Thanh toán → Xác nhận (partials/steps.html).
+Steps (Oscar's URLs): delivery address (Vietnamese, province → commune; a guest's phone there
+is the recipient's, with an optional e-mail and a link to sign in; a signed-in buyer picks a
+saved one) → payment method (COD first) → review (items, quantities, each shop's delivery with
+"Đổi", total; back or cancel — Decree 52/2013 as amended by 85/2021) → place. `/checkout/`
+(Oscar's gateway) only forwards to the address step; each shop's cheapest delivery is
+recorded when the address is, and the delivery page is where "Đổi" leads. The buyer sees
+three steps on every page: Giao hàng → Thanh toán → Xác nhận (partials/steps.html).
 Placing is `marketplace.checkout.services.purchase_place`; views stay thin.
 """
 
@@ -44,9 +46,19 @@ SESSION_PURCHASE = "checkout_purchase_number"
 
 
 class IndexView(oscar_views.IndexView):
-    """A guest's phone (and e-mail if they wish); never tells whether an e-mail has an account."""
+    """`/checkout/`: everybody goes on to the address step, where a guest gives the phone
+    (and an e-mail if they wish) — no page of its own for a guest (ADR 00XX).
+
+    A POST of Oscar's gateway form still works as it did (a page open from before, and
+    Oscar's sign-in with a password, which the sign-in rate limit counts): phone first,
+    e-mail optional; it never tells whether an e-mail has an account."""
 
     form_class = GatewayForm
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return super().get(request, *args, **kwargs)  # Oscar's: signal, then the address step
+        return redirect("checkout:shipping-address")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -77,16 +89,28 @@ def local_phone(e164: str) -> str:
 
 
 class ShippingAddressView(CheckoutSessionMixin, generic.FormView):
+    """Where to deliver, and for a guest how to be reached: the recipient's phone is the
+    guest's (Oscar's guest e-mail is set from the optional e-mail field). Then straight on to
+    payment with each shop's cheapest delivery recorded (`record_default_delivery`)."""
+
     template_name = "oscar/checkout/shipping_address.html"
     form_class = AddressForm
-    pre_conditions = ["check_basket_is_not_empty", "check_basket_is_valid", "check_user_email_is_captured"]
+    pre_conditions = ["check_basket_is_not_empty", "check_basket_is_valid"]
+
+    def is_guest(self) -> bool:
+        return not self.request.user.is_authenticated
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "guest": self.is_guest()}
 
     def get_initial(self):
         initial = AddressForm.initial_from_fields(self.checkout_session.new_shipping_address_fields())
         if not initial.get("name") and self.request.user.is_authenticated:
             initial["name"] = self.request.user.get_full_name()
         if not initial.get("phone"):
-            initial["phone"] = local_phone(self.guest_phone())  # given at the first step
+            initial["phone"] = local_phone(self.guest_phone())  # given before (Oscar's gateway)
+        if self.is_guest():
+            initial["email"] = self.checkout_session.get_guest_email() or ""
         return initial
 
     def saved_addresses(self):
@@ -97,6 +121,8 @@ class ShippingAddressView(CheckoutSessionMixin, generic.FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["saved_addresses"] = self.saved_addresses()
+        if self.is_guest():
+            ctx["login_url"] = f"{reverse('customer:login')}?next={reverse('checkout:index')}"
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -108,12 +134,21 @@ class ShippingAddressView(CheckoutSessionMixin, generic.FormView):
                 messages.error(request, _("Không tìm thấy địa chỉ này trong sổ địa chỉ của bạn."))
                 return redirect("checkout:shipping-address")
             self.checkout_session.ship_to_new_address(address_fields_of(chosen))
-            return redirect("checkout:shipping-method")
+            return self.next_step()
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        if self.is_guest():
+            email = form.cleaned_data["email"]
+            self.set_guest_contact(phone=form.cleaned_data["phone"], email=email)
+            checkout_signals.start_checkout.send_robust(sender=self, request=self.request, email=email)
         self.checkout_session.ship_to_new_address(form.address_fields())
-        return redirect("checkout:shipping-method")
+        return self.next_step()
+
+    def next_step(self):
+        """Payment, with each shop's delivery as it stands (chosen before, or the cheapest)."""
+        self.record_default_delivery()
+        return redirect("checkout:payment-method")
 
 
 class ShippingMethodView(CheckoutSessionMixin, generic.FormView):
@@ -139,7 +174,11 @@ class ShippingMethodView(CheckoutSessionMixin, generic.FormView):
         return ctx
 
     def form_valid(self, form):
+        """Back to the review when the payment is already chosen (the buyer came from the
+        review's "Đổi"; the review checks COD limits again), else on to payment."""
         self.set_shipping_choices(form.choices())
+        if self.payment_method() in self._allowed_methods():
+            return redirect("checkout:preview")
         return redirect("checkout:payment-method")
 
 

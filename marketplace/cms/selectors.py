@@ -31,7 +31,7 @@ from wagtail import blocks
 from wagtail.images import get_image_model
 
 from catalogue.models import Collection, CollectionItem, Product
-from catalogue.selectors import product_list_public
+from catalogue.selectors import is_buyable, product_list_public
 from marketplace.cms.choosers import CollectionChooserBlock
 from marketplace.cms.images import IMAGE_FILTER_SPECS, with_image_renditions
 from shops.models import Partner
@@ -83,27 +83,6 @@ def stream_references(streams: Iterable) -> dict[str, set[int]]:
 
 
 # --- availability ------------------------------------------------------------------------
-
-
-def _stockrecord(product):
-    records = list(product.stockrecords.all())  # prefetched
-    for record in records:
-        if record.partner_id == product.shop_id:
-            return record
-    return records[0] if records else None
-
-
-def is_buyable(product) -> bool:
-    """Priced and in stock (or not stock-tracked), from the prefetched stock records;
-    the same rule as the search index and the API."""
-    record = _stockrecord(product)
-    if record is None or record.price is None:
-        return False
-    product_class = product.product_class
-    tracks_stock = product_class.track_stock if product_class is not None else True
-    if not tracks_stock or record.num_in_stock is None:
-        return True
-    return record.net_stock_level > 0
 
 
 def promotable(product_ids: Iterable[int]) -> dict[int, object]:

@@ -1,6 +1,8 @@
-"""Issue 21: a guest checks out with a phone number first and the e-mail optional
-(docs/decisions/00XX-guest-phone-first.md); COD is preselected; the terms box's refusal
-re-renders beside the box; a signed-in buyer ships to a saved address in one tap."""
+"""Issue 21: a guest checks out with a phone number and the e-mail optional, both on the
+address step — no guest step of its own (docs/decisions/00XX-guest-phone-first.md); each
+shop's cheapest delivery is recorded and the review shows it with "Đổi"; COD is preselected;
+the terms box's refusal re-renders beside the box; a signed-in buyer ships to a saved
+address in one tap."""
 
 import re
 
@@ -28,19 +30,17 @@ def two_shops():
             make_product(second, "Tôm khô Rạch Gốc", price=550_000, stock=3)]
 
 
-def to_review(client, gateway: dict | None, address: dict | None = None):
-    if gateway is not None:
-        response = client.post(reverse("checkout:index"), {"options": "anonymous", **gateway})
-        assert response.status_code == 302, response.content.decode()[-2000:]
-        assert response["Location"] == reverse("checkout:shipping-address")
+def to_review(client, contact: dict | None, address: dict | None = None):
+    """`contact`: a guest's phone and e-mail, given on the address form (None: signed in)."""
+    gateway = client.get(reverse("checkout:index"))
+    assert gateway["Location"] == reverse("checkout:shipping-address")  # no guest step
     form = client.get(reverse("checkout:shipping-address")).content.decode()
-    response = client.post(reverse("checkout:shipping-address"),
-                           address or {**ADDRESS_POST, "commune": commune_code()})
+    post = address or {**ADDRESS_POST, "commune": commune_code()}
+    if contact is not None:
+        post = {**post, "phone": contact["phone"], "email": contact.get("email", "")}
+    response = client.post(reverse("checkout:shipping-address"), post)
     assert response.status_code == 302, response.content.decode()[-2000:]
-    delivery = client.get(reverse("checkout:shipping-method")).content.decode()
-    chosen = dict(re.findall(r'<input type="radio" name="(shop_\d+)" value="([^"]+)"[^>]*checked', delivery))
-    assert chosen  # each shop's cheapest delivery, preselected
-    assert client.post(reverse("checkout:shipping-method"), chosen).status_code == 302
+    assert response["Location"] == reverse("checkout:payment-method")  # delivery preselected
     payment = client.get(reverse("checkout:payment-method")).content.decode()
     assert client.post(reverse("checkout:payment-method"), {"method": "cod"}).status_code == 302
     review = client.get(reverse("checkout:preview"))
@@ -58,14 +58,11 @@ def test_a_guest_with_a_phone_and_no_email_places_and_no_mail_is_sent(
 ):
     for product in two_shops:
         add_to_basket(client, product)
-    gateway = client.get(reverse("checkout:index")).content.decode()
-    assert 'type="tel"' in gateway and 'name="phone"' in gateway
-    assert 'type="password"' not in gateway  # signing in is a link, not an unlabelled box
-    assert "E-mail (không bắt buộc)" in gateway
-    form, payment, review, total = to_review(client, {"phone": "0987 654 321", "username": ""},
-                                             {**ADDRESS_POST, "phone": "0987654321",
-                                              "commune": commune_code()})
-    assert 'value="0987654321"' in form  # the guest step's phone, offered as the recipient's
+    form, payment, review, total = to_review(client, {"phone": "0987 654 321", "email": ""})
+    assert 'type="tel"' in form and 'name="phone"' in form and 'name="email"' in form
+    assert 'type="password"' not in form  # signing in is a link, not an unlabelled box
+    assert "E-mail (không bắt buộc)" in form
+    assert re.search(r'Đã có tài khoản\?\s*<a href="/accounts/login/\?next=/checkout/">Đăng nhập</a>', form)
     assert re.search(r'<input[^>]*value="cod"[^>]*checked', payment)
     assert "Không nhận e-mail" in review
     with django_capture_on_commit_callbacks(execute=True):
@@ -91,7 +88,7 @@ def test_a_guest_with_an_email_gets_the_confirmation_with_the_link(
 ):
     for product in two_shops:
         add_to_basket(client, product)
-    _form, _payment, review, total = to_review(client, {"phone": "0912345678", "username": "Khach@Example.com"})
+    _form, _payment, review, total = to_review(client, {"phone": "0912345678", "email": "Khach@Example.com"})
     assert "khach@example.com" in review.lower()
     with django_capture_on_commit_callbacks(execute=True):
         place(client, total)
@@ -104,21 +101,46 @@ def test_a_guest_with_an_email_gets_the_confirmation_with_the_link(
     assert "Chúng tôi đã gửi xác nhận" in thanks
 
 
-@pytest.mark.parametrize("gateway, message", [
-    ({"phone": "", "username": "khach@example.com"}, "Vui lòng nhập số điện thoại"),
-    ({"phone": "12345", "username": ""}, "Số điện thoại di động không hợp lệ"),
-    ({"phone": "0912345678", "username": "khong-phai-email"}, "e-mail"),
+@pytest.mark.parametrize("contact, message", [
+    ({"phone": "", "email": "khach@example.com"}, "Vui lòng nhập số điện thoại"),
+    ({"phone": "12345", "email": ""}, "Số điện thoại di động không hợp lệ"),
+    ({"phone": "0912345678", "email": "khong-phai-email"}, "e-mail"),
 ])
-def test_the_guest_step_re_renders_with_the_message(client, two_shops, gateway, message):
+def test_the_address_step_re_renders_with_the_message(client, two_shops, contact, message):
     add_to_basket(client, two_shops[0])
-    response = client.post(reverse("checkout:index"), {"options": "anonymous", **gateway})
+    response = client.post(reverse("checkout:shipping-address"),
+                           {**ADDRESS_POST, "commune": commune_code(), **contact})
     assert response.status_code == 200
     html = response.content.decode()
     assert message.lower() in html.lower()
     assert 'aria-invalid="true"' in html
-    # Without a phone the next steps send the buyer back to the guest step.
-    if not gateway["phone"] or gateway["phone"] == "12345":
-        assert client.get(reverse("checkout:shipping-address"))["Location"] == reverse("checkout:index")
+    # Without a phone the next steps send the buyer back to the address step.
+    assert client.get(reverse("checkout:payment-method"))["Location"] == reverse("checkout:shipping-address")
+
+
+def test_each_shops_cheapest_delivery_is_recorded_and_changed_from_the_review(client, two_shops):
+    first, second = (p.stockrecords.get().partner for p in two_shops)
+    cheaper = make_option(first, "Giao tiết kiệm", fee=15_000)
+    for product in two_shops:
+        add_to_basket(client, product)
+    _form, _payment, review, total = to_review(client, {"phone": "0912345678"})
+    assert total == 180_000 + 15_000 + 550_000 + 25_000
+    assert "Giao tiết kiệm" in review and "Giao nhanh" in review
+    assert review.count(f'href="{reverse("checkout:shipping-method")}"') == 2  # "Đổi", per shop
+    assert f'aria-label="Đổi cách giao hàng của {first.name}"' in review
+    # "Đổi": the delivery page still works, and comes back to the review.
+    delivery = client.get(reverse("checkout:shipping-method")).content.decode()
+    assert re.search(rf'<input type="radio" name="shop_{first.pk}" value="{cheaper.pk}"[^>]*checked', delivery)
+    dearer = first.shipping_options.get(name="Giao tận nơi")
+    response = client.post(reverse("checkout:shipping-method"),
+                           {f"shop_{first.pk}": str(dearer.pk), f"shop_{second.pk}": "default"
+                            if not second.shipping_options.exists() else str(second.shipping_options.get().pk)})
+    assert response["Location"] == reverse("checkout:preview")
+    review = client.get(reverse("checkout:preview")).content.decode()
+    assert "Giao tận nơi" in review and "Giao tiết kiệm" not in review
+    # Going through the address again keeps the buyer's choice.
+    client.post(reverse("checkout:shipping-address"), {**ADDRESS_POST, "commune": commune_code()})
+    assert "Giao tận nơi" in client.get(reverse("checkout:preview")).content.decode()
 
 
 def test_the_terms_box_is_required_in_the_page_and_refused_beside_the_box(client, two_shops):
@@ -142,7 +164,7 @@ def test_the_terms_box_is_required_in_the_page_and_refused_beside_the_box(client
 
 def test_every_checkout_page_shows_the_same_three_steps(client, two_shops):
     add_to_basket(client, two_shops[0])
-    pages = [client.get(reverse("checkout:index")).content.decode()]
+    pages = []
     form, payment, review, total = to_review(client, {"phone": "0912345678"})
     pages += [form, client.get(reverse("checkout:shipping-method")).content.decode(), payment, review]
     place(client, total)
@@ -166,10 +188,7 @@ def test_a_signed_in_buyer_ships_to_a_saved_address_in_one_tap(client, two_shops
     page = client.get(reverse("checkout:shipping-address")).content.decode()
     assert "Giao đến địa chỉ này" in page and ADDRESS_POST["street"] in page
     response = client.post(reverse("checkout:shipping-address"), {"saved_address": str(saved.pk)})
-    assert response["Location"] == reverse("checkout:shipping-method")
-    delivery = client.get(reverse("checkout:shipping-method")).content.decode()
-    client.post(reverse("checkout:shipping-method"),
-                dict(re.findall(r'<input type="radio" name="(shop_\d+)" value="([^"]+)"[^>]*checked', delivery)))
+    assert response["Location"] == reverse("checkout:payment-method")  # delivery preselected
     client.post(reverse("checkout:payment-method"), {"method": "cod"})
     review = client.get(reverse("checkout:preview")).content.decode()
     assert ADDRESS_POST["name"] in review and ADDRESS_POST["street"] in review

@@ -47,16 +47,21 @@ def add_to_basket(client, product, quantity=1):
 
 
 def checkout(client, *, method="cod", guest_email="khach@example.com", choices=None):
+    """Address (a guest's phone and e-mail on the same form) → payment, with each shop's
+    cheapest delivery recorded; `choices` changes some shops' delivery on the delivery page
+    (the review's "Đổi") before the payment is chosen."""
     response = client.get(reverse("checkout:index"))
-    if response.status_code == 200:  # guest gateway
-        response = client.post(reverse("checkout:index"), {"username": guest_email, "options": "anonymous", "phone": "0912345678"})
-        assert response.status_code == 302, response.content.decode()[:2000]
-    response = client.post(reverse("checkout:shipping-address"), {**ADDRESS_POST, "commune": commune_code()})
+    assert response.status_code == 302 and response["Location"] == reverse("checkout:shipping-address")
+    response = client.post(reverse("checkout:shipping-address"),
+                           {**ADDRESS_POST, "commune": commune_code(), "email": guest_email})
     assert response.status_code == 302, response.content.decode()[-3000:]
-    page = client.get(reverse("checkout:shipping-method"))
-    assert page.status_code == 200
-    response = client.post(reverse("checkout:shipping-method"), choices or {})
-    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert response["Location"] == reverse("checkout:payment-method")  # no delivery step by default
+    if choices:
+        page = client.get(reverse("checkout:shipping-method"))
+        assert page.status_code == 200
+        response = client.post(reverse("checkout:shipping-method"), choices)
+        assert response.status_code == 302, response.content.decode()[-3000:]
+        assert response["Location"] == reverse("checkout:payment-method")
     response = client.post(reverse("checkout:payment-method"), {"method": method})
     assert response.status_code == 302
     review = client.get(reverse("checkout:preview"))
@@ -134,13 +139,16 @@ def pickup_pk(shop):
 def test_bad_input_is_explained_and_places_nothing(client, catalogue):
     shops, products, _pickup = catalogue
     add_to_basket(client, products[0])
-    client.post(reverse("checkout:index"), {"username": "k@example.com", "options": "anonymous", "phone": "0912345678"})
-    # Bad phone and a commune of another province: the form re-renders with messages.
+    # Bad phone, a bad e-mail and a commune of another province: the form re-renders with messages.
     response = client.post(reverse("checkout:shipping-address"),
-                           {**ADDRESS_POST, "phone": "12345", "commune": "26734"})
+                           {**ADDRESS_POST, "phone": "12345", "commune": "26734", "email": "k@"})
     assert response.status_code == 200
-    assert "không hợp lệ" in response.content.decode()
-    client.post(reverse("checkout:shipping-address"), {**ADDRESS_POST, "commune": commune_code()})
+    html = response.content.decode()
+    errors = re.findall(r'<p class="errorlist" role="alert">([^<]+)</p>', html)
+    assert len(errors) == 3, errors  # phone, e-mail, commune
+    assert any("Số điện thoại di động không hợp lệ" in e for e in errors)
+    client.post(reverse("checkout:shipping-address"),
+                {**ADDRESS_POST, "commune": commune_code(), "email": "k@example.com"})
     # Another shop's option for this shop, and an unknown payment method: refused.
     other = shops[1].shipping_options.get()
     response = client.post(reverse("checkout:shipping-method"), {f"shop_{shops[0].pk}": str(other.pk)})
