@@ -27,7 +27,7 @@ from marketplace.payment.stripe_client import CARD_UNAVAILABLE, card_payments_av
 
 class GatewayForm(OscarGatewayForm):
     """The checkout's first step for a visitor not signed in: phone first, e-mail optional
-    (docs/decisions/00XX-guest-phone-first.md). A cash-on-delivery buyer is reached by
+    (docs/decisions/0038-guest-phone-first.md). A cash-on-delivery buyer is reached by
     phone; the e-mail only brings the confirmation and the order link, so a guest may leave
     it out. Without Oscar's "a user with that email address already exists": a guest may use
     any address (the order is theirs by its purchase link), and "create an account" goes to
@@ -83,7 +83,7 @@ class AddressForm(forms.Form):
     The cleaned data maps onto Oscar's ShippingAddress fields (`address_fields()`).
 
     `guest=True` (a visitor not signed in): the checkout has no step of its own for a guest
-    (docs/decisions/00XX-guest-phone-first.md); the recipient's phone is the guest's phone
+    (docs/decisions/0038-guest-phone-first.md); the recipient's phone is the guest's phone
     (required) and an `email` field, optional, brings the confirmation. Nothing here says
     whether an e-mail has an account.
     """

@@ -57,7 +57,7 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
         self.checkout_session.set_guest_email(email)
 
     def check_user_email_is_captured(self, request):
-        """A guest is reached by phone (the e-mail is optional, ADR 00XX), given with the
+        """A guest is reached by phone (the e-mail is optional, ADR 0038), given with the
         address: the steps after it need that phone."""
         if not request.user.is_authenticated and not self.guest_phone():
             raise exceptions.FailedPreCondition(

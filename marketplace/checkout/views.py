@@ -47,7 +47,7 @@ SESSION_PURCHASE = "checkout_purchase_number"
 
 class IndexView(oscar_views.IndexView):
     """`/checkout/`: everybody goes on to the address step, where a guest gives the phone
-    (and an e-mail if they wish) — no page of its own for a guest (ADR 00XX).
+    (and an e-mail if they wish) — no page of its own for a guest (ADR 0038).
 
     A POST of Oscar's gateway form still works as it did (a page open from before, and
     Oscar's sign-in with a password, which the sign-in rate limit counts): phone first,

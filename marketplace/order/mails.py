@@ -291,7 +291,7 @@ def _deliver(code: str, messages: dict, *, user=None, email: str = "") -> bool:
         elif email:
             sent = dispatcher.dispatch_anonymous_messages(email, messages)
         else:
-            # A guest who gave no e-mail (ADR 00XX): reached by phone and the order link.
+            # A guest who gave no e-mail (ADR 0038): reached by phone and the order link.
             logger.info("Mail %s: no address to send to", code)
             return False
     except Exception:  # noqa: BLE001 -- SMTP down, bad address: log and move on

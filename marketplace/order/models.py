@@ -38,7 +38,7 @@ class Purchase(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="purchases",
     )
-    # Empty for a guest who gave no e-mail (phone first, docs/decisions/00XX-guest-phone-first.md).
+    # Empty for a guest who gave no e-mail (phone first, docs/decisions/0038-guest-phone-first.md).
     email = models.EmailField(_("E-mail"), blank=True)
     payment_method = models.CharField(
         _("Hình thức thanh toán"), max_length=16, choices=PaymentMethod.choices

@@ -1,5 +1,5 @@
 """Issue 21: a guest checks out with a phone number and the e-mail optional, both on the
-address step — no guest step of its own (docs/decisions/00XX-guest-phone-first.md); each
+address step — no guest step of its own (docs/decisions/0038-guest-phone-first.md); each
 shop's cheapest delivery is recorded and the review shows it with "Đổi"; COD is preselected;
 the terms box's refusal re-renders beside the box; a signed-in buyer ships to a saved
 address in one tap."""
