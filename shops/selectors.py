@@ -13,6 +13,7 @@ from oscar.core.loading import get_model
 from catalogue.models import Product
 from catalogue.selectors import product_list_public
 from marketplace.core.models import AuditEvent
+from marketplace.core.phones import national_number
 from shops.models import Partner, ShopInvitation, ShopMember
 
 
@@ -77,19 +78,13 @@ class ShopContact:
     tel_url: str | None
 
 
-def _national(number: str) -> str:
-    """'+84912345678' -> '0912345678' (the number as Vietnamese people dial it), digits only."""
-    digits = "".join(c for c in number if c.isdigit())
-    return "0" + digits[2:] if digits.startswith("84") else digits
-
-
 def shop_contact(*, shop: Partner) -> ShopContact:
     """Zalo chat (the shop's Zalo number, else its phone) and call links; None where the shop
     has given no number. Only digits of the stored numbers reach the links."""
     zalo = shop.zalo_phone or shop.phone
     return ShopContact(
-        zalo_url=f"https://zalo.me/{_national(zalo)}" if zalo else None,
-        tel_url=f"tel:{_national(shop.phone)}" if shop.phone else None,
+        zalo_url=f"https://zalo.me/{national_number(zalo)}" if zalo else None,
+        tel_url=f"tel:{national_number(shop.phone)}" if shop.phone else None,
     )
 
 

@@ -35,6 +35,7 @@ from marketplace.checkout.quote import CheckoutError, basket_problems
 from marketplace.checkout.services import purchase_place
 from marketplace.checkout.session import CheckoutSessionMixin
 from marketplace.core.addresses import communes, provinces
+from marketplace.core.phones import national_number
 from marketplace.order.links import purchase_access_token, purchase_from_token, purchase_link
 from marketplace.order.models import Order, PaymentMethod, Purchase
 from marketplace.order.tracking import orders_tracking
@@ -64,7 +65,7 @@ class IndexView(oscar_views.IndexView):
         kwargs = super().get_form_kwargs()
         kwargs["initial"] = {
             "username": self.checkout_session.get_guest_email() or "",
-            "phone": local_phone(self.guest_phone()),
+            "phone": national_number(self.guest_phone()),
         }
         return kwargs
 
@@ -81,11 +82,6 @@ class IndexView(oscar_views.IndexView):
         self.set_guest_contact(phone=form.cleaned_data["phone"], email=email)
         checkout_signals.start_checkout.send_robust(sender=self, request=self.request, email=email)
         return redirect("checkout:shipping-address")
-
-
-def local_phone(e164: str) -> str:
-    """'+84912345678' -> '0912345678': the number as Vietnamese write it, for a form."""
-    return "0" + e164[3:] if e164.startswith("+84") else e164
 
 
 class ShippingAddressView(CheckoutSessionMixin, generic.FormView):
@@ -108,7 +104,7 @@ class ShippingAddressView(CheckoutSessionMixin, generic.FormView):
         if not initial.get("name") and self.request.user.is_authenticated:
             initial["name"] = self.request.user.get_full_name()
         if not initial.get("phone"):
-            initial["phone"] = local_phone(self.guest_phone())  # given before (Oscar's gateway)
+            initial["phone"] = national_number(self.guest_phone())  # given before (Oscar's gateway)
         if self.is_guest():
             initial["email"] = self.checkout_session.get_guest_email() or ""
         return initial
@@ -133,7 +129,16 @@ class ShippingAddressView(CheckoutSessionMixin, generic.FormView):
             if chosen is None:  # not one of this buyer's addresses: the page again
                 messages.error(request, _("Không tìm thấy địa chỉ này trong sổ địa chỉ của bạn."))
                 return redirect("checkout:shipping-address")
-            self.checkout_session.ship_to_new_address(address_fields_of(chosen))
+            # The saved address goes through the same form as a typed one: an address kept from
+            # Oscar's address book, a landline or a commune that no longer exists is shown to be
+            # mended, never placed as it is.
+            data = {k: v for k, v in AddressForm.initial_from_fields(address_fields_of(chosen)).items()
+                    if v is not None}
+            form = self.get_form_class()(data=data, guest=False)
+            if not form.is_valid():
+                messages.warning(request, _("Địa chỉ đã lưu này cần bổ sung, vui lòng kiểm tra lại bên dưới."))
+                return self.form_invalid(form)
+            self.checkout_session.ship_to_new_address(form.address_fields())
             return self.next_step()
         return super().post(request, *args, **kwargs)
 

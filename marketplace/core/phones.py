@@ -25,3 +25,10 @@ def normalise_mobile(raw: str) -> str:
 def validate_e164_mobile(value: str) -> None:
     if normalise_mobile(value) != value:
         raise ValidationError(_("Số điện thoại phải ở dạng +84xxxxxxxxx."), code="not_e164")
+
+
+def national_number(number: str) -> str:
+    """'+84912345678' -> '0912345678': the number as Vietnamese people write and dial it,
+    digits only (for a form's initial value, a tel: or zalo.me link)."""
+    digits = "".join(c for c in str(number or "") if c.isdigit())
+    return "0" + digits[2:] if digits.startswith("84") else digits

@@ -210,3 +210,26 @@ def test_another_buyers_saved_address_is_refused(client, two_shops):
     assert response["Location"] == reverse("checkout:shipping-address")
     page = client.get(reverse("checkout:shipping-address")).content.decode()
     assert "Người khác" not in page
+
+
+@pytest.mark.parametrize("mend", [
+    {"phone_number": "+842903812345"},  # a landline: no COD call reaches a mobile
+    {"state": "Phường 5"},  # Oscar's own address book: free text, not a commune code
+    {"state": "99999"},  # a commune code that no longer exists
+])
+def test_a_saved_address_the_form_would_refuse_is_shown_to_mend_not_placed(client, two_shops, mend):
+    buyer = make_user("nguoi-mua-cu@example.vn")
+    client.force_login(buyer)
+    add_to_basket(client, two_shops[0])
+    _form, _payment, _review, total = to_review(client, None)
+    assert place(client, total).status_code == 302
+    saved = UserAddress.objects.get(user=buyer)
+    UserAddress.objects.filter(pk=saved.pk).update(**mend)
+
+    add_to_basket(client, two_shops[1])
+    response = client.post(reverse("checkout:shipping-address"), {"saved_address": str(saved.pk)})
+    assert response.status_code == 200  # the address form again, with what is wrong
+    html = response.content.decode()
+    assert "Địa chỉ đã lưu này cần bổ sung" in html
+    assert response.context["form"].errors
+    assert client.get(reverse("checkout:payment-method")).status_code == 302  # no address kept
