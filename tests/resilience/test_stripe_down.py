@@ -41,8 +41,9 @@ def shop_product(monkeypatch):
 def to_payment_step(email: str, shop, product) -> Client:
     client = Client()
     add_to_basket(client, product)
-    client.post(reverse("checkout:index"), {"username": email, "options": "anonymous", "phone": "0912345678"})
-    client.post(reverse("checkout:shipping-address"), {**ADDRESS_POST, "commune": commune_code()})
+    # A guest gives the phone and the (optional) e-mail on the address step (ADR 0038).
+    client.post(reverse("checkout:shipping-address"),
+                {**ADDRESS_POST, "commune": commune_code(), "phone": "0912345678", "email": email})
     chosen = client.post(
         reverse("checkout:shipping-method"),
         {f"shop_{shop.pk}": str(shop.shipping_options.get().pk)},
