@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.core.files.base import ContentFile
 from oscar.core.loading import get_model
+from playwright.sync_api import expect
 
 from catalogue.models import Product
 from shops.models import Partner, StockRecord
