@@ -132,7 +132,11 @@ def is_buyable(product) -> bool:
     "Thêm vào giỏ" (no query: `product_list_public()` loads what it reads)."""
     if product.structure == Product.PARENT:
         return False  # a parent is bought as one of its variants
-    record = card_stockrecord(product)
+    return record_is_available(product, card_stockrecord(product))
+
+
+def record_is_available(product, record) -> bool:
+    """Priced and in stock (or not stock-tracked): the rule cards and the search index share."""
     if record is None or record.price is None:
         return False
     product_class = product.product_class

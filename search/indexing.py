@@ -31,7 +31,7 @@ from elasticsearch import NotFoundError
 from elasticsearch.helpers import bulk
 
 from catalogue.models import Category, OcopCertificate, Product, ProductImage, today_local
-from catalogue.selectors import product_list_public
+from catalogue.selectors import card_stockrecord, product_list_public, record_is_available
 from marketplace.core.addresses import commune_name
 from marketplace.embedded import ensure_search
 from search.documents import OCOP_LEVELS, index_body, ocop_field
@@ -77,24 +77,6 @@ def _suggest_inputs(title: str) -> list[str]:
     return [text[:100] for text in inputs if text]
 
 
-def _stockrecord(product: Product):
-    records = list(product.stockrecords.all())
-    for record in records:
-        if record.partner_id == product.shop_id:
-            return record
-    return records[0] if records else None
-
-
-def _available(product: Product, record) -> bool:
-    if record is None or record.price is None:
-        return False
-    product_class = product.product_class
-    tracks_stock = product_class.track_stock if product_class is not None else True
-    if not tracks_stock or record.num_in_stock is None:
-        return True
-    return record.net_stock_level > 0
-
-
 def _image_url(product: Product) -> str | None:
     images = list(product.images.all())
     if not images or not images[0].original:
@@ -132,7 +114,7 @@ def _ocop_fields(certificates: list[OcopCertificate]) -> dict:
 def product_document(product: Product, tree: _CategoryTree) -> dict:
     """The indexed source of one product from `product_list_public()`."""
     shop = product.shop
-    record = _stockrecord(product)
+    record = card_stockrecord(product)
     categories = list(product.categories.all())
     category_ids: list[int] = []
     category_names: list[str] = []
@@ -167,7 +149,7 @@ def product_document(product: Product, tree: _CategoryTree) -> dict:
         "commune_code": shop.commune_code if shop else None,
         "commune_name": shop.commune_name if shop else None,
         "price": int(record.price) if record is not None and record.price is not None else None,
-        "available": _available(product, record),
+        "available": record_is_available(product, record),
         "featured": bool(product.is_featured),
         "popularity": 0,
         "created": product.date_created.isoformat() if product.date_created else None,
