@@ -435,7 +435,33 @@ class StockRecord(AbstractStockRecord):
     conditional UPDATE: it only matches while `num_in_stock - num_allocated` still covers
     the quantity, so two buyers racing for the last unit cannot both get it, on any
     database, without a lock held across the request.
+
+    A sale (`sale_price` from `sale_starts_at` until `sale_ends_at`) is in force or not at
+    the moment it is asked (catalogue/pricing.py, docs/decisions/00XX-sale-prices.md): no job
+    starts or ends it.
     """
+
+    sale_price = models.PositiveBigIntegerField(
+        _("Giá khuyến mãi"), null=True, blank=True,
+        help_text=_("Đồng, thấp hơn giá bán; áp dụng từ lúc bắt đầu đến lúc kết thúc."),
+    )
+    sale_starts_at = models.DateTimeField(_("Khuyến mãi từ"), null=True, blank=True)
+    sale_ends_at = models.DateTimeField(_("Khuyến mãi đến"), null=True, blank=True)
+
+    class Meta(AbstractStockRecord.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sale_price__isnull=True) | models.Q(sale_price__gt=0),
+                name="stockrecord_sale_price_positive",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(sale_starts_at__isnull=True) | models.Q(sale_ends_at__isnull=True)
+                    | models.Q(sale_ends_at__gt=F("sale_starts_at"))
+                ),
+                name="stockrecord_sale_ends_after_start",
+            ),
+        ]
 
     def allocate(self, quantity):
         if not self.can_track_allocations:

@@ -6,14 +6,20 @@ the product page's own rule, so a direct POST to /basket/add/<id>/ is refused by
 add-to-basket form, the basket page marks the line, and placing refuses it.
 
 Prices are listed including all costs (Decree 52/2013 as amended by 85/2021), so
-there is no tax on top: Oscar's NoTax policy.
+there is no tax on top: Oscar's NoTax policy, on the price in force (a sale price while its
+sale runs, catalogue/pricing.py), so the basket, the checkout's quote and the placed order
+charge what the product page shows at that moment.
 """
+
+from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner import availability
+from oscar.apps.partner import prices as oscar_prices
 from oscar.apps.partner import strategy as oscar_strategy
 
+from catalogue.pricing import price_in_force
 from catalogue.selectors import product_is_public
 
 
@@ -38,6 +44,24 @@ class MarketplaceStrategy(oscar_strategy.Default):
         if stockrecord is None and line.stockrecord_id is not None:
             stockrecord = line.stockrecord
         return self.fetch_for_product(line.product, stockrecord=stockrecord)
+
+    def pricing_policy(self, product, stockrecord):
+        """Oscar's NoTax price, of the price in force now rather than the list price."""
+        price = price_in_force(stockrecord)
+        if price is None:
+            return super().pricing_policy(product, stockrecord)  # Oscar's UnavailablePrice
+        return oscar_prices.FixedPrice(
+            currency=stockrecord.price_currency, excl_tax=Decimal(price.price), tax=Decimal("0"),
+        )
+
+    def parent_pricing_policy(self, product, children_stock):
+        """A parent's "from" price: the lowest price in force of its variants."""
+        price = price_in_force([record for _child, record in children_stock if record is not None])
+        if price is None:
+            return super().parent_pricing_policy(product, children_stock)
+        return oscar_prices.FixedPrice(
+            currency=price.record.price_currency, excl_tax=Decimal(price.price), tax=Decimal("0"),
+        )
 
     def availability_policy(self, product, stockrecord):
         if not product_is_public(product):

@@ -1,0 +1,120 @@
+"""The price in force: a stock record's sale price while its sale runs, its list price otherwise.
+
+The one rule (docs/decisions/00XX-sale-prices.md), decided when it is asked, like an OCOP
+badge: no job starts or ends a sale. A sale is in force at a moment `at` when the record has
+a sale price lower than its list price and `sale_starts_at <= at < sale_ends_at` (times are
+stored in UTC and entered and shown in Asia/Ho_Chi_Minh).
+
+- `price_in_force(record_or_records, at=None)` → `Price` (or None when nothing is priced):
+  for Python (the basket's strategy, cards, the product page, the API);
+- `price_in_force_expression(prefix="", at=None)` → a Case/When for querysets (the search
+  fallback's filter and sort, `annotate`);
+- `next_price_change(records, at=None)` → the next moment a sale of these records starts or
+  ends (the page cache keeps a page no longer than that).
+
+A product sold from several records (a parent's variants) gives the lowest price in force
+with that record's list price.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Case, DecimalField, F, Q, When
+from django.utils import timezone
+
+from marketplace.core.money import to_vnd
+
+
+@dataclass(frozen=True)
+class Price:
+    price: int  # whole đồng, what the buyer pays now
+    list_price: int  # whole đồng, the record's usual price (struck through during a sale)
+    on_sale: bool
+    percent_off: int  # 0 without a sale; shown "-20%"
+    sale_ends_at: datetime.datetime | None  # when the price in force goes back up (on sale only)
+    record: object | None = None  # the stock record the price comes from
+
+
+def percent_off(list_price: int, price: int) -> int:
+    """The discount as Shopee shows it: whole percent, rounded half up, never 0 % nor 100 % for
+    a real discount (a 0.4 % cut shows "-1%", a 99.6 % cut "-99%")."""
+    if list_price <= 0 or price >= list_price:
+        return 0
+    # half up in integers: floor((200 * cut + list) / (2 * list))
+    cut = list_price - price
+    rounded = (200 * cut + list_price) // (2 * list_price)
+    return max(1, min(99, rounded))
+
+
+def sale_in_force(record, at: datetime.datetime | None = None) -> bool:
+    """Whether this record's sale price applies at `at` (default: now)."""
+    if record is None or record.price is None or record.sale_price is None:
+        return False
+    starts, ends = record.sale_starts_at, record.sale_ends_at
+    if starts is None or ends is None:
+        return False
+    at = at or timezone.now()
+    return starts <= at < ends and int(record.sale_price) < to_vnd(record.price)
+
+
+def _one(record, at: datetime.datetime) -> Price | None:
+    if record is None or record.price is None:
+        return None
+    list_price = to_vnd(record.price)
+    if sale_in_force(record, at):
+        price = int(record.sale_price)
+        return Price(price, list_price, True, percent_off(list_price, price), record.sale_ends_at, record)
+    return Price(list_price, list_price, False, 0, None, record)
+
+
+def price_in_force(records, at: datetime.datetime | None = None) -> Price | None:
+    """The price in force of a stock record, or the lowest one of several records (with its
+    own list price); None when none is priced."""
+    at = at or timezone.now()
+    if records is None:
+        return None
+    if hasattr(records, "price"):  # one record
+        return _one(records, at)
+    prices = [price for price in (_one(record, at) for record in records) if price is not None]
+    if not prices:
+        return None
+    # lowest price in force; among equal ones, the record on sale (its struck price shows)
+    return min(prices, key=lambda p: (p.price, not p.on_sale, -p.list_price))
+
+
+def sale_in_force_q(prefix: str = "", at: datetime.datetime | None = None) -> Q:
+    """`sale_in_force` as a Q on stock record fields (`prefix` e.g. "stockrecords__")."""
+    at = at or timezone.now()
+    return Q(**{
+        f"{prefix}sale_price__isnull": False,
+        f"{prefix}sale_starts_at__lte": at,
+        f"{prefix}sale_ends_at__gt": at,
+        f"{prefix}sale_price__lt": F(f"{prefix}price"),
+    })
+
+
+def price_in_force_expression(prefix: str = "", at: datetime.datetime | None = None) -> Case:
+    """The price in force in SQL (a decimal of whole đồng; NULL without a list price)."""
+    output = DecimalField(max_digits=12, decimal_places=2)
+    return Case(
+        When(sale_in_force_q(prefix, at), then=F(f"{prefix}sale_price")),
+        default=F(f"{prefix}price"),
+        output_field=output,
+    )
+
+
+def next_price_change(records: Iterable, at: datetime.datetime | None = None) -> datetime.datetime | None:
+    """The next moment after `at` a sale of these records starts or ends, or None."""
+    at = at or timezone.now()
+    moments = []
+    for record in records:
+        if record is None or record.sale_price is None:
+            continue
+        for moment in (record.sale_starts_at, record.sale_ends_at):
+            if moment is not None and moment > at:
+                moments.append(moment)
+    return min(moments, default=None)
+
