@@ -21,6 +21,7 @@ from elasticsearch.dsl import (
     Integer,
     Keyword,
     Long,
+    Nested,
     Object,
     Text,
     analyzer,
@@ -102,7 +103,16 @@ class ProductDocument(Document):
     commune_code = Integer()
     commune_name = _folded_text(fields={"raw": Keyword()})
 
-    price = Long()  # whole đồng
+    # Prices (search.indexing.price_fields): which one is in force is decided at QUERY time
+    # (now), so a sale that starts or ends needs no reindex. `price_timeline` holds the
+    # document's lowest price in force per stretch of time between sale boundaries: the
+    # query picks the entry whose period contains now (filters, sort, price facet).
+    price = Long()  # whole đồng: the lowest list price, for reading the source only
+    offers = Object(
+        multi=True,
+        properties={"list_price": Long(), "sale_price": Long(), "sale_period": DateRange()},
+    )
+    price_timeline = Nested(properties={"period": DateRange(), "price": Long()})
     available = Boolean()
     featured = Boolean()
     popularity = Integer()

@@ -13,16 +13,22 @@ has the same shape as the engine's (search.query.SearchResult) with
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Case, F, IntegerField, Min, Q, Value, When
+from django.utils import timezone
 
 from catalogue.models import Category
+from catalogue.pricing import price_in_force_expression
 from catalogue.selectors import product_list_public
 from marketplace.core.text import fold
 from search.query import SearchParams, SearchResult, spellings
 from search.vocabulary import read_query
 
 
-def database_search(params: SearchParams) -> SearchResult:
+def database_search(params: SearchParams, *, now: datetime.datetime | None = None) -> SearchResult:
+    """`now` (default: now) decides which sale prices are in force."""
+    now = now or timezone.now()
     queryset = product_list_public()
     phrases = _phrases(params.q)
     reading = read_query(params.q)
@@ -47,15 +53,16 @@ def database_search(params: SearchParams) -> SearchResult:
         queryset = queryset.filter(_in_categories([params.within_category]))
     if params.category:
         queryset = queryset.filter(_in_categories(params.category))
-    queryset = queryset.annotate(min_price=Min("stockrecords__price"))
+    # the price in force now, as the search server decides it (catalogue.pricing)
+    queryset = queryset.annotate(min_price=Min(price_in_force_expression("stockrecords__", at=now)))
     if params.price_min is not None:
         queryset = queryset.filter(min_price__gte=params.price_min)
     if params.price_max is not None:
         queryset = queryset.filter(min_price__lte=params.price_max)
     newest = ["-date_created", "-pk"]
     order = {
-        "price_asc": ["min_price", "pk"],
-        "price_desc": ["-min_price", "pk"],
+        "price_asc": [F("min_price").asc(nulls_last=True), "pk"],
+        "price_desc": [F("min_price").desc(nulls_last=True), "pk"],
         "newest": newest,
     }.get(params.sort)
     if order is None:  # relevance (and popular: no order statistics in the database)

@@ -22,7 +22,8 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -31,8 +32,10 @@ from elasticsearch import NotFoundError
 from elasticsearch.helpers import bulk
 
 from catalogue.models import Category, OcopCertificate, Product, ProductImage, today_local
+from catalogue.pricing import price_in_force
 from catalogue.selectors import card_stockrecord, product_list_public, record_is_available
 from marketplace.core.addresses import commune_name
+from marketplace.core.money import to_vnd
 from marketplace.embedded import ensure_search
 from search.documents import OCOP_LEVELS, index_body, ocop_field
 from search.engine import SearchServerUnavailable, get_client, index_alias
@@ -111,6 +114,68 @@ def _ocop_fields(certificates: list[OcopCertificate]) -> dict:
     return fields
 
 
+def _instant(moment: datetime) -> datetime:
+    """A moment as the index keeps it: milliseconds (Elasticsearch's date precision)."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def price_fields(product, records) -> dict:
+    """The price facts of a document sold from these stock records (`records`: the product's
+    own record today; a parent's variants' records tomorrow). Nothing here says which price is
+    in force: the query decides that for the moment it runs (search.query), so a sale that
+    starts or ends needs no reindex (docs/decisions/00XX-sale-prices.md).
+
+    - `offers`: each priced record's list price, and its sale price with the sale's period as
+      a date range [starts, ends) (a sale that can never apply, e.g. not cheaper, is left out);
+    - `price_timeline` (nested): the document's lowest price in force over every stretch of
+      time between two sale boundaries, one entry per stretch, the first and last open-ended:
+      at any moment exactly one entry's period contains it, and its price is what
+      `catalogue.pricing.price_in_force(records, at=moment)` gives;
+    - `price`: the lowest list price (for reading the source, never for deciding).
+    """
+    priced = [record for record in records if record is not None and record.price is not None]
+    offers: list[dict] = []
+    boundaries: set[datetime] = set()
+    for record in priced:
+        offer: dict = {"list_price": to_vnd(record.price)}
+        if (record.sale_price is not None and record.sale_starts_at and record.sale_ends_at
+                and int(record.sale_price) < offer["list_price"]):
+            starts, ends = _instant(record.sale_starts_at), _instant(record.sale_ends_at)
+            offer["sale_price"] = int(record.sale_price)
+            offer["sale_period"] = {"gte": _iso(starts), "lt": _iso(ends)}
+            boundaries.update((starts, ends))
+        offers.append(offer)
+    timeline: list[dict] = []
+    if priced:
+        points = sorted(boundaries)
+        edges: list[datetime | None] = [None, *points, None]
+        for start, end in zip(edges, edges[1:], strict=False):
+            at = start if start is not None else (points[0] - timedelta(milliseconds=1) if points
+                                                  else datetime.now(UTC))
+            price = price_in_force(priced, at=at).price
+            if timeline and timeline[-1]["price"] == price:
+                period = timeline[-1]["period"]
+                period.pop("lt", None)
+                if end is not None:
+                    period["lt"] = _iso(end)
+                continue
+            period = {}
+            if start is not None:
+                period["gte"] = _iso(start)
+            if end is not None:
+                period["lt"] = _iso(end)
+            timeline.append({"period": period, "price": price})
+    return {
+        "price": min((offer["list_price"] for offer in offers), default=None),
+        "offers": offers,
+        "price_timeline": timeline,
+    }
+
+
 def product_document(product: Product, tree: _CategoryTree) -> dict:
     """The indexed source of one product from `product_list_public()`."""
     shop = product.shop
@@ -148,7 +213,7 @@ def product_document(product: Product, tree: _CategoryTree) -> dict:
         **_ocop_fields(certificates),
         "commune_code": shop.commune_code if shop else None,
         "commune_name": shop.commune_name if shop else None,
-        "price": int(record.price) if record is not None and record.price is not None else None,
+        **price_fields(product, [record] if record is not None else []),
         "available": record_is_available(product, record),
         "featured": bool(product.is_featured),
         "popularity": 0,
@@ -210,6 +275,15 @@ def iter_product_documents(ids: Iterable[int] | None = None, *, batch_size: int 
             .order_by("pk")
         )
         yield [product_document(product, tree) for product in products]
+
+
+class _RowOffer(NamedTuple):
+    """A stock record's price columns, as `price_fields` reads them."""
+
+    price: object
+    sale_price: int | None
+    sale_starts_at: datetime | None
+    sale_ends_at: datetime | None
 
 
 class _RowDocuments:
@@ -279,7 +353,8 @@ class _RowDocuments:
         self._load_shops({row["shop_id"] for row in rows if row["shop_id"]})
         records: dict[int, list[tuple]] = {}
         for record in StockRecord.objects.filter(**of_products).order_by("pk").values_list(
-            "product_id", "partner_id", "price", "num_in_stock", "num_allocated"
+            "product_id", "partner_id", "price", "num_in_stock", "num_allocated",
+            "sale_price", "sale_starts_at", "sale_ends_at",
         ):
             records.setdefault(record[0], []).append(record)
         categories: dict[int, list[int]] = {}
@@ -367,7 +442,7 @@ class _RowDocuments:
             **ocop,
             "commune_code": shop["commune_code"] if shop else None,
             "commune_name": shop["commune_name"] if shop else None,
-            "price": int(price) if price is not None else None,
+            **price_fields(None, [_RowOffer(*record[2:3], *record[5:8])] if record is not None else []),
             "available": available,
             "featured": featured,
             "popularity": 0,

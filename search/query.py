@@ -16,6 +16,12 @@ the validity periods of each product's verified certificates per star level
 *today* in Asia/Ho_Chi_Minh (`timezone.localdate()`). A certificate therefore
 stops counting the day after it expires without any reindex. A product's stars
 are those of its best certificate valid today, as on its badge.
+
+Prices likewise: the price in force (a sale price while its sale runs) is decided per
+request at *now*. Each document holds its lowest price in force per stretch of time
+between its sale boundaries (`price_timeline`, search.indexing.price_fields); the price
+filter, the price sorts and the price facet read the one entry whose period contains now,
+so a sale that starts or ends changes results without any reindex.
 """
 
 from __future__ import annotations
@@ -288,7 +294,26 @@ def best_stars_clause(stars: int, today: str) -> dict:
     return {"bool": clause}
 
 
-def _filters(params: SearchParams, today: str) -> dict[str, dict]:
+def _now(now: datetime.datetime | None) -> str:
+    """The moment prices are decided at, as the index keeps moments (UTC, milliseconds)."""
+    moment = (now or timezone.now()).astimezone(datetime.UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+#: The period of a `price_timeline` entry (search.documents.ProductDocument).
+PRICE_PERIOD = "price_timeline.period"
+
+
+def price_clause(now: str, bounds: dict | None = None) -> dict:
+    """The document's price in force at `now` is within `bounds` (a range: gte/lt/lte), or
+    it has a price at all (no bounds)."""
+    clauses: list[dict] = [{"term": {PRICE_PERIOD: now}}]
+    if bounds:
+        clauses.append({"range": {"price_timeline.price": bounds}})
+    return {"nested": {"path": "price_timeline", "query": {"bool": {"filter": clauses}}}}
+
+
+def _filters(params: SearchParams, today: str, now: str = "") -> dict[str, dict]:
     """Each facet's filter clause (only the selected ones)."""
     clauses: dict[str, dict] = {}
     if params.category:
@@ -315,7 +340,7 @@ def _filters(params: SearchParams, today: str) -> dict[str, dict]:
             bounds["gte"] = params.price_min
         if params.price_max is not None:
             bounds["lte"] = params.price_max
-        clauses["price"] = {"range": {"price": bounds}}
+        clauses["price"] = price_clause(now or _now(None), bounds)
     return clauses
 
 
@@ -390,16 +415,24 @@ def _scored(query: dict, today: str, *, boost_mode: str = "multiply") -> dict:
                                "score_mode": "multiply", "boost_mode": boost_mode}}
 
 
-def _sort(params: SearchParams) -> list:
+def _price_sort(order: str, now: str) -> dict:
+    """By the price in force at `now` (the timeline entry whose period contains it)."""
+    return {"price_timeline.price": {
+        "order": order, "mode": "min", "missing": "_last",
+        "nested": {"path": "price_timeline", "filter": {"term": {PRICE_PERIOD: now}}},
+    }}
+
+
+def _sort(params: SearchParams, now: str = "") -> list:
     # No sort on stars: validity is only known at query time, and the score
     # already carries the weight of the stars valid today (and featuring), so
     # without a query `_score` orders by stars.
     tie = {"id": {"order": "asc"}}
     newest = {"created": {"order": "desc", "missing": "_last"}}
     if params.sort == "price_asc":
-        return [{"price": {"order": "asc", "missing": "_last"}}, "_score", tie]
+        return [_price_sort("asc", now or _now(None)), "_score", tie]
     if params.sort == "price_desc":
-        return [{"price": {"order": "desc", "missing": "_last"}}, "_score", tie]
+        return [_price_sort("desc", now or _now(None)), "_score", tie]
     if params.sort == "newest":
         return [newest, tie]
     if params.sort == "popular":
@@ -407,7 +440,7 @@ def _sort(params: SearchParams) -> list:
     return ["_score", newest, tie]
 
 
-def _facet_aggregations(today: str) -> dict[str, dict]:
+def _facet_aggregations(today: str, now: str = "") -> dict[str, dict]:
     return {
         "category": {"terms": {"field": "category_ids", "size": 200}},
         # one bucket per level: products whose best certificate valid today has it
@@ -416,16 +449,21 @@ def _facet_aggregations(today: str) -> dict[str, dict]:
         }}},
         "shop": {"terms": {"field": "shop_slug", "size": 100}},
         "commune": {"terms": {"field": "commune_code", "size": 200}},
-        "price": {"range": {"field": "price", "ranges": [
-            {key: value for key, value in (
-                ("key", _price_key(low, None if high is None else high - 1)),
-                ("from", low), ("to", high)) if value is not None}
-            for low, high in PRICE_RANGES
-        ]}},
+        # the price in force at now: one timeline entry per document contains it, so the
+        # nested entries counted are the documents
+        "price": {"nested": {"path": "price_timeline"}, "aggs": {"now": {
+            "filter": {"term": {PRICE_PERIOD: now or _now(None)}},
+            "aggs": {"values": {"range": {"field": "price_timeline.price", "ranges": [
+                {key: value for key, value in (
+                    ("key", _price_key(low, None if high is None else high - 1)),
+                    ("from", low), ("to", high)) if value is not None}
+                for low, high in PRICE_RANGES
+            ]}}},
+        }}},
     }
 
 
-def _aggregations(clauses: dict[str, dict], today: str) -> dict:
+def _aggregations(clauses: dict[str, dict], today: str, now: str = "") -> dict:
     """Disjunctive facets in as few passes as possible.
 
     A facet counts under every selection but its own. The facets without a
@@ -434,7 +472,7 @@ def _aggregations(clauses: dict[str, dict], today: str) -> dict:
     selected; each selected facet has its own filter aggregation (`<facet>.values`).
     Same counts as one filter per facet, fewer passes over the matches.
     """
-    sub = _facet_aggregations(today)
+    sub = _facet_aggregations(today, now)
     if not clauses:
         return {facet: sub[facet] for facet in FACETS}
     aggs: dict = {}
@@ -453,6 +491,8 @@ def _facet_buckets(aggregations: Mapping, facet: str):
     node = aggregations.get(facet) or aggregations.get("shared", {}).get(facet) or {}
     if "values" in node:
         node = node["values"]
+    if "now" in node:  # the price: nested, at now
+        node = node["now"]["values"]
     return node.get("buckets", [])
 
 
@@ -482,12 +522,13 @@ def _rescore(today: str, window: int) -> dict:
 
 
 def build_request(
-    params: SearchParams, *, today: datetime.date | None = None, reading: Reading | None = None
+    params: SearchParams, *, today: datetime.date | None = None, reading: Reading | None = None,
+    now: datetime.datetime | None = None,
 ) -> dict:
     """The search body (without index): query, post_filter, aggs, sort, page, highlight.
 
     `today` (default: today in the marketplace's time zone) decides which OCOP
-    certificates count. `reading` (search.vocabulary.read_query) is what a phone user
+    certificates count, `now` (default: now) which prices are in force. `reading` (search.vocabulary.read_query) is what a phone user
     meant by `q` ("nuocmam" → "nước mắm"): when given, it is searched *instead of* `q`,
     exactly as if it had been typed (see `search_products` for when).
 
@@ -502,7 +543,8 @@ def build_request(
     its tie-breaker.
     """
     day = _today(today)
-    clauses = _filters(params, day)
+    moment = _now(now)
+    clauses = _filters(params, day, moment)
     words = reading.text if reading is not None else params.q
     query = _text_query(words) if words else {"match_all": {}}
     if params.within_category is not None:
@@ -510,7 +552,7 @@ def build_request(
                           "filter": [{"term": {"category_ids": params.within_category}}]}}
     body = {
         "post_filter": _all_of(list(clauses.values())),
-        "aggs": _aggregations(clauses, day),
+        "aggs": _aggregations(clauses, day, moment),
         "from": params.offset,
         "size": params.page_size,
         "track_total_hits": True,
@@ -521,10 +563,10 @@ def build_request(
         body["rescore"] = _rescore(day, max(RESCORE_WINDOW, params.offset + params.page_size))
     elif params.sort in ("price_asc", "price_desc", "newest"):
         body["query"] = query
-        body["sort"] = _sort(params)
+        body["sort"] = _sort(params, moment)
     else:
         body["query"] = _scored(query, day)
-        body["sort"] = _sort(params)
+        body["sort"] = _sort(params, moment)
     if params.q:
         body["highlight"] = _highlight()
     return body

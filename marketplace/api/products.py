@@ -23,6 +23,7 @@ from ninja import Path, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
 
+from catalogue.pricing import price_in_force
 from catalogue.selectors import product_list_public
 from marketplace.api.caching import public_cache
 from marketplace.api.common import PageBeyondLast, public_read, unprocessable
@@ -82,7 +83,13 @@ class ProductItem(Schema):
     id: int
     title: str
     url: str
-    price: int | None = Field(..., description="whole đồng; null when the product has no price yet")
+    price: int | None = Field(
+        ..., description="whole đồng, the price in force now (a sale price while its sale runs); "
+        "null when the product has no price yet")
+    list_price: int | None = Field(
+        None, description="whole đồng, the usual price: higher than `price` during a sale")
+    sale_ends: str | None = Field(
+        None, description="ISO 8601 date-time when the sale in force ends; null without one")
     currency: str = CURRENCY
     shop: ShopRef | None
     ocop: Ocop | None
@@ -190,6 +197,7 @@ def _image_urls(request, product) -> list[str]:
 def product_item(request: HttpRequest, product) -> dict:
     """A product card; `product` as product_list_public() gives it (no query here)."""
     record = _stockrecord(product)
+    price = price_in_force(record)
     shop = product.shop
     images = _image_urls(request, product)
     stars, expires = getattr(product, "ocop_stars", None), getattr(product, "ocop_expires", None)
@@ -197,7 +205,9 @@ def product_item(request: HttpRequest, product) -> dict:
         "id": product.pk,
         "title": product.title or product.get_title(),
         "url": request.build_absolute_uri(product.get_absolute_url()),
-        "price": int(record.price) if record is not None and record.price is not None else None,
+        "price": price.price if price is not None else None,
+        "list_price": price.list_price if price is not None else None,
+        "sale_ends": price.sale_ends_at.isoformat() if price is not None and price.on_sale else None,
         "currency": CURRENCY,
         "shop": {"slug": shop.code, "name": shop.name} if shop else None,
         "ocop": {"stars": stars, "expires": expires.isoformat()} if stars and expires else None,

@@ -59,13 +59,18 @@ def test_one_value_only_for_scalars():
 
 def test_facets_are_disjunctive_in_the_request():
     params = SearchParams(q="mật ong", stars=(4,), shop=("htx-a",), price_min=1, price_max=9)
-    body = build_request(params, today=datetime.date(2026, 3, 1))
+    now = datetime.datetime(2026, 3, 1, 5, 0, tzinfo=datetime.UTC)
+    body = build_request(params, today=datetime.date(2026, 3, 1), now=now)
     post = body["post_filter"]["bool"]["filter"]
     stars_clause = {"bool": {"should": [best_stars_clause(4, "2026-03-01")],
                              "minimum_should_match": 1}}
     assert stars_clause in post
     assert {"terms": {"shop_slug": ["htx-a"]}} in post
-    assert {"range": {"price": {"gte": 1, "lte": 9}}} in post
+    # the price in force at `now`: the timeline entry whose period contains it
+    assert {"nested": {"path": "price_timeline", "query": {"bool": {"filter": [
+        {"term": {"price_timeline.period": "2026-03-01T05:00:00.000Z"}},
+        {"range": {"price_timeline.price": {"gte": 1, "lte": 9}}},
+    ]}}}} in post
     # selected facets: one filter each (every other selection); the rest share one
     assert set(body["aggs"]) == {"stars", "shop", "price", "shared"}
     stars_filter = body["aggs"]["stars"]["filter"]["bool"]["filter"]
@@ -113,13 +118,20 @@ def test_no_query_matches_all_and_sorts_by_stars():
 
 @pytest.mark.parametrize(
     "sort, first",
-    [("price_asc", {"price": {"order": "asc", "missing": "_last"}}),
-     ("price_desc", {"price": {"order": "desc", "missing": "_last"}}),
+    [("price_asc", {"price_timeline.price": {
+        "order": "asc", "mode": "min", "missing": "_last",
+        "nested": {"path": "price_timeline",
+                   "filter": {"term": {"price_timeline.period": "2026-12-12T05:00:00.000Z"}}}}}),
+     ("price_desc", {"price_timeline.price": {
+         "order": "desc", "mode": "min", "missing": "_last",
+         "nested": {"path": "price_timeline",
+                    "filter": {"term": {"price_timeline.period": "2026-12-12T05:00:00.000Z"}}}}}),
      ("newest", {"created": {"order": "desc", "missing": "_last"}}),
      ("popular", {"popularity": {"order": "desc"}})],
 )
 def test_sorts(sort, first):
-    assert build_request(SearchParams(sort=sort))["sort"][0] == first
+    now = datetime.datetime(2026, 12, 12, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+    assert build_request(SearchParams(sort=sort), now=now)["sort"][0] == first
 
 
 def test_category_scope_filters_the_query():
@@ -162,7 +174,8 @@ def test_ocop_clauses_ask_for_a_certificate_valid_today_and_none_better():
 def test_today_is_computed_per_request_in_ho_chi_minh_time():
     body = build_request(SearchParams(stars=(4,)))
     assert "2026-03-02" in str(body["post_filter"])
-    assert "2026-03-01" not in str(body)
+    assert "'2026-03-01'" not in str(body)  # no day of UTC (prices are decided at the UTC moment)
+    assert "'2026-03-01T18:30:00.000Z'" in str(body["aggs"]["shared"]["aggs"]["price"])
     stars_buckets = body["aggs"]["stars"]["aggs"]["values"]["filters"]["filters"]  # selected
     assert stars_buckets["4"] == best_stars_clause(4, "2026-03-02")
     with freeze_time("2026-03-02T17:00:00Z"):  # 3 March, 00:00 local
