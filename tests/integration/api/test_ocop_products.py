@@ -24,6 +24,8 @@ ITEM_KEYS = {
     "title",
     "url",
     "price",
+    "list_price",  # added with sale prices: the contract's keys are all still there
+    "sale_ends",
     "currency",
     "shop",
     "ocop",

@@ -108,3 +108,14 @@ def test_price_fields_timeline_matches_the_rule_at_every_moment():
                       if entry["period"].get("gte", "") <= iso < entry["period"].get("lt", "~")]
         assert [entry["price"] for entry in containing] == [price_in_force(records, at=moment).price]
     assert price_fields(None, []) == {"price": None, "offers": [], "price_timeline": []}
+
+
+def test_api_price_is_the_price_in_force_with_the_list_price_beside(client, sale_catalogue):
+    products, now = sale_catalogue
+    body = client.get("/api/v1/products", {"q": "mat ong", "sort": "price_asc"}).json()
+    first = body["results"][0]
+    assert first["id"] == products["sale"].pk
+    assert (first["price"], first["list_price"]) == (120_000, 400_000)
+    assert datetime.datetime.fromisoformat(first["sale_ends"]) == now + datetime.timedelta(hours=1)
+    plain = body["results"][1]
+    assert (plain["price"], plain["list_price"], plain["sale_ends"]) == (150_000, 150_000, None)
