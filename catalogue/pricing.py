@@ -21,11 +21,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Case, DecimalField, F, Q, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.money import to_vnd
+from marketplace.core.money import format_vnd, to_vnd
 
 
 @dataclass(frozen=True)
@@ -118,3 +121,55 @@ def next_price_change(records: Iterable, at: datetime.datetime | None = None) ->
                 moments.append(moment)
     return min(moments, default=None)
 
+
+
+class SaleTerms(NamedTuple):
+    """What a seller sets: a sale price from `starts_at` until `ends_at` (all None: no sale)."""
+
+    price: int | None
+    starts_at: datetime.datetime | None
+    ends_at: datetime.datetime | None
+
+
+NO_SALE = SaleTerms(None, None, None)
+
+
+def max_percent_off() -> int:
+    """The deepest cut a seller may set (settings.SALE_MAX_PERCENT_OFF, Decree 81/2018 art. 7)."""
+    return int(getattr(settings, "SALE_MAX_PERCENT_OFF", 50))
+
+
+def sale_errors(list_price: int | None, sale: SaleTerms) -> dict[str, str]:
+    """What is wrong with these sale terms for a record of this list price, by field
+    ("sale_price", "sale_starts_at", "sale_ends_at"); empty when they may be saved."""
+    errors: dict[str, str] = {}
+    if sale == NO_SALE:
+        return errors
+    if sale.price is None:
+        errors["sale_price"] = str(_("Nhập giá khuyến mãi, hoặc xoá thời gian khuyến mãi."))
+    elif sale.price <= 0:
+        errors["sale_price"] = str(_("Giá khuyến mãi phải lớn hơn 0 ₫."))
+    elif list_price is not None and sale.price >= list_price:
+        errors["sale_price"] = str(_("Giá khuyến mãi phải thấp hơn giá bán."))
+    elif list_price is not None and (list_price - sale.price) * 100 > list_price * max_percent_off():
+        errors["sale_price"] = str(
+            _("Giảm tối đa %(n)s%% giá bán: giá khuyến mãi thấp nhất là %(p)s.")
+            % {"n": max_percent_off(), "p": format_vnd(-(-list_price * (100 - max_percent_off()) // 100))}
+        )
+    if sale.starts_at is None:
+        errors["sale_starts_at"] = str(_("Nhập thời gian bắt đầu khuyến mãi."))
+    if sale.ends_at is None:
+        errors["sale_ends_at"] = str(_("Nhập thời gian kết thúc khuyến mãi."))
+    elif sale.starts_at is not None and sale.ends_at <= sale.starts_at:
+        errors["sale_ends_at"] = str(_("Thời gian kết thúc phải sau thời gian bắt đầu."))
+    return errors
+
+
+def sale_terms(record) -> SaleTerms:
+    """A stock record's sale terms as stored."""
+    if record is None:
+        return NO_SALE
+    return SaleTerms(
+        int(record.sale_price) if record.sale_price is not None else None,
+        record.sale_starts_at, record.sale_ends_at,
+    )

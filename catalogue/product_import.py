@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 
 from catalogue.certificates import certificates_recheck
 from catalogue.models import Category, Product, ProductCategory
+from catalogue.pricing import NO_SALE, SaleTerms, sale_terms
 from catalogue.products import (
     moderation_fields,
     product_category_set,
     product_create,
+    sale_columns,
     sku_generate,
     stock_adjust,
 )
@@ -54,6 +56,7 @@ class ImportRow:
     is_public: bool | None  # None: shown when new, unchanged when it exists
     description: str | None  # None (no such column): unchanged
     stockrecord: StockRecord | None = None  # the shop's record with this SKU, when it exists
+    sale: SaleTerms | None = None  # None (no sale columns): unchanged; NO_SALE: none
 
 
 @dataclass
@@ -80,6 +83,8 @@ def _row_changes(row: ImportRow, record: StockRecord, category_ids: list[int]) -
         changes["price"] = row.price
     if (record.num_in_stock or 0) != row.stock:
         changes["stock"] = row.stock
+    if row.sale is not None and row.sale != sale_terms(record):
+        changes["sale"] = row.sale
     return changes
 
 
@@ -125,7 +130,7 @@ def products_import(
             product = product_create(
                 shop=shop, actor=actor, acting_as=acting_as, title=row.title, category=row.category,
                 price=row.price, stock=row.stock, description=row.description or "", sku=sku,
-                is_public=row.is_public is not False, reindex=False,
+                is_public=row.is_public is not False, reindex=False, sale=row.sale or NO_SALE,
             )
             result.created += 1
             result.product_ids.append(product.pk)
@@ -156,8 +161,9 @@ def products_import(
         if "title" in changes or "category" in changes:
             sent_back = certificates_recheck(product=product, actor=actor, acting_as=acting_as)
             result.certificates_sent_back += len(sent_back)
-        if "price" in changes:
-            StockRecord.objects.filter(pk=record.pk).update(price=Decimal(row.price))
+        if "price" in changes or "sale" in changes:
+            StockRecord.objects.filter(pk=record.pk).update(
+                price=Decimal(row.price), **(sale_columns(row.sale) if "sale" in changes else {}))
         if "stock" in changes:
             # The row is locked (select_for_update): the difference is exact.
             stock_adjust(

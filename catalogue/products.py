@@ -26,6 +26,7 @@ from oscar.core.loading import get_model
 
 from catalogue.certificates import certificates_recheck
 from catalogue.models import Category, Product, ProductCategory, ProductClass, ProductImage
+from catalogue.pricing import NO_SALE, SaleTerms, sale_terms
 from marketplace.core.audit import audit_record
 from marketplace.core.sanitize import sanitize_html
 from marketplace.core.text import slugify_vi
@@ -152,8 +153,10 @@ def product_create(
     images: Sequence[File] = (),
     is_public: bool = True,
     reindex: bool = True,
+    sale: SaleTerms = NO_SALE,
 ) -> Product:
-    """A standalone product of the shop with its stock record, category and photos."""
+    """A standalone product of the shop with its stock record, category and photos; `sale`
+    (checked by the caller with catalogue.pricing.sale_errors) its sale price and period."""
     product = Product.objects.create(
         title=title.strip(),
         slug=slugify_vi(title) or "san-pham",
@@ -170,6 +173,7 @@ def product_create(
         product=product, partner=shop,
         partner_sku=sku.strip() or sku_generate(shop=shop, title=title),
         price=Decimal(int(price)), price_currency="VND", num_in_stock=int(stock), num_allocated=0,
+        sale_price=sale.price, sale_starts_at=sale.starts_at, sale_ends_at=sale.ends_at,
     )
     _add_images(product, images, start=0)
     audit_record(
@@ -195,12 +199,15 @@ def product_update(
     traceability_url: str = "",
     stock: int | None = None,
     stock_seen: int | None = None,
+    sale: SaleTerms | None = None,
 ) -> Product:
     """Change the product's fields; a changed stock is applied as a race-safe adjustment.
 
     `stock_seen` is the level the seller saw when the form was rendered: `stock` is written
     only if the level is still `stock_seen` (stock_set), else StockChanged rolls the whole
     edit back, so a hand-over meanwhile is never silently undone.
+    `sale` (None: unchanged; NO_SALE: none) sets the sale price and period, checked by the
+    caller with catalogue.pricing.sale_errors.
     A new title or product group sends its verified OCOP certificates back to staff
     (catalogue/certificates.py); they are in `product.ocop_sent_back` for the seller's message.
     """
@@ -231,6 +238,7 @@ def product_update(
             product=product, partner=shop,
             partner_sku=sku.strip() or sku_generate(shop=shop, title=product.title),
             price=Decimal(int(price)), price_currency="VND", num_in_stock=stock or 0, num_allocated=0,
+            **(sale_columns(sale) if sale is not None else {}),
         )
         stock = stock_seen = None
     else:
@@ -239,6 +247,8 @@ def product_update(
             fields["price"] = Decimal(int(price))
         if sku.strip() and sku.strip() != record.partner_sku:
             fields["partner_sku"] = sku.strip()
+        if sale is not None and sale != sale_terms(record):
+            fields.update(sale_columns(sale))
         if fields:
             StockRecord.objects.filter(pk=record.pk).update(**fields)
             changed.update({k: str(v) for k, v in fields.items()})
@@ -253,6 +263,11 @@ def product_update(
         )
     reindex_on_commit([product.pk])
     return product
+
+
+def sale_columns(sale: SaleTerms) -> dict:
+    """The stock record's columns of these sale terms (for an UPDATE)."""
+    return {"sale_price": sale.price, "sale_starts_at": sale.starts_at, "sale_ends_at": sale.ends_at}
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from catalogue.models import OcopCertificate, Product, ProductImage
@@ -173,9 +174,11 @@ def featured_products(*, limit: int = 12, per_shop: int = FEATURED_PER_SHOP) -> 
     return chosen
 
 
-def product_state_fingerprint(product_ids) -> str:
+def product_state_fingerprint(product_ids, *, at=None) -> str:
     """A digest of what buyers see of these products' state: visibility (the product, its
-    parent, their shop), price, stock and allocation. One query.
+    parent, their shop), price, the price in force at `at` (default now: a sale that starts
+    or ends changes it, with nothing saved; catalogue.pricing), the sale's terms, stock and
+    allocation. One query.
 
     Stored pages keep it (marketplace/core/pagecache.py) and compare it on every hit: stock
     allocated by a checkout is a conditional UPDATE that sends no signal, and the page must
@@ -186,8 +189,9 @@ def product_state_fingerprint(product_ids) -> str:
     if not ids:
         return hashlib.sha1(b"[]").hexdigest()
     placeholders = ", ".join(["%s"] * len(ids))
+    moment = connection.ops.adapt_datetimefield_value(at or timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql().format(ids=placeholders), ids)
+        cursor.execute(_fingerprint_sql().format(ids=placeholders), [moment, moment, *ids])
         rows = cursor.fetchall()
     return hashlib.sha1(repr(rows).encode()).hexdigest()
 
@@ -209,7 +213,14 @@ def _fingerprint_sql() -> str:
         f"p.{col(Product, 'moderation_status')}, s.{col(Partner, 'status')}, "
         f"pp.{col(Product, 'is_public')}, pp.{col(Product, 'moderation_status')}, "
         f"ps.{col(Partner, 'status')}, r.{col(StockRecord, 'price')}, "
-        f"r.{col(StockRecord, 'num_in_stock')}, r.{col(StockRecord, 'num_allocated')} "
+        f"r.{col(StockRecord, 'num_in_stock')}, r.{col(StockRecord, 'num_allocated')}, "
+        f"r.{col(StockRecord, 'sale_price')}, r.{col(StockRecord, 'sale_starts_at')}, "
+        f"r.{col(StockRecord, 'sale_ends_at')}, "
+        # the price in force (catalogue.pricing.price_in_force_expression, at the first two %s)
+        f"CASE WHEN r.{col(StockRecord, 'sale_price')} IS NOT NULL "
+        f"AND r.{col(StockRecord, 'sale_starts_at')} <= %s AND r.{col(StockRecord, 'sale_ends_at')} > %s "
+        f"AND r.{col(StockRecord, 'sale_price')} < r.{col(StockRecord, 'price')} "
+        f"THEN 1 ELSE 0 END "
         f"FROM {product} p "
         f"LEFT JOIN {partner} s ON s.{col(Partner, 'id')} = p.{col(Product, 'shop')} "
         f"LEFT JOIN {product} pp ON pp.{col(Product, 'id')} = p.{col(Product, 'parent')} "

@@ -251,6 +251,11 @@ CHECKOUT_CARD_TIMEOUT_MINUTES = env_int("CHECKOUT_CARD_TIMEOUT_MINUTES", 30)
 CHECKOUT_PAYMENT_METHODS = ("cod", "bank_transfer", "card")
 # Delivery fee of a shop that has not set its own options yet (whole đồng).
 CHECKOUT_DEFAULT_SHIPPING_FEE = env_int("CHECKOUT_DEFAULT_SHIPPING_FEE", 30000)
+
+# Sale prices (catalogue/pricing.py, docs/decisions/00XX-sale-prices.md): the deepest cut a
+# seller may set, in percent of the list price (Decree 81/2018 art. 7: at most 50 % outside
+# the concentrated promotion programmes the State announces, when staff may raise it).
+SALE_MAX_PERCENT_OFF = env_int("SALE_MAX_PERCENT_OFF", 50)
 # Cash on delivery (COD) limits (docs/decisions/0019-cod-limits.md; marketplace/checkout/limits.py).
 # Above them the buyer pays by transfer or card. 0 switches a limit off.
 COD_MAX_QUANTITY_PER_PRODUCT = env_int("COD_MAX_QUANTITY_PER_PRODUCT", 10)

@@ -1,4 +1,5 @@
-"""CSV export and import of a shop's products (sku, title, category, price, stock, public, description).
+"""CSV export and import of a shop's products (sku, title, category, price, stock, public, description,
+and the optional sale columns sale_price, sale_starts, sale_ends: "YYYY-MM-DD HH:MM", Vietnam time).
 
 Export is UTF-8 with a BOM so Excel on Windows shows Vietnamese correctly. Import reads
 UTF-8 (with or without BOM) or Windows-1258, with a comma, semicolon or tab separator, and
@@ -8,6 +9,7 @@ validates every row before anything is written: one bad row and nothing is impor
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from collections.abc import Iterator
@@ -15,9 +17,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Category
+from catalogue.pricing import SaleTerms, sale_errors
 from catalogue.product_import import ImportRow
 from catalogue.products import MAX_STOCK, SKU_MAX_LENGTH
 from marketplace.core.spreadsheets import csv_bytes, unguard
@@ -26,7 +30,11 @@ from shops.models import Partner, StockRecord
 
 from .forms import parse_vnd
 
-COLUMNS = ["sku", "title", "category", "price", "stock", "public", "description"]
+COLUMNS = ["sku", "title", "category", "price", "stock", "public", "description",
+           "sale_price", "sale_starts", "sale_ends"]
+#: Optional: a file without them (an older export) leaves every product's sale as it is.
+SALE_COLUMNS = ("sale_price", "sale_starts", "sale_ends")
+MOMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S")
 REQUIRED_COLUMNS = {"sku", "title", "category", "price", "stock"}
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -77,7 +85,60 @@ def export_rows(shop: Partner) -> Iterator[list[str]]:
             str(record.num_in_stock or 0),
             "có" if product.is_public else "không",
             product.description or "",
+            str(record.sale_price) if record.sale_price is not None else "",
+            _moment_text(record.sale_starts_at),
+            _moment_text(record.sale_ends_at),
         ]
+
+
+def _moment_text(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _parse_moment(text: str):
+    """A moment written in Vietnam time ("2026-12-12 00:00"), aware; None when blank."""
+    text = text.strip()
+    if not text:
+        return None
+    for pattern in MOMENT_FORMATS:
+        try:
+            moment = datetime.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return timezone.make_aware(moment.replace(second=0))
+    raise ValidationError(_("Ngày giờ không hợp lệ: viết dạng 2026-12-12 00:00 (giờ Việt Nam)."))
+
+
+def _parse_sale(values: dict, price: int | None, row_errors: list) -> SaleTerms | None:
+    """The row's sale terms; None when the file has no sale column (unchanged)."""
+    if not any(name in values for name in SALE_COLUMNS):
+        return None
+    sale_price = starts = ends = None
+    failed = False
+    if values.get("sale_price", ""):
+        try:
+            sale_price = parse_vnd(values["sale_price"])
+        except ValidationError as error:
+            row_errors.append(("sale_price", " ".join(error.messages)))
+            failed = True
+    for column in ("sale_starts", "sale_ends"):
+        try:
+            moment = _parse_moment(values.get(column, ""))
+        except ValidationError as error:
+            row_errors.append((column, " ".join(error.messages)))
+            failed = True
+            continue
+        if column == "sale_starts":
+            starts = moment
+        else:
+            ends = moment
+    if failed:
+        return None
+    terms = SaleTerms(sale_price, starts, ends)
+    if price is not None:
+        column_of = {"sale_price": "sale_price", "sale_starts_at": "sale_starts", "sale_ends_at": "sale_ends"}
+        row_errors.extend((column_of[name], message) for name, message in sale_errors(price, terms).items())
+    return terms
 
 
 def export_csv(shop: Partner) -> bytes:
@@ -269,6 +330,8 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
             except ValidationError as error:
                 row_errors.append(("stock", " ".join(error.messages)))
 
+        sale = _parse_sale(values, price, row_errors)
+
         is_public = _parse_public(values.get("public", ""))
         if is_public is None:
             row_errors.append(("public", _("Cột public chỉ nhận “có” hoặc “không”.")))
@@ -284,7 +347,7 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
         result.rows.append(ImportRow(
             line=number, sku=sku, title=title, category=category, price=price, stock=stock,
             is_public=None if is_public is _KEEP else is_public, description=unguard(values["description"]) if "description" in values else None,
-            stockrecord=record,
+            stockrecord=record, sale=sale,
         ))
     return result
 

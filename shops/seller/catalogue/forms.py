@@ -6,9 +6,11 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Category, Product
+from catalogue.pricing import SaleTerms, sale_errors, sale_terms
 from catalogue.products import MAX_PRICE, MAX_STOCK, SKU_MAX_LENGTH
 from marketplace.core.text import validate_single_line
 from marketplace.core.uploads import (
@@ -107,7 +109,70 @@ def _count_widget():
     })
 
 
-class ProductForm(forms.Form):
+#: How datetime-local inputs send a moment (the browser's own); typed by hand, the others.
+SALE_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+
+def _moment_field(label):
+    """A moment entered and shown in the marketplace's time zone (Asia/Ho_Chi_Minh)."""
+    return forms.DateTimeField(
+        label=label, required=False, input_formats=SALE_INPUT_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": _("Nhập ngày giờ, ví dụ 12/12/2026 00:00.")},
+    )
+
+
+class SaleFieldsForm(forms.Form):
+    """The "Giá khuyến mãi" group: a sale price, when it starts and when it ends.
+
+    A form piece for any form that prices one stock record (the product form today, a
+    variant's form tomorrow): put it among the bases and it checks the terms against the
+    form's list price (`sale_list_price()`, by default the cleaned `price`) with
+    catalogue.pricing.sale_errors; `sale_terms` is what to save (NO_SALE: no sale)."""
+
+    sale_field_names = ("sale_price", "sale_starts_at", "sale_ends_at")
+
+    sale_price = VndField(
+        label=_("Giá khuyến mãi (₫)"), required=False,
+        help_text=_("Thấp hơn giá bán. Để trống cả ba ô nếu không khuyến mãi."),
+    )
+    sale_starts_at = _moment_field(_("Bắt đầu (giờ Việt Nam)"))
+    sale_ends_at = _moment_field(_("Kết thúc (giờ Việt Nam)"))
+
+    def sale_list_price(self) -> int | None:
+        return self.cleaned_data.get("price")
+
+    def clean(self):
+        data = super().clean()
+        if any(name in self.errors for name in self.sale_field_names):
+            return data
+        # a sale's boundaries are whole minutes, as the inputs give them (the search index
+        # keeps milliseconds)
+        starts, ends = (
+            data.get(name).replace(second=0, microsecond=0) if data.get(name) else None
+            for name in ("sale_starts_at", "sale_ends_at")
+        )
+        terms = SaleTerms(data.get("sale_price"), starts, ends)
+        if "price" in self.errors:
+            return data
+        for name, message in sale_errors(self.sale_list_price(), terms).items():
+            self.add_error(name, message)
+        if not self.errors:
+            self.sale_terms = terms
+        return data
+
+    @staticmethod
+    def sale_initial(record) -> dict:
+        """Initial values of the group from a stock record (times in Vietnam time)."""
+        terms = sale_terms(record)
+        return {
+            "sale_price": terms.price,
+            "sale_starts_at": timezone.localtime(terms.starts_at) if terms.starts_at else None,
+            "sale_ends_at": timezone.localtime(terms.ends_at) if terms.ends_at else None,
+        }
+
+
+class ProductForm(SaleFieldsForm, forms.Form):
     """Create or edit a product of `shop`. No field names another shop's object."""
 
     title = forms.CharField(

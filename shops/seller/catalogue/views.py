@@ -141,6 +141,7 @@ class ProductCreateView(SellerShopMixin, FormView):
                 title=data["title"], category=data["category"], price=data["price"],
                 stock=data["stock"], description=data["description"], sku=data["sku"],
                 traceability_url=data["traceability_url"], images=data["photos"],
+                sale=form.sale_terms,
             )
         except IntegrityError:  # the same SKU saved a moment ago (double tap, two helpers)
             form.add_error("sku", _("Mã SKU này vừa được dùng cho một sản phẩm khác. Hãy kiểm tra lại."))
@@ -170,6 +171,7 @@ class ProductEditView(ShopProductMixin, FormView):
             "stock_seen": stock,
             "sku": record.partner_sku if record else "",
             "traceability_url": product.traceability_url,
+            **ProductEditForm.sale_initial(record),
         }
 
     def get_context_data(self, **kwargs):
@@ -186,7 +188,7 @@ class ProductEditView(ShopProductMixin, FormView):
             title=data["title"], category=data["category"], price=data["price"],
             description=data["description"], sku=data["sku"],
             traceability_url=data["traceability_url"],
-            stock=data["stock"], stock_seen=data.get("stock_seen"),
+            stock=data["stock"], stock_seen=data.get("stock_seen"), sale=form.sale_terms,
         )
         messages.success(self.request, _("Đã lưu sản phẩm “%(title)s”.") % {"title": product.title})
         if product.ocop_sent_back:

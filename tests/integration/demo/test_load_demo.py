@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from oscar.core.loading import get_model
 from PIL import Image
 
@@ -91,7 +92,8 @@ def fingerprint() -> dict[str, list]:
             for p in Product.objects.select_related("shop").prefetch_related("categories")
         ),
         "stock": sorted(StockRecord.objects.values_list(
-            "product__upc", "partner__code", "partner_sku", "price", "num_in_stock"
+            "product__upc", "partner__code", "partner_sku", "price", "num_in_stock",
+            "sale_price", "sale_starts_at", "sale_ends_at",
         )),
         "certificates": sorted(OcopCertificate.objects.values_list(
             "product__upc", "decision_number", "stars", "score", "issuing_body", "issued_on",
@@ -150,6 +152,24 @@ def test_cards_have_stars_and_sales_to_show(client):
     assert top.sold_count > 0 and top.review_count > 0
     html = client.get(f"/shops/{top.shop.code}/").content.decode()
     assert f"Đã bán {top.sold_count}" in html and 'class="card-rating"' in html
+
+
+def test_a_tet_sale_is_in_force_on_a_few_products_and_cards_strike_the_list_price(client):
+    """marketplace/demo/sales.py: a few products on sale around today, one on the home shelf."""
+    from catalogue.pricing import price_in_force, sale_in_force
+
+    on_sale = [record for record in StockRecord.objects.filter(sale_price__isnull=False)
+               .select_related("product") if sale_in_force(record)]
+    assert 3 <= len(on_sale) <= 6
+    for record in on_sale:
+        price = price_in_force(record)
+        assert price.price % 1000 == 0 and 10 <= price.percent_off <= 26
+        assert timezone.localtime(record.sale_ends_at).time() == datetime.time(0, 0)
+    featured = [record for record in on_sale if record.product.is_featured]
+    assert featured
+    html = client.get("/").content.decode()
+    assert '<del class="price-list">' in html
+    assert f"-{price_in_force(featured[0]).percent_off}%" in html
 
 
 def test_shops_are_the_real_producers_and_approved():

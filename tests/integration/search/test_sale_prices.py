@@ -119,3 +119,42 @@ def test_api_price_is_the_price_in_force_with_the_list_price_beside(client, sale
     assert datetime.datetime.fromisoformat(first["sale_ends"]) == now + datetime.timedelta(hours=1)
     plain = body["results"][1]
     assert (plain["price"], plain["list_price"], plain["sale_ends"]) == (150_000, 150_000, None)
+
+
+def test_a_stored_page_does_not_outlive_a_sale_boundary(settings, search_settings):
+    """The page cache keeps a page while the fingerprint of its products is unchanged; the
+    price in force is part of it, so the end of a sale (nothing saved, no signal) drops the
+    stored page at that moment."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from marketplace.core.pagecache import HEADER
+
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_CHECK_SECONDS = 0
+    cache.clear()
+    product = make_product(make_shop("mat-ong"), "Mật ong C", price=400_000)
+    ends = timezone.now().replace(microsecond=0) + datetime.timedelta(seconds=60)
+    StockRecord.objects.filter(product=product).update(
+        sale_price=120_000, sale_starts_at=ends - datetime.timedelta(days=1), sale_ends_at=ends)
+    rebuild_index()
+
+    def page(path):
+        response = Client().get(path, {"q": "mat ong"} if path == "/search/" else {})
+        assert response.status_code == 200
+        return response[HEADER], response.content.decode()
+
+    try:
+        for path in ("/search/", product.get_absolute_url()):
+            with freeze_time(ends - datetime.timedelta(seconds=30)):
+                state, html = page(path)
+                assert "120.000 ₫" in html and "price-off" in html
+                assert page(path)[0] == "hit"
+            with freeze_time(ends - datetime.timedelta(milliseconds=1)):
+                assert page(path)[0] == "hit"  # still on sale: still the same page
+            with freeze_time(ends):  # the sale is over, well within the page's 300 s
+                state, html = page(path)
+                assert state == "miss"
+                assert '<span class="price-now">400.000 ₫</span>' in html and "price-off" not in html
+    finally:
+        cache.clear()
