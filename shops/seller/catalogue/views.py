@@ -22,6 +22,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from catalogue import product_import, products
 from catalogue.models import Product, ProductImage
+from catalogue.pricing import price_in_force_expression
 from shops.models import StockRecord
 from shops.seller.mixins import SellerShopMixin
 from shops.seller.operations.selectors import low_stock_records
@@ -100,6 +101,8 @@ class ProductListView(SellerShopMixin, ListView):
             self.shop.products.exclude(structure=Product.PARENT)
             .annotate(
                 shop_price=Subquery(record.values("price")[:1]),
+                # the price buyers pay now: a sale's while it runs (catalogue.pricing)
+                shop_price_now=Subquery(record.annotate(now=price_in_force_expression()).values("now")[:1]),
                 shop_stock=Subquery(record.values("num_in_stock")[:1]),
                 shop_allocated=Subquery(record.values("num_allocated")[:1]),
                 shop_sku=Subquery(record.values("partner_sku")[:1]),

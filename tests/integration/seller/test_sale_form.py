@@ -107,3 +107,21 @@ def test_another_shops_product_is_a_404(client, world):
     assert client.get(edit).status_code == 404
     assert client.post(edit, form_data(world, **SALE)).status_code == 404
     assert product.stockrecords.get().sale_price is None
+
+
+def test_the_product_list_says_which_products_are_on_sale_now(client, world):
+    from django.utils import timezone
+
+    running = make_product(world["shop_a"], "Mật ong đang giảm", price=250_000, via_service=True)
+    later = make_product(world["shop_a"], "Mật ong sắp giảm", price=250_000, via_service=True)
+    now = timezone.now()
+    StockRecord.objects.filter(product=running).update(
+        sale_price=200_000, sale_starts_at=now - datetime.timedelta(hours=1),
+        sale_ends_at=now + datetime.timedelta(hours=1))
+    StockRecord.objects.filter(product=later).update(
+        sale_price=190_000, sale_starts_at=now + datetime.timedelta(days=1),
+        sale_ends_at=now + datetime.timedelta(days=2))
+    client.force_login(world["owner_a"])
+    html = client.get(url("products", world["shop_a"])).content.decode()
+    assert "Đang khuyến mãi 200.000 ₫" in html
+    assert "190.000" not in html
