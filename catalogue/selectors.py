@@ -33,11 +33,26 @@ def valid_certificates() -> QuerySet[OcopCertificate]:
     return OcopCertificate.objects.valid()
 
 
+def public_children_prefetch() -> Prefetch:
+    """A parent's public variants with their stock records, in `product.public_children`
+    (two queries for a whole page of products, whatever the number of variants)."""
+    return Prefetch(
+        "children",
+        queryset=Product.objects.filter(is_public=True).order_by("pk").prefetch_related(
+            "stockrecords",
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+        ),
+        to_attr="public_children",
+    )
+
+
 def product_list_public() -> QuerySet[Product]:
-    """Public, standalone or child products of approved shops, with what a card shows.
+    """Public standalone and parent products of approved shops, with what a card shows;
+    variants (children) are never listed, their parent is (docs/decisions/00XX-variants.md).
 
     Each row carries `ocop_stars` / `ocop_expires` from its best valid certificate
-    (None without one) and the card's figures (`card_stats`) so cards need no query per product.
+    (None without one) and the card's figures (`card_stats`) so cards need no query per product;
+    a parent's public variants are prefetched with their stock records (`public_children`).
     """
     best = valid_certificates().filter(product=OuterRef("pk")).order_by("-stars", "-expires_on")
     return (
@@ -46,12 +61,13 @@ def product_list_public() -> QuerySet[Product]:
             moderation_status=Product.Moderation.APPROVED,
             shop__status=Partner.Status.APPROVED,
         )
-        .exclude(structure=Product.PARENT)
+        .exclude(structure=Product.CHILD)
         .select_related("shop", "product_class")
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order")),
             "stockrecords",
             "categories",
+            public_children_prefetch(),
         )
         .annotate(
             ocop_stars=Subquery(best.values("stars")[:1]),
@@ -120,8 +136,9 @@ def product_is_public(product: Product) -> bool:
 def card_stockrecord(product):
     """The stock record a card sells from: the shop's own (prefetched, no query)."""
     records = list(product.stockrecords.all())  # prefetched
+    shop_id = product.shop_id or (product.parent.shop_id if product.is_child and product.parent_id else None)
     for record in records:
-        if record.partner_id == product.shop_id:
+        if record.partner_id == shop_id:
             return record
     return records[0] if records else None
 
@@ -131,8 +148,37 @@ def is_buyable(product) -> bool:
     the same rule as the search index and the API, and whether a product card offers
     "Thêm vào giỏ" (no query: `product_list_public()` loads what it reads)."""
     if product.structure == Product.PARENT:
-        return False  # a parent is bought as one of its variants
+        return False  # a parent is bought as one of its variants: "Chọn phân loại"
     return record_is_available(product, card_stockrecord(product))
+
+
+def public_variants(product) -> list:
+    """A parent's public variants (prefetched by `product_list_public()`; a query otherwise)."""
+    children = getattr(product, "public_children", None)
+    if children is None:
+        children = list(
+            product.children.filter(is_public=True).order_by("pk").prefetch_related("stockrecords", "images")
+        )
+    return children
+
+
+def sellable_records(product) -> list:
+    """The stock records the product sells from: a standalone's own one, a parent's public
+    variants' ones (no query when prefetched). What `search.indexing.price_fields` reads."""
+    if product.structure == Product.PARENT:
+        records = []
+        for child in public_variants(product):
+            record = card_stockrecord(child)
+            if record is not None:
+                records.append(record)
+        return records
+    record = card_stockrecord(product)
+    return [record] if record is not None else []
+
+
+def is_available(product) -> bool:
+    """In stock and priced: a standalone by its record, a parent when any public variant is."""
+    return any(record_is_available(product, record) for record in sellable_records(product))
 
 
 def record_is_available(product, record) -> bool:

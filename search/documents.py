@@ -49,7 +49,7 @@ prefix = analyzer(
 
 #: Fields of the all-text field `text` (copy_to): one field so that a query whose
 #: words are spread over title, shop and category still needs all its words.
-TEXT_FIELDS = ("title", "description", "shop_name", "category_names", "commune_name")
+TEXT_FIELDS = ("title", "description", "variant_names", "shop_name", "category_names", "commune_name")
 
 #: OCOP star levels; each has its own field of validity periods (`ocop_field`).
 OCOP_LEVELS = (3, 4, 5)
@@ -74,6 +74,8 @@ class ProductDocument(Document):
         }
     )
     description = _folded_text()
+    # A parent's options ("chai 500 ml", "hộp quà"): searchable, the card shows the parent.
+    variant_names = _folded_text(multi=True)
     text = Text(analyzer=folding)
 
     shop_id = Integer()
@@ -102,7 +104,8 @@ class ProductDocument(Document):
     commune_code = Integer()
     commune_name = _folded_text(fields={"raw": Keyword()})
 
-    price = Long()  # whole đồng
+    price = Long()  # whole đồng, the lowest the product sells at (search.indexing.price_fields)
+    price_max = Long()  # the highest (a parent's dearest option; a standalone's one price)
     available = Boolean()
     featured = Boolean()
     popularity = Integer()

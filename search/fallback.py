@@ -14,6 +14,7 @@ has the same shape as the engine's (search.query.SearchResult) with
 from __future__ import annotations
 
 from django.db.models import Case, F, IntegerField, Min, Q, Value, When
+from django.db.models.functions import Coalesce
 
 from catalogue.models import Category
 from catalogue.selectors import product_list_public
@@ -47,7 +48,12 @@ def database_search(params: SearchParams) -> SearchResult:
         queryset = queryset.filter(_in_categories([params.within_category]))
     if params.category:
         queryset = queryset.filter(_in_categories(params.category))
-    queryset = queryset.annotate(min_price=Min("stockrecords__price"))
+    # The lowest price a product sells at: its own record's, or a parent's cheapest public
+    # variant's (search.indexing.price_fields decides the same for the index).
+    queryset = queryset.annotate(min_price=Coalesce(
+        Min("stockrecords__price"),
+        Min("children__stockrecords__price", filter=Q(children__is_public=True)),
+    ))
     if params.price_min is not None:
         queryset = queryset.filter(min_price__gte=params.price_min)
     if params.price_max is not None:

@@ -23,6 +23,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -31,7 +33,12 @@ from elasticsearch import NotFoundError
 from elasticsearch.helpers import bulk
 
 from catalogue.models import Category, OcopCertificate, Product, ProductImage, today_local
-from catalogue.selectors import card_stockrecord, product_list_public, record_is_available
+from catalogue.selectors import (
+    product_list_public,
+    public_variants,
+    record_is_available,
+    sellable_records,
+)
 from marketplace.core.addresses import commune_name
 from marketplace.embedded import ensure_search
 from search.documents import OCOP_LEVELS, index_body, ocop_field
@@ -111,10 +118,23 @@ def _ocop_fields(certificates: list[OcopCertificate]) -> dict:
     return fields
 
 
+def price_fields(product, records) -> dict:
+    """The price fields of a product's document, card and API item, from the stock records
+    it sells from (`records`: a standalone's one record, a parent's public variants' ones;
+    objects with `.price`): `price` the lowest, `price_max` the highest, None without a price.
+
+    The one place a listed price is decided: filters and sorts use `price` (the lowest).
+    """
+    prices = [int(record.price) for record in records if record.price is not None]
+    if not prices:
+        return {"price": None, "price_max": None}
+    return {"price": min(prices), "price_max": max(prices)}
+
+
 def product_document(product: Product, tree: _CategoryTree) -> dict:
     """The indexed source of one product from `product_list_public()`."""
     shop = product.shop
-    record = card_stockrecord(product)
+    records = sellable_records(product)
     categories = list(product.categories.all())
     category_ids: list[int] = []
     category_names: list[str] = []
@@ -138,6 +158,8 @@ def product_document(product: Product, tree: _CategoryTree) -> dict:
         "id": product.pk,
         "title": title,
         "description": product.description or "",
+        "variant_names": [child.title for child in public_variants(product) if child.title]
+        if product.is_parent else [],
         "shop_id": shop.pk if shop else None,
         "shop_slug": shop.code if shop else None,
         "shop_name": shop.name if shop else None,
@@ -148,8 +170,8 @@ def product_document(product: Product, tree: _CategoryTree) -> dict:
         **_ocop_fields(certificates),
         "commune_code": shop.commune_code if shop else None,
         "commune_name": shop.commune_name if shop else None,
-        "price": int(record.price) if record is not None and record.price is not None else None,
-        "available": record_is_available(product, record),
+        **price_fields(product, records),
+        "available": any(record_is_available(product, record) for record in records),
         "featured": bool(product.is_featured),
         "popularity": 0,
         "created": product.date_created.isoformat() if product.date_created else None,
@@ -212,6 +234,16 @@ def iter_product_documents(ids: Iterable[int] | None = None, *, batch_size: int 
         yield [product_document(product, tree) for product in products]
 
 
+class _Record(NamedTuple):
+    """A stock record's fields a document reads (rows, not model instances: see iter_documents)."""
+
+    product_id: int
+    partner_id: int
+    price: Decimal | None
+    num_in_stock: int | None
+    num_allocated: int | None
+
+
 class _RowDocuments:
     """`product_document` from rows: what a rebuild runs (see iter_documents)."""
 
@@ -271,17 +303,31 @@ class _RowDocuments:
             public = product_list_public().filter(pk__in=chunk)
         rows = list(
             public.prefetch_related(None).order_by("pk")
-            .values("id", "title", "description", "slug", "shop_id", "parent_id", "parent__title",
+            .values("id", "title", "description", "slug", "shop_id", "parent_id", "parent__title", "structure",
                     "is_featured", "date_created", "product_class_id", "product_class__track_stock")
         )
         if wanted is not None:
             rows = [row for row in rows if row["id"] in wanted]
         self._load_shops({row["shop_id"] for row in rows if row["shop_id"]})
-        records: dict[int, list[tuple]] = {}
+        records: dict[int, list[_Record]] = {}
         for record in StockRecord.objects.filter(**of_products).order_by("pk").values_list(
-            "product_id", "partner_id", "price", "num_in_stock", "num_allocated"
+            *_Record._fields
         ):
-            records.setdefault(record[0], []).append(record)
+            records.setdefault(record[0], []).append(_Record(*record))
+        # A parent sells from its public variants: their names and stock records (two queries).
+        parent_ids = [row["id"] for row in rows if row["structure"] == Product.PARENT]
+        children: dict[int, list[tuple[int, str]]] = {}
+        if parent_ids:
+            for child_id, parent_id, option in (
+                Product.objects.filter(parent_id__in=parent_ids, is_public=True).order_by("pk")
+                .values_list("id", "parent_id", "title")
+            ):
+                children.setdefault(parent_id, []).append((child_id, option))
+            child_ids = [child_id for pairs in children.values() for child_id, _option in pairs]
+            for record in StockRecord.objects.filter(product_id__in=child_ids).order_by("pk").values_list(
+                *_Record._fields
+            ):
+                records.setdefault(record[0], []).append(_Record(*record))
         categories: dict[int, list[int]] = {}
         for product_id, category_id in (
             Product.categories.through.objects.filter(**of_products)
@@ -301,32 +347,44 @@ class _RowDocuments:
             .values_list("product_id", "original")
         ):
             images.setdefault(product_id, original)
-        return [
-            self._document(row, records.get(row["id"], ()), categories.get(row["id"], ()),
-                           certificates.get(row["id"], ()), images.get(row["id"], ""))
-            for row in rows
-        ]
+        documents = []
+        for row in rows:
+            if row["structure"] == Product.PARENT:
+                pairs = children.get(row["id"], [])
+                sold = [r for r in (self._shop_record(records.get(child_id, ()), row["shop_id"])
+                                    for child_id, _option in pairs) if r is not None]
+                names = [option for _child_id, option in pairs if option]
+            else:
+                record = self._shop_record(records.get(row["id"], ()), row["shop_id"])
+                sold, names = ([record] if record is not None else []), []
+            documents.append(self._document(
+                row, sold, names, categories.get(row["id"], ()), certificates.get(row["id"], ()),
+                images.get(row["id"], ""),
+            ))
+        return documents
 
-    def _document(self, row: dict, records, category_ids_, certificates, image: str) -> dict:
+    @staticmethod
+    def _shop_record(records, shop_id):
+        """`card_stockrecord` over rows: the shop's own record, else the first."""
+        for candidate in records:
+            if candidate.partner_id == shop_id:
+                return candidate
+        return records[0] if records else None
+
+    def _document(self, row: dict, records: list, variant_names: list[str], category_ids_,
+                  certificates, image: str) -> dict:
         pk = row["id"]
         shop = self._shops.get(row["shop_id"]) if row["shop_id"] else None
-        record = None
-        for candidate in records:
-            if candidate[1] == row["shop_id"]:
-                record = candidate
-                break
-        if record is None and records:
-            record = records[0]
-        price = record[2] if record is not None else None
-        if price is None:
-            available = False
-        else:
-            tracks_stock = row["product_class__track_stock"] if row["product_class_id"] else True
-            in_stock, allocated = record[3], record[4]
-            if not tracks_stock or in_stock is None:
+        tracks_stock = row["product_class__track_stock"] if row["product_class_id"] else True
+        available = False
+        for record in records:
+            if record.price is None:
+                continue
+            if not tracks_stock or record.num_in_stock is None or (
+                record.num_in_stock - (record.num_allocated or 0) > 0
+            ):
                 available = True
-            else:
-                available = (in_stock - (allocated or 0)) > 0
+                break
         category_ids: list[int] = []
         category_names: list[str] = []
         category_slugs: list[str] = []
@@ -357,6 +415,7 @@ class _RowDocuments:
             "id": pk,
             "title": title,
             "description": row["description"] or "",
+            "variant_names": variant_names,
             "shop_id": shop["id"] if shop else None,
             "shop_slug": shop["code"] if shop else None,
             "shop_name": shop["name"] if shop else None,
@@ -367,7 +426,7 @@ class _RowDocuments:
             **ocop,
             "commune_code": shop["commune_code"] if shop else None,
             "commune_name": shop["commune_name"] if shop else None,
-            "price": int(price) if price is not None else None,
+            **price_fields(None, records),
             "available": available,
             "featured": featured,
             "popularity": 0,

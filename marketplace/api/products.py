@@ -23,11 +23,12 @@ from ninja import Path, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
 
-from catalogue.selectors import product_list_public
+from catalogue.selectors import product_list_public, sellable_records
 from marketplace.api.caching import public_cache
 from marketplace.api.common import PageBeyondLast, public_read, unprocessable
 from search.engine import SearchUnavailable
 from search.fallback import database_search
+from search.indexing import price_fields
 from search.query import (
     FACETS,
     InvalidSearchParams,
@@ -82,7 +83,9 @@ class ProductItem(Schema):
     id: int
     title: str
     url: str
-    price: int | None = Field(..., description="whole đồng; null when the product has no price yet")
+    price: int | None = Field(..., description="whole đồng; null when the product has no price yet; "
+                                               "a product with options: its cheapest option")
+    price_max: int | None = Field(None, description="whole đồng; the dearest option (= price without options)")
     currency: str = CURRENCY
     shop: ShopRef | None
     ocop: Ocop | None
@@ -151,15 +154,6 @@ def _params(request: HttpRequest) -> SearchParams:
         raise _BadParams(exc.errors) from exc
 
 
-def _stockrecord(product):
-    """The shop's own stock record (prefetched: no query)."""
-    records = list(product.stockrecords.all())
-    for record in records:
-        if record.partner_id == product.shop_id:
-            return record
-    return records[0] if records else None
-
-
 def _num_available(product, record) -> int | None:
     """Units that can be ordered, or None when stock is not tracked."""
     product_class = product.product_class
@@ -188,8 +182,10 @@ def _image_urls(request, product) -> list[str]:
 
 
 def product_item(request: HttpRequest, product) -> dict:
-    """A product card; `product` as product_list_public() gives it (no query here)."""
-    record = _stockrecord(product)
+    """A product card; `product` as product_list_public() gives it (no query here).
+    A product with options is priced from its cheapest to its dearest public option and
+    available when any of them is (search.indexing.price_fields, catalogue.selectors)."""
+    records = sellable_records(product)
     shop = product.shop
     images = _image_urls(request, product)
     stars, expires = getattr(product, "ocop_stars", None), getattr(product, "ocop_expires", None)
@@ -197,13 +193,13 @@ def product_item(request: HttpRequest, product) -> dict:
         "id": product.pk,
         "title": product.title or product.get_title(),
         "url": request.build_absolute_uri(product.get_absolute_url()),
-        "price": int(record.price) if record is not None and record.price is not None else None,
+        **price_fields(product, records),
         "currency": CURRENCY,
         "shop": {"slug": shop.code, "name": shop.name} if shop else None,
         "ocop": {"stars": stars, "expires": expires.isoformat()} if stars and expires else None,
         "image": images[0] if images else None,
         "commune": shop.commune_name if shop else None,
-        "available": _available(product, record),
+        "available": any(_available(product, record) for record in records),
     }
 
 
@@ -267,7 +263,8 @@ def product_detail(
         )
     except Http404:
         return Status(404, {"detail": "not_found", "message": _("Không tìm thấy sản phẩm.")})
-    record = _stockrecord(product)
+    records = sellable_records(product)
+    counts = [_num_available(product, record) for record in records]
     return Status(200, {
         **product_item(request, product),
         "description": product.description or "",
@@ -275,6 +272,7 @@ def product_detail(
             {"id": c.pk, "name": c.name, "slug": c.slug} for c in product.categories.all()
         ],
         "images": _image_urls(request, product),
-        "stock": {"available": _available(product, record),
-                  "num_available": _num_available(product, record)},
+        "stock": {"available": any(_available(product, record) for record in records),
+                  # a product with options: the units of all its options together
+                  "num_available": None if not records or None in counts else sum(counts)},
     })
