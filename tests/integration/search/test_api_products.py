@@ -23,7 +23,8 @@ from shops.services import shop_reinstate, shop_suspend
 pytestmark = [pytest.mark.search, pytest.mark.django_db, pytest.mark.usefixtures("demo_catalogue")]
 
 URL = "/api/v1/products"
-ITEM_KEYS = {"id", "title", "url", "price", "currency", "shop", "ocop", "image", "commune", "available"}
+ITEM_KEYS = {"id", "title", "url", "price", "currency", "shop", "ocop", "image", "commune", "available",
+             "price_max"}  # price_max: added with product options (the contract allows additions)
 FACET_NAMES = {"category", "stars", "shop", "commune", "price"}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
