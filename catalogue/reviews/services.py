@@ -79,7 +79,10 @@ def can_review(user, product: Product) -> bool:
 
 
 def review_create(*, user, product: Product, score: int, title: str, body: str):
-    """Publish the buyer's review, marked as a verified purchase. Raises ReviewRefused."""
+    """Publish the buyer's review, marked as a verified purchase. Raises ReviewRefused.
+    A review of an option (a variant) is a review of its product: reviews live on the parent."""
+    if product.is_child and product.parent_id:
+        product = product.parent
     refusal = review_refusal(user, product)
     if refusal:
         raise ReviewRefused(refusal)
