@@ -64,7 +64,9 @@ def has_received(user, product: Product) -> bool:
 
 
 def review_refusal(user, product: Product) -> str:
-    """Why `user` may not review `product`, or "" if they may."""
+    """Why `user` may not review `product`, or "" if they may (an option: its product)."""
+    if product.is_child and product.parent_id:
+        product = product.parent
     if not getattr(user, "is_authenticated", False):
         return _("Hãy đăng nhập để viết đánh giá.")
     if ProductReview.objects.filter(product=product, user=user).exists():

@@ -324,6 +324,13 @@ def ensure_products(
     pictured = set(
         ProductImage.objects.filter(product_id__in=ids).values_list("product_id", flat=True)
     )
+    # Options of a product with options (ensure_demo_variants) keep no category or certificate
+    # of their own, and may have no photo of their own: their product holds them.
+    children = set(Product.objects.filter(pk__in=ids, structure=Product.CHILD).values_list("pk", flat=True))
+    categorised |= children
+    certified |= {(pk, spec.certificate.decision_number) for spec in specs if spec.certificate
+                  for pk in [products[spec.upc].pk] if pk in children}
+    pictured |= children
 
     stock_rows, category_rows, certificate_rows, image_rows = [], [], [], []
     for spec in tqdm(specs, desc="Sản phẩm", unit=" sp", disable=not progress):
@@ -369,11 +376,6 @@ def ensure_products(
             image_rows.append(image)
 
     StockRecord.objects.bulk_create(stock_rows)
-    # Options of a product with options (ensure_demo_variants) keep no category or certificate
-    # of their own: their product holds them.
-    children = set(Product.objects.filter(pk__in=ids, structure=Product.CHILD).values_list("pk", flat=True))
-    category_rows = [row for row in category_rows if row.product_id not in children]
-    certificate_rows = [row for row in certificate_rows if row.product_id not in children]
     ProductCategory.objects.bulk_create(category_rows)
     OcopCertificate.objects.bulk_create(certificate_rows)
     ProductImage.objects.bulk_create(image_rows)
