@@ -33,14 +33,22 @@ def valid_certificates() -> QuerySet[OcopCertificate]:
     return OcopCertificate.objects.valid()
 
 
+#: The stock record fields a card reads of a variant, loaded with the variant itself
+#: (`public_children_prefetch`); a field the card's price or availability needs goes here.
+CARD_RECORD_FIELDS = ("id", "partner_id", "partner_sku", "price", "price_currency", "num_in_stock",
+                      "num_allocated")
+
+
 def public_children_prefetch() -> Prefetch:
-    """A parent's public variants with their stock records, in `product.public_children`
-    (two queries for a whole page of products, whatever the number of variants)."""
+    """A parent's public variants in `product.public_children`, each carrying its shop's
+    stock record's fields (`card_record_<field>`): ONE query for a whole page of products,
+    whatever the number of parents and variants (a nested prefetch would add queries only
+    when a parent is on the page)."""
+    record = StockRecord.objects.filter(product=OuterRef("pk"), partner=OuterRef("shop_id")).order_by("pk")
     return Prefetch(
         "children",
-        queryset=Product.objects.filter(is_public=True).order_by("pk").prefetch_related(
-            "stockrecords",
-            Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+        queryset=Product.objects.filter(is_public=True).order_by("pk").annotate(
+            **{f"card_record_{name}": Subquery(record.values(name)[:1]) for name in CARD_RECORD_FIELDS}
         ),
         to_attr="public_children",
     )
@@ -135,6 +143,12 @@ def product_is_public(product: Product) -> bool:
 
 def card_stockrecord(product):
     """The stock record a card sells from: the shop's own (prefetched, no query)."""
+    if hasattr(product, "card_record_id"):  # a variant from public_children_prefetch
+        if product.card_record_id is None:
+            return None
+        return StockRecord(
+            product=product, **{name: getattr(product, f"card_record_{name}") for name in CARD_RECORD_FIELDS}
+        )
     records = list(product.stockrecords.all())  # prefetched
     shop_id = product.shop_id or (product.parent.shop_id if product.is_child and product.parent_id else None)
     for record in records:
@@ -157,7 +171,9 @@ def public_variants(product) -> list:
     children = getattr(product, "public_children", None)
     if children is None:
         children = list(
-            product.children.filter(is_public=True).order_by("pk").prefetch_related("stockrecords", "images")
+            product.children.filter(is_public=True).order_by("pk").prefetch_related(
+                "stockrecords", Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk"))
+            )
         )
     return children
 

@@ -609,6 +609,8 @@ def index_products(ids: Iterable[int]) -> int:
     ids = {int(pk) for pk in ids}
     if not ids:
         return 0
+    # An option's price or stock is its product's document (options are not indexed).
+    ids |= set(Product.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True))
     search_server_ensure()
     client = get_client()
     alias = index_alias()

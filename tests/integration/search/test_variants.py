@@ -104,3 +104,23 @@ def test_api_lists_the_parent_with_lowest_price_and_max(client, honey, search_se
     assert (item["price"], item["price_max"], item["available"]) == (125_000, 390_000, True)
     detail = client.get(f"/api/v1/products/{parent.pk}").json()
     assert detail["stock"] == {"available": True, "num_available": 14}
+
+
+def test_an_options_stock_change_reindexes_its_product(honey, search_settings):
+    from catalogue.products import stock_set
+    from search.indexing import index_products
+
+    parent, _standalone = honey
+    rebuild_index()
+    for child in parent.children.all():
+        record = child.stockrecords.get()
+        if record.num_in_stock:
+            stock_set(stockrecord=record, quantity=0, expected=record.num_in_stock, reason="Kiểm kho",
+                      actor=None, acting_as="owner")
+    index_products([child.pk for child in parent.children.all()])
+    found = search_products(SearchParams.from_data({"q": "mat ong u minh"}))
+    assert found.ids == [parent.pk]
+    from search.engine import get_client, index_alias
+
+    source = get_client().get(index=index_alias(), id=parent.pk)["_source"]
+    assert source["available"] is False
