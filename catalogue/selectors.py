@@ -237,7 +237,7 @@ def featured_products(*, limit: int = 12, per_shop: int = FEATURED_PER_SHOP) -> 
 
 def product_state_fingerprint(product_ids) -> str:
     """A digest of what buyers see of these products' state: visibility (the product, its
-    parent, their shop), price, stock and allocation. One query.
+    parent, their shop), price, stock and allocation, a parent's options' too. One query.
 
     Stored pages keep it (marketplace/core/pagecache.py) and compare it on every hit: stock
     allocated by a checkout is a conditional UPDATE that sends no signal, and the page must
@@ -249,7 +249,7 @@ def product_state_fingerprint(product_ids) -> str:
         return hashlib.sha1(b"[]").hexdigest()
     placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql().format(ids=placeholders), ids)
+        cursor.execute(_fingerprint_sql().format(ids=placeholders), ids + ids)
         rows = cursor.fetchall()
     return hashlib.sha1(repr(rows).encode()).hexdigest()
 
@@ -277,6 +277,7 @@ def _fingerprint_sql() -> str:
         f"LEFT JOIN {product} pp ON pp.{col(Product, 'id')} = p.{col(Product, 'parent')} "
         f"LEFT JOIN {partner} ps ON ps.{col(Partner, 'id')} = pp.{col(Product, 'shop')} "
         f"LEFT JOIN {record} r ON r.{col(StockRecord, 'product')} = p.{col(Product, 'id')} "
-        f"WHERE p.{col(Product, 'id')} IN ({{ids}}) "
+        # a product with options shows its options' price and stock: their rows count too
+        f"WHERE p.{col(Product, 'id')} IN ({{ids}}) OR p.{col(Product, 'parent')} IN ({{ids}}) "
         f"ORDER BY p.{col(Product, 'id')}, r.{col(StockRecord, 'id')}"
     )

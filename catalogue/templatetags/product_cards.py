@@ -7,6 +7,7 @@
 from django import template
 
 from catalogue.selectors import is_buyable, record_is_available, sellable_records
+from search.indexing import price_fields
 
 register = template.Library()
 
@@ -25,8 +26,6 @@ def card_prices(product) -> dict:
     `price_max` (highest: a range for a product with options) from
     `search.indexing.price_fields`, `available` (any option in stock) and `has_options`.
     Read from `product_list_public()`'s prefetched rows: no query."""
-    from search.indexing import price_fields  # search builds on catalogue, not the reverse
-
     records = sellable_records(product)
     return {
         **price_fields(product, records),

@@ -41,6 +41,7 @@ from catalogue.models import (
 )
 from catalogue.ocop import ensure_ocop_categories
 from catalogue.selectors import featured_products
+from catalogue.variants import products_merge
 from marketplace.checkout.quote import basket_quote, option_key
 from marketplace.checkout.services import purchase_place
 from marketplace.cms.models import HomePage
@@ -396,8 +397,6 @@ VARIANT_LINES = {("htx-19-5", "Mật ong U Minh Hạ"): "can 1 lít"}
 def ensure_demo_variants(shops: dict[str, Partner], result: LoadResult) -> None:
     """Merge each VARIANT_LINES line's packagings into one product with options, as a seller
     does with "Gộp thành một sản phẩm nhiều phân loại" (once: merged lines are skipped)."""
-    from catalogue.variants import products_merge
-
     for (shop_code, line), base_option in VARIANT_LINES.items():
         shop = shops.get(shop_code)
         if shop is None:

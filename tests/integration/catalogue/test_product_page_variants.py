@@ -103,3 +103,24 @@ def test_page_queries_do_not_grow_with_the_number_of_options(client):
     five = make_variant_product(shop, "Năm loại", tuple((f"loại {i}", 1000 * i, i) for i in range(1, 6)))
     assert Product.objects.filter(parent=five).count() == 5
     assert page_queries(client, one) == page_queries(client, five)
+
+
+def test_stored_page_follows_an_options_stock(client, honey, settings):
+    """The anonymous page cache (marketplace/core/pagecache.py) checks the options' rows too:
+    stock allocated by a checkout is a conditional UPDATE that sends no signal."""
+    from django.core.cache import cache
+
+    from marketplace.core.pagecache import HEADER
+    from shops.models import StockRecord
+
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_CHECK_SECONDS = 0
+    cache.clear()
+    first = children(honey)[0]
+    client.get(honey.get_absolute_url())
+    assert client.get(honey.get_absolute_url())[HEADER] == "hit"
+    StockRecord.objects.filter(product=first).update(num_allocated=10)
+    response = client.get(honey.get_absolute_url())
+    assert response[HEADER] == "miss"
+    assert f'name="child_id" value="{children(honey)[2].pk}"' in response.content.decode()  # the next in stock
+    cache.clear()
