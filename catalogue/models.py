@@ -64,10 +64,31 @@ class Product(AbstractProduct):
     search_text = models.TextField(blank=True, editable=False)
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(self.title or "").lower()
+        self.search_text = fold(self.searchable_title()).lower()
         if kwargs.get("update_fields") is not None and "title" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def searchable_title(self) -> str:
+        """The title the database fallback matches: a parent's with its variants' option
+        names ("Mật ong U Minh Hạ chai 500 ml hộp quà"), since only parents are listed."""
+        if self.structure == self.PARENT and self.pk:
+            options = self.children.order_by("pk").values_list("title", flat=True)
+            return " ".join([self.title or "", *[option for option in options if option]])
+        return self.title or ""
+
+    @property
+    def option_name(self) -> str:
+        """A variant's option ("chai 500 ml"): its own title (catalogue/variants.py)."""
+        return self.title if self.structure == self.CHILD else ""
+
+    def get_title(self):
+        """A variant reads "Mật ong U Minh Hạ – chai 500 ml" in baskets, orders and seller
+        lists (Oscar stores this in the order line); others their own title."""
+        if self.structure == self.CHILD and self.parent_id:
+            parent_title = self.parent.title
+            return f"{parent_title} – {self.title}" if self.title else parent_title
+        return self.title
 
 
 def product_category_id(product_id: int) -> int | None:

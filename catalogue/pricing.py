@@ -18,6 +18,7 @@ with that record's list price.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ class Price:
     percent_off: int  # 0 without a sale; shown "-20%"
     sale_ends_at: datetime.datetime | None  # when the price in force goes back up (on sale only)
     record: object | None = None  # the stock record the price comes from
+    # A product with options whose prices differ (`price_range`): the dearest price in force
+    # and the highest list price; None for one price.
+    price_max: int | None = None
+    list_price_max: int | None = None
 
 
 def percent_off(list_price: int, price: int) -> int:
@@ -86,6 +91,28 @@ def price_in_force(records, at: datetime.datetime | None = None) -> Price | None
         return None
     # lowest price in force; among equal ones, the record on sale (its struck price shows)
     return min(prices, key=lambda p: (p.price, not p.on_sale, -p.list_price))
+
+
+def price_range(records, at: datetime.datetime | None = None) -> Price | None:
+    """What a card of a product sold from these records shows: one `Price`, or, when the
+    options' prices in force differ, the cheapest with `price_max` (the dearest), the list
+    prices from lowest to highest, `on_sale` when any option is on sale with the deepest
+    `percent_off` and the first sale to end (Shopee's "125.000 ₫ – 390.000 ₫ -20%")."""
+    at = at or timezone.now()
+    prices = [price for price in (_one(record, at) for record in records or ()) if price is not None]
+    if not prices:
+        return None
+    low = min(prices, key=lambda p: (p.price, not p.on_sale, -p.list_price))
+    high = max(prices, key=lambda p: p.price)
+    if high.price == low.price:
+        return low
+    on_sale = [p for p in prices if p.on_sale]
+    return dataclasses.replace(
+        low, price_max=high.price,
+        list_price=min(p.list_price for p in prices), list_price_max=max(p.list_price for p in prices),
+        on_sale=bool(on_sale), percent_off=max((p.percent_off for p in on_sale), default=0),
+        sale_ends_at=min((p.sale_ends_at for p in on_sale), default=None),
+    )
 
 
 def sale_in_force_q(prefix: str = "", at: datetime.datetime | None = None) -> Q:

@@ -22,11 +22,13 @@ from catalogue.pricing import NO_SALE, SaleTerms, sale_terms
 from catalogue.products import (
     moderation_fields,
     product_category_set,
+    product_class_default,
     product_create,
     sale_columns,
     sku_generate,
     stock_adjust,
 )
+from catalogue.variants import VariantRefused, variant_add
 from marketplace.core.audit import audit_record
 from marketplace.core.sanitize import sanitize_html
 from marketplace.core.text import slugify_vi
@@ -57,6 +59,7 @@ class ImportRow:
     description: str | None  # None (no such column): unchanged
     stockrecord: StockRecord | None = None  # the shop's record with this SKU, when it exists
     sale: SaleTerms | None = None  # None (no sale columns): unchanged; NO_SALE: none
+    variant: str = ""  # an option's name: rows with the same title make one product with options
 
 
 @dataclass
@@ -86,6 +89,78 @@ def _row_changes(row: ImportRow, record: StockRecord, category_ids: list[int]) -
     if row.sale is not None and row.sale != sale_terms(record):
         changes["sale"] = row.sale
     return changes
+
+
+def _variant_row(row: ImportRow, record, *, shop, parents, taken, result, actor, acting_as) -> str:
+    """One option's row: update the option (and its product's title, group, description) by
+    SKU, or add it to the product of the same title (made by an earlier row of the file, or
+    already the shop's), creating that product on its first row. Returns a problem or ""."""
+    if record is not None:
+        option = record.product
+        if not option.is_child:
+            return _("Mã SKU “%(sku)s” là một sản phẩm không có phân loại: dùng “Gộp thành một sản phẩm "
+                     "nhiều phân loại” trong trang Sản phẩm.") % {"sku": row.sku}
+        if not row.variant:
+            return _("Mã SKU “%(sku)s” là một phân loại: điền cột variant.") % {"sku": row.sku}
+        parent = option.parent
+        if option.title != row.variant:
+            if parent.children.exclude(pk=option.pk).filter(title__iexact=row.variant).exists():
+                return _("Sản phẩm đã có phân loại “%(option)s”.") % {"option": row.variant}
+            option.title = row.variant
+            option.save()
+        if row.is_public is not None and option.is_public != row.is_public:
+            Product.objects.filter(pk=option.pk).update(is_public=row.is_public)
+        if parent.title != row.title or (
+            row.description is not None and sanitize_html(parent.description) != sanitize_html(row.description)
+        ):
+            parent.title = row.title
+            if row.description is not None:
+                parent.description = sanitize_html(row.description)
+            for name, value in moderation_fields(shop).items():
+                setattr(parent, name, value)
+        parent.save()  # its search text with the options' names
+        product_category_set(product=parent, category=row.category)
+        if record.price is None or int(record.price) != row.price:
+            StockRecord.objects.filter(pk=record.pk).update(price=Decimal(row.price))
+        if row.sale is not None and row.sale != sale_terms(record):
+            StockRecord.objects.filter(pk=record.pk).update(**sale_columns(row.sale))
+        if (record.num_in_stock or 0) != row.stock:
+            if row.stock < (record.num_allocated or 0):
+                return _("Tồn kho %(stock)s thấp hơn số đã giữ cho đơn hàng (%(allocated)s).") % {
+                    "stock": row.stock, "allocated": record.num_allocated}
+            stock_adjust(
+                stockrecord=record, delta=row.stock - (record.num_in_stock or 0),
+                reason=_("Nhập từ tệp CSV"), actor=actor, acting_as=acting_as, reindex=False,
+            )
+        result.updated += 1
+        result.product_ids.append(parent.pk)
+        return ""
+    key = " ".join(row.title.lower().split())
+    parent = parents.get(key) or (
+        Product.objects.filter(shop=shop, structure=Product.PARENT, title__iexact=row.title).order_by("pk").first()
+    )
+    if parent is None:
+        parent = Product.objects.create(
+            structure=Product.PARENT, title=row.title, slug=slugify_vi(row.title) or "san-pham",
+            description=sanitize_html(row.description or ""), product_class=product_class_default(),
+            shop=shop, is_public=True, **moderation_fields(shop),
+        )
+        ProductCategory.objects.create(product=parent, category=row.category)
+        result.created += 1
+    parents[key] = parent
+    sku = row.sku or sku_generate(shop=shop, title=f"{row.title} {row.variant}", taken=taken)
+    taken.add(sku)
+    try:
+        option = variant_add(product=parent, actor=actor, acting_as=acting_as, option=row.variant,
+                             price=row.price, stock=row.stock, sku=sku)
+    except VariantRefused as refused:
+        return " ".join(refused.errors.values())
+    if row.is_public is False:
+        Product.objects.filter(pk=option.pk).update(is_public=False)
+    if row.sale is not None and row.sale != NO_SALE:
+        StockRecord.objects.filter(product=option, partner=shop).update(**sale_columns(row.sale))
+    result.product_ids.append(parent.pk)
+    return ""
 
 
 @transaction.atomic
@@ -122,8 +197,15 @@ def products_import(
 
     conflicts: list[tuple[int, str]] = []
     taken = set(StockRecord.objects.filter(partner=shop).values_list("partner_sku", flat=True))
+    parents: dict[str, Product] = {}  # folded title -> the product with options of those rows
     for row in rows:
         record = records.get(row.sku) if row.sku else None
+        if row.variant or (record is not None and record.product.is_child):
+            problem = _variant_row(row, record, shop=shop, parents=parents, taken=taken, result=result,
+                                   actor=actor, acting_as=acting_as)
+            if problem:
+                conflicts.append((row.line, problem))
+            continue
         if record is None:
             sku = row.sku or sku_generate(shop=shop, title=row.title, taken=taken)
             taken.add(sku)

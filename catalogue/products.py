@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
@@ -193,7 +193,7 @@ def product_update(
     acting_as: str,
     title: str,
     category: Category,
-    price: int,
+    price: int | None,
     description: str = "",
     sku: str = "",
     traceability_url: str = "",
@@ -232,6 +232,14 @@ def product_update(
     product_category_set(product=product, category=category)
     product.ocop_sent_back = certificates_recheck(product=product, actor=actor, acting_as=acting_as)
 
+    if product.is_parent:  # priced and stocked per option (catalogue/variants.py)
+        audit_record(
+            action="product.changed", actor=actor, acting_as=acting_as, shop=shop, target=product,
+            data={"fields": sorted(changed)},
+        )
+        product.save(update_fields=["search_text"])  # its options' names stay searchable
+        reindex_on_commit([product.pk])
+        return product
     record = shop_stockrecord(shop=shop, product=product)
     if record is None:
         record = StockRecord.objects.create(
@@ -287,7 +295,8 @@ def product_has_orders(product: Product) -> bool:
     holding an OCOP certificate (the programme keeps its records). Hide it instead."""
     Line = get_model("order", "Line")
     return (
-        Line.objects.filter(product=product).exists()
+        # a product with options: any of its options ordered
+        Line.objects.filter(Q(product=product) | Q(product__parent=product)).exists()
         or product.ocop_certificates.exists()
     )
 
@@ -298,7 +307,7 @@ def product_delete(*, product: Product, actor, acting_as: str) -> None:
     if product_has_orders(product):
         raise ProductInOrders(product.pk)
     shop, pk = product.shop, product.pk
-    files = [image.original for image in product.images.all()]
+    files = [image.original for image in ProductImage.objects.filter(Q(product=product) | Q(product__parent=product))]
     audit_record(
         action="product.deleted", actor=actor, acting_as=acting_as, shop=shop, target=product,
         data={"title": product.title},

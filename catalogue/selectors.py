@@ -34,11 +34,34 @@ def valid_certificates() -> QuerySet[OcopCertificate]:
     return OcopCertificate.objects.valid()
 
 
+#: The stock record fields a card reads of a variant, loaded with the variant itself
+#: (`public_children_prefetch`); a field the card's price or availability needs goes here.
+CARD_RECORD_FIELDS = ("id", "partner_id", "partner_sku", "price", "price_currency", "num_in_stock",
+                      "num_allocated")
+
+
+def public_children_prefetch() -> Prefetch:
+    """A parent's public variants in `product.public_children`, each carrying its shop's
+    stock record's fields (`card_record_<field>`): ONE query for a whole page of products,
+    whatever the number of parents and variants (a nested prefetch would add queries only
+    when a parent is on the page)."""
+    record = StockRecord.objects.filter(product=OuterRef("pk"), partner=OuterRef("shop_id")).order_by("pk")
+    return Prefetch(
+        "children",
+        queryset=Product.objects.filter(is_public=True).order_by("pk").annotate(
+            **{f"card_record_{name}": Subquery(record.values(name)[:1]) for name in CARD_RECORD_FIELDS}
+        ),
+        to_attr="public_children",
+    )
+
+
 def product_list_public() -> QuerySet[Product]:
-    """Public, standalone or child products of approved shops, with what a card shows.
+    """Public standalone and parent products of approved shops, with what a card shows;
+    variants (children) are never listed, their parent is (docs/decisions/00XX-variants.md).
 
     Each row carries `ocop_stars` / `ocop_expires` from its best valid certificate
-    (None without one) and the card's figures (`card_stats`) so cards need no query per product.
+    (None without one) and the card's figures (`card_stats`) so cards need no query per product;
+    a parent's public variants are prefetched with their stock records (`public_children`).
     """
     best = valid_certificates().filter(product=OuterRef("pk")).order_by("-stars", "-expires_on")
     return (
@@ -47,12 +70,13 @@ def product_list_public() -> QuerySet[Product]:
             moderation_status=Product.Moderation.APPROVED,
             shop__status=Partner.Status.APPROVED,
         )
-        .exclude(structure=Product.PARENT)
+        .exclude(structure=Product.CHILD)
         .select_related("shop", "product_class")
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order")),
             "stockrecords",
             "categories",
+            public_children_prefetch(),
         )
         .annotate(
             ocop_stars=Subquery(best.values("stars")[:1]),
@@ -120,9 +144,16 @@ def product_is_public(product: Product) -> bool:
 
 def card_stockrecord(product):
     """The stock record a card sells from: the shop's own (prefetched, no query)."""
+    if hasattr(product, "card_record_id"):  # a variant from public_children_prefetch
+        if product.card_record_id is None:
+            return None
+        return StockRecord(
+            product=product, **{name: getattr(product, f"card_record_{name}") for name in CARD_RECORD_FIELDS}
+        )
     records = list(product.stockrecords.all())  # prefetched
+    shop_id = product.shop_id or (product.parent.shop_id if product.is_child and product.parent_id else None)
     for record in records:
-        if record.partner_id == product.shop_id:
+        if record.partner_id == shop_id:
             return record
     return records[0] if records else None
 
@@ -132,8 +163,39 @@ def is_buyable(product) -> bool:
     the same rule as the search index and the API, and whether a product card offers
     "Thêm vào giỏ" (no query: `product_list_public()` loads what it reads)."""
     if product.structure == Product.PARENT:
-        return False  # a parent is bought as one of its variants
+        return False  # a parent is bought as one of its variants: "Chọn phân loại"
     return record_is_available(product, card_stockrecord(product))
+
+
+def public_variants(product) -> list:
+    """A parent's public variants (prefetched by `product_list_public()`; a query otherwise)."""
+    children = getattr(product, "public_children", None)
+    if children is None:
+        children = list(
+            product.children.filter(is_public=True).order_by("pk").prefetch_related(
+                "stockrecords", Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk"))
+            )
+        )
+    return children
+
+
+def sellable_records(product) -> list:
+    """The stock records the product sells from: a standalone's own one, a parent's public
+    variants' ones (no query when prefetched). What `search.indexing.price_fields` reads."""
+    if product.structure == Product.PARENT:
+        records = []
+        for child in public_variants(product):
+            record = card_stockrecord(child)
+            if record is not None:
+                records.append(record)
+        return records
+    record = card_stockrecord(product)
+    return [record] if record is not None else []
+
+
+def is_available(product) -> bool:
+    """In stock and priced: a standalone by its record, a parent when any public variant is."""
+    return any(record_is_available(product, record) for record in sellable_records(product))
 
 
 def record_is_available(product, record) -> bool:
@@ -178,7 +240,7 @@ def product_state_fingerprint(product_ids, *, at=None) -> str:
     """A digest of what buyers see of these products' state: visibility (the product, its
     parent, their shop), price, the price in force at `at` (default now: a sale that starts
     or ends changes it, with nothing saved; catalogue.pricing), the sale's terms, stock and
-    allocation. One query.
+    allocation, a parent's options' too. One query.
 
     Stored pages keep it (marketplace/core/pagecache.py) and compare it on every hit: stock
     allocated by a checkout is a conditional UPDATE that sends no signal, and the page must
@@ -191,7 +253,7 @@ def product_state_fingerprint(product_ids, *, at=None) -> str:
     placeholders = ", ".join(["%s"] * len(ids))
     moment = connection.ops.adapt_datetimefield_value(at or timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql().format(ids=placeholders), [moment, moment, *ids])
+        cursor.execute(_fingerprint_sql().format(ids=placeholders), [moment, moment, *ids, *ids])
         rows = cursor.fetchall()
     return hashlib.sha1(repr(rows).encode()).hexdigest()
 
@@ -226,6 +288,7 @@ def _fingerprint_sql() -> str:
         f"LEFT JOIN {product} pp ON pp.{col(Product, 'id')} = p.{col(Product, 'parent')} "
         f"LEFT JOIN {partner} ps ON ps.{col(Partner, 'id')} = pp.{col(Product, 'shop')} "
         f"LEFT JOIN {record} r ON r.{col(StockRecord, 'product')} = p.{col(Product, 'id')} "
-        f"WHERE p.{col(Product, 'id')} IN ({{ids}}) "
+        # a product with options shows its options' price and stock: their rows count too
+        f"WHERE p.{col(Product, 'id')} IN ({{ids}}) OR p.{col(Product, 'parent')} IN ({{ids}}) "
         f"ORDER BY p.{col(Product, 'id')}, r.{col(StockRecord, 'id')}"
     )

@@ -2,15 +2,26 @@
 
 import hashlib
 
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import content_disposition_header
+from django.utils.formats import date_format
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
+from oscar.templatetags.currency_filters import currency
 
 from catalogue import qr
-from catalogue.selectors import product_is_public
+from catalogue.pricing import price_in_force
+from catalogue.selectors import (
+    card_stockrecord,
+    product_is_public,
+    public_variants,
+    record_is_available,
+)
 from marketplace.core import pagecache
 from shops.access import membership_for
 from shops.selectors import shop_contact, shop_rating
@@ -48,7 +59,17 @@ class ProductDetailView(OscarProductDetailView):
         product = getattr(self, "object", None)
         if response.status_code != 200 or product is None:
             return None
+        if product.is_parent:  # its options' price and stock are on the page
+            return [product.pk, *(child.pk for child in getattr(self, "variants", []))]
         return [product.pk, product.parent_id] if product.is_child else [product.pk]
+
+    def redirect_if_necessary(self, current_path, product):
+        """A variant's address shows its parent's page with that option chosen (a temporary
+        redirect: the option may be removed later, the product stays)."""
+        if product.is_child and product.parent_id:
+            url = product.parent.get_absolute_url()
+            return HttpResponseRedirect(f"{url}?{urlencode({'variant': product.pk})}")
+        return super().redirect_if_necessary(current_path, product)
 
     def get_queryset(self):
         return super().get_queryset().select_related("shop", "parent__shop")
@@ -60,6 +81,19 @@ class ProductDetailView(OscarProductDetailView):
         ctx = super().get_context_data(**kwargs)
         product = self.object
         ctx["ocop_certificate"] = best_valid_certificate(product)
+        ctx["purchase_product"] = product
+        images = list(product.get_all_images())
+        if product.is_parent:
+            ctx.update(self.variant_context(product))
+            # The chosen option's photo first, then the product's, then the other options'.
+            chosen = ctx["variant"]["id"] if ctx["variant"] else None
+            own = [c["child"] for c in ctx["variants"]]
+            images = (
+                [i for c in own if c.pk == chosen for i in c.images.all()]
+                + images
+                + [i for c in own if c.pk != chosen for i in c.images.all()]
+            )
+        ctx["gallery_images"] = images
         # The producing shop (a variant's is its parent's), for the origin box.
         shop = product.parent.shop if product.is_child else product.shop
         ctx["product_shop"] = shop
@@ -71,6 +105,58 @@ class ProductDetailView(OscarProductDetailView):
             # Signed-in visitors only: the anonymous page (cached) never has them.
             ctx["is_shop_member"] = membership_for(self.request.user, shop) is not None
         return ctx
+
+
+    def variant_context(self, product) -> dict:
+        """The options of a parent ("Phân loại"), loaded in three queries whatever their
+        number, and the chosen one: `?variant=<id>` (the form without JavaScript), else the
+        first in stock, else the first. The add-to-basket form posts the chosen child's id
+        to Oscar's basket add (`child_id`); js/variants.js switches price, stock and photo
+        from the JSON in the page."""
+        self.variants = public_variants(product)
+        choices = []
+        for child in self.variants:
+            record = card_stockrecord(child)
+            available = product_is_public(child) and record_is_available(product, record)
+            shown = price_in_force(record)  # the sale price while its sale runs (catalogue.pricing)
+            price = shown.price if shown is not None else None
+            tracked = record is not None and record.num_in_stock is not None
+            level = max(0, record.net_stock_level) if tracked else None
+            if not available:
+                stock_text = _("Hết hàng")
+            elif level:
+                stock_text = ngettext("Còn %(n)s sản phẩm", "Còn %(n)s sản phẩm", level) % {"n": level}
+            else:
+                stock_text = _("Còn hàng")
+            images = list(child.images.all())  # prefetched
+            choices.append({
+                "id": child.pk, "name": child.title, "price": price,
+                "price_text": currency(price, "VND") if price is not None else _("Chưa có giá"),
+                "list_price_text": currency(shown.list_price, "VND") if shown and shown.on_sale else "",
+                "percent_off": shown.percent_off if shown and shown.on_sale else 0,
+                "sale_ends_text": (
+                    _("Kết thúc %(t)s") % {"t": date_format(timezone.localtime(shown.sale_ends_at), "H:i d/m")}
+                    if shown and shown.on_sale else ""
+                ),
+                "available": available, "stock_text": stock_text, "child": child,
+                "image": images[0] if images else None,
+            })
+        wanted = self.request.GET.get("variant", "")
+        chosen = next((c for c in choices if wanted.isdigit() and c["id"] == int(wanted)), None)
+        if chosen is None:
+            chosen = next((c for c in choices if c["available"]), choices[0] if choices else None)
+        data = [
+            {key: value for key, value in choice.items() if key not in ("child", "image")}
+            | {"photo": f"variant-photo-{choice['id']}" if choice["image"] else None}
+            for choice in choices
+        ]
+        return {
+            "variants": choices,
+            "variant": chosen,
+            "variants_data": data,
+            "variants_sellable": any(choice["available"] for choice in choices),
+            "purchase_product": chosen["child"] if chosen else product,
+        }
 
 
 class ProductQrView(View):

@@ -50,7 +50,7 @@ prefix = analyzer(
 
 #: Fields of the all-text field `text` (copy_to): one field so that a query whose
 #: words are spread over title, shop and category still needs all its words.
-TEXT_FIELDS = ("title", "description", "shop_name", "category_names", "commune_name")
+TEXT_FIELDS = ("title", "description", "variant_names", "shop_name", "category_names", "commune_name")
 
 #: OCOP star levels; each has its own field of validity periods (`ocop_field`).
 OCOP_LEVELS = (3, 4, 5)
@@ -75,6 +75,8 @@ class ProductDocument(Document):
         }
     )
     description = _folded_text()
+    # A parent's options ("chai 500 ml", "hộp quà"): searchable, the card shows the parent.
+    variant_names = _folded_text(multi=True)
     text = Text(analyzer=folding)
 
     shop_id = Integer()
@@ -108,6 +110,7 @@ class ProductDocument(Document):
     # document's lowest price in force per stretch of time between sale boundaries: the
     # query picks the entry whose period contains now (filters, sort, price facet).
     price = Long()  # whole đồng: the lowest list price, for reading the source only
+    price_max = Long()  # the highest list price (a parent's dearest option), reading only
     offers = Object(
         multi=True,
         properties={"list_price": Long(), "sale_price": Long(), "sale_period": DateRange()},

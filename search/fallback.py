@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Case, F, IntegerField, Min, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalogue.models import Category
@@ -53,8 +54,12 @@ def database_search(params: SearchParams, *, now: datetime.datetime | None = Non
         queryset = queryset.filter(_in_categories([params.within_category]))
     if params.category:
         queryset = queryset.filter(_in_categories(params.category))
-    # the price in force now, as the search server decides it (catalogue.pricing)
-    queryset = queryset.annotate(min_price=Min(price_in_force_expression("stockrecords__", at=now)))
+    # The price in force now, as the search server decides it (catalogue.pricing): a
+    # standalone's own record's, or a parent's cheapest public variant's.
+    queryset = queryset.annotate(min_price=Coalesce(
+        Min(price_in_force_expression("stockrecords__", at=now)),
+        Min(price_in_force_expression("children__stockrecords__", at=now), filter=Q(children__is_public=True)),
+    ))
     if params.price_min is not None:
         queryset = queryset.filter(min_price__gte=params.price_min)
     if params.price_max is not None:

@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
@@ -33,7 +34,12 @@ from elasticsearch.helpers import bulk
 
 from catalogue.models import Category, OcopCertificate, Product, ProductImage, today_local
 from catalogue.pricing import price_in_force
-from catalogue.selectors import card_stockrecord, product_list_public, record_is_available
+from catalogue.selectors import (
+    product_list_public,
+    public_variants,
+    record_is_available,
+    sellable_records,
+)
 from marketplace.core.addresses import commune_name
 from marketplace.core.money import to_vnd
 from marketplace.embedded import ensure_search
@@ -124,8 +130,8 @@ def _iso(moment: datetime) -> str:
 
 
 def price_fields(product, records) -> dict:
-    """The price facts of a document sold from these stock records (`records`: the product's
-    own record today; a parent's variants' records tomorrow). Nothing here says which price is
+    """The price facts of a document sold from these stock records (`records`: a standalone's
+    own record, a parent's public variants' records). Nothing here says which price is
     in force: the query decides that for the moment it runs (search.query), so a sale that
     starts or ends needs no reindex (docs/decisions/00XX-sale-prices.md).
 
@@ -135,7 +141,8 @@ def price_fields(product, records) -> dict:
       time between two sale boundaries, one entry per stretch, the first and last open-ended:
       at any moment exactly one entry's period contains it, and its price is what
       `catalogue.pricing.price_in_force(records, at=moment)` gives;
-    - `price`: the lowest list price (for reading the source, never for deciding).
+    - `price` / `price_max`: the lowest and highest list price (for reading the source, never
+      for deciding).
     """
     priced = [record for record in records if record is not None and record.price is not None]
     offers: list[dict] = []
@@ -171,6 +178,7 @@ def price_fields(product, records) -> dict:
             timeline.append({"period": period, "price": price})
     return {
         "price": min((offer["list_price"] for offer in offers), default=None),
+        "price_max": max((offer["list_price"] for offer in offers), default=None),
         "offers": offers,
         "price_timeline": timeline,
     }
@@ -179,7 +187,7 @@ def price_fields(product, records) -> dict:
 def product_document(product: Product, tree: _CategoryTree) -> dict:
     """The indexed source of one product from `product_list_public()`."""
     shop = product.shop
-    record = card_stockrecord(product)
+    records = sellable_records(product)
     categories = list(product.categories.all())
     category_ids: list[int] = []
     category_names: list[str] = []
@@ -203,6 +211,8 @@ def product_document(product: Product, tree: _CategoryTree) -> dict:
         "id": product.pk,
         "title": title,
         "description": product.description or "",
+        "variant_names": [child.title for child in public_variants(product) if child.title]
+        if product.is_parent else [],
         "shop_id": shop.pk if shop else None,
         "shop_slug": shop.code if shop else None,
         "shop_name": shop.name if shop else None,
@@ -213,8 +223,8 @@ def product_document(product: Product, tree: _CategoryTree) -> dict:
         **_ocop_fields(certificates),
         "commune_code": shop.commune_code if shop else None,
         "commune_name": shop.commune_name if shop else None,
-        **price_fields(product, [record] if record is not None else []),
-        "available": record_is_available(product, record),
+        **price_fields(product, records),
+        "available": any(record_is_available(product, record) for record in records),
         "featured": bool(product.is_featured),
         "popularity": 0,
         "created": product.date_created.isoformat() if product.date_created else None,
@@ -277,10 +287,14 @@ def iter_product_documents(ids: Iterable[int] | None = None, *, batch_size: int 
         yield [product_document(product, tree) for product in products]
 
 
-class _RowOffer(NamedTuple):
-    """A stock record's price columns, as `price_fields` reads them."""
+class _Record(NamedTuple):
+    """A stock record's fields a document reads (rows, not model instances: see iter_documents)."""
 
-    price: object
+    product_id: int
+    partner_id: int
+    price: Decimal | None
+    num_in_stock: int | None
+    num_allocated: int | None
     sale_price: int | None
     sale_starts_at: datetime | None
     sale_ends_at: datetime | None
@@ -345,18 +359,31 @@ class _RowDocuments:
             public = product_list_public().filter(pk__in=chunk)
         rows = list(
             public.prefetch_related(None).order_by("pk")
-            .values("id", "title", "description", "slug", "shop_id", "parent_id", "parent__title",
+            .values("id", "title", "description", "slug", "shop_id", "parent_id", "parent__title", "structure",
                     "is_featured", "date_created", "product_class_id", "product_class__track_stock")
         )
         if wanted is not None:
             rows = [row for row in rows if row["id"] in wanted]
         self._load_shops({row["shop_id"] for row in rows if row["shop_id"]})
-        records: dict[int, list[tuple]] = {}
+        records: dict[int, list[_Record]] = {}
         for record in StockRecord.objects.filter(**of_products).order_by("pk").values_list(
-            "product_id", "partner_id", "price", "num_in_stock", "num_allocated",
-            "sale_price", "sale_starts_at", "sale_ends_at",
+            *_Record._fields
         ):
-            records.setdefault(record[0], []).append(record)
+            records.setdefault(record[0], []).append(_Record(*record))
+        # A parent sells from its public variants: their names and stock records (two queries).
+        parent_ids = [row["id"] for row in rows if row["structure"] == Product.PARENT]
+        children: dict[int, list[tuple[int, str]]] = {}
+        if parent_ids:
+            for child_id, parent_id, option in (
+                Product.objects.filter(parent_id__in=parent_ids, is_public=True).order_by("pk")
+                .values_list("id", "parent_id", "title")
+            ):
+                children.setdefault(parent_id, []).append((child_id, option))
+            child_ids = [child_id for pairs in children.values() for child_id, _option in pairs]
+            for record in StockRecord.objects.filter(product_id__in=child_ids).order_by("pk").values_list(
+                *_Record._fields
+            ):
+                records.setdefault(record[0], []).append(_Record(*record))
         categories: dict[int, list[int]] = {}
         for product_id, category_id in (
             Product.categories.through.objects.filter(**of_products)
@@ -376,32 +403,44 @@ class _RowDocuments:
             .values_list("product_id", "original")
         ):
             images.setdefault(product_id, original)
-        return [
-            self._document(row, records.get(row["id"], ()), categories.get(row["id"], ()),
-                           certificates.get(row["id"], ()), images.get(row["id"], ""))
-            for row in rows
-        ]
+        documents = []
+        for row in rows:
+            if row["structure"] == Product.PARENT:
+                pairs = children.get(row["id"], [])
+                sold = [r for r in (self._shop_record(records.get(child_id, ()), row["shop_id"])
+                                    for child_id, _option in pairs) if r is not None]
+                names = [option for _child_id, option in pairs if option]
+            else:
+                record = self._shop_record(records.get(row["id"], ()), row["shop_id"])
+                sold, names = ([record] if record is not None else []), []
+            documents.append(self._document(
+                row, sold, names, categories.get(row["id"], ()), certificates.get(row["id"], ()),
+                images.get(row["id"], ""),
+            ))
+        return documents
 
-    def _document(self, row: dict, records, category_ids_, certificates, image: str) -> dict:
+    @staticmethod
+    def _shop_record(records, shop_id):
+        """`card_stockrecord` over rows: the shop's own record, else the first."""
+        for candidate in records:
+            if candidate.partner_id == shop_id:
+                return candidate
+        return records[0] if records else None
+
+    def _document(self, row: dict, records: list, variant_names: list[str], category_ids_,
+                  certificates, image: str) -> dict:
         pk = row["id"]
         shop = self._shops.get(row["shop_id"]) if row["shop_id"] else None
-        record = None
-        for candidate in records:
-            if candidate[1] == row["shop_id"]:
-                record = candidate
-                break
-        if record is None and records:
-            record = records[0]
-        price = record[2] if record is not None else None
-        if price is None:
-            available = False
-        else:
-            tracks_stock = row["product_class__track_stock"] if row["product_class_id"] else True
-            in_stock, allocated = record[3], record[4]
-            if not tracks_stock or in_stock is None:
+        tracks_stock = row["product_class__track_stock"] if row["product_class_id"] else True
+        available = False
+        for record in records:
+            if record.price is None:
+                continue
+            if not tracks_stock or record.num_in_stock is None or (
+                record.num_in_stock - (record.num_allocated or 0) > 0
+            ):
                 available = True
-            else:
-                available = (in_stock - (allocated or 0)) > 0
+                break
         category_ids: list[int] = []
         category_names: list[str] = []
         category_slugs: list[str] = []
@@ -432,6 +471,7 @@ class _RowDocuments:
             "id": pk,
             "title": title,
             "description": row["description"] or "",
+            "variant_names": variant_names,
             "shop_id": shop["id"] if shop else None,
             "shop_slug": shop["code"] if shop else None,
             "shop_name": shop["name"] if shop else None,
@@ -442,7 +482,7 @@ class _RowDocuments:
             **ocop,
             "commune_code": shop["commune_code"] if shop else None,
             "commune_name": shop["commune_name"] if shop else None,
-            **price_fields(None, [_RowOffer(*record[2:3], *record[5:8])] if record is not None else []),
+            **price_fields(None, records),
             "available": available,
             "featured": featured,
             "popularity": 0,
@@ -625,6 +665,8 @@ def index_products(ids: Iterable[int]) -> int:
     ids = {int(pk) for pk in ids}
     if not ids:
         return 0
+    # An option's price or stock is its product's document (options are not indexed).
+    ids |= set(Product.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True))
     search_server_ensure()
     client = get_client()
     alias = index_alias()

@@ -18,11 +18,12 @@ from shops.models import Partner, ShopInvitation, ShopMember
 
 
 def public_product_count() -> Count:
-    """Annotation: the shop's products a buyer can see (public, approved, not a parent)."""
+    """Annotation: the shop's products a buyer can see (public, approved; a product with
+    options counts once, its options carry the shop too but are not products of their own)."""
     public = Q(
         products__is_public=True,
         products__moderation_status=Product.Moderation.APPROVED,
-    ) & ~Q(products__structure=Product.PARENT)
+    ) & ~Q(products__structure=Product.CHILD)
     return Count("products", filter=public, distinct=True)
 
 

@@ -104,7 +104,7 @@ def product_search(*, query: str, limit: int = 50) -> QuerySet[Product]:
         condition |= Q(pk=int(query))
     return (
         Product.objects.filter(condition)
-        .exclude(structure=Product.PARENT)
+        .exclude(structure=Product.CHILD)
         .select_related("shop")
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order")),

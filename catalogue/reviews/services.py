@@ -64,7 +64,9 @@ def has_received(user, product: Product) -> bool:
 
 
 def review_refusal(user, product: Product) -> str:
-    """Why `user` may not review `product`, or "" if they may."""
+    """Why `user` may not review `product`, or "" if they may (an option: its product)."""
+    if product.is_child and product.parent_id:
+        product = product.parent
     if not getattr(user, "is_authenticated", False):
         return _("Hãy đăng nhập để viết đánh giá.")
     if ProductReview.objects.filter(product=product, user=user).exists():
@@ -79,7 +81,10 @@ def can_review(user, product: Product) -> bool:
 
 
 def review_create(*, user, product: Product, score: int, title: str, body: str):
-    """Publish the buyer's review, marked as a verified purchase. Raises ReviewRefused."""
+    """Publish the buyer's review, marked as a verified purchase. Raises ReviewRefused.
+    A review of an option (a variant) is a review of its product: reviews live on the parent."""
+    if product.is_child and product.parent_id:
+        product = product.parent
     refusal = review_refusal(user, product)
     if refusal:
         raise ReviewRefused(refusal)

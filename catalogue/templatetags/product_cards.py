@@ -9,8 +9,8 @@ price display (catalogue/partials/price.html).
 
 from django import template
 
-from catalogue.pricing import price_in_force
-from catalogue.selectors import card_stockrecord, is_buyable
+from catalogue.pricing import price_in_force, price_range
+from catalogue.selectors import is_buyable, record_is_available, sellable_records
 
 register = template.Library()
 
@@ -25,9 +25,16 @@ def buyable_on_card(product) -> bool:
 
 @register.filter
 def card_price(product):
-    """The price in force of the record a card sells from (`card_stockrecord`, prefetched:
-    no query), a `catalogue.pricing.Price` or None."""
-    return price_in_force(card_stockrecord(product))
+    """The price a card shows (`catalogue.pricing.price_range` of the records it sells from:
+    a standalone's own, a parent's public options'; prefetched by `product_list_public()`,
+    no query): a `Price`, with `price_max` for options of different prices, or None."""
+    return price_range(sellable_records(product))
+
+
+@register.filter
+def card_available(product) -> bool:
+    """In stock: a standalone by its record, a product with options when any option is."""
+    return any(record_is_available(product, record) for record in sellable_records(product))
 
 
 @register.filter

@@ -23,8 +23,8 @@ from ninja import Path, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
 
-from catalogue.pricing import price_in_force
-from catalogue.selectors import product_list_public
+from catalogue.pricing import price_in_force, price_range
+from catalogue.selectors import product_list_public, sellable_records
 from marketplace.api.caching import public_cache
 from marketplace.api.common import PageBeyondLast, public_read, unprocessable
 from search.engine import SearchUnavailable
@@ -84,12 +84,15 @@ class ProductItem(Schema):
     title: str
     url: str
     price: int | None = Field(
-        ..., description="whole đồng, the price in force now (a sale price while its sale runs); "
+        ..., description="whole đồng, the price in force now (a sale price while its sale runs); a product "
+        "with options: its cheapest option; "
         "null when the product has no price yet")
     list_price: int | None = Field(
         None, description="whole đồng, the usual price: higher than `price` during a sale")
     sale_ends: str | None = Field(
         None, description="ISO 8601 date-time when the sale in force ends; null without one")
+    price_max: int | None = Field(None, description="whole đồng, in force now; the dearest option "
+                                                     "(= price without options)")
     currency: str = CURRENCY
     shop: ShopRef | None
     ocop: Ocop | None
@@ -158,15 +161,6 @@ def _params(request: HttpRequest) -> SearchParams:
         raise _BadParams(exc.errors) from exc
 
 
-def _stockrecord(product):
-    """The shop's own stock record (prefetched: no query)."""
-    records = list(product.stockrecords.all())
-    for record in records:
-        if record.partner_id == product.shop_id:
-            return record
-    return records[0] if records else None
-
-
 def _num_available(product, record) -> int | None:
     """Units that can be ordered, or None when stock is not tracked."""
     product_class = product.product_class
@@ -195,9 +189,11 @@ def _image_urls(request, product) -> list[str]:
 
 
 def product_item(request: HttpRequest, product) -> dict:
-    """A product card; `product` as product_list_public() gives it (no query here)."""
-    record = _stockrecord(product)
-    price = price_in_force(record)
+    """A product card; `product` as product_list_public() gives it (no query here).
+    A product with options is priced from its cheapest to its dearest public option (in force
+    now: catalogue.pricing) and available when any of them is (catalogue.selectors)."""
+    records = sellable_records(product)
+    price, prices = price_in_force(records), price_range(records)
     shop = product.shop
     images = _image_urls(request, product)
     stars, expires = getattr(product, "ocop_stars", None), getattr(product, "ocop_expires", None)
@@ -206,6 +202,7 @@ def product_item(request: HttpRequest, product) -> dict:
         "title": product.title or product.get_title(),
         "url": request.build_absolute_uri(product.get_absolute_url()),
         "price": price.price if price is not None else None,
+        "price_max": (prices.price_max or prices.price) if prices is not None else None,
         "list_price": price.list_price if price is not None else None,
         "sale_ends": price.sale_ends_at.isoformat() if price is not None and price.on_sale else None,
         "currency": CURRENCY,
@@ -213,7 +210,7 @@ def product_item(request: HttpRequest, product) -> dict:
         "ocop": {"stars": stars, "expires": expires.isoformat()} if stars and expires else None,
         "image": images[0] if images else None,
         "commune": shop.commune_name if shop else None,
-        "available": _available(product, record),
+        "available": any(_available(product, record) for record in records),
     }
 
 
@@ -277,7 +274,8 @@ def product_detail(
         )
     except Http404:
         return Status(404, {"detail": "not_found", "message": _("Không tìm thấy sản phẩm.")})
-    record = _stockrecord(product)
+    records = sellable_records(product)
+    counts = [_num_available(product, record) for record in records]
     return Status(200, {
         **product_item(request, product),
         "description": product.description or "",
@@ -285,6 +283,7 @@ def product_detail(
             {"id": c.pk, "name": c.name, "slug": c.slug} for c in product.categories.all()
         ],
         "images": _image_urls(request, product),
-        "stock": {"available": _available(product, record),
-                  "num_available": _num_available(product, record)},
+        "stock": {"available": any(_available(product, record) for record in records),
+                  # a product with options: the units of all its options together
+                  "num_available": None if not records or None in counts else sum(counts)},
     })

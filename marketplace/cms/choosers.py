@@ -77,7 +77,7 @@ def promotable_products() -> QuerySet:
     lowest = StockRecord.objects.filter(product=OuterRef("pk")).order_by("price", "pk")
     return (
         Product.objects.filter(shop__status=Partner.Status.APPROVED)
-        .exclude(structure=Product.PARENT)
+        .exclude(structure=Product.CHILD)
         .exclude(moderation_status=Product.Moderation.REJECTED)
         .select_related("shop", "parent")
         .annotate(

@@ -63,7 +63,7 @@ CAMPAIGN_PRODUCTS = [
     ("htx-ba-khia-dam-doi", "Ba khía muối"),
     ("cong-ty-cp-muoi-bac-lieu", "Muối tinh Bạc Liêu"),
     ("htx-tan-phat-loi", "Tôm khô Rạch Gốc – túi 200 g"),
-    ("htx-19-5", "Mật ong U Minh Hạ – chai 500 ml"),
+    ("htx-19-5", "Mật ong U Minh Hạ"),  # one product with options (services.VARIANT_LINES)
 ]
 
 
@@ -116,6 +116,7 @@ def _product_ids(pairs) -> list[int]:
 def _products_of(shop_code: str, limit: int = 4) -> list[int]:
     return list(
         Product.objects.filter(shop__code=shop_code, is_public=True)
+        .exclude(structure=Product.CHILD)
         .order_by("upc")
         .values_list("pk", flat=True)[:limit]
     )

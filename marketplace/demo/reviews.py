@@ -32,6 +32,8 @@ def ensure_demo_reviews(result) -> None:
     done = set()
     for n, line in enumerate(lines):
         user, product = line.order.user, line.product
+        if product.is_child:  # an option's review is its product's (catalogue/reviews)
+            product = product.parent
         if (user.pk, product.pk) in done or not can_review(user, product):
             continue
         done.add((user.pk, product.pk))

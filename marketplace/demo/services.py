@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 from tqdm import tqdm
@@ -40,6 +41,7 @@ from catalogue.models import (
 )
 from catalogue.ocop import ensure_ocop_categories
 from catalogue.selectors import featured_products
+from catalogue.variants import products_merge
 from marketplace.checkout.quote import basket_quote, option_key
 from marketplace.checkout.services import purchase_place
 from marketplace.cms.models import HomePage
@@ -119,6 +121,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         shops = ensure_shops(plan, users, result, progress=progress)
         ensure_representatives(shops, users[STAFF_EMAIL], result)
         ensure_products(plan, shops, categories, product_class, result, progress=progress)
+        ensure_demo_variants(shops, result)
         ensure_home_page(result)
         ensure_collections(plan, result)
         ensure_cms_content(result)
@@ -324,6 +327,13 @@ def ensure_products(
     pictured = set(
         ProductImage.objects.filter(product_id__in=ids).values_list("product_id", flat=True)
     )
+    # Options of a product with options (ensure_demo_variants) keep no category or certificate
+    # of their own, and may have no photo of their own: their product holds them.
+    children = set(Product.objects.filter(pk__in=ids, structure=Product.CHILD).values_list("pk", flat=True))
+    categorised |= children
+    certified |= {(pk, spec.certificate.decision_number) for spec in specs if spec.certificate
+                  for pk in [products[spec.upc].pk] if pk in children}
+    pictured |= children
 
     stock_rows, category_rows, certificate_rows, image_rows = [], [], [], []
     for spec in tqdm(specs, desc="Sản phẩm", unit=" sp", disable=not progress):
@@ -378,6 +388,40 @@ def ensure_products(
     result.created["images"] += len(image_rows)
     if category_rows:
         _refresh_category_view()
+
+
+#: Product lines sold as one product with options ("Phân loại hàng", catalogue/variants.py):
+#: (shop, line) → the option name of the line's base product (its other packagings are
+#: "<line> – <option>" products of the demo plan).
+VARIANT_LINES = {("htx-19-5", "Mật ong U Minh Hạ"): "can 1 lít"}
+
+
+def ensure_demo_variants(shops: dict[str, Partner], result: LoadResult) -> None:
+    """Merge each VARIANT_LINES line's packagings into one product with options, as a seller
+    does with "Gộp thành một sản phẩm nhiều phân loại" (once: merged lines are skipped)."""
+    for (shop_code, line), base_option in VARIANT_LINES.items():
+        shop = shops.get(shop_code)
+        if shop is None:
+            continue
+        products = list(
+            Product.objects.filter(shop=shop, structure=Product.STANDALONE)
+            .filter(Q(title=line) | Q(title__startswith=f"{line} – ")).order_by("title", "pk")
+        )
+        base = next((p for p in products if p.title == line), None)
+        if base is None or len(products) < 2:
+            continue
+        others = [p for p in products if p is not base]
+        # The demo plan copies the line's certificate onto each packaging: one is the line's.
+        OcopCertificate.objects.filter(
+            product__in=others,
+            decision_number__in=OcopCertificate.objects.filter(product=base).values("decision_number"),
+        ).delete()
+        merged = products_merge(
+            shop=shop, product_ids=[base.pk, *(p.pk for p in others)], title=line,
+            options={base.pk: base_option}, actor=None, acting_as="owner",
+        )
+        Product.objects.filter(pk=merged.parent.pk).update(upc=data._upc(shop_code, f"{line} (phân loại)"))
+        result.created["products"] += 1
 
 
 def _refresh_category_view() -> None:

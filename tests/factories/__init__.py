@@ -13,6 +13,7 @@ from .catalogue import (
     category_path,
     make_certificate,
     make_product,
+    make_variant_product,
     product_class,
     reference_categories,
 )
@@ -58,7 +59,7 @@ __all__ = [
     "commune_code", "commune_codes", "ensure_country", "grid", "items", "login",
     "make_basket", "make_certificate", "make_home_page", "make_image", "make_invitation",
     "make_option", "make_representative",
-    "make_order", "make_product", "make_shop", "make_staff", "make_tax_profile", "make_user",
+    "make_order", "make_product", "make_shop", "make_variant_product", "make_staff", "make_tax_profile", "make_user",
     "delivered_purchase", "paid_sale", "person_with_data", "place", "refund_sale",
     "png_bytes", "png_upload", "product_class", "publish", "raw", "reference_categories",
     "reload_basket", "sepay_payload", "set_body", "transfer_purchase",

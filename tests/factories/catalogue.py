@@ -136,3 +136,38 @@ def make_certificate(
         **fields,
     }
     return OcopCertificate.objects.create(product=product, stars=stars, status=status, **values)
+
+
+def make_variant_product(
+    shop: Partner,
+    title: str = "Mật ong U Minh Hạ",
+    options=(("chai 250 ml", 125_000, 10), ("chai 500 ml", 230_000, 5)),
+    *,
+    category: Category | str | None = None,
+    stars: int | None = None,
+    **fields,
+) -> Product:
+    """A public parent product of `shop` with one public child per (option, price, stock) in
+    `options`, each with its stock record (SKU "<shop code>-<child pk>"); `stars` adds a
+    verified certificate to the parent."""
+    if isinstance(category, str):
+        category = category_path(category)
+    parent = Product.objects.create(
+        title=title, slug=fields.pop("slug", None) or slugify_vi(title), product_class=product_class(),
+        shop=shop, structure=Product.PARENT, **fields,
+    )
+    if category is not None:
+        parent.categories.add(category)
+    for option, price, stock in options:
+        child = Product.objects.create(
+            title=option, slug=slugify_vi(f"{title} {option}"), structure=Product.CHILD,
+            parent=parent, shop=shop, is_public=True,
+        )
+        StockRecord.objects.create(
+            product=child, partner=shop, partner_sku=f"{shop.code}-{child.pk}",
+            price=Decimal(price), price_currency="VND", num_in_stock=stock, num_allocated=0,
+        )
+    parent.save()  # its search text with the options
+    if stars:
+        make_certificate(parent, stars=stars)
+    return parent

@@ -1,5 +1,10 @@
-"""CSV export and import of a shop's products (sku, title, category, price, stock, public, description,
-and the optional sale columns sale_price, sale_starts, sale_ends: "YYYY-MM-DD HH:MM", Vietnam time).
+"""CSV export and import of a shop's products (sku, title, category, price, stock, public,
+description, variant, and the optional sale columns sale_price, sale_starts, sale_ends:
+"YYYY-MM-DD HH:MM", Vietnam time).
+
+A product with options ("Phân loại hàng") is one row per option: `title` is the product's,
+`variant` the option's name ("chai 500 ml"); rows with the same title and a `variant` make
+one product with those options. Files without a `variant` column read as before.
 
 Export is UTF-8 with a BOM so Excel on Windows shows Vietnamese correctly. Import reads
 UTF-8 (with or without BOM) or Windows-1258, with a comma, semicolon or tab separator, and
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,12 +31,12 @@ from catalogue.pricing import SaleTerms, sale_errors
 from catalogue.product_import import ImportRow
 from catalogue.products import MAX_STOCK, SKU_MAX_LENGTH
 from marketplace.core.spreadsheets import csv_bytes, unguard
-from marketplace.core.text import has_control_characters
+from marketplace.core.text import fold, has_control_characters
 from shops.models import Partner, StockRecord
 
 from .forms import parse_vnd
 
-COLUMNS = ["sku", "title", "category", "price", "stock", "public", "description",
+COLUMNS = ["sku", "title", "category", "price", "stock", "public", "description", "variant",
            "sale_price", "sale_starts", "sale_ends"]
 #: Optional: a file without them (an older export) leaves every product's sale as it is.
 SALE_COLUMNS = ("sale_price", "sale_starts", "sale_ends")
@@ -64,18 +70,18 @@ def export_rows(shop: Partner) -> Iterator[list[str]]:
     by_path = {c.path: c for c in Category.objects.all()}
     records = (
         StockRecord.objects.filter(partner=shop, product__shop=shop)
-        .select_related("product")
+        .select_related("product", "product__parent")
         .prefetch_related(
-            Prefetch(
-                "product__categories",
-                queryset=Category.objects.order_by("path"),
-            )
+            Prefetch("product__categories", queryset=Category.objects.order_by("path")),
+            Prefetch("product__parent__categories", queryset=Category.objects.order_by("path")),
         )
-        .order_by("product__title", "pk")
+        .order_by(Coalesce("product__parent__title", "product__title"), "product__parent_id", "pk")
     )
     yield COLUMNS
     for record in records:
-        product = record.product
+        option = record.product
+        # An option's row carries its product's title, group and description.
+        product = option.parent if option.is_child and option.parent_id else option
         categories = list(product.categories.all())
         yield [
             record.partner_sku,
@@ -83,8 +89,9 @@ def export_rows(shop: Partner) -> Iterator[list[str]]:
             category_code(categories[0], by_path) if categories else "",
             str(int(record.price)) if record.price is not None else "",
             str(record.num_in_stock or 0),
-            "có" if product.is_public else "không",
+            "có" if option.is_public and product.is_public else "không",
             product.description or "",
+            option.title if option.is_child else "",
             str(record.sale_price) if record.sale_price is not None else "",
             _moment_text(record.sale_starts_at),
             _moment_text(record.sale_ends_at),
@@ -254,7 +261,7 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
     if missing:
         raise ImportFileError(
             _("Thiếu cột: %(missing)s. Dòng đầu tiên phải là: %(columns)s.")
-            % {"missing": ", ".join(missing), "columns": ",".join(COLUMNS)}
+            % {"missing": ", ".join(missing), "columns": ",".join(COLUMNS[:-1])}
         )
     body = [(number, cells) for number, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)]
     if len(body) > MAX_ROWS:
@@ -286,6 +293,7 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
         )
     )
     seen: dict[str, int] = {}
+    seen_variants: dict[tuple[str, str], int] = {}
 
     for number, cells in body:
         values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
@@ -336,6 +344,16 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
         if is_public is None:
             row_errors.append(("public", _("Cột public chỉ nhận “có” hoặc “không”.")))
 
+        variant = " ".join(unguard(values.get("variant", "")).split())
+        if len(variant) > 80:
+            row_errors.append(("variant", _("Tên phân loại dài quá 80 ký tự.")))
+        elif variant and title:
+            key = (fold(title).lower(), fold(variant).lower())
+            if key in seen_variants:
+                row_errors.append(("variant", _("Phân loại “%(variant)s” trùng với dòng %(line)s.")
+                                   % {"variant": variant, "line": seen_variants[key]}))
+            seen_variants.setdefault(key, number)
+
         record = own.get(sku) if sku else None
         if record is not None and stock is not None and stock < (record.num_allocated or 0):
             row_errors.append(("stock", _("Tồn kho %(stock)s thấp hơn số đã giữ cho đơn hàng (%(allocated)s).")
@@ -347,7 +365,7 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
         result.rows.append(ImportRow(
             line=number, sku=sku, title=title, category=category, price=price, stock=stock,
             is_public=None if is_public is _KEEP else is_public, description=unguard(values["description"]) if "description" in values else None,
-            stockrecord=record, sale=sale,
+            stockrecord=record, sale=sale, variant=variant,
         ))
     return result
 

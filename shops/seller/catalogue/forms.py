@@ -213,6 +213,11 @@ class ProductForm(SaleFieldsForm, forms.Form):
         self.shop = shop
         self.product = product
         super().__init__(*args, **kwargs)
+        if product is not None and product.is_parent:
+            # A product with options is priced and stocked per option ("Phân loại hàng").
+            # Its sales too: each option has its own (VariantForm).
+            for name in ("price", "stock", "sku", "stock_seen", *self.sale_field_names):
+                self.fields.pop(name, None)
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
@@ -319,3 +324,75 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={"required": _("Chọn tệp CSV để nhập."), "empty": _("Tệp đang trống.")},
     )
+
+
+class VariantForm(PhotoPickerMixin, SaleFieldsForm, forms.Form):
+    """One option of a product ("Phân loại hàng"): its name, price, stock, SKU and photo.
+    The rules across options (unique names and SKUs) are checked by catalogue.variants,
+    whose messages the view puts on these fields."""
+
+    photos_required = False
+    option = forms.CharField(
+        label=_("Tên phân loại"), max_length=80, validators=[validate_single_line],
+        help_text=_("Ví dụ: chai 500 ml, hộp quà, 1 kg."),
+        error_messages={"required": _("Nhập tên phân loại, ví dụ “chai 500 ml”.")},
+    )
+    price = VndField(
+        label=_("Giá bán (₫)"), error_messages={"required": _("Nhập giá bán (số đồng) cho phân loại này.")},
+    )
+    stock = forms.IntegerField(
+        label=_("Số lượng hiện có"), min_value=0, max_value=MAX_STOCK, widget=_count_widget(),
+        error_messages={
+            "required": _("Nhập số lượng tồn kho cho phân loại này."),
+            "invalid": _("Tồn kho là một số nguyên."),
+            "min_value": _("Tồn kho không được âm."),
+            "max_value": _("Tồn kho quá lớn."),
+        },
+    )
+    sku = _sku_field()
+    photos = _gallery_field(_("Ảnh của phân loại"), help_text=_("Không bắt buộc: ảnh riêng của phân loại này."))
+    camera = _camera_field()
+    stock_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, first_option: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if first_option:
+            # A standalone product's current price and stock become its first option.
+            self.fields["first_option"] = forms.CharField(
+                label=_("Tên phân loại hiện có"), max_length=80, validators=[validate_single_line],
+                help_text=_("Giá và tồn kho hiện tại của sản phẩm thuộc phân loại này, ví dụ “chai 250 ml”."),
+                error_messages={"required": _(
+                    "Đặt tên cho phân loại hiện có của sản phẩm (giá và tồn kho hiện tại), ví dụ “chai 250 ml”."
+                )},
+            )
+            self.order_fields(["first_option"])
+
+
+class MergeForm(forms.Form):
+    """"Gộp thành một sản phẩm nhiều phân loại": the shop's standalone products to merge and
+    the shared name. `products` offers only the shop's own standalone products."""
+
+    products = forms.ModelMultipleChoiceField(
+        queryset=Product.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Sản phẩm gộp lại"),
+        error_messages={
+            "required": _("Chọn ít nhất hai sản phẩm để gộp."),
+            "invalid_choice": _("Chỉ gộp được sản phẩm của cửa hàng mình."),
+            "invalid_pk_value": _("Chỉ gộp được sản phẩm của cửa hàng mình."),
+        },
+    )
+    title = forms.CharField(
+        label=_("Tên chung của sản phẩm"), max_length=255, validators=[validate_single_line],
+        help_text=_("Ví dụ: Mật ong U Minh Hạ. Phần còn lại của mỗi tên trở thành tên phân loại."),
+        error_messages={"required": _("Nhập tên chung của sản phẩm.")},
+    )
+
+    def __init__(self, *args, shop: Partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["products"].queryset = shop.products.filter(structure=Product.STANDALONE).order_by("title")
+
+    def clean_products(self):
+        chosen = self.cleaned_data["products"]
+        if len(chosen) < 2:
+            raise ValidationError(_("Chọn ít nhất hai sản phẩm để gộp."))
+        return chosen

@@ -19,6 +19,16 @@ urlpatterns = [
         "<int:product_pk>/images/<int:image_pk>/delete/",
         views.ProductImageDeleteView.as_view(), name="product-image-delete",
     ),
+    path("<int:product_pk>/variants/", views.VariantAddView.as_view(), name="variant-add"),
+    path(
+        "<int:product_pk>/variants/<int:variant_pk>/",
+        views.VariantEditView.as_view(), name="variant-edit",
+    ),
+    path(
+        "<int:product_pk>/variants/<int:variant_pk>/remove/",
+        views.VariantRemoveView.as_view(), name="variant-remove",
+    ),
+    path("merge/", views.ProductsMergeView.as_view(), name="products-merge"),
     path("stock/", views.StockListView.as_view(), name="stock"),
     path("<int:product_pk>/stock/", views.StockAdjustView.as_view(), name="stock-adjust"),
     path("export.csv", views.ProductsExportView.as_view(), name="products-export"),

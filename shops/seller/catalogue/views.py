@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import IntegrityError
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from catalogue import product_import, products
+from catalogue import product_import, products, variants
 from catalogue.models import Product, ProductImage
 from catalogue.pricing import price_in_force_expression
 from shops.models import StockRecord
@@ -32,9 +32,11 @@ from .forms import (
     STOCK_REASONS,
     ImagesUploadForm,
     ImportForm,
+    MergeForm,
     ProductCreateForm,
     ProductEditForm,
     StockSetForm,
+    VariantForm,
 )
 
 
@@ -97,8 +99,11 @@ class ProductListView(SellerShopMixin, ListView):
 
     def get_queryset(self):
         record = StockRecord.objects.filter(partner=self.shop, product=OuterRef("pk")).order_by("pk")
+        # A product with options: its options' lowest and highest price, their stock together.
+        options = StockRecord.objects.filter(partner=self.shop, product__parent=OuterRef("pk")).order_by()
+        options = options.values("product__parent")
         queryset = (
-            self.shop.products.exclude(structure=Product.PARENT)
+            self.shop.products.exclude(structure=Product.CHILD)
             .annotate(
                 shop_price=Subquery(record.values("price")[:1]),
                 # the price buyers pay now: a sale's while it runs (catalogue.pricing)
@@ -106,6 +111,10 @@ class ProductListView(SellerShopMixin, ListView):
                 shop_stock=Subquery(record.values("num_in_stock")[:1]),
                 shop_allocated=Subquery(record.values("num_allocated")[:1]),
                 shop_sku=Subquery(record.values("partner_sku")[:1]),
+                options_count=Subquery(options.annotate(n=Count("pk")).values("n")[:1]),
+                options_price=Subquery(options.annotate(p=Min("price")).values("p")[:1]),
+                options_price_max=Subquery(options.annotate(p=Max("price")).values("p")[:1]),
+                options_stock=Subquery(options.annotate(n=Sum("num_in_stock")).values("n")[:1]),
             )
             .prefetch_related(
                 Prefetch(
@@ -120,6 +129,7 @@ class ProductListView(SellerShopMixin, ListView):
         if self.query:
             queryset = queryset.filter(
                 Q(title__icontains=self.query) | Q(stockrecords__partner_sku__iexact=self.query)
+                | Q(children__stockrecords__partner_sku__iexact=self.query)
             ).distinct()
         return queryset
 
@@ -177,21 +187,31 @@ class ProductEditView(ShopProductMixin, FormView):
             **ProductEditForm.sale_initial(record),
         }
 
+    def get(self, request, *args, **kwargs):
+        product = self.get_product()
+        if product.is_child:  # an option is edited in its product's "Phân loại hàng"
+            return redirect("seller:product-edit", shop_code=self.shop.code, product_pk=product.parent_id)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         product = self.get_product()
         context["images"] = list(product.images.order_by("display_order", "pk"))
         context["has_orders"] = products.product_has_orders(product)
+        context["variants"] = variant_rows(product) if product.is_parent else []
+        context.setdefault("variant_form", VariantForm(first_option=product.is_standalone, prefix="variant"))
         return context
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if self.get_product().is_child:
+            raise Http404()
         product = products.product_update(
             product=self.get_product(), actor=self.request.user, acting_as=self.capacity,
-            title=data["title"], category=data["category"], price=data["price"],
-            description=data["description"], sku=data["sku"],
+            title=data["title"], category=data["category"], price=data.get("price"),
+            description=data["description"], sku=data.get("sku", ""),
             traceability_url=data["traceability_url"],
-            stock=data["stock"], stock_seen=data.get("stock_seen"), sale=form.sale_terms,
+            stock=data.get("stock"), stock_seen=data.get("stock_seen"), sale=form.sale_terms,
         )
         messages.success(self.request, _("Đã lưu sản phẩm “%(title)s”.") % {"title": product.title})
         if product.ocop_sent_back:
@@ -252,6 +272,8 @@ class ProductDeleteView(ShopProductMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         product = self.get_product()
+        if product.is_child:
+            return VariantRemoveView.remove(self, request, product)
         title = product.title
         try:
             products.product_delete(product=product, actor=request.user, acting_as=self.capacity)
@@ -398,7 +420,7 @@ class StockListView(SellerShopMixin, ListView):
         records = low_stock_records(shop=self.shop) if self.low_only else StockRecord.objects.filter(partner=self.shop)
         return (
             records.filter(product__shop=self.shop)
-            .select_related("product")
+            .select_related("product", "product__parent")
             .annotate(available=_net_level())
             .order_by("available", "product__title", "pk")
         )
@@ -523,3 +545,200 @@ class ProductsImportView(SellerShopMixin, FormView):
         if result.certificates_sent_back:
             messages.warning(self.request, ocop_sent_back_message(result.certificates_sent_back))
         return self.render_to_response(self.get_context_data(form=ImportForm(), result=result))
+
+
+# --- options ("Phân loại hàng") ----------------------------------------------------------
+
+
+def variant_rows(product: Product) -> list[dict]:
+    """The options of `product` with their stock record (three queries whatever their number)."""
+    rows = []
+    for child in product.children.order_by("pk").prefetch_related("stockrecords", "images"):
+        record = next(iter(child.stockrecords.all()), None)
+        rows.append({"variant": child, "record": record, "images": list(child.images.all())})
+    return rows
+
+
+class VariantMixin(ShopProductMixin):
+    """`self.variant`: an option of the URL's product, itself one of the shop's products."""
+
+    def get_object_or_404(self):
+        return self.get_variant()
+
+    def get_variant(self) -> Product:
+        if not hasattr(self, "variant"):
+            self.variant = get_object_or_404(
+                self.get_product().children.select_related("parent__shop"), pk=self.kwargs["variant_pk"]
+            )
+        return self.variant
+
+    def edit_url(self) -> str:
+        return reverse("seller:product-edit", kwargs={"shop_code": self.shop.code, "product_pk": self.get_product().pk})
+
+
+def _put_errors(form, errors: dict[str, str]) -> None:
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+class VariantAddView(ProductEditView):
+    """POST from the edit page's "Thêm phân loại": a standalone product becomes a product
+    with options (its stock record becomes the first option, named by the seller). Bad
+    input shows the edit page again with the messages on the option's form."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        product = self.get_product()
+        if product.is_child:
+            raise Http404()
+        form = VariantForm(request.POST, request.FILES, first_option=product.is_standalone, prefix="variant")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                variants.variant_add(
+                    product=product, actor=request.user, acting_as=self.capacity,
+                    option=data["option"], price=data["price"], stock=data["stock"], sku=data["sku"],
+                    images=data["photos"], first_option=data.get("first_option", ""),
+                )
+            except variants.VariantRefused as refused:
+                _put_errors(form, refused.errors)
+            except IntegrityError:  # the same SKU saved a moment ago
+                form.add_error("sku", _("Mã SKU này vừa được dùng cho một sản phẩm khác. Hãy kiểm tra lại."))
+            else:
+                messages.success(request, _("Đã thêm phân loại “%(option)s”.") % {"option": data["option"]})
+                return redirect("seller:product-edit", shop_code=self.shop.code, product_pk=product.pk)
+        product_form = ProductEditForm(initial=self.get_initial(), shop=self.shop, product=product)
+        return self.render_to_response(self.get_context_data(form=product_form, variant_form=form), status=400)
+
+
+class VariantEditView(VariantMixin, FormView):
+    """One option: its name, price, stock (written through stock_set), SKU and photo."""
+
+    template_name = "seller/catalogue/variant_form.html"
+
+    def get_form(self, form_class=None):
+        return VariantForm(**self.get_form_kwargs())
+
+    def get_initial(self):
+        variant = self.get_variant()
+        record = variant.stockrecords.order_by("pk").first()
+        stock = record.num_in_stock if record and record.num_in_stock is not None else 0
+        return {
+            "option": variant.title, "price": int(record.price) if record and record.price is not None else None,
+            "stock": stock, "stock_seen": stock, "sku": record.partner_sku if record else "",
+            **VariantForm.sale_initial(record),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["variant"] = self.get_variant()
+        context["variant_images"] = list(self.get_variant().images.order_by("display_order", "pk"))
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            variants.variant_update(
+                variant=self.get_variant(), actor=self.request.user, acting_as=self.capacity,
+                option=data["option"], price=data["price"], sku=data["sku"], stock=data["stock"],
+                stock_seen=data.get("stock_seen"), images=data["photos"], sale=form.sale_terms,
+            )
+        except variants.VariantRefused as refused:
+            _put_errors(form, refused.errors)
+            return self.form_invalid(form)
+        except products.StockChanged as changed:
+            fresh = VariantForm(data={**self.request.POST.dict(), "stock_seen": changed.current})
+            fresh.is_valid()
+            fresh.add_error("stock", stock_changed_message(changed.current))
+            return self.form_invalid(fresh)
+        except products.StockAdjustmentRefused:
+            form.add_error("stock", _("Tồn kho không thể thấp hơn số đã giữ cho các đơn hàng đang xử lý."))
+            return self.form_invalid(form)
+        except IntegrityError:
+            form.add_error("sku", _("Mã SKU này vừa được dùng cho một sản phẩm khác. Hãy kiểm tra lại."))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã lưu phân loại “%(option)s”.") % {"option": data["option"]})
+        return HttpResponseRedirect(self.edit_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class VariantRemoveView(VariantMixin, View):
+    """POST: delete an option nobody ordered, hide one that was ordered; "show" offers a
+    hidden one again."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        variant = self.get_variant()
+        if request.POST.get("show") and not variant.is_public:
+            variants.variant_show(variant=variant, actor=request.user, acting_as=self.capacity)
+            messages.success(request, _("Phân loại “%(option)s” đã bán lại.") % {"option": variant.title})
+            return HttpResponseRedirect(self.edit_url())
+        return self.remove(request, variant)
+
+    def remove(self, request, variant):
+        edit = reverse("seller:product-edit", kwargs={"shop_code": self.shop.code, "product_pk": variant.parent_id})
+        try:
+            outcome = variants.variant_remove(variant=variant, actor=request.user, acting_as=self.capacity)
+        except variants.VariantRefused as refused:
+            messages.error(request, " ".join(refused.errors.values()))
+            return HttpResponseRedirect(edit)
+        if outcome == "deleted":
+            messages.success(request, _("Đã xoá phân loại “%(option)s”.") % {"option": variant.title})
+        else:
+            messages.success(request, _(
+                "Phân loại “%(option)s” đã có trong đơn hàng nên được ẩn (không xoá) để giữ lịch sử đơn."
+            ) % {"option": variant.title})
+        return HttpResponseRedirect(edit)
+
+
+class ProductsMergeView(SellerShopMixin, FormView):
+    """"Gộp thành một sản phẩm nhiều phân loại": choose the shop's products and the shared
+    name; each product becomes one option (catalogue.variants.products_merge)."""
+
+    template_name = "seller/catalogue/products_merge.html"
+    form_class = MergeForm
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "shop": self.shop}
+        if self.request.method == "GET" and self.request.GET.getlist("products"):
+            kwargs["initial"] = {"products": self.request.GET.getlist("products")}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        title = form.data.get("title", "") if form.is_bound else ""
+        context["option_rows"] = [
+            {"product": product, "name": f"option-{product.pk}",
+             "value": (self.request.POST.get(f"option-{product.pk}") or
+                       (variants.option_suggest(title=product.title, shared=title) if title else ""))}
+            for product in form.fields["products"].queryset
+        ]
+        return context
+
+    def form_valid(self, form):
+        chosen = list(form.cleaned_data["products"])
+        options = {product.pk: self.request.POST.get(f"option-{product.pk}", "") for product in chosen}
+        try:
+            result = variants.products_merge(
+                shop=self.shop, product_ids=[product.pk for product in chosen], title=form.cleaned_data["title"],
+                options=options, actor=self.request.user, acting_as=self.capacity,
+            )
+        except variants.VariantRefused as refused:
+            _put_errors(form, refused.errors)
+            return self.form_invalid(form)
+        messages.success(self.request, ngettext(
+            "Đã gộp %(count)s sản phẩm thành “%(title)s” với %(count)s phân loại.",
+            "Đã gộp %(count)s sản phẩm thành “%(title)s” với %(count)s phân loại.",
+            len(chosen),
+        ) % {"count": len(chosen), "title": result.parent.title})
+        if result.certificates_sent_back:
+            messages.warning(self.request, ocop_sent_back_message(result.certificates_sent_back))
+        return redirect("seller:product-edit", shop_code=self.shop.code, product_pk=result.parent.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)

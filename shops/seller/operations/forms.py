@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import OcopCertificate
+from catalogue.models import OcopCertificate, Product
 from marketplace.core.text import fold, validate_single_line
 from marketplace.core.uploads import DocumentUploadField
 from marketplace.order.carriers import carrier_choices
@@ -126,7 +126,8 @@ class CertificateForm(forms.Form):
     def __init__(self, *args, shop: Partner, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the shop's own products: another shop's product id is "not a valid choice".
-        self.fields["product"].queryset = shop.products.order_by("title")
+        # A product with options holds the certificate, never one of its options.
+        self.fields["product"].queryset = shop.products.exclude(structure=Product.CHILD).order_by("title")
 
 
 class MemberAddForm(forms.Form):

@@ -32,6 +32,7 @@ ITEM_KEYS = {
     "image",
     "commune",
     "available",
+    "price_max",  # added with product options: the highest option's price
 }
 
 

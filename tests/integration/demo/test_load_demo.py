@@ -354,15 +354,25 @@ def test_products_span_ocop_groups_with_stock_price_category():
     groups = Counter()
     out_of_stock = 0
     for product in products:
-        assert product.is_public and product.title and product.description
+        assert product.is_public and product.title
         assert product.shop_id is not None
         assert product.upc and re.fullmatch(r"2\d{12}", product.upc)
+        if product.structure == Product.PARENT:  # priced, stocked per option; no stock record
+            assert product.description and not product.stockrecords.all()
+            (category,) = product.categories.all()
+            continue
+        if product.structure == Product.CHILD:  # an option: its product holds the category
+            assert not product.categories.all() and product.parent.shop_id == product.shop_id
+        else:
+            assert product.description
         (record,) = product.stockrecords.all()
         assert record.partner_id == product.shop_id
         assert record.price == record.price.to_integral_value()
         assert record.price % 1000 == 0 and record.price > 0
         assert 0 <= record.num_in_stock <= 200
         out_of_stock += record.num_in_stock == 0
+        if product.structure == Product.CHILD:
+            continue
         (category,) = product.categories.all()
         groups[category.get_root().code] += 1
     ocop_groups = [code for code in groups if code in data.OCOP_GROUP_CODES]
@@ -377,8 +387,21 @@ def test_real_prices_use_the_low_end_of_the_reported_range():
 
     assert price("htx-tan-phat-loi", "Tôm khô Rạch Gốc") == Decimal("1500000")
     assert price("htx-tan-phat-loi", "Tôm khô Rạch Gốc – hộp 500 g") == Decimal("788000")
-    assert price("htx-19-5", "Mật ong U Minh Hạ") == Decimal("270000")
+    honey_litre = StockRecord.objects.get(
+        partner__code="htx-19-5", product__parent__title="Mật ong U Minh Hạ", product__title="can 1 lít"
+    )
+    assert honey_litre.price == Decimal("270000")
     assert price("htx-ba-khia-dam-doi", "Ba khía muối") == Decimal("130000")
+
+
+def test_one_product_line_is_sold_as_one_product_with_options():
+    """HTX 19/5's honey: its packagings are the options of one product (VARIANT_LINES)."""
+    parent = Product.objects.get(structure=Product.PARENT, shop__code="htx-19-5")
+    assert parent.title == "Mật ong U Minh Hạ"
+    options = set(parent.children.values_list("title", flat=True))
+    assert options == {"can 1 lít", "chai 250 ml", "chai 500 ml", "Hộp quà Tết 2 chai 500 ml"}
+    assert Product.objects.filter(structure=Product.PARENT).count() == 1
+    assert not Product.objects.filter(shop__code="htx-19-5", title__startswith="Mật ong U Minh Hạ –").exists()
 
 
 def test_categories_are_the_six_ocop_groups_and_other():
@@ -444,6 +467,8 @@ def test_verified_certificates_record_the_product_and_one_awaits_re_verification
 def test_every_product_has_a_photo_pillow_opens(demo):
     products = Product.objects.prefetch_related("images")
     for product in products:
+        if product.structure == Product.CHILD and not product.images.all():
+            continue  # an option shows its product's photo (the base packaging's, merged)
         (image,) = product.images.all()
         assert image.display_order == 0
         with Image.open(image.original.path) as photo:

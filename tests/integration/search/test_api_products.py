@@ -24,7 +24,8 @@ pytestmark = [pytest.mark.search, pytest.mark.django_db, pytest.mark.usefixtures
 
 URL = "/api/v1/products"
 ITEM_KEYS = {"id", "title", "url", "price", "currency", "shop", "ocop", "image", "commune", "available",
-             "list_price", "sale_ends"}  # the last two added with sale prices
+             "list_price", "sale_ends",  # added with sale prices
+             "price_max"}  # added with product options (the contract allows additions)
 FACET_NAMES = {"category", "stars", "shop", "commune", "price"}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

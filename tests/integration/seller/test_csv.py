@@ -54,9 +54,9 @@ def test_export_is_utf8_with_bom_and_lists_own_products(client, world):
     content = export(client, world["shop_a"])
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows[0] == ["sku", "title", "category", "price", "stock", "public", "description",
+    assert rows[0] == ["sku", "title", "category", "price", "stock", "public", "description", "variant",
                        "sale_price", "sale_starts", "sale_ends"]
-    assert rows[1:] == [["MO-1", "Mật ong rừng U Minh", "thuc-pham/mat-ong", "250000", "7", "có", "",
+    assert rows[1:] == [["MO-1", "Mật ong rừng U Minh", "thuc-pham/mat-ong", "250000", "7", "có", "", "",
                          "", "", ""]]
 
 

@@ -1,0 +1,126 @@
+"""A product with options is one card, priced as a range, found by its options' names
+(index and database fallback); its variants are never cards."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalogue.selectors import is_available, product_list_public
+from search.fallback import database_search
+from search.indexing import iter_documents, iter_product_documents, price_fields, rebuild_index
+from search.query import SearchParams, search_products
+from tests.factories import make_product, make_shop, make_variant_product
+
+pytestmark = pytest.mark.django_db
+
+OPTIONS = (("chai 250 ml", 125_000, 10), ("chai 500 ml", 230_000, 0), ("hộp quà 1 lít", 390_000, 4))
+
+
+@pytest.fixture
+def honey(db):
+    shop = make_shop(name="Cơ sở Mật ong Mười Ngọt")
+    parent = make_variant_product(shop, "Mật ong U Minh Hạ", OPTIONS, category="Thực phẩm > Mật ong")
+    standalone = make_product(shop, "Khô cá bổi", price=300_000, category="Thực phẩm > Khô")
+    return parent, standalone
+
+
+def test_price_fields_give_the_lowest_and_the_highest():
+    class R:
+        def __init__(self, price):
+            self.price = price
+
+    assert price_fields(None, [R(390_000), R(125_000), R(None)]) == {"price": 125_000, "price_max": 390_000}
+    assert price_fields(None, [R(50_000)]) == {"price": 50_000, "price_max": 50_000}
+    assert price_fields(None, []) == {"price": None, "price_max": None}
+
+
+def test_public_list_has_parents_not_children_with_constant_queries(honey, django_assert_max_num_queries):
+    parent, standalone = honey
+    assert set(product_list_public().values_list("pk", flat=True)) == {parent.pk, standalone.pk}
+    with CaptureQueriesContext(connection) as one:
+        listed = list(product_list_public())
+        assert [is_available(p) for p in listed]
+    make_variant_product(parent.shop, "Mật ong hoa tràm", OPTIONS * 1 + (("can 2 lít", 600_000, 1),))
+    with CaptureQueriesContext(connection) as two:
+        listed = list(product_list_public())
+        assert all(is_available(p) for p in listed)
+    assert len(one) == len(two)
+
+
+def test_parent_unavailable_when_no_option_is(db):
+    shop = make_shop()
+    parent = make_variant_product(shop, options=(("a", 1000, 0), ("b", 2000, 0)))
+    assert not is_available(product_list_public().get(pk=parent.pk))
+
+
+def test_documents_index_the_parent_with_options_range_and_availability(honey):
+    parent, _standalone = honey
+    rows = {doc["id"]: doc for batch in iter_documents() for doc in batch}
+    reference = {doc["id"]: doc for batch in iter_product_documents() for doc in batch}
+    assert set(rows) == set(reference) == {parent.pk, _standalone.pk}
+    document = rows[parent.pk]
+    assert (document["price"], document["price_max"], document["available"]) == (125_000, 390_000, True)
+    assert document["variant_names"] == ["chai 250 ml", "chai 500 ml", "hộp quà 1 lít"]
+    assert rows == reference  # the fast builder and the reference agree
+    assert rows[_standalone.pk]["price_max"] == 300_000
+
+
+def test_search_finds_the_parent_by_an_option_name_once(honey, search_settings):
+    parent, _standalone = honey
+    rebuild_index()
+    result = search_products(SearchParams.from_data({"q": "hop qua"}))
+    assert result.ids == [parent.pk]
+    fallback = database_search(SearchParams.from_data({"q": "hop qua"}))
+    assert fallback.ids == [parent.pk]
+
+
+def test_price_filters_and_sort_use_the_lowest_price(honey, search_settings):
+    parent, standalone = honey
+    rebuild_index()
+    for search in (search_products, database_search):
+        cheap = search(SearchParams.from_data({"price_max": "200000"}))
+        assert cheap.ids == [parent.pk], search
+        ordered = search(SearchParams.from_data({"sort": "price_asc"}))
+        assert ordered.ids == [parent.pk, standalone.pk], search
+
+
+def test_card_shows_the_range_and_links_to_choose(client, honey, search_settings):
+    parent, standalone = honey
+    rebuild_index()
+    html = client.get("/search/", {"q": "mat ong"}).content.decode()
+    assert html.count(f'href="{parent.get_absolute_url()}"') >= 1
+    assert "125.000" in html and "390.000" in html and "price-range" in html
+    assert "Chọn phân loại" in html
+    assert "chai 500 ml" not in html  # variants are not cards
+
+
+def test_api_lists_the_parent_with_lowest_price_and_max(client, honey, search_settings):
+    parent, _standalone = honey
+    rebuild_index()
+    body = client.get("/api/v1/products", {"q": "mat ong"}).json()
+    item = next(item for item in body["results"] if item["id"] == parent.pk)
+    assert (item["price"], item["price_max"], item["available"]) == (125_000, 390_000, True)
+    detail = client.get(f"/api/v1/products/{parent.pk}").json()
+    assert detail["stock"] == {"available": True, "num_available": 14}
+
+
+def test_an_options_stock_change_reindexes_its_product(honey, search_settings):
+    from catalogue.products import stock_set
+    from search.indexing import index_products
+
+    parent, _standalone = honey
+    rebuild_index()
+    for child in parent.children.all():
+        record = child.stockrecords.get()
+        if record.num_in_stock:
+            stock_set(stockrecord=record, quantity=0, expected=record.num_in_stock, reason="Kiểm kho",
+                      actor=None, acting_as="owner")
+    index_products([child.pk for child in parent.children.all()])
+    found = search_products(SearchParams.from_data({"q": "mat ong u minh"}))
+    assert found.ids == [parent.pk]
+    from search.engine import get_client, index_alias
+
+    source = get_client().get(index=index_alias(), id=parent.pk)["_source"]
+    assert source["available"] is False
