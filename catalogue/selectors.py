@@ -37,7 +37,7 @@ def valid_certificates() -> QuerySet[OcopCertificate]:
 #: The stock record fields a card reads of a variant, loaded with the variant itself
 #: (`public_children_prefetch`); a field the card's price or availability needs goes here.
 CARD_RECORD_FIELDS = ("id", "partner_id", "partner_sku", "price", "price_currency", "num_in_stock",
-                      "num_allocated")
+                      "num_allocated", "sale_price", "sale_starts_at", "sale_ends_at")
 
 
 def public_children_prefetch() -> Prefetch:

@@ -51,7 +51,7 @@ def test_without_javascript_the_get_form_shows_the_chosen_option(client, honey):
     gift = children(honey)[2]
     html = client.get(honey.get_absolute_url(), {"variant": gift.pk}).content.decode()
     assert f'name="child_id" value="{gift.pk}"' in html
-    price = re.search(r'<p class="product-price" data-variant-price>(.*?)</p>', html, re.S).group(1)
+    price = re.search(r'<p class="product-price" data-variant-price data-css="product-price">(.*?)</p>', html, re.S).group(1)
     assert "390.000" in price
     assert "Còn 4 sản phẩm" in html
 

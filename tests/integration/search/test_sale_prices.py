@@ -107,7 +107,7 @@ def test_price_fields_timeline_matches_the_rule_at_every_moment():
         containing = [entry for entry in fields["price_timeline"]
                       if entry["period"].get("gte", "") <= iso < entry["period"].get("lt", "~")]
         assert [entry["price"] for entry in containing] == [price_in_force(records, at=moment).price]
-    assert price_fields(None, []) == {"price": None, "offers": [], "price_timeline": []}
+    assert price_fields(None, []) == {"price": None, "price_max": None, "offers": [], "price_timeline": []}
 
 
 def test_api_price_is_the_price_in_force_with_the_list_price_beside(client, sale_catalogue):

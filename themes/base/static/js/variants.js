@@ -18,10 +18,11 @@
   if (submit) submit.hidden = true;
 
   function show(variant) {
-    doc.querySelectorAll("[data-variant-price]").forEach(function (node) {
+    doc.querySelectorAll("[data-variant-price]").forEach(function (p) {
       // catalogue/partials/price.html drawn again for this option
-      var p = doc.createElement("p");
-      p.className = (node.getAttribute("data-css") || "price") + (variant.percent_off ? " on-sale" : "");
+      var css = p.getAttribute("data-css") || "price";
+      p.className = css + (variant.percent_off ? " on-sale" : "");
+      p.textContent = "";
       var now = doc.createElement("span");
       now.className = "price-now";
       now.textContent = variant.price_text;
@@ -37,7 +38,7 @@
         p.appendChild(was);
         p.appendChild(doc.createTextNode(" "));
         p.appendChild(off);
-        if (variant.sale_ends_text && node.getAttribute("data-css") === "product-price") {
+        if (variant.sale_ends_text && css === "product-price") {
           var ends = doc.createElement("span");
           ends.className = "price-ends";
           ends.textContent = variant.sale_ends_text;
@@ -45,8 +46,6 @@
           p.appendChild(ends);
         }
       }
-      node.textContent = "";
-      node.appendChild(p);
     });
     doc.querySelectorAll("[data-variant-stock]").forEach(function (node) {
       var p = doc.createElement("p");
