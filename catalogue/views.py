@@ -1,5 +1,6 @@
 """Product page and its QR code: only public products of approved shops (staff may preview any)."""
 
+import functools
 import hashlib
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -10,7 +11,7 @@ from django.views import View
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 
 from catalogue import qr
-from catalogue.selectors import product_is_public
+from catalogue.selectors import prefetch_product_page, product_is_public, product_page_queryset
 from marketplace.core import pagecache
 from shops.access import membership_for
 from shops.selectors import shop_contact, shop_rating
@@ -51,7 +52,13 @@ class ProductDetailView(OscarProductDetailView):
         return [product.pk, product.parent_id] if product.is_child else [product.pk]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("shop", "parent__shop")
+        # One query for the product, its shop, class and parent (catalogue.selectors).
+        return product_page_queryset()
+
+    def get_object(self, queryset=None):
+        if hasattr(self, "object"):
+            return self.object
+        return prefetch_product_page(super().get_object(queryset))
 
     def is_viewable(self, product, request):
         return request.user.is_staff or product_is_public(product)
@@ -64,9 +71,11 @@ class ProductDetailView(OscarProductDetailView):
         shop = product.parent.shop if product.is_child else product.shop
         ctx["product_shop"] = shop
         if shop is not None:
-            # The shop card: its rating over all its products' reviews, how to reach it.
-            ctx["shop_rating"] = shop_rating(shop=shop)
-            ctx["shop_contact"] = shop_contact(shop=shop)
+            # The shop card: its rating over all its products' reviews, how to reach it. Read
+            # only when the template renders the card (its cached fragment may be there:
+            # marketplace/core/fragments.py); a template calls them, once each.
+            ctx["shop_rating"] = functools.cache(functools.partial(shop_rating, shop=shop))
+            ctx["shop_contact"] = functools.cache(functools.partial(shop_contact, shop=shop))
             # Blocks for the shop's own people only (edit link, stock, QR for packaging).
             # Signed-in visitors only: the anonymous page (cached) never has them.
             ctx["is_shop_member"] = membership_for(self.request.user, shop) is not None
