@@ -42,14 +42,14 @@ class MarketplaceAddToBasketForm(AddToBasketForm):
 
 def load_lines(basket):
     """The basket's lines with what the strategy prices each from (stock record and its shop,
-    product, its class, shop and parent's shop), evaluated once: `Basket.all_lines()` then
+    product, its class, shop and a variant's parent with its shop), evaluated once: `Basket.all_lines()` then
     answers from them (counting them too)."""
     if basket.id is None:
         return
     lines = basket.lines.select_related(
         "product__product_class",
         "product__shop",
-        "product__parent__shop",
+        "product__parent__shop",  # a variant is judged by its parent (product_is_public)
         "product__parent__product_class",
         "stockrecord__partner",
     ).order_by(basket._meta.pk.name)
