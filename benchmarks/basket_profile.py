@@ -68,6 +68,14 @@ def main() -> None:
     print(f"SQL queries per POST: {len(ctx.captured_queries)}")
     for query in ctx.captured_queries:
         print("   ", query["sql"][:160])
+    cpu, wall = time.process_time(), time.perf_counter()
+    for i in range(args.posts):
+        post(i)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(
+        f"{args.posts} POSTs unprofiled: {wall * 1000 / args.posts:.1f} ms wall, "
+        f"{cpu * 1000 / args.posts:.1f} ms CPU of this process each"
+    )
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()

@@ -240,9 +240,9 @@ def product_page_queryset() -> QuerySet[Product]:
             "shop", "product_class", "parent__shop", "parent__product_class"
         ).annotate(
             has_product_class_options=Exists(
-                Option.objects.filter(productclass=OuterRef("product_class"))
+                Option.objects.filter(productclass=OuterRef("product_class")).order_by()
             ),
-            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk")).order_by()),
         )
     )
 

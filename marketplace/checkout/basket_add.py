@@ -74,9 +74,10 @@ class MarketplaceBasketAddView(BasketAddView):
     form_class = MarketplaceAddToBasketForm
 
     def post(self, request, *args, **kwargs):
-        product = product_page_queryset().filter(pk=kwargs["pk"]).first()
-        if product is None:
-            raise Http404()
+        try:
+            product = product_page_queryset().get(pk=kwargs["pk"])
+        except self.product_model.DoesNotExist as exc:
+            raise Http404() from exc
         self.product = prefetch_product_page(product)
         return super(BasketAddView, self).post(request, *args, **kwargs)
 
