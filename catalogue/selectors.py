@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import (
     Avg,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -17,17 +18,20 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from catalogue.models import OcopCertificate, Product, ProductImage
+from catalogue.models import Category, OcopCertificate, Product, ProductImage
 from marketplace.order.statuses import OrderStatus, stored_values
 from shops.models import Partner, StockRecord
 
 OrderLine = get_model("order", "Line")
 ProductReview = get_model("reviews", "ProductReview")
+Option = get_model("catalogue", "Option")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 
 
 def valid_certificates() -> QuerySet[OcopCertificate]:
@@ -291,4 +295,90 @@ def _fingerprint_sql() -> str:
         # a product with options shows its options' price and stock: their rows count too
         f"WHERE p.{col(Product, 'id')} IN ({{ids}}) OR p.{col(Product, 'parent')} IN ({{ids}}) "
         f"ORDER BY p.{col(Product, 'id')}, r.{col(StockRecord, 'id')}"
+    )
+
+
+# --- the product page ---------------------------------------------------------------------------
+
+
+def product_page_queryset() -> QuerySet[Product]:
+    """The product page's product in one query: its shop, class, parent (with its shop and
+    class), and whether it has options (Oscar's basket form asks, one query otherwise).
+
+    `prefetch_product_page()` then loads what the buy box needs; the blocks that do not
+    depend on the visitor (photos, attributes, reviews, shop card, breadcrumbs) load their
+    own rows when their cached fragment is missing (catalogue/templatetags/catalogue_fragments.py).
+    """
+    return (
+        Product.objects.select_related(
+            "shop", "product_class", "parent__shop", "parent__product_class"
+        ).annotate(
+            has_product_class_options=Exists(
+                Option.objects.filter(productclass=OuterRef("product_class")).order_by()
+            ),
+            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk")).order_by()),
+        )
+    )
+
+
+def _attribute_values() -> QuerySet:
+    return ProductAttributeValue.objects.select_related("attribute", "value_option").annotate(
+        code=F("attribute__code")
+    )
+
+
+def prefetch_product_page(product: Product) -> Product:
+    """What the buy box reads, in a number of queries that does not grow with the variants:
+
+    - a standalone or child product: its stock records with their shop (the strategy);
+    - a parent: its public children with their class, shop, stock records (and their shop)
+      and attribute values (Oscar's basket form names each variant by its attributes and
+      prices it through the strategy), and its own attribute values (a variant's summary
+      falls back on them). Three queries, for 1 variant or 50.
+    """
+    records = Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner"))
+    if product.is_parent:
+        children = (
+            Product.objects.public()
+            .order_by("pk")
+            .select_related("product_class", "shop")
+            .prefetch_related(
+                records,
+                Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+                Prefetch(
+                    "attribute_values",
+                    queryset=_attribute_values(),
+                    to_attr="_prefetched_attribute_values",
+                ),
+            )
+        )
+        prefetch_related_objects(
+            [product],
+            Prefetch("children", queryset=children, to_attr="_prefetched_public_children"),
+            Prefetch(
+                "attribute_values",
+                queryset=_attribute_values(),
+                to_attr="_prefetched_attribute_values",
+            ),
+        )
+        product._prefetched_parent_attribute_values = product._prefetched_attribute_values
+        for child in product._prefetched_public_children:
+            child.parent = product
+        # the options' picker reads them too (catalogue.selectors.public_variants)
+        product.public_children = product._prefetched_public_children
+    else:
+        prefetch_related_objects([product], records)
+    return product
+
+
+def product_breadcrumb(product: Product) -> list[Category]:
+    """The categories of the page's breadcrumb in one query: the first browsable category of
+    the product (a variant's: its parent's), by path, and its ancestors, root first — what
+    `product.get_categories.first.get_ancestors_and_self` gives in two."""
+    owner = product.parent if product.is_child and product.parent_id else product
+    first = owner.categories.browsable().order_by("path").values("path")[:1]
+    return list(
+        Category.objects.annotate(first_path=Subquery(first))
+        .filter(first_path__startswith=F("path"))
+        .order_by("depth")
     )

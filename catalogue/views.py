@@ -1,5 +1,6 @@
 """Product page and its QR code: only public products of approved shops (staff may preview any)."""
 
+import functools
 import hashlib
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
@@ -18,7 +19,9 @@ from catalogue import qr
 from catalogue.pricing import price_in_force
 from catalogue.selectors import (
     card_stockrecord,
+    prefetch_product_page,
     product_is_public,
+    product_page_queryset,
     public_variants,
     record_is_available,
 )
@@ -72,7 +75,13 @@ class ProductDetailView(OscarProductDetailView):
         return super().redirect_if_necessary(current_path, product)
 
     def get_queryset(self):
-        return super().get_queryset().select_related("shop", "parent__shop")
+        # One query for the product, its shop, class and parent (catalogue.selectors).
+        return product_page_queryset()
+
+    def get_object(self, queryset=None):
+        if hasattr(self, "object"):
+            return self.object
+        return prefetch_product_page(super().get_object(queryset))
 
     def is_viewable(self, product, request):
         return request.user.is_staff or product_is_public(product)
@@ -82,30 +91,38 @@ class ProductDetailView(OscarProductDetailView):
         product = self.object
         ctx["ocop_certificate"] = best_valid_certificate(product)
         ctx["purchase_product"] = product
-        images = list(product.get_all_images())
         if product.is_parent:
             ctx.update(self.variant_context(product))
-            # The chosen option's photo first, then the product's, then the other options'.
-            chosen = ctx["variant"]["id"] if ctx["variant"] else None
-            own = [c["child"] for c in ctx["variants"]]
-            images = (
-                [i for c in own if c.pk == chosen for i in c.images.all()]
-                + images
-                + [i for c in own if c.pk != chosen for i in c.images.all()]
-            )
-        ctx["gallery_images"] = images
+        # Read only when the gallery's cached fragment is missing (marketplace/core/fragments.py).
+        ctx["gallery_images"] = functools.cache(functools.partial(self.gallery_images, product, ctx))
         # The producing shop (a variant's is its parent's), for the origin box.
         shop = product.parent.shop if product.is_child else product.shop
         ctx["product_shop"] = shop
         if shop is not None:
-            # The shop card: its rating over all its products' reviews, how to reach it.
-            ctx["shop_rating"] = shop_rating(shop=shop)
-            ctx["shop_contact"] = shop_contact(shop=shop)
+            # The shop card: its rating over all its products' reviews, how to reach it. Read
+            # only when the template renders the card (its cached fragment may be there:
+            # marketplace/core/fragments.py); a template calls them, once each.
+            ctx["shop_rating"] = functools.cache(functools.partial(shop_rating, shop=shop))
+            ctx["shop_contact"] = functools.cache(functools.partial(shop_contact, shop=shop))
             # Blocks for the shop's own people only (edit link, stock, QR for packaging).
             # Signed-in visitors only: the anonymous page (cached) never has them.
             ctx["is_shop_member"] = membership_for(self.request.user, shop) is not None
         return ctx
 
+    @staticmethod
+    def gallery_images(product, ctx) -> list:
+        """The photos in the strip: a product with options shows the chosen option's photo
+        first, then the product's, then the other options' (prefetched: no query each)."""
+        images = list(product.get_all_images())
+        if not product.is_parent:
+            return images
+        chosen = ctx["variant"]["id"] if ctx.get("variant") else None
+        own = [c["child"] for c in ctx.get("variants", [])]
+        return (
+            [i for c in own if c.pk == chosen for i in c.images.all()]
+            + images
+            + [i for c in own if c.pk != chosen for i in c.images.all()]
+        )
 
     def variant_context(self, product) -> dict:
         """The options of a parent ("Phân loại"), loaded in three queries whatever their

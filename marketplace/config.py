@@ -4,6 +4,7 @@ by e-mail confirmation (marketplace.core.accounts)."""
 
 from django.contrib.auth.decorators import login_required
 from django.urls import path
+from oscar.apps.basket.apps import BasketConfig
 from oscar.apps.customer.apps import CustomerConfig
 from oscar.config import Shop
 
@@ -50,3 +51,16 @@ class MarketplaceCustomerConfig(CustomerConfig):
                 name="email-change-confirm",
             ),
         ]
+
+
+class MarketplaceBasketConfig(BasketConfig):
+    """Oscar's basket app (label `basket`, Oscar's models, URL names and templates) whose
+    add-to-basket view reads the product, its stock and the basket's lines in fewer queries
+    (marketplace.checkout.basket_add)."""
+
+    def ready(self):
+        super().ready()
+        # Imported once the app registry is ready: the module loads Oscar's views (get_class).
+        from marketplace.checkout.basket_add import MarketplaceBasketAddView
+
+        self.add_view = MarketplaceBasketAddView

@@ -1,7 +1,7 @@
 """Cached page bodies follow the catalogue and the pages: signals → a new catalogue version.
 
 Receivers of our own (search.receivers keeps its own for the index): a save or delete of a
-product, its stock record, photo or OCOP certificate, a shop, a collection or its items, a fee
+product, its stock record, photo, attribute value, review or OCOP certificate, a category, a shop, a collection or its items, a fee
 rate (the fee schedule page),
 and any audit event of the catalogue (the services that change rows with bulk UPDATEs —
 hiding a product, stock adjustments, moderation, featuring, collection contents — record
@@ -15,14 +15,25 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from oscar.core.loading import get_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from catalogue.models import Collection, CollectionItem, OcopCertificate, Product, ProductImage
+from catalogue.models import (
+    Category,
+    Collection,
+    CollectionItem,
+    OcopCertificate,
+    Product,
+    ProductImage,
+)
 from marketplace.cms.caching import bump_catalogue_version, forget_footer_links
 from marketplace.core.models import AuditEvent
 from marketplace.ledger.models import FeeRate
 from shops.models import Partner, StockRecord
+
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+ProductReview = get_model("reviews", "ProductReview")
 
 #: Audit actions (prefixes) that change what promotional blocks show.
 AUDIT_PREFIXES = ("product.", "products.", "stock.", "collection.", "shop.", "certificate.")
@@ -59,8 +70,10 @@ def _page_deleted(sender, instance, **kwargs):
 def connect() -> None:
     for signal in (post_save, post_delete):
         # FeeRate: the fee schedule page renders the rates (cms_blocks.FeeScheduleBlock).
+        # Category, ProductAttributeValue, ProductReview: the product page's cached fragments
+        # show them (marketplace/core/fragments.py).
         for model in (Product, StockRecord, ProductImage, OcopCertificate, Partner, Collection, CollectionItem,
-                      FeeRate):
+                      FeeRate, Category, ProductAttributeValue, ProductReview):
             signal.connect(
                 _catalogue_changed, sender=model,
                 dispatch_uid=f"cms-{model._meta.label_lower}-{id(signal)}",

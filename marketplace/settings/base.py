@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "shops.apps.PartnerConfig",
-    "oscar.apps.basket.apps.BasketConfig",
+    "marketplace.config.MarketplaceBasketConfig",  # Oscar's basket, cheaper add (marketplace.checkout.basket_add)
     "marketplace.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "marketplace.order.apps.OrderConfig",
@@ -482,6 +482,10 @@ SEARCH_VOCABULARY_SECONDS = env_int("SEARCH_VOCABULARY_SECONDS", 600)
 # stored page lives (0: off), and how often a worker re-reads the shown products' stock.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_CHECK_SECONDS = 1
+# Blocks of buyer pages that do not depend on the visitor (photos, attributes, reviews, shop
+# card, breadcrumb), cached under the catalogue version for every rendered page
+# (marketplace/core/fragments.py, docs/decisions/00XX-first-render-budget.md); 0: off.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 600)
 
 
 # --- Security headers: Content-Security-Policy (django-csp 4; marketplace/core/csp.py) ---

@@ -25,6 +25,8 @@ COD_MAX_PURCHASES_PER_PHONE_PER_DAY = 0
 COD_TRUSTED_MAX_PURCHASES_PER_PHONE_PER_DAY = 0
 # Tests render every page; tests/integration/core/test_page_cache.py turns the cache on.
 PAGE_CACHE_SECONDS = 0
+# Likewise the cached fragments (tests/integration/catalogue/test_first_render.py turns them on).
+FRAGMENT_CACHE_SECONDS = 0
 
 # An illustrative programme account so the VietQR flow works out of the box (not a real account).
 VIETQR_BANK_BIN = VIETQR_BANK_BIN or "970436"  # noqa: F405 -- Vietcombank
