@@ -344,7 +344,6 @@ def prefetch_product_page(product: Product) -> Product:
             .select_related("product_class", "shop")
             .prefetch_related(
                 records,
-                Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
                 Prefetch(
                     "attribute_values",
                     queryset=_attribute_values(),

@@ -16,6 +16,7 @@ from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailVi
 from oscar.templatetags.currency_filters import currency
 
 from catalogue import qr
+from catalogue.models import ProductImage
 from catalogue.pricing import price_in_force
 from catalogue.selectors import (
     card_stockrecord,
@@ -117,11 +118,12 @@ class ProductDetailView(OscarProductDetailView):
         if not product.is_parent:
             return images
         chosen = ctx["variant"]["id"] if ctx.get("variant") else None
-        own = [c["child"] for c in ctx.get("variants", [])]
+        options = [c["id"] for c in ctx.get("variants", [])]
+        theirs = list(ProductImage.objects.filter(product_id__in=options).order_by("display_order", "pk"))
         return (
-            [i for c in own if c.pk == chosen for i in c.images.all()]
+            [i for i in theirs if i.product_id == chosen]
             + images
-            + [i for c in own if c.pk != chosen for i in c.images.all()]
+            + [i for pk in options if pk != chosen for i in theirs if i.product_id == pk]
         )
 
     def variant_context(self, product) -> dict:
@@ -145,7 +147,6 @@ class ProductDetailView(OscarProductDetailView):
                 stock_text = ngettext("Còn %(n)s sản phẩm", "Còn %(n)s sản phẩm", level) % {"n": level}
             else:
                 stock_text = _("Còn hàng")
-            images = list(child.images.all())  # prefetched
             choices.append({
                 "id": child.pk, "name": child.title, "price": price,
                 "price_text": currency(price, "VND") if price is not None else _("Chưa có giá"),
@@ -156,17 +157,12 @@ class ProductDetailView(OscarProductDetailView):
                     if shown and shown.on_sale else ""
                 ),
                 "available": available, "stock_text": stock_text, "child": child,
-                "image": images[0] if images else None,
             })
         wanted = self.request.GET.get("variant", "")
         chosen = next((c for c in choices if wanted.isdigit() and c["id"] == int(wanted)), None)
         if chosen is None:
             chosen = next((c for c in choices if c["available"]), choices[0] if choices else None)
-        data = [
-            {key: value for key, value in choice.items() if key not in ("child", "image")}
-            | {"photo": f"variant-photo-{choice['id']}" if choice["image"] else None}
-            for choice in choices
-        ]
+        data = [{key: value for key, value in choice.items() if key != "child"} for choice in choices]
         return {
             "variants": choices,
             "variant": chosen,
