@@ -119,7 +119,7 @@ def purchase_place(
             if not frozen:
                 raise _AlreadySubmitted
             _require_still_for_sale(basket)
-            vouchers_claim(quote=quote, user=user)
+            vouchers_claim(basket=basket, quote=quote, user=user)
             limits_data = (
                 cod_claim(quote=quote, phone=address.get("phone_number"), user=user)
                 if payment_method == PaymentMethod.COD else {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -102,7 +103,9 @@ def basket_offers_apply(basket, *, user=None, request=None) -> None:
     """Work the basket's discounts out afresh (Oscar's Applicator, as its middleware does)."""
     basket.reset_offer_applications()
     if basket.id is not None and not basket.is_empty:
-        Applicator().apply(basket, user if user is not None and user.is_authenticated else None, request)
+        # Oscar's Applicator skips the basket's vouchers without a user: a guest is the
+        # anonymous user, as its middleware passes it.
+        Applicator().apply(basket, user if user is not None else AnonymousUser(), request)
 
 
 def basket_voucher_apply(*, basket, user, code: str, shop_id: int | None = None, request=None):
@@ -185,18 +188,26 @@ def _placement_discounts(quote: Quote) -> dict[int, Claim]:
     return claims
 
 
-def vouchers_claim(*, quote: Quote, user, now=None) -> list[Claim]:
+def vouchers_claim(*, basket, quote: Quote, user, now=None) -> list[Claim]:
     """Inside the placing transaction: take one use of every offer the quote's discounts come
     from, or refuse (VoucherUnavailable) — the caller's transaction then rolls back.
 
     Lock order: vouchers by pk (FOR UPDATE), then each offer's conditional UPDATE by pk; the
     caller took the products before and takes the stock records after (ADR 0009)."""
     claims = _placement_discounts(quote)
-    if not claims:
-        return []
     now = now or timezone.now()
-    voucher_ids = sorted({c.voucher.pk for c in claims.values() if c.voucher is not None})
+    voucher_ids = sorted({c.voucher.pk for c in claims.values() if c.voucher is not None}
+                         | set(basket.vouchers.values_list("pk", flat=True)))
+    if not voucher_ids and not claims:
+        return []
     vouchers = {v.pk: v for v in Voucher.objects.select_for_update().filter(pk__in=voucher_ids).order_by("pk")}
+    # A voucher the buyer added that is past its dates now is refused, not silently dropped
+    # (the price they reviewed had it).
+    for voucher in vouchers.values():
+        if not voucher.is_active(now):
+            message = (_("Mã “%(code)s” chưa đến thời gian sử dụng.") if now < voucher.start_datetime
+                       else _("Mã “%(code)s” đã hết hạn.")) % {"code": voucher.code}
+            raise VoucherUnavailable(message, voucher=voucher)
     signed_in = user is not None and user.is_authenticated
     for offer_id in sorted(claims):
         claim = claims[offer_id]
