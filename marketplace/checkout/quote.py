@@ -137,6 +137,14 @@ class Quote:
         return sum(part.items_total for part in self.parts)
 
     @property
+    def items_before_discounts(self) -> int:
+        return sum(part.items_before_discounts for part in self.parts)
+
+    @property
+    def discount_total(self) -> int:
+        return sum(part.discount_total for part in self.parts)
+
+    @property
     def shipping_total(self) -> int:
         return sum(part.shipping for part in self.parts)
 

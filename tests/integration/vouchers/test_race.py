@@ -10,7 +10,15 @@ from marketplace.checkout.vouchers import basket_offers_apply, basket_voucher_ap
 from marketplace.order.models import Order, Purchase
 from shops.models import StockRecord
 from tests.concurrency import at_once, needs_postgresql
-from tests.factories import ensure_country, make_basket, make_product, make_shop, make_user, place, reload_basket
+from tests.factories import (
+    ensure_country,
+    make_basket,
+    make_product,
+    make_shop,
+    make_user,
+    place,
+    reload_basket,
+)
 from tests.factories.vouchers import FIXED, make_shop_voucher
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_postgresql]

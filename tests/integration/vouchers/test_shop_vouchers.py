@@ -14,7 +14,6 @@ from marketplace.checkout.vouchers import (
     VoucherUnavailable,
     basket_offers_apply,
     basket_voucher_apply,
-    basket_voucher_remove,
 )
 from marketplace.ledger.models import Account, Entry, Kind
 from marketplace.ledger.posting import post_refund, post_sale
