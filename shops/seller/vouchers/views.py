@@ -44,8 +44,15 @@ class VoucherCreateView(SellerShopMixin, FormView):
 
 
 class VoucherEndView(SellerShopMixin, View):
+    def get_voucher(self):
+        return get_object_or_404(shop_vouchers(shop=self.shop), pk=self.kwargs["voucher_pk"])
+
+    def get(self, request, *args, **kwargs):
+        self.get_voucher()  # another shop's voucher: 404, as every seller URL
+        return redirect("seller:vouchers", shop_code=self.shop.code)
+
     def post(self, request, *args, **kwargs):
-        voucher = get_object_or_404(shop_vouchers(shop=self.shop), pk=kwargs["voucher_pk"])
+        voucher = self.get_voucher()
         if shop_voucher_end(shop=self.shop, voucher=voucher, actor=request.user, acting_as=self.capacity):
             messages.success(request, _("Đã kết thúc mã “%(code)s”.") % {"code": voucher.code})
         else:
