@@ -242,3 +242,21 @@ def test_seller_service_refuses_bad_terms_and_duplicate_code(two_shops):
     with pytest.raises(VoucherRefused, match="đã có người dùng"):
         make_shop_voucher(honey, code="trung")
     assert Range.objects.filter(shop=honey).count() == 1
+
+
+def test_the_shops_own_voucher_is_a_line_of_its_money_page(client, two_shops):
+    from django.urls import reverse
+
+    from shops.models import ShopMember
+
+    honey, mat_ong, *_ = two_shops
+    owner = make_user("chu@mat-ong.vn")
+    ShopMember.objects.create(shop=honey, user=owner, role=ShopMember.Role.OWNER)
+    buyer = make_user("mua@example.com")
+    make_shop_voucher(honey, code="SHOP20", kind=FIXED, value=20_000)
+    basket = applied(make_basket([(mat_ong, 1)], owner=buyer), buyer, "SHOP20", honey)
+    order = place(basket, user=buyer, payment_method="card").purchase.orders.get()
+    post_sale(order, amount=int(order.total_incl_tax), route="card")
+    client.force_login(owner)
+    html = client.get(reverse("seller:money", kwargs={"shop_code": honey.code})).content.decode()
+    assert "Mã giảm giá của shop" in html
