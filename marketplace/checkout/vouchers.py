@@ -40,6 +40,16 @@ class VoucherUnavailable(CheckoutError):
         self.voucher = voucher
 
 
+def needs_sign_in(offer) -> bool:
+    """A shop's voucher, or any with a per-buyer limit, is for signed-in buyers: the limit
+    needs an identity (a phone can be anyone's). ADR shop-vouchers."""
+    return offer.shop_id is not None or bool(offer.max_user_applications)
+
+
+def sign_in_message() -> str:
+    return _("Hãy đăng nhập để dùng mã giảm giá này (mỗi người mua có số lượt dùng riêng).")
+
+
 def _offer(voucher):
     return next(iter(voucher.offers.all()), None)
 
@@ -84,8 +94,8 @@ def voucher_refusal(*, voucher, basket, user, shop_id: int | None = None, now=No
             return _("Mã “%(code)s” chỉ dùng cho sản phẩm của shop “%(shop)s”.") % {
                 "code": code, "shop": offer.shop.name,
             }
-        if user is None or not user.is_authenticated:
-            return _("Hãy đăng nhập để dùng mã giảm giá của shop (mỗi người mua có số lượt dùng riêng).")
+    if needs_sign_in(offer) and (user is None or not user.is_authenticated):
+        return sign_in_message()
     if offer.max_user_applications and user is not None and user.is_authenticated:
         if offer.get_num_user_applications(user) >= offer.max_user_applications:
             return _("Bạn đã dùng hết lượt của mã “%(code)s”.") % {"code": code}
@@ -220,11 +230,8 @@ def vouchers_claim(*, basket, quote: Quote, user, now=None) -> list[Claim]:
             offer.end_datetime and now > offer.end_datetime
         ):
             raise VoucherUnavailable(_("Mã “%(code)s” đã hết hạn.") % {"code": label}, voucher=voucher)
-        if offer.shop_id is not None and not signed_in:
-            raise VoucherUnavailable(
-                _("Hãy đăng nhập để dùng mã giảm giá của shop (mỗi người mua có số lượt dùng riêng)."),
-                voucher=voucher,
-            )
+        if needs_sign_in(offer) and not signed_in:
+            raise VoucherUnavailable(sign_in_message(), voucher=voucher)
         if offer.max_user_applications and signed_in:
             if voucher is None:
                 # No voucher row to hold: the offer's row serialises this buyer's purchases.

@@ -74,7 +74,7 @@ def test_a_guest_is_asked_to_sign_in_for_a_shop_voucher_but_may_use_the_programm
     make_programme_voucher("OCOPTET", amount=10_000)
     client.post(reverse("basket:add", kwargs={"pk": mat_ong.pk}), {"quantity": 1})
     html = client.post(reverse("basket-voucher-apply"), {"code": "CHOTHANHVIEN", "shop": honey.pk}, follow=True).content.decode()
-    assert "Hãy đăng nhập để dùng mã giảm giá của shop" in html
+    assert "Hãy đăng nhập để dùng mã giảm giá này" in html
     html = client.post(reverse("basket-voucher-apply"), {"code": "ocoptet"}, follow=True).content.decode()
     assert total(html) == 200_000 - 10_000 + 30_000
 
@@ -143,3 +143,26 @@ def test_another_shops_voucher_is_a_404(client, shops):
     assert client.get(reverse("seller:vouchers", kwargs={"shop_code": fish.code})).status_code == 404
     theirs.refresh_from_db()
     assert theirs.is_active()
+
+
+def test_the_review_shows_each_shops_discount_and_places_the_total_after_it(client, shops):
+    from marketplace.order.models import Purchase
+    from tests.integration.checkout.test_journey import checkout
+
+    honey, mat_ong, fish, kho_ca = shops
+    make_programme_voucher("OCOPTET", amount=30_000)
+    for product in (mat_ong, kho_ca):
+        client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    client.post(reverse("basket-voucher-apply"), {"code": "OCOPTET"})
+    review, total = checkout(client)
+    html = review.content.decode()
+    # 30.000 ₫ spread over the two shops' lines by value (200.000 : 100.000).
+    assert "Mã giảm giá OCOPTET: <strong>−20.000 ₫</strong>" in html
+    assert "Mã giảm giá OCOPTET: <strong>−10.000 ₫</strong>" in html
+    assert total == 300_000 - 30_000 + 60_000
+    response = client.post(reverse("checkout:preview"), {"expected_total": total, "accept_terms": "on",
+                                                          "action": "place"})
+    assert response.status_code == 302
+    purchase = Purchase.objects.get()
+    assert purchase.total == total
+    assert sorted(int(o.total_incl_tax) for o in purchase.orders.all()) == [90_000 + 30_000, 180_000 + 30_000]
