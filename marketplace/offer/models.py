@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -26,8 +26,10 @@ from oscar.apps.offer.results import ZERO_DISCOUNT
 
 
 def round_vnd(amount, currency=None) -> Decimal:
-    """Oscar's offer rounding (OSCAR_OFFER_ROUNDING_FUNCTION): whole đồng, down."""
-    return Decimal(amount).quantize(Decimal("1"), ROUND_DOWN)
+    """Oscar's offer rounding (OSCAR_OFFER_ROUNDING_FUNCTION): whole đồng, half up — it
+    shares a discount out over lines, the last line taking what is left, so the total stays
+    exact and each line's share reads 10.000 ₫ rather than 9.999 ₫."""
+    return Decimal(amount).quantize(Decimal("1"), ROUND_HALF_UP)
 
 
 def shop_products_q(shop_id: int, prefix: str = "") -> Q:
@@ -123,8 +125,8 @@ class ConditionalOffer(abstract_models.AbstractConditionalOffer):
 
 def _apply_percentage(benefit, basket, condition, offer):
     """Oscar's percentage discount in whole đồng: the percentage of the affected lines'
-    value, rounded down, at most `max_discount`, spread over the lines by Oscar's absolute
-    discount (which gives the rounding remainder to the last line)."""
+    value, rounded down to the đồng, at most `max_discount`, spread over the lines by Oscar's
+    absolute discount (which gives the rounding remainder to the last line)."""
     from oscar.apps.offer.benefits import AbsoluteDiscountBenefit
 
     max_items = benefit._effective_max_affected_items()
@@ -136,7 +138,7 @@ def _apply_percentage(benefit, basket, condition, offer):
         affected += qty
         total += price * qty
     percent = min(Decimal(benefit.value or 0), Decimal(100))
-    discount = round_vnd(total * percent / Decimal(100))
+    discount = (total * percent / Decimal(100)).quantize(Decimal("1"), ROUND_DOWN)
     if offer.benefit.max_discount:
         discount = min(discount, Decimal(offer.benefit.max_discount))
     if discount <= 0:
