@@ -166,3 +166,17 @@ def test_the_review_shows_each_shops_discount_and_places_the_total_after_it(clie
     purchase = Purchase.objects.get()
     assert purchase.total == total
     assert sorted(int(o.total_incl_tax) for o in purchase.orders.all()) == [90_000 + 30_000, 180_000 + 30_000]
+
+
+def test_staff_dashboard_offer_pages_work_with_the_forked_offer_app(client, shops):
+    from django.contrib.auth import get_user_model
+
+    make_shop_voucher(shops[0], code="TRONGDS")
+    make_programme_voucher("OCOPTET")
+    admin = get_user_model().objects.create_superuser("admin@example.com", "admin@example.com", "x")
+    client.force_login(admin)
+    for name in ("dashboard:voucher-list", "dashboard:offer-list", "dashboard:range-list",
+                 "dashboard:voucher-create", "dashboard:range-create"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+    assert "OCOPTET" in client.get(reverse("dashboard:voucher-list")).content.decode()
