@@ -24,7 +24,8 @@ def _shop_id(value) -> int | None:
 
 @require_POST
 def voucher_apply(request):
-    code = (request.POST.get("code") or "")[:64]
+    # A picked voucher's button sends `code`; the field beside it `typed_code`.
+    code = (request.POST.get("code") or request.POST.get("typed_code") or "")[:64]
     try:
         voucher = basket_voucher_apply(
             basket=request.basket, user=request.user, code=code,
