@@ -59,10 +59,8 @@ def _released(order) -> bool:
 
 def order_discounts(order) -> tuple[int, int]:
     """(what the shop's own vouchers took off `order`, what the programme's offers took off)."""
-    from oscar.core.loading import get_model
-
-    OrderDiscount = get_model("order", "OrderDiscount")
-    ConditionalOffer = get_model("offer", "ConditionalOffer")
+    OrderDiscount = apps.get_model("order", "OrderDiscount")
+    ConditionalOffer = apps.get_model("offer", "ConditionalOffer")
     rows = list(OrderDiscount.objects.filter(order_id=order.pk).values_list("offer_id", "amount"))
     if not rows:
         return 0, 0

@@ -127,6 +127,7 @@ def _apply_percentage(benefit, basket, condition, offer):
     """Oscar's percentage discount in whole đồng: the percentage of the affected lines'
     value, rounded down to the đồng, at most `max_discount`, spread over the lines by Oscar's
     absolute discount (which gives the rounding remainder to the last line)."""
+    # Oscar's benefits module loads this app's models by name: not importable while they load.
     from oscar.apps.offer.benefits import AbsoluteDiscountBenefit
 
     max_items = benefit._effective_max_affected_items()

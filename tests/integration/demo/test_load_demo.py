@@ -27,12 +27,14 @@ from catalogue.models import (
     add_months,
     today_local,
 )
+from marketplace.checkout.vouchers import listed_shop_vouchers
 from marketplace.complaints.models import Complaint
 from marketplace.core.addresses import communes
 from marketplace.core.identifiers import validate_personal_id
 from marketplace.core.phones import validate_e164_mobile
 from marketplace.core.roles import programme_staff_permissions
 from marketplace.demo import catalogue_data as data
+from marketplace.demo.vouchers import HONEY_CODE, OTHER_CODE, PROGRAMME_CODE
 from marketplace.ledger.models import Entry, FeeRate, Payout
 from marketplace.ledger.selectors import shop_balance
 from marketplace.order.carriers import carrier_get
@@ -564,9 +566,6 @@ def test_the_demo_buyer_has_consents_and_requests_and_staff_a_correction_to_answ
 
 
 def test_the_demo_has_shop_vouchers_on_the_honey_shop_and_another_and_a_programme_voucher(client):
-    from marketplace.checkout.vouchers import listed_shop_vouchers
-    from marketplace.demo.vouchers import HONEY_CODE, OTHER_CODE, PROGRAMME_CODE
-
     Voucher = get_model("voucher", "Voucher")
     honey = Product.objects.get(title="Mật ong U Minh Hạ").shop
     vouchers = {v.code: v for v in Voucher.objects.prefetch_related("offers")}

@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from marketplace.order.models import Purchase
 from shops.models import ShopMember
 from tests.factories import ensure_country, login, make_product, make_shop, make_user
 from tests.factories.vouchers import FIXED, make_programme_voucher, make_shop_voucher
+from tests.integration.checkout.test_journey import checkout
 
 pytestmark = pytest.mark.django_db
 
@@ -149,9 +152,6 @@ def test_another_shops_voucher_is_a_404(client, shops):
 
 
 def test_the_review_shows_each_shops_discount_and_places_the_total_after_it(client, shops):
-    from marketplace.order.models import Purchase
-    from tests.integration.checkout.test_journey import checkout
-
     honey, mat_ong, fish, kho_ca = shops
     make_programme_voucher("OCOPTET", amount=30_000)
     for product in (mat_ong, kho_ca):
@@ -172,8 +172,6 @@ def test_the_review_shows_each_shops_discount_and_places_the_total_after_it(clie
 
 
 def test_staff_dashboard_offer_pages_work_with_the_forked_offer_app(client, shops):
-    from django.contrib.auth import get_user_model
-
     make_shop_voucher(shops[0], code="TRONGDS")
     make_programme_voucher("OCOPTET")
     admin = get_user_model().objects.create_superuser("admin@example.com", "admin@example.com", "x")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -18,6 +19,7 @@ from marketplace.checkout.vouchers import (
 from marketplace.ledger.models import Account, Entry, Kind
 from marketplace.ledger.posting import post_refund, post_sale
 from marketplace.offer.services import VoucherRefused, shop_voucher_end
+from shops.models import ShopMember
 from tests.factories import make_basket, make_product, make_shop, make_user, place, reload_basket
 from tests.factories.ledger import money_rates
 from tests.factories.tax import make_tax_profile
@@ -245,10 +247,6 @@ def test_seller_service_refuses_bad_terms_and_duplicate_code(two_shops):
 
 
 def test_the_shops_own_voucher_is_a_line_of_its_money_page(client, two_shops):
-    from django.urls import reverse
-
-    from shops.models import ShopMember
-
     honey, mat_ong, *_ = two_shops
     owner = make_user("chu@mat-ong.vn")
     ShopMember.objects.create(shop=honey, user=owner, role=ShopMember.Role.OWNER)
