@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from marketplace.api import api
+from marketplace.checkout import voucher_views
 from marketplace.cms import views as cms_views
 from marketplace.core import accounts, health
 from marketplace.order import views as order_views
@@ -65,6 +66,9 @@ urlpatterns = [
     ),
     # Returns and complaints of a buyer's order: signed in, or behind the signed purchase link.
     path("", include("marketplace.complaints.urls")),
+    # Vouchers at the basket, per shop (marketplace/checkout/vouchers.py).
+    path("basket/vouchers/apply/", voucher_views.voucher_apply, name="basket-voucher-apply"),
+    path("basket/vouchers/<int:pk>/remove/", voucher_views.voucher_remove, name="basket-voucher-remove"),
     # Oscar: catalogue, basket, checkout, accounts, search, dashboard (its `/` redirect removed).
     path("", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail serves `/` and every other page.

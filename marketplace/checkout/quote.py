@@ -40,6 +40,24 @@ def option_key(option: ShippingOption) -> str:
 
 
 @dataclass
+class PartDiscount:
+    """What one offer (a voucher's, or a programme offer) takes off one shop's lines."""
+
+    offer: object  # offer.ConditionalOffer; `offer.shop_id` set: the shop pays for it
+    voucher: object | None
+    amount: int
+    frequency: int = 1
+
+    @property
+    def paid_by_shop(self) -> bool:
+        return self.offer.shop_id is not None
+
+    @property
+    def label(self) -> str:
+        return self.voucher.code if self.voucher is not None else self.offer.name
+
+
+@dataclass
 class ShopPart:
     """One shop's lines of the basket: they become one order."""
 
@@ -50,7 +68,31 @@ class ShopPart:
 
     @property
     def items_total(self) -> int:
+        """The shop's lines after every discount (what the order charges for goods)."""
         return sum(to_vnd(line.line_price_incl_tax_incl_discounts) for line in self.lines)
+
+    @property
+    def items_before_discounts(self) -> int:
+        return sum(to_vnd(line.line_price_incl_tax) for line in self.lines)
+
+    @property
+    def discounts(self) -> list[PartDiscount]:
+        """The discounts Oscar's offers put on this shop's lines, one per offer, in whole đồng
+        (marketplace/offer/models.py rounds them so)."""
+        by_offer: dict[int, PartDiscount] = {}
+        for line in self.lines:
+            for applied in line.discounts:
+                if applied.offer is None:
+                    continue
+                entry = by_offer.setdefault(
+                    applied.offer.pk, PartDiscount(applied.offer, applied.offer.get_voucher(), 0)
+                )
+                entry.amount += to_vnd(applied.amount)
+        return [d for d in by_offer.values() if d.amount > 0]
+
+    @property
+    def discount_total(self) -> int:
+        return self.items_before_discounts - self.items_total
 
     @property
     def shipping(self) -> int:
@@ -93,6 +135,14 @@ class Quote:
     @property
     def items_total(self) -> int:
         return sum(part.items_total for part in self.parts)
+
+    @property
+    def items_before_discounts(self) -> int:
+        return sum(part.items_before_discounts for part in self.parts)
+
+    @property
+    def discount_total(self) -> int:
+        return sum(part.discount_total for part in self.parts)
 
     @property
     def shipping_total(self) -> int:

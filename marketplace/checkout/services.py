@@ -7,6 +7,9 @@ Race safety (docs/decisions/0009-purchases.md):
 - stock is allocated by a conditional UPDATE per stock record (shops.models.StockRecord):
   a short stock raises, and the whole purchase (every shop's order, the freeze) rolls back;
 - a unique constraint (one live purchase per basket) backs both up in the database;
+- the vouchers and offers discounting the purchase are claimed in the same transaction
+  (marketplace/checkout/vouchers.py): a use past an offer's limit or a voucher past its dates
+  is refused and rolls everything back;
 - a COD purchase passes the COD limits in the same transaction (marketplace/checkout/limits.py):
   the phone's slot for the day is taken by a conditional UPDATE, and a refusal rolls back the
   freeze, so the basket stays open and no stock is held.
@@ -32,6 +35,7 @@ from marketplace.checkout.quote import (
     basket_quote,
     not_for_sale_message,
 )
+from marketplace.checkout.vouchers import VoucherUnavailable, basket_offers_apply, vouchers_claim
 from marketplace.core.audit import audit_record
 from marketplace.order import notifications
 from marketplace.order.models import Order, PaymentMethod, Purchase
@@ -97,6 +101,9 @@ def purchase_place(
     problems = basket_problems(basket)
     if problems:
         raise CheckoutError(*problems)
+    # The discounts are worked out again here (Oscar's offers and the basket's vouchers),
+    # never taken from the page the buyer saw; the claim below takes their uses.
+    basket_offers_apply(basket, user=user, request=request)
     quote = basket_quote(basket, choices)
     if not quote.shipping_chosen:
         raise CheckoutError(_("Hãy chọn cách giao hàng cho từng cửa hàng."))
@@ -112,6 +119,7 @@ def purchase_place(
             if not frozen:
                 raise _AlreadySubmitted
             _require_still_for_sale(basket)
+            vouchers_claim(basket=basket, quote=quote, user=user)
             limits_data = (
                 cod_claim(quote=quote, phone=address.get("phone_number"), user=user)
                 if payment_method == PaymentMethod.COD else {}
@@ -133,6 +141,12 @@ def purchase_place(
         if existing is None:
             raise
         return Placement(existing, created=False)
+    except VoucherUnavailable as exc:
+        # The purchase rolled back (the basket is open, no stock held); the voucher that
+        # cannot be used any more leaves the basket so the next try shows the price without it.
+        if exc.voucher is not None:
+            basket.vouchers.remove(exc.voucher)
+        raise
     except InsufficientStock as exc:
         title = exc.stockrecord.product.get_title()
         raise CheckoutError(

@@ -78,6 +78,7 @@ from .privacy import ensure_demo_privacy
 from .reviews import ensure_demo_reviews
 from .sales import ensure_demo_sales
 from .tax import ensure_tax_profiles
+from .vouchers import ensure_demo_vouchers
 
 HELPER_EMAIL = f"helper@{data.DEMO_EMAIL_DOMAIN}"
 ADMIN_EMAIL = f"admin@{data.DEMO_EMAIL_DOMAIN}"
@@ -134,6 +135,7 @@ def load_demo(*, progress: bool = True, today: datetime.date | None = None) -> L
         ensure_demo_privacy(BUYER_EMAIL, result, today=today)
         ensure_demo_reviews(result)
         ensure_demo_sales(shops, result, today=today)  # after the purchases: list prices paid
+        ensure_demo_vouchers(users, shops, result, today=today)
         ensure_demo_history(shops)  # last: dates what the steps above made today
     _count(plan, result)
     result.seconds = time.monotonic() - started

@@ -14,7 +14,12 @@ Accounts (those marked * are per shop):
 - payout_pending*: set aside in a payout run, not yet confirmed paid by the bank;
 - shop_collected* / shop_sales*: money the shop collected itself (COD through its carrier,
   a transfer into its own account), recorded for its statement; the platform owes none of it;
-- fee_income: the programme's fee; vat_withheld / pit_withheld: tax withheld for the state.
+- fee_income: the programme's fee; vat_withheld / pit_withheld: tax withheld for the state;
+- programme_promotions: what vouchers cost the programme. A discounted sale is booked at its
+  price before vouchers: every voucher's discount is credited to the shop from this account
+  (`voucher`), and the part of it the shop pays for its own vouchers is debited back
+  (`shop_voucher`), so programme_promotions keeps only the programme's vouchers and the
+  shop's statement shows its own voucher as a line (docs/decisions/00XX-shop-vouchers.md).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ class Account(models.TextChoices):
     FEE_INCOME = "fee_income", _("Phí chương trình")
     VAT_WITHHELD = "vat_withheld", _("Thuế GTGT đã khấu trừ")
     PIT_WITHHELD = "pit_withheld", _("Thuế TNCN đã khấu trừ")
+    PROGRAMME_PROMOTIONS = "programme_promotions", _("Khuyến mãi của chương trình")
 
 
 # What the platform owes a shop: credits to these minus debits from them.
@@ -57,6 +63,10 @@ class Kind(models.TextChoices):
     PAYOUT = "payout", _("Đưa vào đợt thanh toán")
     PAYOUT_PAID = "payout_paid", _("Đã chuyển khoản cho cửa hàng")
     PAYOUT_CANCELLED = "payout_cancelled", _("Hủy khoản thanh toán")
+    VOUCHER = "voucher", _("Phần giảm bằng mã giảm giá (tính vào tiền hàng)")
+    SHOP_VOUCHER = "shop_voucher", _("Mã giảm giá của shop")
+    VOUCHER_BACK = "voucher_back", _("Hoàn phần giảm bằng mã giảm giá")
+    SHOP_VOUCHER_BACK = "shop_voucher_back", _("Hoàn mã giảm giá của shop")
 
 
 class Entry(models.Model):

@@ -57,11 +57,27 @@ def _released(order) -> bool:
     return Entry.objects.filter(key=f"release:{order.pk}").exists()
 
 
+def order_discounts(order) -> tuple[int, int]:
+    """(what the shop's own vouchers took off `order`, what the programme's offers took off)."""
+    OrderDiscount = apps.get_model("order", "OrderDiscount")
+    ConditionalOffer = apps.get_model("offer", "ConditionalOffer")
+    rows = list(OrderDiscount.objects.filter(order_id=order.pk).values_list("offer_id", "amount"))
+    if not rows:
+        return 0, 0
+    shop_paid = set(ConditionalOffer.objects.filter(pk__in=[o for o, _a in rows], shop__isnull=False)
+                    .values_list("pk", flat=True))
+    by_shop = sum(to_vnd(a) for o, a in rows if o in shop_paid)
+    return by_shop, sum(to_vnd(a) for _o, a in rows) - by_shop
+
+
 def _fee(order, day: datetime.date) -> int:
     """The programme's fee on the goods of a paid order (lines not cancelled or returned),
     at the rate in force that day of each line's most specific category: a rate set on
     "Thực phẩm" reaches products filed under "Thực phẩm > Mật ong" unless honey has its own;
-    else the rate for every product (ADR 0024)."""
+    else the rate for every product (ADR 0024).
+
+    The base is what the shop sells the line for: its price after the shop's own vouchers
+    but before the programme's (which the programme pays the shop) — ADR shop-vouchers."""
     rates = list(FeeRate.objects.filter(valid_from__lte=day).select_related("category")
                  .order_by("-valid_from", "-pk"))
     if not rates:
@@ -69,13 +85,20 @@ def _fee(order, day: datetime.date) -> int:
     Line = apps.get_model("order", "Line")
     general = next((r for r in rates if r.category_id is None), None)
     fee = 0
+    ConditionalOffer = apps.get_model("offer", "ConditionalOffer")
     lines = Line.objects.filter(order_id=order.pk).exclude(status__in=["cancelled", "returned"])
-    for line in lines.select_related("product__parent").prefetch_related(
-        "product__categories", "product__parent__categories"
-    ):
+    lines = list(lines.select_related("product__parent").prefetch_related(
+        "product__categories", "product__parent__categories", "discounts__order_discount"
+    ))
+    offer_ids = {d.order_discount.offer_id for line in lines for d in line.discounts.all()}
+    shop_paid = set(ConditionalOffer.objects.filter(pk__in=offer_ids, shop__isnull=False)
+                    .values_list("pk", flat=True)) if offer_ids else set()
+    for line in lines:
         rate = _rate_of(line.product, rates) or general
         if rate:
-            fee += part(to_vnd(line.line_price_incl_tax), rate.basis_points)
+            programme_paid = sum(to_vnd(d.amount) for d in line.discounts.all()
+                                 if d.order_discount.offer_id not in shop_paid)
+            fee += part(to_vnd(line.line_price_incl_tax) + programme_paid, rate.basis_points)
     return fee
 
 
@@ -110,8 +133,18 @@ def post_sale(order, *, amount: int, route: str, reference: str = "", at=None) -
     if entries[0] is None:
         return []  # this sale was posted before
     owed = A.SHOP_PAYABLE if _released(order) else A.SHOP_PENDING
-    fee = min(_fee(order, day), amount)
-    tax = withholding_for(order.shop, amount, day=day, route=route)
+    # Vouchers: the shop is owed the price before every voucher, less its own vouchers; the
+    # programme pays for its own (ADR shop-vouchers).
+    by_shop, by_programme = order_discounts(order)
+    entries.append(_write(kind=Kind.VOUCHER, debit=A.PROGRAMME_PROMOTIONS, credit=owed,
+                          amount=by_shop + by_programme, key=f"voucher:{order.pk}", **base))
+    entries.append(_write(kind=Kind.SHOP_VOUCHER, debit=owed, credit=A.PROGRAMME_PROMOTIONS,
+                          amount=by_shop, key=f"shop_voucher:{order.pk}", **base))
+    # The shop's revenue: what it sold for after its own vouchers (the programme's subsidy
+    # is part of it). The fee and the tax withheld are taken on that.
+    revenue = amount + by_programme
+    fee = min(_fee(order, day), revenue)
+    tax = withholding_for(order.shop, revenue, day=day, route=route)
     entries.append(_write(kind=Kind.FEE, debit=owed, credit=A.FEE_INCOME, amount=fee,
                           key=f"fee:{order.pk}", **base))
     entries.append(_write(kind=Kind.VAT, debit=owed, credit=A.VAT_WITHHELD, amount=tax.vat,
@@ -154,15 +187,26 @@ def post_refund(order, *, amount: int, reference: str = "", at=None) -> list[Ent
     if first is None:
         return []
     entries = [first]
+    # The fee, the tax and the voucher entries are given back in proportion of the money
+    # refunded (a voucher's discount was never paid by the buyer, so is never refunded to
+    # them: the programme's subsidy and the shop's discount simply go back where they came from).
     for taken, back, account in ((Kind.FEE, Kind.FEE_BACK, A.FEE_INCOME),
                                  (Kind.VAT, Kind.VAT_BACK, A.VAT_WITHHELD),
-                                 (Kind.PIT, Kind.PIT_BACK, A.PIT_WITHHELD)):
+                                 (Kind.PIT, Kind.PIT_BACK, A.PIT_WITHHELD),
+                                 (Kind.VOUCHER, Kind.VOUCHER_BACK, None),
+                                 (Kind.SHOP_VOUCHER, Kind.SHOP_VOUCHER_BACK, None)):
         total, given = _sum(order, taken), _sum(order, back)
         if refunded >= sale.amount:
             share = total - given
         else:
             share = min((amount * total * 2 + sale.amount) // (2 * sale.amount), total - given)
-        entries.append(_write(kind=back, debit=account, credit=owed, amount=share, key=f"{key}:{back}", **base))
+        if taken == Kind.VOUCHER:  # given to the shop: taken back
+            debit, credit = owed, A.PROGRAMME_PROMOTIONS
+        elif taken == Kind.SHOP_VOUCHER:  # taken from the shop: given back
+            debit, credit = A.PROGRAMME_PROMOTIONS, owed
+        else:
+            debit, credit = account, owed
+        entries.append(_write(kind=back, debit=debit, credit=credit, amount=share, key=f"{key}:{back}", **base))
     return [e for e in entries if e is not None]
 
 

@@ -16,9 +16,12 @@ from decimal import Decimal
 from django.conf import settings
 from oscar.apps.order import utils as oscar_utils
 from oscar.apps.order.signals import order_placed
+from oscar.core.loading import get_model
 from oscar.core.prices import Price
 
 from marketplace.order.models import Order
+
+OrderDiscount = get_model("order", "OrderDiscount")
 
 
 @dataclass
@@ -72,6 +75,10 @@ class OrderCreator(oscar_utils.OrderCreator):
             request,
             **extra,
         )
+        # Before the lines: Oscar's create_line_models links each line's share of a
+        # discount to the order's OrderDiscount of the same offer.
+        for discount in part.discounts:
+            self.record_shop_discount(order, discount, user=user)
         for line in part.lines:
             self.create_line_models(order, line)
         # Same order for every buyer (by stock record) so concurrent purchases take the
@@ -80,3 +87,24 @@ class OrderCreator(oscar_utils.OrderCreator):
             self.update_stock_records(line)
         order_placed.send(sender=self, order=order, user=user)
         return order
+
+    def record_shop_discount(self, order, discount, *, user) -> OrderDiscount:
+        """One OrderDiscount of this shop's order, with the offer and voucher it comes from.
+        The offer's and voucher's usage counters were taken by
+        marketplace.checkout.vouchers.vouchers_claim (conditionally), not here.
+        `frequency` counts the use once per purchase (on its first order): Oscar counts a
+        buyer's uses by summing it."""
+        first = not OrderDiscount.objects.filter(
+            order__purchase_id=order.purchase_id, offer_id=discount.offer.pk
+        ).exists()
+        voucher = discount.voucher
+        row = OrderDiscount.objects.create(
+            order=order, offer_id=discount.offer.pk, offer_name=discount.offer.name,
+            frequency=discount.frequency if first else 0, amount=discount.amount,
+            voucher_id=voucher.pk if voucher else None, voucher_code=voucher.code if voucher else "",
+        )
+        if voucher is not None and first:
+            voucher.applications.create(
+                voucher=voucher, order=order, user=user if user and user.is_authenticated else None
+            )
+        return row

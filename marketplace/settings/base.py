@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "shops.apps.PartnerConfig",
     "marketplace.config.MarketplaceBasketConfig",  # Oscar's basket, cheaper add (marketplace.checkout.basket_add)
     "marketplace.payment.apps.PaymentConfig",
-    "oscar.apps.offer.apps.OfferConfig",
+    "marketplace.offer.apps.OfferConfig",
     "marketplace.order.apps.OrderConfig",
     "marketplace.complaints.apps.ComplaintsConfig",
     "marketplace.tax.apps.TaxConfig",
@@ -189,6 +189,8 @@ USE_TZ = True
 # VND has no minor unit: amounts are whole đồng, shown "1.250.000 ₫" in every
 # UI language (see marketplace/core/money.py and docs/decisions/0003-money-in-vnd.md).
 OSCAR_DEFAULT_CURRENCY = "VND"
+# Offer discounts in whole đồng (marketplace/offer/models.py, ADR 0003).
+OSCAR_OFFER_ROUNDING_FUNCTION = "marketplace.offer.models.round_vnd"
 OSCAR_CURRENCY_FORMAT = {
     "VND": {"format": "#,##0 ¤", "locale": "vi_VN", "currency_digits": False},
 }

@@ -17,5 +17,6 @@ urlpatterns = [
     path("<slug:shop_code>/complaints/", include("shops.seller.complaints.urls")),
     path("<slug:shop_code>/tax/", include("shops.seller.tax.urls")),
     path("<slug:shop_code>/money/", include("shops.seller.money.urls")),
+    path("<slug:shop_code>/vouchers/", include("shops.seller.vouchers.urls")),
     path("<slug:shop_code>/representative/", include("shops.seller.identity.urls")),
 ]

@@ -28,12 +28,14 @@ from catalogue.models import (
     add_months,
     today_local,
 )
+from marketplace.checkout.vouchers import listed_shop_vouchers
 from marketplace.complaints.models import Complaint
 from marketplace.core.addresses import communes
 from marketplace.core.identifiers import validate_personal_id
 from marketplace.core.phones import validate_e164_mobile
 from marketplace.core.roles import programme_staff_permissions
 from marketplace.demo import catalogue_data as data
+from marketplace.demo.vouchers import HONEY_CODE, OTHER_CODE, PROGRAMME_CODE
 from marketplace.ledger.models import Entry, FeeRate, Payout
 from marketplace.ledger.selectors import shop_balance
 from marketplace.order.carriers import carrier_get
@@ -127,6 +129,9 @@ def fingerprint() -> dict[str, list]:
         "featured": sorted(Product.objects.filter(is_featured=True).values_list("upc", flat=True)),
         "ledger": sorted(Entry.objects.values_list("shop__code", "kind", "amount", "key")),
         "fee_rates": sorted(FeeRate.objects.values_list("category_id", "valid_from", "basis_points", "note")),
+        "vouchers": sorted(get_model("voucher", "Voucher").objects.values_list(
+            "code", "offers__shop__code", "offers__benefit__value", "start_datetime", "end_datetime"
+        ), key=str),
         "payouts": sorted(Payout.objects.values_list("shop__code", "amount", "status", "bank_reference")),
         "bank_credits": sorted(BankCredit.objects.values_list(
             "reference_code", "amount", "status", "problem", "purchase__number"
@@ -603,6 +608,22 @@ def test_the_demo_buyer_has_consents_and_requests_and_staff_a_correction_to_answ
     assert "buyer@demo.ocop.vn" in waiting and "Sửa dữ liệu" in waiting
     page = client.get("/chinh-sach-bao-ve-du-lieu-ca-nhan/")
     assert page.status_code == 200 and "Phiên bản v1" in page.content.decode()
+
+
+def test_the_demo_has_shop_vouchers_on_the_honey_shop_and_another_and_a_programme_voucher(client):
+    Voucher = get_model("voucher", "Voucher")
+    honey = Product.objects.get(title="Mật ong U Minh Hạ").shop
+    vouchers = {v.code: v for v in Voucher.objects.prefetch_related("offers")}
+    assert set(vouchers) == {HONEY_CODE, OTHER_CODE, PROGRAMME_CODE}
+    payers = {code: v.offers.get().shop_id for code, v in vouchers.items()}
+    assert payers[HONEY_CODE] == honey.pk
+    assert payers[OTHER_CODE] not in (None, honey.pk) and payers[PROGRAMME_CODE] is None
+    assert all(v.is_active() for v in vouchers.values())
+    listed = listed_shop_vouchers([honey.pk, payers[OTHER_CODE]])
+    assert [v.code for v in listed[honey.pk]] == [HONEY_CODE]
+    owner = ShopMember.objects.filter(shop=honey, role="owner").first().user
+    client.force_login(owner)
+    assert HONEY_CODE in client.get(f"/seller/{honey.code}/vouchers/").content.decode()
 
 
 def test_second_run_changes_nothing():

@@ -3,7 +3,7 @@
 The URL patterns are collected from the `seller` namespace itself, so a view added later
 is covered without editing this test. Object kwargs follow one naming convention
 (`product_pk`, `image_pk`, `order_number`, `line_pk`, `option_pk`, `certificate_pk`,
-`member_pk`, `review_pk`, `shipment_pk`, `complaint_pk`, `photo_pk`, `invitation_pk`, and the
+`member_pk`, `review_pk`, `shipment_pk`, `complaint_pk`, `photo_pk`, `invitation_pk`, `voucher_pk`, and the
 invitation link's `token`); a pattern with a kwarg
 outside it fails the test until it is added here.
 """
@@ -31,6 +31,7 @@ from tests.factories import (
     make_shop,
     make_user,
 )
+from tests.factories.vouchers import make_shop_voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ ProductReview = get_model("reviews", "ProductReview")
 
 OBJECT_KWARGS = {
     "product_pk", "image_pk", "order_number", "line_pk", "option_pk", "certificate_pk", "member_pk",
-    "review_pk", "shipment_pk", "complaint_pk", "photo_pk", "invitation_pk", "token",
+    "review_pk", "shipment_pk", "complaint_pk", "photo_pk", "invitation_pk", "token", "voucher_pk",
 }
 #: URL arguments that name no object of a shop (the year of a tax certificate).
 PARAMETER_KWARGS = {"year"}
@@ -91,6 +92,7 @@ def build(code: str) -> dict:
     photo = ComplaintPhoto.objects.create(complaint=complaint, image=f"complaints/{code}.jpg")
     # The owner's own address: only the other shop's token (sent to another address) is foreign.
     invitation, token = make_invitation(shop, f"{code}@example.vn", invited_by=owner)
+    voucher = make_shop_voucher(shop, code=f"{code.replace('-', '').upper()}VC")
     return {
         "owner": owner, "shop": shop, "record": record,
         "kwargs": {
@@ -100,7 +102,7 @@ def build(code: str) -> dict:
             "member_pk": helper.pk, "review_pk": review.pk,
             "shipment_pk": shipment.pk, "complaint_pk": complaint.pk, "photo_pk": photo.pk,
             "year": timezone.localdate().year,
-            "invitation_pk": invitation.pk, "token": token,
+            "invitation_pk": invitation.pk, "token": token, "voucher_pk": voucher.pk,
         },
     }
 
@@ -179,3 +181,4 @@ def test_nothing_of_the_other_shop_changed(client, two_shops):
     assert ReviewMeta.objects.get(review_id=other["kwargs"]["review_pk"]).seller_reply == ""
     assert Complaint.objects.get(pk=other["kwargs"]["complaint_pk"]).status == Complaint.Status.OPEN
     assert ShopInvitation.objects.get(pk=other["kwargs"]["invitation_pk"]).status == "pending"
+    assert get_model("voucher", "Voucher").objects.get(pk=other["kwargs"]["voucher_pk"]).is_active()
