@@ -2,7 +2,7 @@
 
 The URL patterns are collected from the `seller` namespace itself, so a view added later
 is covered without editing this test. Object kwargs follow one naming convention
-(`product_pk`, `image_pk`, `order_number`, `line_pk`, `option_pk`, `certificate_pk`,
+(`product_pk`, `image_pk`, `variant_pk`, `order_number`, `line_pk`, `option_pk`, `certificate_pk`,
 `member_pk`, `review_pk`, `shipment_pk`, `complaint_pk`, `photo_pk`, `invitation_pk`, `voucher_pk`, and the
 invitation link's `token`); a pattern with a kwarg
 outside it fails the test until it is added here.
@@ -30,6 +30,7 @@ from tests.factories import (
     make_product,
     make_shop,
     make_user,
+    make_variant_product,
 )
 from tests.factories.vouchers import make_shop_voucher
 
@@ -38,7 +39,7 @@ pytestmark = pytest.mark.django_db
 ProductReview = get_model("reviews", "ProductReview")
 
 OBJECT_KWARGS = {
-    "product_pk", "image_pk", "order_number", "line_pk", "option_pk", "certificate_pk", "member_pk",
+    "product_pk", "image_pk", "variant_pk", "order_number", "line_pk", "option_pk", "certificate_pk", "member_pk",
     "review_pk", "shipment_pk", "complaint_pk", "photo_pk", "invitation_pk", "token", "voucher_pk",
 }
 #: URL arguments that name no object of a shop (the year of a tax certificate).
@@ -71,6 +72,8 @@ def build(code: str) -> dict:
     product = make_product(shop, f"Sản phẩm {code}", price=50_000, stock=20, sku=f"{code}-1")
     record = product.stockrecords.get()
     image = ProductImage.objects.create(product=product, original=f"images/{code}.jpg", display_order=0)
+    # An option of another product of the shop (catalogue/variants.py): foreign under any product.
+    variant = make_variant_product(shop, f"Nhiều loại {code}").children.order_by("pk").first()
     basket = create_basket(empty=True)
     basket.add_product(product, quantity=1)
     order = create_order(basket=basket)
@@ -96,7 +99,7 @@ def build(code: str) -> dict:
     return {
         "owner": owner, "shop": shop, "record": record,
         "kwargs": {
-            "shop_code": shop.code, "product_pk": product.pk, "image_pk": image.pk,
+            "shop_code": shop.code, "product_pk": product.pk, "image_pk": image.pk, "variant_pk": variant.pk,
             "order_number": order.number, "line_pk": order.lines.first().pk,
             "option_pk": option.pk, "certificate_pk": certificate.pk,
             "member_pk": helper.pk, "review_pk": review.pk,

@@ -224,7 +224,7 @@ def test_suspension_hides_products_at_once_and_keeps_orders(
 
 def test_directory_counts_only_products_a_buyer_can_see(client, shops):
     """Hidden and unmoderated products are not in a shop card's count; a product with options
-    counts once (its options are not products of their own)."""
+    counts once (its options carry the shop too, but are not products a buyer sees)."""
     honey = shops["honey"]
     make_product(honey, "Mật ong hoa tràm")
     make_product(honey, "Mật ong ẩn", is_public=False)
