@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
@@ -122,6 +123,10 @@ def _make_parent(product: Product, *, first_option: str) -> Product:
         is_public=True, product_class=None,
     )
     StockRecord.objects.filter(product=product).update(product=child)
+    # Baskets not yet placed buy the option now (a parent is not bought itself).
+    get_model("basket", "Line").objects.filter(
+        product=product, basket__status__in=("Open", "Saved")
+    ).update(product=child)
     product.structure = Product.PARENT
     product.save()
     return child
@@ -234,7 +239,11 @@ def variant_update(
 
 
 def variant_has_orders(variant: Product) -> bool:
-    return get_model("order", "Line").objects.filter(product=variant).exists()
+    """Ordered as this option, or as the product it was before it became an option (those
+    order lines name the old product and the stock record the option took over)."""
+    return get_model("order", "Line").objects.filter(
+        Q(product=variant) | Q(stockrecord__product=variant)
+    ).exists()
 
 
 @transaction.atomic

@@ -159,7 +159,7 @@ class ProductDetailView(OscarProductDetailView):
                 "available": available, "stock_text": stock_text, "child": child,
             })
         wanted = self.request.GET.get("variant", "")
-        chosen = next((c for c in choices if wanted.isdigit() and c["id"] == int(wanted)), None)
+        chosen = next((c for c in choices if str(c["id"]) == wanted), None)
         if chosen is None:
             chosen = next((c for c in choices if c["available"]), choices[0] if choices else None)
         data = [{key: value for key, value in choice.items() if key != "child"} for choice in choices]

@@ -124,6 +124,8 @@ def basket_voucher_apply(*, basket, user, code: str, shop_id: int | None = None,
     code = voucher_code_normal(code)
     if not code:
         raise VoucherUnavailable(_("Hãy nhập mã giảm giá."))
+    if len(code) > 128 or not code.isprintable():  # a NUL byte would fail PostgreSQL's query
+        raise VoucherUnavailable(_("Mã giảm giá chỉ gồm chữ cái và chữ số."))
     voucher = (
         Voucher.objects.filter(code=code)
         .prefetch_related("offers__condition__range", "offers__benefit", "offers__shop").first()

@@ -24,13 +24,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.images import get_image_model
 
 from catalogue.models import Collection, CollectionItem, Product
+from catalogue.pricing import sale_in_force_q
 from catalogue.selectors import is_buyable, product_list_public
 from marketplace.cms.choosers import CollectionChooserBlock
 from marketplace.cms.images import IMAGE_FILTER_SPECS, with_image_renditions
@@ -256,12 +257,16 @@ class Promotions:
                     collection_id__in=collection_ids, collection__is_active=True
                 ).values("product_id")
             )
+        # A product with options is shown from its options' rows; whether a sale is in force
+        # is decided now, with nothing saved (catalogue.pricing): both are in the digest.
         rows = (
-            Product.objects.filter(condition)
+            Product.objects.filter(condition | Q(parent__in=Product.objects.filter(condition).values("pk")))
+            .annotate(on_sale=Case(When(sale_in_force_q("stockrecords__"), then=Value(1)), default=Value(0)))
             .order_by("pk", "stockrecords__pk")
             .values_list(
                 "pk", "is_public", "moderation_status", "shop__status", "stockrecords__price",
-                "stockrecords__num_in_stock", "stockrecords__num_allocated",
+                "stockrecords__num_in_stock", "stockrecords__num_allocated", "stockrecords__sale_price",
+                "stockrecords__sale_starts_at", "stockrecords__sale_ends_at", "on_sale",
             )
         )
         return hashlib.sha1(repr(list(rows)).encode()).hexdigest()

@@ -28,6 +28,8 @@ PERCENTAGE = "percentage"
 FIXED = "fixed"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 MAX_AMOUNT = 100_000_000  # a voucher of more than 100 triệu đồng is a typo
+#: The most uses a voucher may have in all (a bound the database column holds).
+MAX_USES = 1_000_000
 
 
 class VoucherRefused(Refused):
@@ -88,6 +90,8 @@ def terms_problems(terms: ShopVoucherTerms) -> list[tuple[str | None, str]]:
         problems.append(("per_buyer", _("Mỗi người mua phải được dùng ít nhất 1 lần.")))
     if terms.total < 1:
         problems.append(("total", _("Tổng số lượt dùng phải ít nhất là 1.")))
+    elif terms.total > MAX_USES:
+        problems.append(("total", _("Tổng số lượt dùng tối đa là %(n)s.") % {"n": f"{MAX_USES:,}".replace(",", ".")}))
     elif terms.per_buyer > terms.total:
         problems.append(("per_buyer", _("Lượt dùng của mỗi người không thể nhiều hơn tổng số lượt.")))
     if terms.starts_at is None or terms.ends_at is None:

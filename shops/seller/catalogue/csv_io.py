@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Category
-from catalogue.pricing import SaleTerms, sale_errors
+from catalogue.pricing import SaleTerms, sale_errors, sale_terms
 from catalogue.product_import import ImportRow
 from catalogue.products import MAX_STOCK, SKU_MAX_LENGTH
 from marketplace.core.spreadsheets import csv_bytes, unguard
@@ -261,7 +261,7 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
     if missing:
         raise ImportFileError(
             _("Thiếu cột: %(missing)s. Dòng đầu tiên phải là: %(columns)s.")
-            % {"missing": ", ".join(missing), "columns": ",".join(COLUMNS[:-1])}
+            % {"missing": ", ".join(missing), "columns": ",".join(COLUMNS)}
         )
     body = [(number, cells) for number, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)]
     if len(body) > MAX_ROWS:
@@ -358,6 +358,11 @@ def parse_products_csv(shop: Partner, uploaded) -> ParseResult:
         if record is not None and stock is not None and stock < (record.num_allocated or 0):
             row_errors.append(("stock", _("Tồn kho %(stock)s thấp hơn số đã giữ cho đơn hàng (%(allocated)s).")
                                % {"stock": stock, "allocated": record.num_allocated}))
+        if record is not None and sale is None and price is not None:
+            # no sale columns: the record's sale stays, and must still be a lawful cut of the new price
+            for _name, message in sale_errors(price, sale_terms(record)).items():
+                row_errors.append(("price", _("Giá mới không hợp với khuyến mãi đang có: %(reason)s")
+                                   % {"reason": message}))
 
         if row_errors:
             result.errors.extend((number, column, message) for column, message in row_errors)

@@ -675,7 +675,7 @@ class VariantRemoveView(VariantMixin, View):
         variant = self.get_variant()
         if request.POST.get("show") and not variant.is_public:
             variants.variant_show(variant=variant, actor=request.user, acting_as=self.capacity)
-            messages.success(request, _("Phân loại “%(option)s” đã bán lại.") % {"option": variant.title})
+            messages.success(request, _("Đã mở bán lại phân loại “%(option)s”.") % {"option": variant.title})
             return HttpResponseRedirect(self.edit_url())
         return self.remove(request, variant)
 
