@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 ProductReview = get_model("reviews", "ProductReview")
 BUDGET = 8
 #: Right after a catalogue change every fragment is stale: the page loads their rows too.
-COLD_BUDGET = 13
+COLD_BUDGET = 8
 
 
 @pytest.fixture
