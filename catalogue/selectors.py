@@ -313,10 +313,23 @@ _PAGE_CERTIFICATE_FIELDS = (
 )
 
 
+def product_buy_queryset() -> QuerySet[Product]:
+    """The product a buyer adds to the basket, in one query: its shop, class, parent (with its
+    shop and class), and whether it has options (Oscar's basket form asks, one query
+    otherwise). `prefetch_product_page()` then loads what the buy box reads."""
+    return Product.objects.select_related(
+        "shop", "product_class", "parent__shop", "parent__product_class"
+    ).annotate(
+        has_product_class_options=Exists(
+            Option.objects.filter(productclass=OuterRef("product_class")).order_by()
+        ),
+        has_product_options=Exists(Option.objects.filter(product=OuterRef("pk")).order_by()),
+    )
+
+
 def product_page_queryset() -> QuerySet[Product]:
-    """The product page's product in one query: its shop, class, parent (with its shop and
-    class), whether it has options (Oscar's basket form asks, one query otherwise), and what
-    the page's blocks would otherwise read one query each (docs/decisions/00XX-first-render-budget.md):
+    """The product page's product in one query: `product_buy_queryset()` and what the page's
+    blocks would otherwise read one query each (docs/decisions/00XX-first-render-budget.md):
 
     - `page_certificate`: the best certificate valid today, as a JSON object of the columns
       the page shows (`page_certificate()` makes it a certificate);
@@ -324,9 +337,8 @@ def product_page_queryset() -> QuerySet[Product]:
     - `page_shop_rating_average` / `page_shop_rating_count`: its shop's rating over all the
       shop's products' published reviews (the shop card).
 
-    `prefetch_product_page()` then loads what the buy box reads; the photos, attributes,
-    reviews and breadcrumb are read when their cached fragment is missing
-    (catalogue/templatetags/catalogue_fragments.py).
+    The photos, attributes, reviews and breadcrumb are read when their cached fragment is
+    missing (catalogue/templatetags/catalogue_fragments.py).
     """
     certificate = (
         OcopCertificate.objects.valid()
@@ -339,23 +351,15 @@ def product_page_queryset() -> QuerySet[Product]:
         published.filter(product=OuterRef("pk")).values("product").annotate(n=Count("pk")).values("n")
     )
     shop_reviews = published.filter(product__shop=OuterRef("shop_id")).values("product__shop")
-    return (
-        Product.objects.select_related(
-            "shop", "product_class", "parent__shop", "parent__product_class"
-        ).annotate(
-            has_product_class_options=Exists(
-                Option.objects.filter(productclass=OuterRef("product_class")).order_by()
-            ),
-            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk")).order_by()),
-            page_certificate=Subquery(certificate, output_field=JSONField()),
-            page_review_count=Subquery(review_count, output_field=IntegerField()),
-            page_shop_rating_average=Subquery(
-                shop_reviews.annotate(a=Avg("score")).values("a"), output_field=FloatField()
-            ),
-            page_shop_rating_count=Subquery(
-                shop_reviews.annotate(n=Count("pk")).values("n"), output_field=IntegerField()
-            ),
-        )
+    return product_buy_queryset().annotate(
+        page_certificate=Subquery(certificate, output_field=JSONField()),
+        page_review_count=Subquery(review_count, output_field=IntegerField()),
+        page_shop_rating_average=Subquery(
+            shop_reviews.annotate(a=Avg("score")).values("a"), output_field=FloatField()
+        ),
+        page_shop_rating_count=Subquery(
+            shop_reviews.annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+        ),
     )
 
 
