@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
+import json
 
 from django.db import connection
 from django.db.models import (
     Avg,
     Count,
+    DateField,
     Exists,
     F,
+    FloatField,
     IntegerField,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
@@ -20,7 +25,7 @@ from django.db.models import (
     Sum,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -301,24 +306,83 @@ def _fingerprint_sql() -> str:
 # --- the product page ---------------------------------------------------------------------------
 
 
-def product_page_queryset() -> QuerySet[Product]:
-    """The product page's product in one query: its shop, class, parent (with its shop and
-    class), and whether it has options (Oscar's basket form asks, one query otherwise).
+#: The certificate's columns the product page shows, read with the product (one query less).
+_PAGE_CERTIFICATE_FIELDS = (
+    "id", "product_id", "stars", "score", "decision_number", "issuing_body", "issued_on",
+    "expires_on", "status",
+)
 
-    `prefetch_product_page()` then loads what the buy box needs; the blocks that do not
-    depend on the visitor (photos, attributes, reviews, shop card, breadcrumbs) load their
-    own rows when their cached fragment is missing (catalogue/templatetags/catalogue_fragments.py).
-    """
-    return (
-        Product.objects.select_related(
-            "shop", "product_class", "parent__shop", "parent__product_class"
-        ).annotate(
-            has_product_class_options=Exists(
-                Option.objects.filter(productclass=OuterRef("product_class")).order_by()
-            ),
-            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk")).order_by()),
-        )
+
+def product_buy_queryset() -> QuerySet[Product]:
+    """The product a buyer adds to the basket, in one query: its shop, class, parent (with its
+    shop and class), and whether it has options (Oscar's basket form asks, one query
+    otherwise). `prefetch_product_page()` then loads what the buy box reads."""
+    return Product.objects.select_related(
+        "shop", "product_class", "parent__shop", "parent__product_class"
+    ).annotate(
+        has_product_class_options=Exists(
+            Option.objects.filter(productclass=OuterRef("product_class")).order_by()
+        ),
+        has_product_options=Exists(Option.objects.filter(product=OuterRef("pk")).order_by()),
     )
+
+
+def product_page_queryset() -> QuerySet[Product]:
+    """The product page's product in one query: `product_buy_queryset()` and what the page's
+    blocks would otherwise read one query each (docs/decisions/00XX-first-render-budget.md):
+
+    - `page_certificate`: the best certificate valid today, as a JSON object of the columns
+      the page shows (`page_certificate()` makes it a certificate);
+    - `page_review_count`: its published reviews (the reviews block's "n đánh giá");
+    - `page_shop_rating_average` / `page_shop_rating_count`: its shop's rating over all the
+      shop's products' published reviews (the shop card).
+
+    The photos, attributes, reviews and breadcrumb are read when their cached fragment is
+    missing (catalogue/templatetags/catalogue_fragments.py).
+    """
+    certificate = (
+        OcopCertificate.objects.valid()
+        .filter(product=OuterRef("pk"))
+        .order_by("-stars", "-expires_on")
+        .values(data=JSONObject(**{name: name for name in _PAGE_CERTIFICATE_FIELDS}))[:1]
+    )
+    published = ProductReview.objects.filter(status=ProductReview.APPROVED).order_by()
+    review_count = (
+        published.filter(product=OuterRef("pk")).values("product").annotate(n=Count("pk")).values("n")
+    )
+    shop_reviews = published.filter(product__shop=OuterRef("shop_id")).values("product__shop")
+    return product_buy_queryset().annotate(
+        page_certificate=Subquery(certificate, output_field=JSONField()),
+        page_review_count=Subquery(review_count, output_field=IntegerField()),
+        page_shop_rating_average=Subquery(
+            shop_reviews.annotate(a=Avg("score")).values("a"), output_field=FloatField()
+        ),
+        page_shop_rating_count=Subquery(
+            shop_reviews.annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+        ),
+    )
+
+
+_NO_CERTIFICATE = object()
+
+
+def page_certificate(product: Product):
+    """The certificate a buyer is shown on the product page (verified, valid today, most stars
+    first), from the product query's `page_certificate` when it ran; else one query."""
+    data = getattr(product, "page_certificate", _NO_CERTIFICATE)
+    if data is _NO_CERTIFICATE:
+        return valid_certificates().filter(product=product).order_by("-stars", "-expires_on").first()
+    if data is None:
+        return None
+    if isinstance(data, str):  # a backend that hands the JSON over as text
+        data = json.loads(data)
+    values = [data[name] for name in _PAGE_CERTIFICATE_FIELDS]
+    for index, name in enumerate(_PAGE_CERTIFICATE_FIELDS):
+        field = OcopCertificate._meta.get_field(name)
+        if isinstance(field, DateField) and isinstance(values[index], str):
+            values[index] = datetime.date.fromisoformat(values[index][:10])
+    # the other columns are deferred: read (one query) only if something asks for them
+    return OcopCertificate.from_db(None, list(_PAGE_CERTIFICATE_FIELDS), values)
 
 
 def _attribute_values() -> QuerySet:
@@ -331,35 +395,43 @@ def prefetch_product_page(product: Product) -> Product:
     """What the buy box reads, in a number of queries that does not grow with the variants:
 
     - a standalone or child product: its stock records with their shop (the strategy);
-    - a parent: its public children with their class, shop, stock records (and their shop)
-      and attribute values (Oscar's basket form names each variant by its attributes and
-      prices it through the strategy), and its own attribute values (a variant's summary
-      falls back on them). Three queries, for 1 variant or 50.
+    - a parent: its public children with their class, shop and "has options" flags (the
+      basket form asks the chosen one), their stock records (and their shop), and the
+      attribute values of the parent and its children together (Oscar's basket form names
+      each variant by its attributes; a variant's summary falls back on the parent's; the
+      attributes block shows the parent's). Three queries, for 1 variant or 50.
+
+    The product query's review count (`product_page_queryset`) becomes Oscar's
+    `num_approved_reviews`, so the reviews block does not count them again.
     """
+    if hasattr(product, "page_review_count"):
+        product.__dict__["num_approved_reviews"] = product.page_review_count or 0
     records = Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner"))
     if product.is_parent:
         children = (
             Product.objects.public()
             .order_by("pk")
             .select_related("product_class", "shop")
-            .prefetch_related(
-                records,
-                Prefetch(
-                    "attribute_values",
-                    queryset=_attribute_values(),
-                    to_attr="_prefetched_attribute_values",
+            .annotate(
+                has_product_class_options=Exists(
+                    Option.objects.filter(productclass=OuterRef("product_class")).order_by()
+                ),
+                has_product_options=Exists(
+                    Option.objects.filter(product=OuterRef("pk")).order_by()
                 ),
             )
+            .prefetch_related(records)
         )
         prefetch_related_objects(
             [product],
             Prefetch("children", queryset=children, to_attr="_prefetched_public_children"),
-            Prefetch(
-                "attribute_values",
-                queryset=_attribute_values(),
-                to_attr="_prefetched_attribute_values",
-            ),
         )
+        values: dict[int, list] = {}
+        owners = [product, *product._prefetched_public_children]
+        for value in _attribute_values().filter(product_id__in=[p.pk for p in owners]):
+            values.setdefault(value.product_id, []).append(value)
+        for owner in owners:
+            owner._prefetched_attribute_values = values.get(owner.pk, [])
         product._prefetched_parent_attribute_values = product._prefetched_attribute_values
         for child in product._prefetched_public_children:
             child.parent = product
@@ -368,6 +440,14 @@ def prefetch_product_page(product: Product) -> Product:
     else:
         prefetch_related_objects([product], records)
     return product
+
+
+def page_attribute_values(product: Product) -> list:
+    """The attributes block's values with their attribute and option: the prefetched ones of
+    a parent (`prefetch_product_page`), else one query (Oscar's reads each attribute)."""
+    if hasattr(product, "_prefetched_attribute_values"):
+        return list(product.get_attribute_values())
+    return list(_attribute_values().filter(product=product))
 
 
 def product_breadcrumb(product: Product) -> list[Category]:

@@ -20,6 +20,8 @@ from catalogue.models import ProductImage
 from catalogue.pricing import price_in_force
 from catalogue.selectors import (
     card_stockrecord,
+    page_attribute_values,
+    page_certificate,
     prefetch_product_page,
     product_is_public,
     product_page_queryset,
@@ -28,7 +30,7 @@ from catalogue.selectors import (
 )
 from marketplace.core import pagecache
 from shops.access import membership_for
-from shops.selectors import shop_contact, shop_rating
+from shops.selectors import ShopRating, shop_contact, shop_rating
 
 QR_FORMATS = {
     "png": ("image/png", qr.product_qr_png),
@@ -90,7 +92,9 @@ class ProductDetailView(OscarProductDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         product = self.object
-        ctx["ocop_certificate"] = best_valid_certificate(product)
+        # Read with the product (catalogue.selectors.product_page_queryset): no query.
+        ctx["ocop_certificate"] = page_certificate(product)
+        ctx["product_attributes"] = functools.cache(functools.partial(page_attribute_values, product))
         ctx["purchase_product"] = product
         if product.is_parent:
             ctx.update(self.variant_context(product))
@@ -103,7 +107,7 @@ class ProductDetailView(OscarProductDetailView):
             # The shop card: its rating over all its products' reviews, how to reach it. Read
             # only when the template renders the card (its cached fragment may be there:
             # marketplace/core/fragments.py); a template calls them, once each.
-            ctx["shop_rating"] = functools.cache(functools.partial(shop_rating, shop=shop))
+            ctx["shop_rating"] = functools.cache(functools.partial(self.shop_rating, product, shop))
             ctx["shop_contact"] = functools.cache(functools.partial(shop_contact, shop=shop))
             # Blocks for the shop's own people only (edit link, stock, QR for packaging).
             # Signed-in visitors only: the anonymous page (cached) never has them.
@@ -111,15 +115,32 @@ class ProductDetailView(OscarProductDetailView):
         return ctx
 
     @staticmethod
+    def shop_rating(product, shop):
+        """The shop card's rating: from the product query when it read this shop's (the
+        page's product), else one aggregate query."""
+        if product.shop_id == shop.pk and hasattr(product, "page_shop_rating_count"):
+            average = product.page_shop_rating_average
+            return ShopRating(
+                average=round(float(average), 1) if average is not None else None,
+                count=product.page_shop_rating_count or 0,
+            )
+        return shop_rating(shop=shop)
+
+    @staticmethod
     def gallery_images(product, ctx) -> list:
         """The photos in the strip: a product with options shows the chosen option's photo
         first, then the product's, then the other options' (prefetched: no query each)."""
-        images = list(product.get_all_images())
         if not product.is_parent:
-            return images
+            return list(product.get_all_images())
         chosen = ctx["variant"]["id"] if ctx.get("variant") else None
         options = [c["id"] for c in ctx.get("variants", [])]
-        theirs = list(ProductImage.objects.filter(product_id__in=options).order_by("display_order", "pk"))
+        # the product's photos and its options' in one query
+        rows = list(
+            ProductImage.objects.filter(product_id__in=[product.pk, *options])
+            .order_by("display_order", "pk")
+        )
+        images = [i for i in rows if i.product_id == product.pk]
+        theirs = [i for i in rows if i.product_id != product.pk]
         return (
             [i for i in theirs if i.product_id == chosen]
             + images

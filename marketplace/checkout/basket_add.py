@@ -25,7 +25,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from oscar.core.loading import get_class
 
-from catalogue.selectors import prefetch_product_page, product_page_queryset
+from catalogue.selectors import prefetch_product_page, product_buy_queryset
 
 AddToBasketForm = get_class("basket.forms", "AddToBasketForm")
 Applicator = get_class("offer.applicator", "Applicator")
@@ -75,7 +75,7 @@ class MarketplaceBasketAddView(BasketAddView):
 
     def post(self, request, *args, **kwargs):
         try:
-            product = product_page_queryset().get(pk=kwargs["pk"])
+            product = product_buy_queryset().get(pk=kwargs["pk"])
         except self.product_model.DoesNotExist as exc:
             raise Http404() from exc
         self.product = prefetch_product_page(product)
