@@ -855,7 +855,7 @@ EXPLAINED = [
     "built a new client, with ~170 response callbacks, for every cache call.",
     "- **Fingerprint in plain SQL** (`catalogue.selectors.product_state_fingerprint`): "
     "compiling the ORM query cost more than running it.",
-    "- **Rendered product page within 8 queries** (docs/decisions/00XX-first-render-budget.md): "
+    "- **Rendered product page within 8 queries** (docs/decisions/0045-first-render-budget.md): "
     "the product with its shop, class, parent and options in one query, the variants with "
     "their stock and attributes prefetched; breadcrumb, photos (with their thumbnails), shop "
     "card, attributes and reviews are fragments cached under the catalogue version "

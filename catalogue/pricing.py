@@ -1,6 +1,6 @@
 """The price in force: a stock record's sale price while its sale runs, its list price otherwise.
 
-The one rule (docs/decisions/00XX-sale-prices.md), decided when it is asked, like an OCOP
+The one rule (docs/decisions/0043-sale-prices.md), decided when it is asked, like an OCOP
 badge: no job starts or ends a sale. A sale is in force at a moment `at` when the record has
 a sale price lower than its list price and `sale_starts_at <= at < sale_ends_at` (times are
 stored in UTC and entered and shown in Asia/Ho_Chi_Minh).

@@ -66,7 +66,7 @@ def public_children_prefetch() -> Prefetch:
 
 def product_list_public() -> QuerySet[Product]:
     """Public standalone and parent products of approved shops, with what a card shows;
-    variants (children) are never listed, their parent is (docs/decisions/00XX-variants.md).
+    variants (children) are never listed, their parent is (docs/decisions/0042-variants.md).
 
     Each row carries `ocop_stars` / `ocop_expires` from its best valid certificate
     (None without one) and the card's figures (`card_stats`) so cards need no query per product;
@@ -329,7 +329,7 @@ def product_buy_queryset() -> QuerySet[Product]:
 
 def product_page_queryset() -> QuerySet[Product]:
     """The product page's product in one query: `product_buy_queryset()` and what the page's
-    blocks would otherwise read one query each (docs/decisions/00XX-first-render-budget.md):
+    blocks would otherwise read one query each (docs/decisions/0045-first-render-budget.md):
 
     - `page_certificate`: the best certificate valid today, as a JSON object of the columns
       the page shows (`page_certificate()` makes it a certificate);

@@ -1,5 +1,5 @@
 """A product's options ("Phân loại hàng": chai 250 ml, chai 500 ml, hộp quà): Oscar's parent
-and child products (docs/decisions/00XX-variants.md).
+and child products (docs/decisions/0042-variants.md).
 
 - The parent is what buyers find and review, and what holds the OCOP certificates; it has no
   stock record. Each child (variant) is one option: its own `title` is the option name

@@ -133,7 +133,7 @@ def price_fields(product, records) -> dict:
     """The price facts of a document sold from these stock records (`records`: a standalone's
     own record, a parent's public variants' records). Nothing here says which price is
     in force: the query decides that for the moment it runs (search.query), so a sale that
-    starts or ends needs no reindex (docs/decisions/00XX-sale-prices.md).
+    starts or ends needs no reindex (docs/decisions/0043-sale-prices.md).
 
     - `offers`: each priced record's list price, and its sale price with the sale's period as
       a date range [starts, ends) (a sale that can never apply, e.g. not cheaper, is left out);

@@ -437,7 +437,7 @@ class StockRecord(AbstractStockRecord):
     database, without a lock held across the request.
 
     A sale (`sale_price` from `sale_starts_at` until `sale_ends_at`) is in force or not at
-    the moment it is asked (catalogue/pricing.py, docs/decisions/00XX-sale-prices.md): no job
+    the moment it is asked (catalogue/pricing.py, docs/decisions/0043-sale-prices.md): no job
     starts or ends it.
     """
 

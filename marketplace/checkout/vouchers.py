@@ -1,4 +1,4 @@
-"""Vouchers at the basket and when a purchase is placed (docs/decisions/00XX-shop-vouchers.md).
+"""Vouchers at the basket and when a purchase is placed (docs/decisions/0044-shop-vouchers.md).
 
 At the basket a buyer adds a code (or picks one of a shop's listed vouchers) to Oscar's
 `basket.vouchers`; Oscar's Applicator (run by its basket middleware) then discounts the lines
@@ -42,7 +42,7 @@ class VoucherUnavailable(CheckoutError):
 
 def needs_sign_in(offer) -> bool:
     """A shop's voucher, or any with a per-buyer limit, is for signed-in buyers: the limit
-    needs an identity (a phone can be anyone's). ADR shop-vouchers."""
+    needs an identity (a phone can be anyone's). ADR 0044."""
     return offer.shop_id is not None or bool(offer.max_user_applications)
 
 

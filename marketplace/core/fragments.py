@@ -1,5 +1,5 @@
 """Parts of buyer pages that are the same for every visitor, from the cache
-(docs/decisions/00XX-first-render-budget.md).
+(docs/decisions/0045-first-render-budget.md).
 
 A page rendered for a visitor the anonymous page cache does not serve (signed in, with a
 basket or a message waiting — marketplace/core/pagecache.py — or the first visit after a

@@ -19,7 +19,7 @@ Accounts (those marked * are per shop):
   price before vouchers: every voucher's discount is credited to the shop from this account
   (`voucher`), and the part of it the shop pays for its own vouchers is debited back
   (`shop_voucher`), so programme_promotions keeps only the programme's vouchers and the
-  shop's statement shows its own voucher as a line (docs/decisions/00XX-shop-vouchers.md).
+  shop's statement shows its own voucher as a line (docs/decisions/0044-shop-vouchers.md).
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ def _fee(order, day: datetime.date) -> int:
     else the rate for every product (ADR 0024).
 
     The base is what the shop sells the line for: its price after the shop's own vouchers
-    but before the programme's (which the programme pays the shop) — ADR shop-vouchers."""
+    but before the programme's (which the programme pays the shop) — ADR 0044."""
     rates = list(FeeRate.objects.filter(valid_from__lte=day).select_related("category")
                  .order_by("-valid_from", "-pk"))
     if not rates:
@@ -134,7 +134,7 @@ def post_sale(order, *, amount: int, route: str, reference: str = "", at=None) -
         return []  # this sale was posted before
     owed = A.SHOP_PAYABLE if _released(order) else A.SHOP_PENDING
     # Vouchers: the shop is owed the price before every voucher, less its own vouchers; the
-    # programme pays for its own (ADR shop-vouchers).
+    # programme pays for its own (ADR 0044).
     by_shop, by_programme = order_discounts(order)
     entries.append(_write(kind=Kind.VOUCHER, debit=A.PROGRAMME_PROMOTIONS, credit=owed,
                           amount=by_shop + by_programme, key=f"voucher:{order.pk}", **base))

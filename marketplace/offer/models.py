@@ -1,4 +1,4 @@
-"""Oscar's offers with shop vouchers (docs/decisions/00XX-shop-vouchers.md).
+"""Oscar's offers with shop vouchers (docs/decisions/0044-shop-vouchers.md).
 
 - `Range.shop`: a range that belongs to a shop contains that shop's products only — a
   product of the shop, or a variant whose parent is the shop's — whatever else was put in

@@ -1,7 +1,7 @@
 """A shop's own vouchers, made of Oscar's pieces: a Range of the shop (confined to its
 products, marketplace/offer/models.py), a VALUE Condition (the shop's minimum basket), a
 PERCENTAGE or ABSOLUTE Benefit, a VOUCHER ConditionalOffer paid by the shop (its usage
-limits) and a Voucher (the code and dates). docs/decisions/00XX-shop-vouchers.md.
+limits) and a Voucher (the code and dates). docs/decisions/0044-shop-vouchers.md.
 """
 
 from __future__ import annotations

@@ -254,7 +254,7 @@ CHECKOUT_PAYMENT_METHODS = ("cod", "bank_transfer", "card")
 # Delivery fee of a shop that has not set its own options yet (whole đồng).
 CHECKOUT_DEFAULT_SHIPPING_FEE = env_int("CHECKOUT_DEFAULT_SHIPPING_FEE", 30000)
 
-# Sale prices (catalogue/pricing.py, docs/decisions/00XX-sale-prices.md): the deepest cut a
+# Sale prices (catalogue/pricing.py, docs/decisions/0043-sale-prices.md): the deepest cut a
 # seller may set, in percent of the list price (Decree 81/2018 art. 7: at most 50 % outside
 # the concentrated promotion programmes the State announces, when staff may raise it).
 SALE_MAX_PERCENT_OFF = env_int("SALE_MAX_PERCENT_OFF", 50)
@@ -486,7 +486,7 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_CHECK_SECONDS = 1
 # Blocks of buyer pages that do not depend on the visitor (photos, attributes, reviews, shop
 # card, breadcrumb), cached under the catalogue version for every rendered page
-# (marketplace/core/fragments.py, docs/decisions/00XX-first-render-budget.md); 0: off.
+# (marketplace/core/fragments.py, docs/decisions/0045-first-render-budget.md); 0: off.
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 600)
 
 

@@ -32,7 +32,7 @@ from marketplace.tax.rates import profile_for
 from shops.models import Partner
 
 # A shop's revenue: what buyers paid, plus the programme's vouchers' discounts (their
-# `voucher` entry less the shop's own `shop_voucher`), less refunds (ADR shop-vouchers).
+# `voucher` entry less the shop's own `shop_voucher`), less refunds (ADR 0044).
 SALES = (Kind.SALE, Kind.SALE_SELF, Kind.VOUCHER, Kind.SHOP_VOUCHER_BACK)
 REFUNDS = (Kind.REFUND, Kind.REFUND_SELF, Kind.SHOP_VOUCHER, Kind.VOUCHER_BACK)
 TAX_KINDS = (*SALES, *REFUNDS, Kind.VAT, Kind.VAT_BACK, Kind.PIT, Kind.PIT_BACK)
