@@ -95,6 +95,15 @@ def test_options_sale_and_voucher_on_a_phone(browsing, honey_on_sale):
     expect(page.locator("[data-variant-input]")).to_have_value(str(option.pk))
     expect(page.locator("[data-variant-submit]")).to_be_hidden()
     browsing.shot("the product page with the 500 ml option chosen")
+    # The buy bar, once the buy box scrolled away: the option's price and its struck list price,
+    # not hidden under the bar's buttons.
+    page.locator(".product-page h2, .product-page section").last.scroll_into_view_if_needed()
+    bar = page.locator(".buy-bar")
+    expect(bar).not_to_have_class(re.compile(r"is-off"))
+    expect(bar.locator(".price-now")).to_have_text(vnd(sale))
+    struck, button = bar.locator("del.price-list").bounding_box(), bar.locator(".btn").first.bounding_box()
+    assert struck["x"] + struck["width"] <= button["x"], "the buy bar's struck price runs under its buttons"
+    page.screenshot(path=str(browsing.folder / "02b-buy-bar.png"))
 
     quantity = max(1, math.ceil(VOUCHER_MIN / sale))
     page.locator("#add_to_basket_form input[name=quantity]").fill(str(quantity))
