@@ -159,6 +159,19 @@ def shop_order_subtotal(*, order) -> int:
     return sum(to_vnd(line.line_price_incl_tax) for line in order.shop_lines)
 
 
+def shop_order_discounts(*, order) -> list[dict]:
+    """The vouchers that took money off the order: code, amount in đồng, and whether the shop
+    pays for it (its own voucher) or the programme does (ADR shop-vouchers)."""
+    OrderDiscount = get_model("order", "OrderDiscount")
+    ConditionalOffer = get_model("offer", "ConditionalOffer")
+    rows = list(OrderDiscount.objects.filter(order_id=order.pk).order_by("pk"))
+    shop_paid = set(ConditionalOffer.objects.filter(
+        pk__in=[row.offer_id for row in rows if row.offer_id], shop__isnull=False,
+    ).values_list("pk", flat=True)) if rows else set()
+    return [{"code": row.voucher_code or row.offer_name, "amount": to_vnd(row.amount),
+             "shop_paid": row.offer_id in shop_paid} for row in rows]
+
+
 def order_status_events(*, shop: Partner, order) -> QuerySet:
     return (
         AuditEvent.objects.filter(

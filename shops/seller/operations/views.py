@@ -178,6 +178,7 @@ class OrderDetailView(SellerShopMixin, TemplateView):
             address_parts=address_parts(order.shipping_address),
             status_groups=selectors.order_shop_status_groups(order=order),
             shop_subtotal=selectors.shop_order_subtotal(order=order),
+            discounts=selectors.shop_order_discounts(order=order),
             events=selectors.order_status_events(shop=self.shop, order=order)[:20],
             payment=selectors.order_payment(shop=self.shop, order=order),
             can_handle_money=self.membership.role in MONEY_ROLES,

@@ -96,7 +96,8 @@ def test_card_shows_the_range_and_links_to_choose(client, honey, search_settings
     rebuild_index()
     html = client.get("/search/", {"q": "mat ong"}).content.decode()
     assert html.count(f'href="{parent.get_absolute_url()}"') >= 1
-    assert "125.000 ₫ – 390.000 ₫" in html
+    # each amount of the range kept on one line (price-nw), the range may break after "–"
+    assert '<span class="price-nw">125.000 ₫</span> – <span class="price-nw">390.000 ₫</span>' in html
     assert "Chọn phân loại" in html
     assert "chai 500 ml" not in html  # variants are not cards
 
