@@ -82,6 +82,13 @@ class Product(AbstractProduct):
         """A variant's option ("chai 500 ml"): its own title (catalogue/variants.py)."""
         return self.title if self.structure == self.CHILD else ""
 
+    def __str__(self):
+        # Oscar's says only the option ("chai 500 ml") for a variant with a title of its own;
+        # basket lines (Line.description) and lists read "Mật ong U Minh Hạ – chai 500 ml".
+        if self.structure == self.CHILD and self.parent_id and self.title:
+            return self.get_title()
+        return super().__str__()
+
     def get_title(self):
         """A variant reads "Mật ong U Minh Hạ – chai 500 ml" in baskets, orders and seller
         lists (Oscar stores this in the order line); others their own title."""
