@@ -45,15 +45,6 @@ class Price:
     price_max: int | None = None
     list_price_max: int | None = None
 
-    @property
-    def shows_was(self) -> bool:
-        """Whether a struck "was" price says something: on sale, and for a range of options,
-        list prices that differ from the prices in force (a sale on a middle option alone
-        leaves both ends as they were: the cut badge says it)."""
-        if not self.on_sale:
-            return False
-        return self.price_max is None or (self.list_price, self.list_price_max) != (self.price, self.price_max)
-
 
 def percent_off(list_price: int, price: int) -> int:
     """The discount as Shopee shows it: whole percent, rounded half up, never 0 % nor 100 % for
