@@ -39,11 +39,6 @@ QR_FORMATS = {
 QR_MAX_AGE = 24 * 3600
 
 
-def best_valid_certificate(product):
-    """The certificate a buyer is shown: verified, valid today, most stars first."""
-    return product.ocop_certificates.valid().order_by("-stars", "-expires_on").first()
-
-
 class ProductDetailView(OscarProductDetailView):
     def get(self, request, *args, **kwargs):
         # Anonymous visitors get the stored page while the product's state (visibility,
