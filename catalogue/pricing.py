@@ -9,8 +9,7 @@ stored in UTC and entered and shown in Asia/Ho_Chi_Minh).
   for Python (the basket's strategy, cards, the product page, the API);
 - `price_in_force_expression(prefix="", at=None)` → a Case/When for querysets (the search
   fallback's filter and sort, `annotate`);
-- `next_price_change(records, at=None)` → the next moment a sale of these records starts or
-  ends (the page cache keeps a page no longer than that).
+- `price_range(records, at=None)` → what a card of a product with options shows.
 
 A product sold from several records (a parent's variants) gives the lowest price in force
 with that record's list price.
@@ -20,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -134,20 +132,6 @@ def price_in_force_expression(prefix: str = "", at: datetime.datetime | None = N
         default=F(f"{prefix}price"),
         output_field=output,
     )
-
-
-def next_price_change(records: Iterable, at: datetime.datetime | None = None) -> datetime.datetime | None:
-    """The next moment after `at` a sale of these records starts or ends, or None."""
-    at = at or timezone.now()
-    moments = []
-    for record in records:
-        if record is None or record.sale_price is None:
-            continue
-        for moment in (record.sale_starts_at, record.sale_ends_at):
-            if moment is not None and moment > at:
-                moments.append(moment)
-    return min(moments, default=None)
-
 
 
 class SaleTerms(NamedTuple):

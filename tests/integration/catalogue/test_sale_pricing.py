@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from catalogue.models import Product
 from catalogue.pricing import (
-    next_price_change,
     percent_off,
     price_in_force,
     price_in_force_expression,
@@ -102,8 +101,6 @@ def test_several_records_give_the_lowest_price_in_force_with_its_list_price():
     assert (price.price, price.list_price, price.on_sale, price.percent_off) == (120_000, 300_000, True, 60)
     later = now + datetime.timedelta(hours=2)
     assert price_in_force([cheap, dear], at=later).price == 150_000
-    assert next_price_change([cheap, dear], at=now) == dear.sale_ends_at
-    assert next_price_change([cheap, dear], at=later) is None
     assert price_in_force([], at=now) is None
 
 
