@@ -10,7 +10,7 @@ price display (catalogue/partials/price.html).
 from django import template
 
 from catalogue.pricing import price_in_force, price_range
-from catalogue.selectors import is_buyable, record_is_available, sellable_records
+from catalogue.selectors import is_available, is_buyable, sellable_records
 
 register = template.Library()
 
@@ -33,8 +33,9 @@ def card_price(product):
 
 @register.filter
 def card_available(product) -> bool:
-    """In stock: a standalone by its record, a product with options when any option is."""
-    return any(record_is_available(product, record) for record in sellable_records(product))
+    """In stock: a standalone by its record, a product with options when any option is
+    (`catalogue.selectors.is_available`, no query)."""
+    return is_available(product)
 
 
 @register.filter

@@ -24,7 +24,7 @@ from ninja.decorators import decorate_view
 from pydantic import Field
 
 from catalogue.pricing import price_in_force, price_range
-from catalogue.selectors import product_list_public, sellable_records
+from catalogue.selectors import is_available, product_list_public, sellable_records
 from marketplace.api.caching import public_cache
 from marketplace.api.common import PageBeyondLast, public_read, unprocessable
 from search.engine import SearchUnavailable
@@ -170,13 +170,6 @@ def _num_available(product, record) -> int | None:
     return max(0, record.net_stock_level)
 
 
-def _available(product, record) -> bool:
-    if record is None or record.price is None:
-        return False
-    num = _num_available(product, record)
-    return num is None or num > 0
-
-
 def _image_urls(request, product) -> list[str]:
     urls = []
     for image in product.images.all():  # prefetched, ordered by display_order
@@ -210,7 +203,7 @@ def product_item(request: HttpRequest, product) -> dict:
         "ocop": {"stars": stars, "expires": expires.isoformat()} if stars and expires else None,
         "image": images[0] if images else None,
         "commune": shop.commune_name if shop else None,
-        "available": any(_available(product, record) for record in records),
+        "available": is_available(product),
     }
 
 
@@ -283,7 +276,7 @@ def product_detail(
             {"id": c.pk, "name": c.name, "slug": c.slug} for c in product.categories.all()
         ],
         "images": _image_urls(request, product),
-        "stock": {"available": any(_available(product, record) for record in records),
+        "stock": {"available": is_available(product),
                   # a product with options: the units of all its options together
                   "num_available": None if not records or None in counts else sum(counts)},
     })
