@@ -30,7 +30,10 @@ def test_rules_pages_and_footer_on_a_phone(browsing, settings):
                  "/chuong-trinh/cach-xep-hang-san-pham/"):
         assert footer.locator(f'a[href="{path}"]').is_visible()
     badge = footer.locator(".moit-badge img")
-    assert badge.is_visible() and page.evaluate("img => img.naturalWidth", badge.element_handle()) > 0
+    assert badge.is_visible()
+    # The badge loads lazily: scrolled into view, it is fetched now — wait for it, then check it drew.
+    page.wait_for_function("img => img.complete", arg=badge.element_handle(), timeout=10_000)
+    assert page.evaluate("img => img.naturalWidth", badge.element_handle()) > 0
     footer.screenshot(path=str(browsing.folder / "02-footer.png"))
     browsing.step += 1
 

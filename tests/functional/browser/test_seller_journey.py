@@ -77,7 +77,8 @@ def test_seller_adds_a_product_with_a_photo_finds_it_and_ships_an_order(browsing
     found = page.locator(".product-card", has_text=TITLE)
     assert found.count() == 1
     found.locator("img").first.scroll_into_view_if_needed()
-    assert found.locator("img").first.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function("img => img.complete", arg=found.locator("img").first.element_handle(), timeout=10_000)
+    assert found.locator("img").first.evaluate("img => img.naturalWidth > 0")
     browsing.shot("found in search")
 
     order = guest_orders(product, "mua.kho.ca@example.com")
