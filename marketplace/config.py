@@ -56,11 +56,15 @@ class MarketplaceCustomerConfig(CustomerConfig):
 class MarketplaceBasketConfig(BasketConfig):
     """Oscar's basket app (label `basket`, Oscar's models, URL names and templates) whose
     add-to-basket view reads the product, its stock and the basket's lines in fewer queries
-    (marketplace.checkout.basket_add)."""
+    (marketplace.checkout.basket_add) and whose voucher form is ours
+    (marketplace.checkout.voucher_views)."""
 
     def ready(self):
         super().ready()
         # Imported once the app registry is ready: the module loads Oscar's views (get_class).
         from marketplace.checkout.basket_add import MarketplaceBasketAddView
+        from marketplace.checkout.voucher_views import VoucherApplyView
 
         self.add_view = MarketplaceBasketAddView
+        # Oscar's voucher form's address applies codes with our rules and limit too.
+        self.add_voucher_view = VoucherApplyView

@@ -224,9 +224,11 @@ class PaymentMethodForm(forms.Form):
                         "invalid_choice": _("Hình thức thanh toán không hợp lệ.")},
     )
 
-    def __init__(self, *args, cod_refusal: str | None = None, **kwargs):
+    def __init__(self, *args, cod_refusal: str | None = None, prepaid_refusal: str | None = None,
+                 **kwargs):
         """`cod_refusal`: why cash on delivery is not open to this purchase (the COD limits,
-        marketplace/checkout/limits.py), or None."""
+        marketplace/checkout/limits.py), or None; `prepaid_refusal`: why card and transfer
+        are not (a 0 ₫ purchase), or None."""
         super().__init__(*args, **kwargs)
         labels = dict(PaymentMethod.choices)
         methods = settings.CHECKOUT_PAYMENT_METHODS
@@ -236,18 +238,26 @@ class PaymentMethodForm(forms.Form):
         self.card_unavailable_message = CARD_UNAVAILABLE
         # Over a COD limit: COD stays in sight, disabled, with the reason; the others remain.
         self.cod_unavailable_message = cod_refusal if PaymentMethod.COD in methods else None
+        # Nothing to pay (vouchers took the whole total): only COD, which collects nothing.
+        self.prepaid_unavailable_message = prepaid_refusal
         unavailable = set()
         if self.card_unavailable:
             unavailable.add(PaymentMethod.CARD)
+        if prepaid_refusal:
+            unavailable.update(m for m in methods if m != PaymentMethod.COD)
         if self.cod_unavailable_message:
             unavailable.add(PaymentMethod.COD)
         if unavailable:
             self.fields["method"].widget.unavailable = frozenset(unavailable)
             if self.initial.get("method") in unavailable:
                 self.initial = {**self.initial, "method": None}
+            if prepaid_refusal and PaymentMethod.COD not in unavailable:
+                self.initial = {**self.initial, "method": PaymentMethod.COD}
 
     def clean_method(self):
         method = self.cleaned_data["method"]
+        if method != PaymentMethod.COD and self.prepaid_unavailable_message:
+            raise ValidationError(self.prepaid_unavailable_message)
         if method == PaymentMethod.CARD and self.card_unavailable:
             raise ValidationError(CARD_UNAVAILABLE)
         if method == PaymentMethod.COD and self.cod_unavailable_message:

@@ -14,6 +14,9 @@ A signed-in buyer with a delivery history (`COD_TRUSTED_MIN_DELIVERED_ORDERS` de
 orders, more delivered than returned) gets the `COD_TRUSTED_*` limits instead. A limit set
 to 0 is off.
 
+A purchase its vouchers paid in full (0 ₫) goes as COD with nothing to collect: there is
+nothing to pay by card or transfer (`prepaid_refusal`).
+
 `cod_refusal` answers the payment-method step (read only); `cod_claim` is the authoritative
 check, called by `purchase_place` inside the transaction that writes the purchase: it takes
 the phone's slot for the day by a conditional UPDATE of its `CodPhoneDay` row, so two
@@ -31,12 +34,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.checkout.models import CodPhoneDay
 from marketplace.checkout.quote import CheckoutError, Quote
 from marketplace.core.money import format_vnd
 from marketplace.core.phones import normalise_mobile
-from marketplace.order.models import Order
+from marketplace.order.models import Order, PaymentMethod
 from marketplace.order.statuses import OrderStatus
 
 
@@ -198,3 +202,18 @@ def _take_slot(phone: str, day, maximum: int) -> int | None:
 
 def _count(phone: str, day) -> int:
     return CodPhoneDay.objects.filter(phone=phone, day=day).values_list("purchases", flat=True).get()
+
+
+#: A purchase its vouchers paid in full: there is nothing to pay by card or transfer (Stripe
+#: takes no 0 ₫ payment, a 0 ₫ VietQR asks for nothing); it goes as COD with nothing to collect.
+NOTHING_TO_PAY = gettext_lazy(
+    "Đơn hàng 0 ₫ sau khi giảm giá nên không cần trả trước: hãy chọn “Thanh toán khi nhận "
+    "hàng (COD)”, người giao hàng sẽ không thu tiền."
+)
+
+
+def prepaid_refusal(total: int, payment_method: str) -> str | None:
+    """Why `payment_method` cannot pay a purchase of `total` đồng (None: it can)."""
+    if total == 0 and payment_method != PaymentMethod.COD:
+        return str(NOTHING_TO_PAY)
+    return None

@@ -27,7 +27,7 @@ from oscar.core.loading import get_model
 from catalogue.models import Product
 from catalogue.selectors import product_is_public
 from marketplace.checkout.addresses import address_remember
-from marketplace.checkout.limits import cod_claim
+from marketplace.checkout.limits import cod_claim, prepaid_refusal
 from marketplace.checkout.quote import (
     CheckoutError,
     Quote,
@@ -107,6 +107,8 @@ def purchase_place(
     quote = basket_quote(basket, choices)
     if not quote.shipping_chosen:
         raise CheckoutError(_("Hãy chọn cách giao hàng cho từng cửa hàng."))
+    if refusal := prepaid_refusal(quote.total, payment_method):
+        raise CheckoutError(refusal)
     if expected_total is not None and int(expected_total) != quote.total:
         raise CheckoutError(
             _("Tổng tiền đã thay đổi kể từ khi bạn xem lại đơn. Vui lòng kiểm tra lại trước khi đặt.")

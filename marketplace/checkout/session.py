@@ -15,7 +15,7 @@ from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import session as oscar_session
 from oscar.apps.checkout.utils import CheckoutSessionData
 
-from marketplace.checkout.limits import cod_refusal
+from marketplace.checkout.limits import cod_refusal, prepaid_refusal
 from marketplace.checkout.quote import basket_quote
 from marketplace.order.models import PaymentMethod
 from marketplace.order.utils import vnd_price
@@ -103,6 +103,10 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
             quote=self.get_quote(), phone=address.get("phone_number"), user=self.request.user
         )
 
+    def prepaid_refusal(self) -> str | None:
+        """Why card and transfer are closed to this purchase (its vouchers paid it all)."""
+        return prepaid_refusal(self.get_quote().total, PaymentMethod.CARD)
+
     def get_shipping_method(self, basket, shipping_address=None, **kwargs):
         quote = self.get_quote(basket)
         if not self.checkout_session.is_shipping_method_set(basket) or not quote.shipping_chosen:
@@ -118,6 +122,9 @@ class CheckoutSessionMixin(oscar_session.CheckoutSessionMixin):
                 url=reverse("checkout:payment-method"),
                 message=_("Hãy chọn hình thức thanh toán."),
             )
+        if refusal := prepaid_refusal(self.get_quote().total, self.payment_method()):
+            # A voucher added after the choice took the whole total: COD, nothing to collect.
+            raise exceptions.FailedPreCondition(url=reverse("checkout:payment-method"), message=refusal)
         if self.payment_method() == PaymentMethod.COD:
             # The basket grew past a COD limit after COD was chosen: choose again, told why.
             refusal = self.cod_refusal()

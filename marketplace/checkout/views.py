@@ -205,7 +205,8 @@ class PaymentMethodView(CheckoutSessionMixin, generic.FormView):
         return {"method": method}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "cod_refusal": self.cod_refusal()}
+        return {**super().get_form_kwargs(), "cod_refusal": self.cod_refusal(),
+                "prepaid_refusal": self.prepaid_refusal()}
 
     def form_valid(self, form):
         self.set_payment_method(form.cleaned_data["method"])

@@ -1,11 +1,18 @@
 """The basket's voucher buttons: a code typed or picked under a shop (or for the whole
-basket), and "Bỏ mã". POST only; both go back to the basket with a message."""
+basket), and "Bỏ mã". POST only; both go back to the basket with a message.
+
+Codes are short, so typing them is limited per client address (FORM_RATE_LIMITS["voucher"]):
+over the limit the basket says to wait, nothing is tried and nothing in the basket is lost.
+Oscar's own /basket/vouchers/add/ is this view too (marketplace.config), so no route applies a
+code without these rules."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_POST
 
 from marketplace.checkout.vouchers import (
@@ -13,6 +20,7 @@ from marketplace.checkout.vouchers import (
     basket_voucher_apply,
     basket_voucher_remove,
 )
+from marketplace.core.ratelimit import client_address, hit
 
 
 def _shop_id(value) -> int | None:
@@ -22,8 +30,21 @@ def _shop_id(value) -> int | None:
         return None
 
 
+def _minutes_to_wait(request) -> int | None:
+    """None while this address may try another code, else the minutes until it may."""
+    rate = (getattr(settings, "FORM_RATE_LIMITS", None) or {}).get("voucher")
+    if not rate:
+        return None
+    verdict = hit("voucher", client_address(request), rate)
+    return None if verdict.allowed else -(-verdict.retry_after // 60)
+
+
 @require_POST
 def voucher_apply(request):
+    if (minutes := _minutes_to_wait(request)) is not None:
+        messages.error(request, _("Bạn đã thử quá nhiều mã giảm giá. Vui lòng thử lại sau %(minutes)s phút.")
+                       % {"minutes": minutes})
+        return redirect("basket:summary")
     # A picked voucher's button sends `code`; the field beside it `typed_code`.
     code = (request.POST.get("code") or request.POST.get("typed_code") or "")[:64]
     try:
@@ -44,3 +65,12 @@ def voucher_remove(request, pk: int):
     if basket_voucher_remove(basket=request.basket, voucher_id=pk, user=request.user, request=request):
         messages.info(request, _("Đã bỏ mã giảm giá."))
     return redirect("basket:summary")
+
+
+class VoucherApplyView(View):
+    """`voucher_apply` where Oscar's basket app expects a class (its /basket/vouchers/add/)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        return voucher_apply(request)

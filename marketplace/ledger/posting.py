@@ -117,8 +117,15 @@ def _rate_of(product, rates: list[FeeRate]) -> FeeRate | None:
 
 def post_sale(order, *, amount: int, route: str, reference: str = "", at=None) -> list[Entry]:
     """The buyer's money for `order` arrived (`amount` đồng by `route`): what the platform
-    now owes the shop, or what the shop collected itself; the fee and tax withheld on it."""
-    if amount <= 0 or order.shop_id is None:
+    now owes the shop, or what the shop collected itself; the fee and tax withheld on it.
+
+    An order the programme's vouchers paid in full (0 ₫ from the buyer) still earns the shop
+    what the programme owes it for them, less the fee and tax on that: there is no sale entry
+    then, the voucher entries carry it."""
+    if amount < 0 or order.shop_id is None:
+        return []
+    by_shop, by_programme = order_discounts(order)
+    if amount == 0 and not by_programme:
         return []
     at = at or timezone.now()
     day = timezone.localdate(at)
@@ -130,12 +137,11 @@ def post_sale(order, *, amount: int, route: str, reference: str = "", at=None) -
     else:
         entries.append(_write(kind=Kind.SALE_SELF, debit=A.SHOP_COLLECTED, credit=A.SHOP_SALES,
                               amount=amount, key=f"sale:{order.pk}", **base))
-    if entries[0] is None:
+    if amount and entries[0] is None:
         return []  # this sale was posted before
     owed = A.SHOP_PAYABLE if _released(order) else A.SHOP_PENDING
     # Vouchers: the shop is owed the price before every voucher, less its own vouchers; the
     # programme pays for its own (ADR 0044).
-    by_shop, by_programme = order_discounts(order)
     entries.append(_write(kind=Kind.VOUCHER, debit=A.PROGRAMME_PROMOTIONS, credit=owed,
                           amount=by_shop + by_programme, key=f"voucher:{order.pk}", **base))
     entries.append(_write(kind=Kind.SHOP_VOUCHER, debit=owed, credit=A.PROGRAMME_PROMOTIONS,
@@ -219,7 +225,7 @@ def release_due(*, now=None) -> int:
     now = now or timezone.now()
     window = datetime.timedelta(days=settings.COMPLAINT_WINDOW_DAYS)
     candidates = (
-        Order.objects.filter(status="delivered", ledger_entries__kind__in=[Kind.SALE, Kind.SALE_SELF])
+        Order.objects.filter(status="delivered", ledger_entries__kind__in=[Kind.SALE, Kind.SALE_SELF, Kind.VOUCHER])
         .exclude(ledger_entries__kind=Kind.RELEASE)
         .annotate(delivered=Max("shipments__delivered_at"))
         .filter(Q(delivered__lte=now - window) | Q(delivered__isnull=True, date_placed__lte=now - window))

@@ -550,6 +550,8 @@ FORM_RATE_LIMITS = {
     "register": env_str("RATE_LIMIT_REGISTER", "20/hour"),
     "password_reset": env_str("RATE_LIMIT_PASSWORD_RESET", "10/hour"),
     "shop_apply": env_str("RATE_LIMIT_SHOP_APPLY", "10/hour"),
+    # Voucher codes typed at the basket (marketplace/checkout/voucher_views.py): codes are short.
+    "voucher": env_str("RATE_LIMIT_VOUCHER", "30/hour"),
 }
 
 # --- Shop membership invitations (shops/invitations.py; docs/decisions/0030-shop-invitations-and-account-enumeration.md) ---

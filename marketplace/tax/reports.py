@@ -8,8 +8,8 @@ the sale was in July — Decree 117/2025 lets a return be offset in the period i
 Definitions (docs/decisions/0028-tax-withholding.md), per shop and period:
 
 - `vat` = Σ `vat` − Σ `vat_back`; `pit` = Σ `pit` − Σ `pit_back`;
-- `revenue` (doanh thu đã khấu trừ thuế) = Σ `sale`/`sale_self` − Σ `refund`/`refund_self`
-  of the orders on which tax was withheld (an order with a `vat` or `pit` entry): the base of
+- `revenue` (doanh thu đã khấu trừ thuế) = Σ `sale`/`sale_self` − Σ `refund`/`refund_self`,
+  plus what the programme's vouchers paid for (REVENUE_PLUS − REVENUE_MINUS below), of the orders on which tax was withheld (an order with a `vat` or `pit` entry): the base of
   `vat` and `pit`, so `vat` ≈ rate × `revenue` (to rounding per sale);
 - `other_sales` = the same sum for the orders on which nothing was withheld (a company or
   cooperative, or money the shop collected itself on a route the platform does not withhold on);
@@ -31,11 +31,13 @@ from marketplace.tax.models import RevenueThreshold
 from marketplace.tax.rates import profile_for
 from shops.models import Partner
 
-# A shop's revenue: what buyers paid, plus the programme's vouchers' discounts (their
-# `voucher` entry less the shop's own `shop_voucher`), less refunds (ADR 0044).
-SALES = (Kind.SALE, Kind.SALE_SELF, Kind.VOUCHER, Kind.SHOP_VOUCHER_BACK)
-REFUNDS = (Kind.REFUND, Kind.REFUND_SELF, Kind.SHOP_VOUCHER, Kind.VOUCHER_BACK)
-TAX_KINDS = (*SALES, *REFUNDS, Kind.VAT, Kind.VAT_BACK, Kind.PIT, Kind.PIT_BACK)
+# A shop's revenue (ADR 0044) = what buyers paid, plus the programme's vouchers' discounts
+# (the `voucher` entry covers every voucher, the shop's own `shop_voucher` takes its part
+# back), less refunds and what they give back. Only the net is reported: REVENUE_PLUS is
+# not "sales" and REVENUE_MINUS not "refunds" (the shop's own voucher is in the minus).
+REVENUE_PLUS = (Kind.SALE, Kind.SALE_SELF, Kind.VOUCHER, Kind.SHOP_VOUCHER_BACK)
+REVENUE_MINUS = (Kind.REFUND, Kind.REFUND_SELF, Kind.SHOP_VOUCHER, Kind.VOUCHER_BACK)
+TAX_KINDS = (*REVENUE_PLUS, *REVENUE_MINUS, Kind.VAT, Kind.VAT_BACK, Kind.PIT, Kind.PIT_BACK)
 
 
 # --- periods ------------------------------------------------------------------------------
@@ -65,10 +67,10 @@ def _sum(condition) -> Coalesce:
 def _aggregates() -> dict:
     taxed = _taxed_order()
     return {
-        "revenue_in": _sum(Q(kind__in=SALES) & taxed),
-        "revenue_out": _sum(Q(kind__in=REFUNDS) & taxed),
-        "other_in": _sum(Q(kind__in=SALES) & ~taxed),
-        "other_out": _sum(Q(kind__in=REFUNDS) & ~taxed),
+        "revenue_in": _sum(Q(kind__in=REVENUE_PLUS) & taxed),
+        "revenue_out": _sum(Q(kind__in=REVENUE_MINUS) & taxed),
+        "other_in": _sum(Q(kind__in=REVENUE_PLUS) & ~taxed),
+        "other_out": _sum(Q(kind__in=REVENUE_MINUS) & ~taxed),
         "vat_in": _sum(Q(kind=Kind.VAT)),
         "vat_out": _sum(Q(kind=Kind.VAT_BACK)),
         "pit_in": _sum(Q(kind=Kind.PIT)),
@@ -262,11 +264,11 @@ class ThresholdStatus:
 def _year_sales(*, year: int, shop_ids=None, at_least: int | None = None) -> dict[int, int]:
     """Each shop's sales of `year` net of refunds, every route (one query)."""
     start, end = year_bounds(year)
-    entries = Entry.objects.filter(booked_at__gte=start, booked_at__lt=end, kind__in=(*SALES, *REFUNDS))
+    entries = Entry.objects.filter(booked_at__gte=start, booked_at__lt=end, kind__in=(*REVENUE_PLUS, *REVENUE_MINUS))
     if shop_ids is not None:
         entries = entries.filter(shop_id__in=list(shop_ids))
     rows = entries.values("shop_id").order_by("shop_id").annotate(
-        sales=_sum(Q(kind__in=SALES)) - _sum(Q(kind__in=REFUNDS))
+        sales=_sum(Q(kind__in=REVENUE_PLUS)) - _sum(Q(kind__in=REVENUE_MINUS))
     )
     if at_least is not None:
         rows = rows.filter(sales__gte=at_least)

@@ -122,3 +122,34 @@ def test_the_counter_windows():
     assert 1 <= verdicts[-1].retry_after <= 60
     assert hit("test", "10.0.0.2", "2/minute").allowed
     assert hit("other", "10.0.0.1", "2/minute").allowed
+
+
+def test_voucher_codes_are_limited_per_address_and_the_basket_keeps_everything(settings):
+    """Codes are short: typing them is limited, on our form and on Oscar's address alike
+    (both are marketplace.checkout.voucher_views); over the limit the basket says to wait."""
+    from django.core.cache import cache
+
+    from tests.factories import make_product, make_shop
+    from tests.factories.vouchers import make_shop_voucher
+
+    cache.clear()
+    settings.FORM_RATE_LIMITS = {**settings.FORM_RATE_LIMITS, "voucher": "3/hour"}
+    shop = make_shop("mat-ong")
+    product = make_product(shop, "Mật ong U Minh", price=200_000, stock=5)
+    make_shop_voucher(shop, code="TETMATONG")
+    client = Client()
+    client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
+    for path, code in (("/basket/vouchers/apply/", "XXXX1"), ("/basket/vouchers/add/", "XXXX2"),
+                       ("/basket/vouchers/apply/", "TETMATONG")):
+        page = client.post(path, {"typed_code": code, "code": code}, follow=True).content.decode()
+        assert "quá nhiều mã" not in page
+    # Oscar's address answers with our rules: a shop voucher needs a signed-in buyer.
+    assert "Đăng nhập" in page or "đăng nhập" in page
+    response = client.post("/basket/vouchers/apply/", {"typed_code": "TETMATONG"}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Bạn đã thử quá nhiều mã giảm giá. Vui lòng thử lại sau" in page
+    assert "Mật ong U Minh" in page  # the basket is still there
+    limited = client.post("/basket/vouchers/add/", {"code": "TETMATONG"})
+    assert limited.status_code == 302
+    assert hit("voucher", "10.9.9.9", "3/hour").allowed  # another address is not held back
