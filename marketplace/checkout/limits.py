@@ -207,8 +207,8 @@ def _count(phone: str, day) -> int:
 #: A purchase its vouchers paid in full: there is nothing to pay by card or transfer (Stripe
 #: takes no 0 ₫ payment, a 0 ₫ VietQR asks for nothing); it goes as COD with nothing to collect.
 NOTHING_TO_PAY = gettext_lazy(
-    "Đơn hàng 0 ₫ sau khi giảm giá nên không cần trả trước: hãy chọn “Thanh toán khi nhận "
-    "hàng (COD)”, người giao hàng sẽ không thu tiền."
+    "Đơn hàng 0 ₫ sau khi giảm giá nên không cần trả trước: đơn đi theo hình thức “Thanh "
+    "toán khi nhận hàng (COD)” và người giao hàng sẽ không thu tiền."
 )
 
 
