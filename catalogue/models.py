@@ -59,23 +59,41 @@ class Product(AbstractProduct):
         db_index=True,
     )
     moderation_reason = models.TextField(_("Lý do kiểm duyệt"), blank=True)
-    # Lower-case title without diacritics (đ → d): the database fallback of search matches
+    # Lower-case title without diacritics (đ → d), with a parent's options' names and the
+    # attribute values' text (catalogue/attributes.py): the database fallback of search matches
     # "mat ong" against it when the search server is down (search/fallback.py).
     search_text = models.TextField(blank=True, editable=False)
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(self.searchable_title()).lower()
+        # Oscar's save writes the attribute values (`self.attr.save()`, bulk: no signal) after
+        # the row; only an `attr` that was read or set may change them.
+        container = self.attr.__dict__
+        attributes_touched = bool(container.get("_initialized") or container.get("_dirty"))
+        self.search_text = fold(self.searchable_text()).lower()
         if kwargs.get("update_fields") is not None and "title" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+        if attributes_touched:
+            search_text_refresh([self.pk])
 
-    def searchable_title(self) -> str:
-        """The title the database fallback matches: a parent's with its variants' option
-        names ("Mật ong U Minh Hạ chai 500 ml hộp quà"), since only parents are listed."""
-        if self.structure == self.PARENT and self.pk:
-            options = self.children.order_by("pk").values_list("title", flat=True)
-            return " ".join([self.title or "", *[option for option in options if option]])
-        return self.title or ""
+    def searchable_text(self) -> str:
+        """What the database fallback matches: the title, a parent's public options' names
+        ("Mật ong U Minh Hạ chai 500 ml hộp quà", since only parents are listed), and the text
+        of the attribute values of the product and of those options ("500 g", "U Minh")."""
+        from catalogue.attributes import attribute_texts, searchable_attribute_texts
+
+        if not self.pk:
+            return self.title or ""
+        parts, owners = [self.title or ""], [self.pk]
+        if self.structure == self.PARENT:
+            for child_id, option in self.children.filter(is_public=True).order_by("pk").values_list(
+                "id", "title"
+            ):
+                owners.append(child_id)
+                if option:
+                    parts.append(option)
+        parts += searchable_attribute_texts(owners, attribute_texts(owners))
+        return " ".join(parts)
 
     @property
     def option_name(self) -> str:
@@ -96,6 +114,19 @@ class Product(AbstractProduct):
             parent_title = self.parent.title
             return f"{parent_title} – {self.title}" if self.title else parent_title
         return self.title
+
+
+def search_text_refresh(product_ids) -> None:
+    """Write again the `search_text` of these products and of the parents of those that are
+    options (an option's name and attribute values are in its parent's). An UPDATE: no signal."""
+    ids = {int(pk) for pk in product_ids if pk is not None}
+    if not ids:
+        return
+    ids |= set(Product.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True))
+    for product in Product.objects.filter(pk__in=ids).only("pk", "title", "structure", "search_text"):
+        text = fold(product.searchable_text()).lower()
+        if text != product.search_text:
+            Product.objects.filter(pk=product.pk).update(search_text=text)
 
 
 def product_category_id(product_id: int) -> int | None:

@@ -259,6 +259,7 @@ def variant_remove(*, variant: Product, actor, acting_as: str) -> str:
         )})
     if variant_has_orders(variant):
         Product.objects.filter(pk=variant.pk).update(is_public=False)
+        _refresh_parent(parent)  # a hidden option's words no longer find the product
         outcome = "hidden"
     else:
         files = [image.original for image in variant.images.all()]
@@ -279,6 +280,7 @@ def variant_remove(*, variant: Product, actor, acting_as: str) -> str:
 def variant_show(*, variant: Product, actor, acting_as: str) -> None:
     """Offer a hidden option again."""
     Product.objects.filter(pk=variant.pk).update(is_public=True)
+    _refresh_parent(variant.parent)
     audit_record(
         action="product.variant_shown", actor=actor, acting_as=acting_as, shop=variant.parent.shop,
         target=variant.parent, data={"variant": variant.pk},
@@ -287,7 +289,8 @@ def variant_show(*, variant: Product, actor, acting_as: str) -> None:
 
 
 def _refresh_parent(parent: Product) -> None:
-    """The parent's folded search text includes its options' names (Product.save)."""
+    """The parent's folded search text includes its public options' names and attribute
+    values (Product.searchable_text)."""
     parent.save(update_fields=["search_text"])
 
 

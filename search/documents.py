@@ -50,7 +50,8 @@ prefix = analyzer(
 
 #: Fields of the all-text field `text` (copy_to): one field so that a query whose
 #: words are spread over title, shop and category still needs all its words.
-TEXT_FIELDS = ("title", "description", "variant_names", "shop_name", "category_names", "commune_name")
+TEXT_FIELDS = ("title", "description", "variant_names", "attribute_values", "shop_name", "category_names",
+               "commune_name")
 
 #: OCOP star levels; each has its own field of validity periods (`ocop_field`).
 OCOP_LEVELS = (3, 4, 5)
@@ -77,6 +78,9 @@ class ProductDocument(Document):
     description = _folded_text()
     # A parent's options ("chai 500 ml", "hộp quà"): searchable, the card shows the parent.
     variant_names = _folded_text(multi=True)
+    # The text of the attribute values of the product and of its public options ("500 g",
+    # "U Minh": catalogue/attributes.py), searchable like the options' names.
+    attribute_values = _folded_text(multi=True)
     text = Text(analyzer=folding)
 
     shop_id = Integer()

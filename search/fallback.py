@@ -1,7 +1,8 @@
 """The database fallback: when the search server is down or slow, pages still list products.
 
-Every word must be in the folded title (`Product.search_text`: "mat ong" finds
-"Mật ong"; "f" typed for "ph" is tried too; words that match nothing as typed are read as
+Every word must be in the folded title, with a parent's options' names and the attribute
+values' text (`Product.search_text`: "mat ong" finds "Mật ong", "hu thuy tinh" a product with
+an option "hũ thủy tinh"; "f" typed for "ph" is tried too; words that match nothing as typed are read as
 what a phone user meant by joined or Telex-typed words, search.typed: "nuocmam",
 "nuwowcs mawms" find "Nước mắm"; no typo tolerance, no facets) over `product_list_public()`, with the simple
 filters applied. A simpler ranking:

@@ -32,6 +32,7 @@ from django.urls import reverse
 from elasticsearch import NotFoundError
 from elasticsearch.helpers import bulk
 
+from catalogue.attributes import attribute_texts, searchable_attribute_texts
 from catalogue.models import Category, OcopCertificate, Product, ProductImage, today_local
 from catalogue.pricing import price_in_force
 from catalogue.selectors import (
@@ -202,6 +203,8 @@ def product_document(product: Product, tree: _CategoryTree) -> dict:
                 category_slugs.append(node.slug)
         category_paths.append(" > ".join(node.name for node in lineage))
     title = product.title or (product.parent.title if product.parent_id else "")
+    options = public_variants(product) if product.is_parent else []
+    owners = [product.pk, *(child.pk for child in options)]
     certificates = _verified_certificates(product)
     today = today_local()
     # Only a ranking hint for the completion suggester (no badge is shown there).
@@ -211,8 +214,8 @@ def product_document(product: Product, tree: _CategoryTree) -> dict:
         "id": product.pk,
         "title": title,
         "description": product.description or "",
-        "variant_names": [child.title for child in public_variants(product) if child.title]
-        if product.is_parent else [],
+        "variant_names": [child.title for child in options if child.title],
+        "attribute_values": searchable_attribute_texts(owners, attribute_texts(owners)),
         "shop_id": shop.pk if shop else None,
         "shop_slug": shop.code if shop else None,
         "shop_name": shop.name if shop else None,
@@ -254,7 +257,7 @@ def iter_documents(
 ) -> Iterator[list[dict]]:
     """Batches of documents of public products (all of them, or of the given ids).
 
-    Built from plain rows (`values()`), six queries per batch: model instances
+    Built from plain rows (`values()`), a constant number of queries per batch: model instances
     and prefetch managers cost more than the rest of a rebuild. The documents
     are exactly those of `product_document` (tests/integration/search/test_documents.py).
     """
@@ -384,6 +387,10 @@ class _RowDocuments:
                 *_Record._fields
             ):
                 records.setdefault(record[0], []).append(_Record(*record))
+        # The attribute values' text of the products and of those variants (one query).
+        owners = {row["id"]: [row["id"], *(child_id for child_id, _option in children.get(row["id"], ()))]
+                  for row in rows}
+        texts = attribute_texts(pk for pks in owners.values() for pk in pks)
         categories: dict[int, list[int]] = {}
         for product_id, category_id in (
             Product.categories.through.objects.filter(**of_products)
@@ -414,8 +421,8 @@ class _RowDocuments:
                 record = self._shop_record(records.get(row["id"], ()), row["shop_id"])
                 sold, names = ([record] if record is not None else []), []
             documents.append(self._document(
-                row, sold, names, categories.get(row["id"], ()), certificates.get(row["id"], ()),
-                images.get(row["id"], ""),
+                row, sold, names, searchable_attribute_texts(owners[row["id"]], texts),
+                categories.get(row["id"], ()), certificates.get(row["id"], ()), images.get(row["id"], ""),
             ))
         return documents
 
@@ -427,8 +434,8 @@ class _RowDocuments:
                 return candidate
         return records[0] if records else None
 
-    def _document(self, row: dict, records: list, variant_names: list[str], category_ids_,
-                  certificates, image: str) -> dict:
+    def _document(self, row: dict, records: list, variant_names: list[str], attribute_values: list[str],
+                  category_ids_, certificates, image: str) -> dict:
         pk = row["id"]
         shop = self._shops.get(row["shop_id"]) if row["shop_id"] else None
         tracks_stock = row["product_class__track_stock"] if row["product_class_id"] else True
@@ -472,6 +479,7 @@ class _RowDocuments:
             "title": title,
             "description": row["description"] or "",
             "variant_names": variant_names,
+            "attribute_values": attribute_values,
             "shop_id": shop["id"] if shop else None,
             "shop_slug": shop["code"] if shop else None,
             "shop_name": shop["name"] if shop else None,

@@ -382,7 +382,7 @@ def _text_query_one(q: str, *, fuzzy: bool = True) -> dict:
     matches = {
         "bool": {
             "should": [
-                # every word somewhere in title/description/shop/category/commune
+                # every word somewhere in title/description/options/attributes/shop/category/commune
                 {"match": {"text": every_word}},
                 # a title being typed: "mat o" → "Mật ong"
                 {"match": {"title.prefix": {"query": q, "operator": "and"}}},
@@ -396,6 +396,9 @@ def _text_query_one(q: str, *, fuzzy: bool = True) -> dict:
         {"match": {"title": {"query": q, "operator": "and", "boost": weight("title_all_words")}}},
         {"multi_match": {"query": q, "fields": ["shop_name", "category_names", "commune_name"],
                          "operator": "and", "boost": weight("shop_category_commune")}},
+        # an option's name or an attribute value ("hũ thủy tinh", "500 g"): modest, below the title
+        {"multi_match": {"query": q, "fields": ["variant_names", "attribute_values"],
+                         "operator": "and", "boost": weight("options_attributes")}},
     ]
     return {"bool": {"must": [matches], "should": boosts}}
 

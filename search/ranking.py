@@ -57,6 +57,11 @@ RANKING_FACTORS: tuple[RankingFactor, ...] = (
         _("Ví dụ gõ tên hợp tác xã hoặc tên xã để thấy sản phẩm của nơi đó."),
     ),
     RankingFactor(
+        "options_attributes", TEXT, 1,
+        _("Tên phân loại hoặc thuộc tính của sản phẩm có đủ các chữ bạn gõ"),
+        _("Ví dụ gõ “hũ thủy tinh” hay “500 g” để thấy sản phẩm có phân loại hoặc khối lượng đó."),
+    ),
+    RankingFactor(
         "ocop_5", MULTIPLIER, 1.3,
         _("Chứng nhận OCOP 5 sao còn hiệu lực"),
         _("Chỉ tính giấy chứng nhận đã được cán bộ chương trình xác minh và còn hạn hôm nay; "
@@ -83,8 +88,9 @@ RANKING_FACTORS: tuple[RankingFactor, ...] = (
 #: over the index of public products: search/indexing.py).
 MATCH_RULES: tuple[str, ...] = (
     _("Chỉ hiện sản phẩm đang bán công khai, của cửa hàng đã được cán bộ chương trình duyệt."),
-    _("Sản phẩm phải có đủ các chữ bạn gõ, ở tên, mô tả, tên cửa hàng, danh mục hoặc xã, "
-      "phường. Không cần gõ dấu: “mat ong” tìm được “Mật ong”, “d” tìm được cả “đ”."),
+    _("Sản phẩm phải có đủ các chữ bạn gõ, ở tên, phân loại, thuộc tính (như khối lượng, xuất "
+      "xứ), mô tả, tên cửa hàng, danh mục hoặc xã, phường. Không cần gõ dấu: “mat ong” tìm được "
+      "“Mật ong”, “d” tìm được cả “đ”."),
     _("Gõ sai một chữ cái vẫn tìm được với từ dài từ 4 chữ cái, sai hai chữ cái với từ dài từ "
       "7 chữ cái, miễn là chữ cái đầu đúng; gõ “f” thay cho “ph” cũng được."),
     _("Tên sản phẩm đang gõ dở (“mat o”) cũng tìm được."),
@@ -97,9 +103,10 @@ MATCH_RULES: tuple[str, ...] = (
 #: When the search server is down or slow (search/fallback.py).
 FALLBACK_RULE = _(
     "Khi máy chủ tìm kiếm gặp sự cố, trang tạm tìm trong cơ sở dữ liệu và báo cho bạn biết. "
-    "Cách tìm này đơn giản hơn: chỉ tìm trong tên sản phẩm, không sửa lỗi gõ. Tên bắt đầu "
-    "bằng từ khóa đứng trước, rồi tên có nguyên cụm từ khóa, rồi các sản phẩm còn lại; trong "
-    "mỗi nhóm, sản phẩm nhiều sao OCOP hơn đứng trước, rồi đến sản phẩm đăng sau."
+    "Cách tìm này đơn giản hơn: chỉ tìm trong tên sản phẩm, tên phân loại và thuộc tính, không "
+    "sửa lỗi gõ. Tên bắt đầu bằng từ khóa đứng trước, rồi tên có nguyên cụm từ khóa, rồi các "
+    "sản phẩm còn lại; trong mỗi nhóm, sản phẩm nhiều sao OCOP hơn đứng trước, rồi đến sản "
+    "phẩm đăng sau."
 )
 
 #: How many of the best matches the OCOP and featured multipliers re-rank when words are

@@ -16,6 +16,7 @@ TEXT_CLAUSES = {
     "title_phrase": ("match_phrase", "title"),
     "title_all_words": ("match", "title"),
     "shop_category_commune": ("multi_match", ("shop_name", "category_names", "commune_name")),
+    "options_attributes": ("multi_match", ("variant_names", "attribute_values")),
 }
 
 
