@@ -111,6 +111,12 @@ def cached(request, name: str, vary_on, render) -> str:
     return html
 
 
+def forget_local() -> None:
+    """Drop this process's local fragments (tests)."""
+    with _local_lock:
+        _local.clear()
+
+
 def cached_locally(request, name: str, vary_on, render) -> str:
     """The fragment from this process's memory, or `render()` kept there."""
     seconds = timeout()
