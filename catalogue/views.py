@@ -128,6 +128,10 @@ class ProductDetailView(OscarProductDetailView):
         found = [
             ("product-breadcrumb", [product.pk]),
             ("product-gallery", [product.pk, variant["id"] if variant else ""]),
+            ("product-title", [product.pk]),
+            ("product-description", [product.pk]),
+            ("product-ocop", [product.pk]),
+            ("product-origin", [product.pk]),
             ("product-info", [product.pk]),
             ("product-reviews", [product.pk, self.request.user.pk]),
         ]

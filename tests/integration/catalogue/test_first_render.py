@@ -210,7 +210,7 @@ def test_every_fragment_of_the_page_is_read_in_one_round_trip(client, caching, s
         rendered(client, url)  # stores the fragments
         alone, together = fragment_reads(client, url)
         assert alone == [], url
-        assert [len(keys) for keys in together] == [5], url
+        assert [len(keys) for keys in together] == [9], url
         assert all(caches["default"].get(key) is not None for key in together[0]), url
 
 
