@@ -78,3 +78,15 @@ def test_stored_parts_are_the_rendered_ones(local_fragments, settings):
     settings.FRAGMENT_CACHE_SECONDS = 600
     page(client, url)
     assert unmask.sub("", page(client, url)) == plain
+
+
+def test_basket_count_of_a_guest_with_and_without_a_basket(client):
+    """`{% basket_count %}` prints 0 without building a basket for a guest who has none, and
+    the count of a guest's basket (its cookie) as Oscar's basket gives it."""
+    shop = make_shop("co-so-gio")
+    product = make_product(shop, "Mật ong giỏ", price=120_000)
+    response = client.get(product.get_absolute_url())
+    assert '<span class="basket-count">0<' in response.content.decode()
+    assert not any(name.startswith("oscar_open_basket") for name in response.cookies)
+    client.post(f"/basket/add/{product.pk}/", {"quantity": 3})
+    assert '<span class="basket-count">3<' in page(client, product.get_absolute_url())
