@@ -29,7 +29,8 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from catalogue.models import Category, OcopCertificate, Product, ProductImage
+from catalogue.models import Category, OcopCertificate, Product, ProductImage, today_local
+from marketplace.core.prepared import PreparedQuery, as_key
 from marketplace.order.statuses import OrderStatus, stored_values
 from shops.models import Partner, StockRecord
 
@@ -327,7 +328,7 @@ def product_buy_queryset() -> QuerySet[Product]:
     )
 
 
-def product_page_queryset() -> QuerySet[Product]:
+def product_page_queryset(on: datetime.date | None = None) -> QuerySet[Product]:
     """The product page's product in one query: `product_buy_queryset()` and what the page's
     blocks would otherwise read one query each (docs/decisions/0045-first-render-budget.md):
 
@@ -339,9 +340,12 @@ def product_page_queryset() -> QuerySet[Product]:
 
     The photos, attributes, reviews and breadcrumb are read when their cached fragment is
     missing (catalogue/templatetags/catalogue_fragments.py).
+
+    `on`: the day the certificate must be valid (default today); `page_product()` runs this
+    query for one product without compiling it again.
     """
     certificate = (
-        OcopCertificate.objects.valid()
+        OcopCertificate.objects.valid(on)
         .filter(product=OuterRef("pk"))
         .order_by("-stars", "-expires_on")
         .values(data=JSONObject(**{name: name for name in _PAGE_CERTIFICATE_FIELDS}))[:1]
@@ -361,6 +365,23 @@ def product_page_queryset() -> QuerySet[Product]:
             shop_reviews.annotate(n=Count("pk")).values("n"), output_field=IntegerField()
         ),
     )
+
+
+_PAGE_PRODUCT = PreparedQuery(lambda pk, day: product_page_queryset(day).filter(pk=pk))
+_PAGE_STOCK = PreparedQuery(
+    lambda pk, _variant: StockRecord.objects.select_related("partner").filter(product_id=pk)
+)
+
+
+def page_product(pk) -> Product:
+    """`product_page_queryset().get(pk=pk)`, its SQL compiled once a day per process
+    (marketplace/core/prepared.py): building and compiling that query cost more CPU than
+    the rest of the product view's reads. `Product.DoesNotExist` for an unknown key."""
+    key = as_key(Product, pk)
+    found = _PAGE_PRODUCT.rows(key, today_local()) if key is not None else []
+    if not found:
+        raise Product.DoesNotExist(f"Product {pk!r}")
+    return found[0]
 
 
 _NO_CERTIFICATE = object()
@@ -437,9 +458,23 @@ def prefetch_product_page(product: Product) -> Product:
             child.parent = product
         # the options' picker reads them too (catalogue.selectors.public_variants)
         product.public_children = product._prefetched_public_children
-    else:
-        prefetch_related_objects([product], records)
+    elif "stockrecords" not in getattr(product, "_prefetched_objects_cache", {}):
+        # prefetch_related("stockrecords") as above, its SQL compiled once per process
+        _cache_stockrecords(product, _PAGE_STOCK.rows(product.pk))
     return product
+
+
+def _cache_stockrecords(product: Product, records: list) -> None:
+    """Leave on `product` what `prefetch_related_objects([product], "stockrecords")` leaves:
+    `product.stockrecords.all()` gives `records` with no query, each knows its product."""
+    field = StockRecord._meta.get_field("product")
+    for record in records:
+        field.set_cached_value(record, product)
+    queryset = product.stockrecords.get_queryset()
+    queryset._result_cache = records
+    queryset._prefetch_done = True
+    cache = product.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[field.remote_field.cache_name] = queryset
 
 
 def page_attribute_values(product: Product) -> list:

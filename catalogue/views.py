@@ -16,19 +16,20 @@ from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailVi
 from oscar.templatetags.currency_filters import currency
 
 from catalogue import qr
-from catalogue.models import ProductImage
+from catalogue.models import Product, ProductImage
 from catalogue.pricing import price_in_force
 from catalogue.selectors import (
     card_stockrecord,
     page_attribute_values,
     page_certificate,
+    page_product,
     prefetch_product_page,
     product_is_public,
     product_page_queryset,
     public_variants,
     record_is_available,
 )
-from marketplace.core import pagecache
+from marketplace.core import fragments, pagecache
 from shops.access import membership_for
 from shops.selectors import ShopRating, shop_contact, shop_rating
 
@@ -79,7 +80,14 @@ class ProductDetailView(OscarProductDetailView):
     def get_object(self, queryset=None):
         if hasattr(self, "object"):
             return self.object
-        return prefetch_product_page(super().get_object(queryset))
+        if queryset is not None:
+            return prefetch_product_page(super().get_object(queryset))
+        # `get_queryset().get(pk=…)` without compiling its SQL again (catalogue.selectors).
+        try:
+            product = page_product(self.kwargs[self.pk_url_kwarg])
+        except Product.DoesNotExist:
+            raise Http404(_("Không tìm thấy sản phẩm.")) from None
+        return prefetch_product_page(product)
 
     def is_viewable(self, product, request):
         return request.user.is_staff or product_is_public(product)
@@ -107,7 +115,29 @@ class ProductDetailView(OscarProductDetailView):
             # Blocks for the shop's own people only (edit link, stock, QR for packaging).
             # Signed-in visitors only: the anonymous page (cached) never has them.
             ctx["is_shop_member"] = membership_for(self.request.user, shop) is not None
+        fragments.prefetch(self.request, self.page_fragments(product, shop, ctx))
         return ctx
+
+    def page_fragments(self, product, shop, ctx) -> list[tuple[str, list]]:
+        """The `{% fragment %}` tags of the page (oscar/catalogue/detail.html,
+        catalogue/partials/product_reviews.html) with the values they vary on, read in one
+        cache round trip (marketplace/core/fragments.py). Keep in step with the templates: a
+        tag missing here reads its own fragment (tests/integration/catalogue/test_first_render.py
+        checks that none does)."""
+        variant = ctx.get("variant")
+        found = [
+            ("product-breadcrumb", [product.pk]),
+            ("product-gallery", [product.pk, variant["id"] if variant else ""]),
+            ("product-title", [product.pk]),
+            ("product-description", [product.pk]),
+            ("product-ocop", [product.pk]),
+            ("product-origin", [product.pk]),
+            ("product-info", [product.pk]),
+            ("product-reviews", [product.pk, self.request.user.pk]),
+        ]
+        if shop is not None:
+            found.append(("product-shop-box", [shop.pk]))
+        return found
 
     @staticmethod
     def shop_rating(product, shop):

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from freezegun import freeze_time
 from oscar.core.loading import get_model
 
-from catalogue.models import Product, ProductImage
+from catalogue.models import Product, ProductImage, today_local
+from catalogue.selectors import page_certificate, page_product, product_page_queryset
 from marketplace.cms.caching import bump_catalogue_version
 from shops.models import StockRecord
 from tests.factories import make_certificate, make_product, make_shop, make_user, png_bytes
@@ -160,3 +164,93 @@ def test_storefront_queries_do_not_grow_with_products_options_and_sales(client, 
     assert cold[0] == cold[1] <= BUDGET, cold
     _queries, html = rendered(client, urls[1])
     assert html.count('<article class="product-card">') == 8  # 4 products, 4 with options
+
+
+def fragment_reads(client, url: str) -> tuple[list[str], list[list[str]]]:
+    """(fragment keys read one by one, key lists read together) by a rendered GET."""
+    backend = caches["default"]
+    get, get_many = backend.get, backend.get_many
+    alone, together, inside = [], [], []
+
+    def spy_get(key, *args, **kwargs):
+        if not inside and str(key).startswith("fragment:"):
+            alone.append(key)
+        return get(key, *args, **kwargs)
+
+    def spy_get_many(keys, *args, **kwargs):  # the test backend's get_many calls get
+        together.append(list(keys))
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    with (
+        mock.patch.object(backend, "get", spy_get),
+        mock.patch.object(backend, "get_many", spy_get_many),
+    ):
+        rendered(client, url)
+    return alone, together
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_fragment_of_the_page_is_read_in_one_round_trip(client, caching, signed_in):
+    """The view reads the page's fragments together (catalogue.views.page_fragments); its
+    list must name every `{% fragment %}` of the template with the same values, or a tag
+    reads its own (and a fragment of the list would be read for nothing)."""
+    _shop, product, parent = catalogue(2)
+    child = parent.children.order_by("pk").last()
+    if signed_in:  # the reviews fragment varies on the user
+        client.force_login(make_user("nguoi-mua@example.com"))
+    for url in [
+        product.get_absolute_url(),
+        parent.get_absolute_url(),
+        f"{parent.get_absolute_url()}?variant={child.pk}",
+    ]:
+        rendered(client, url)  # stores the fragments
+        alone, together = fragment_reads(client, url)
+        assert alone == [], url
+        assert [len(keys) for keys in together] == [9], url
+        assert all(caches["default"].get(key) is not None for key in together[0]), url
+
+
+def test_unknown_or_impossible_product_key_is_not_found(client):
+    shop = make_shop("co-so-404")
+    product = make_product(shop, "Mật ong 404")
+    assert client.get(product.get_absolute_url()).status_code == 200
+    assert client.get(f"/catalogue/mat-ong_{product.pk + 1000}/").status_code == 404
+    # beyond the id column's range: Django's lookup finds nothing, never a database error
+    assert client.get("/catalogue/mat-ong_99999999999999999999999/").status_code == 404
+
+
+def test_prepared_product_query_gives_what_the_orm_gives(client):
+    """page_product() runs product_page_queryset()'s SQL compiled once
+    (marketplace/core/prepared.py): the same product, related objects and annotations, and
+    today's certificate as the date moves on (the SQL is built again for another day)."""
+    shop = make_shop("co-so-prepared")
+    product = make_product(shop, "Mật ong prepared", via_service=True)
+    other = make_product(shop, "Khô cá prepared", via_service=True)
+    ProductReview.objects.create(
+        product=product, user=make_user("review-prepared@example.com"), score=4,
+        title="Ngon", body="Ngon.", status=ProductReview.APPROVED,
+    )
+    today = today_local()
+    make_certificate(product, stars=4, issued_on=today - timedelta(days=30),
+                     expires_on=today + timedelta(days=2))
+    for item in (product, other):
+        expected = product_page_queryset().get(pk=item.pk)
+        found = page_product(item.pk)
+        assert found == expected and type(found) is type(expected)
+        for attr in ("title", "shop_id", "product_class_id", "structure", "has_product_options",
+                     "has_product_class_options", "page_certificate", "page_review_count",
+                     "page_shop_rating_average", "page_shop_rating_count"):
+            assert getattr(found, attr) == getattr(expected, attr), attr
+        assert found.shop.name == shop.name and found.product_class == expected.product_class
+        assert "shop" in found._state.fields_cache  # select_related: no query for the shop
+    assert page_product(product.pk).page_review_count == 1
+    assert page_certificate(page_product(product.pk)).stars == 4
+    with freeze_time(timezone.now() + timedelta(days=5)):
+        assert page_product(product.pk).page_certificate is None  # expired by then
+    assert page_certificate(page_product(product.pk)).stars == 4
+    with pytest.raises(Product.DoesNotExist):
+        page_product(other.pk + 1000)
