@@ -15,7 +15,8 @@ orders, more delivered than returned) gets the `COD_TRUSTED_*` limits instead. A
 to 0 is off.
 
 A purchase its vouchers paid in full (0 ₫) goes as COD with nothing to collect: there is
-nothing to pay by card or transfer (`prepaid_refusal`).
+nothing to pay by card or transfer (`prepaid_refusal`), and the limits above, which bound
+what a refused parcel costs, do not apply to it (a voucher's own limits do).
 
 `cod_refusal` answers the payment-method step (read only); `cod_claim` is the authoritative
 check, called by `purchase_place` inside the transaction that writes the purchase: it takes
@@ -134,15 +135,16 @@ def cod_refusal(*, quote: Quote, phone, user) -> str | None:
     """Why COD cannot be chosen for this basket and recipient now (None: it can).
 
     For the payment-method step; reads only. `purchase_place` checks again under its lock.
+    A purchase its vouchers paid in full (0 ₫) collects nothing: only the phone is checked.
     """
     limits = cod_limits_for(user)
-    refusal = _basket_refusal(quote, limits)
+    refusal = _basket_refusal(quote, limits) if quote.total else None
     if refusal:
         return refusal
     key = phone_key(phone)
     if key is None:
         return _invalid_phone()
-    if limits.max_purchases_per_phone_per_day:
+    if limits.max_purchases_per_phone_per_day and quote.total:
         placed = (
             CodPhoneDay.objects.filter(phone=key, day=cod_day())
             .values_list("purchases", flat=True).first()
@@ -161,14 +163,14 @@ def cod_claim(*, quote: Quote, phone, user) -> dict:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("cod_claim must run inside the placing transaction")
     limits = cod_limits_for(user)
-    refusal = _basket_refusal(quote, limits)
+    refusal = _basket_refusal(quote, limits) if quote.total else None
     if refusal:
         raise CodRefused(refusal)
     key = phone_key(phone)
     if key is None:
         raise CodRefused(_invalid_phone())
     record = {"cod_trusted": limits.trusted}
-    maximum = limits.max_purchases_per_phone_per_day
+    maximum = limits.max_purchases_per_phone_per_day if quote.total else 0
     if maximum:
         count = _take_slot(key, cod_day(), maximum)
         if count is None:

@@ -215,18 +215,22 @@ def _write_purchase(
     shipping_address = _address(address)
     creator = OrderCreator()
     for index, part in enumerate(quote.parts, start=1):
+        # A shop's order its vouchers paid in full has nothing to pay ahead, whatever pays
+        # the others: COD with nothing to collect (ADR 0044), never a 0 ₫ VietQR.
+        method = PaymentMethod.COD if part.total == 0 else payment_method
         creator.place_shop_order(
             purchase=purchase,
             part=part,
             number=f"{purchase.number}-{index}",
             user=purchase.user,
             shipping_address=shipping_address,
-            payment_status=INITIAL_PAYMENT_STATUS[payment_method],
+            payment_status=INITIAL_PAYMENT_STATUS[method],
+            payment_method=method,
             request=request,
         )
     if payment_method == PaymentMethod.BANK_TRANSFER:
         # Whose account the buyer is told to pay, fixed now (ADR 0025).
-        for order in purchase.orders.select_related("shop"):
+        for order in purchase.orders.filter(payment_method=PaymentMethod.BANK_TRANSFER).select_related("shop"):
             Order.objects.filter(pk=order.pk).update(transfer_payee=placement_payee(order.shop))
     # The buyer pressed "Đặt hàng" beside the sentence saying the shops get the delivery
     # details: the proof of that consent (docs/decisions/0032-personal-data-rights.md).

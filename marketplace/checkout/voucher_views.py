@@ -1,8 +1,9 @@
 """The basket's voucher buttons: a code typed or picked under a shop (or for the whole
 basket), and "Bỏ mã". POST only; both go back to the basket with a message.
 
-Codes are short, so typing them is limited per client address (FORM_RATE_LIMITS["voucher"]):
-over the limit the basket says to wait, nothing is tried and nothing in the basket is lost.
+Codes are short, so refused codes are limited per client address (an IPv6 client: per /64;
+FORM_RATE_LIMITS["voucher"]); codes that apply do not count. Over the limit the basket says
+to wait, nothing is tried and nothing in the basket is lost.
 Oscar's own /basket/vouchers/add/ is this view too (marketplace.config), so no route applies a
 code without these rules."""
 
@@ -20,7 +21,7 @@ from marketplace.checkout.vouchers import (
     basket_voucher_apply,
     basket_voucher_remove,
 )
-from marketplace.core.ratelimit import client_address, hit
+from marketplace.core.ratelimit import client_network, hit, peek
 
 
 def _shop_id(value) -> int | None:
@@ -30,18 +31,15 @@ def _shop_id(value) -> int | None:
         return None
 
 
-def _minutes_to_wait(request) -> int | None:
-    """None while this address may try another code, else the minutes until it may."""
-    rate = (getattr(settings, "FORM_RATE_LIMITS", None) or {}).get("voucher")
-    if not rate:
-        return None
-    verdict = hit("voucher", client_address(request), rate)
-    return None if verdict.allowed else -(-verdict.retry_after // 60)
+def _rate() -> str | None:
+    return (getattr(settings, "FORM_RATE_LIMITS", None) or {}).get("voucher")
 
 
 @require_POST
 def voucher_apply(request):
-    if (minutes := _minutes_to_wait(request)) is not None:
+    rate, client = _rate(), client_network(request)
+    if rate and not (verdict := peek("voucher", client, rate)).allowed:
+        minutes = -(-verdict.retry_after // 60)
         messages.error(request, _("Bạn đã thử quá nhiều mã giảm giá. Vui lòng thử lại sau %(minutes)s phút.")
                        % {"minutes": minutes})
         return redirect("basket:summary")
@@ -53,6 +51,8 @@ def voucher_apply(request):
             shop_id=_shop_id(request.POST.get("shop")), request=request,
         )
     except VoucherUnavailable as refusal:
+        if rate:  # only refused codes count: guessing is what the limit stops
+            hit("voucher", client, rate)
         for message in refusal.messages:
             messages.error(request, message)
     else:

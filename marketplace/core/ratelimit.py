@@ -21,6 +21,7 @@ django-axes' job (marketplace.core.signin).
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -55,10 +56,39 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def client_network(request: HttpRequest) -> str:
+    """The client's address, or for IPv6 its /64: one subscriber holds a whole /64 and can
+    take a new address in it at will, so a limit counted per IPv6 address limits nothing."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
     retry_after: int  # seconds until the window ends (meaningful when not allowed)
+
+
+def _window(scope: str, client: str, rate: str) -> tuple[str, int, int, int]:
+    limit, period = parse_rate(rate)
+    now = int(time.time())
+    window = now // period
+    return f"rate:{scope}:{client}:{period}:{window}", limit, period, max(1, (window + 1) * period - now)
+
+
+def peek(scope: str, client: str, rate: str) -> Verdict:
+    """Whether `client` may make one more counted request in `scope`, without counting it
+    (for limits that count only failures)."""
+    key, limit, _period, retry_after = _window(scope, client, rate)
+    return Verdict(allowed=int(cache.get(key) or 0) < limit, retry_after=retry_after)
 
 
 def hit(scope: str, client: str, rate: str) -> Verdict:

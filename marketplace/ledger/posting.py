@@ -58,13 +58,19 @@ def _released(order) -> bool:
 
 
 def order_discounts(order) -> tuple[int, int]:
-    """(what the shop's own vouchers took off `order`, what the programme's offers took off)."""
-    OrderDiscount = apps.get_model("order", "OrderDiscount")
-    ConditionalOffer = apps.get_model("offer", "ConditionalOffer")
-    rows = list(OrderDiscount.objects.filter(order_id=order.pk).values_list("offer_id", "amount"))
+    """(what the shop's own vouchers took off `order`, what the programme's offers took off),
+    on the lines the buyer keeps: a line cancelled or returned before the money was booked
+    earns the shop no voucher (a 0 ₫ order has no refund to take it back later)."""
+    LineDiscount = apps.get_model("order", "OrderLineDiscount")
+    rows = list(
+        LineDiscount.objects.filter(line__order_id=order.pk)
+        .exclude(line__status__in=["cancelled", "returned"])
+        .values_list("order_discount__offer_id", "amount")
+    )
     if not rows:
         return 0, 0
-    shop_paid = set(ConditionalOffer.objects.filter(pk__in=[o for o, _a in rows], shop__isnull=False)
+    ConditionalOffer = apps.get_model("offer", "ConditionalOffer")
+    shop_paid = set(ConditionalOffer.objects.filter(pk__in={o for o, _a in rows}, shop__isnull=False)
                     .values_list("pk", flat=True))
     by_shop = sum(to_vnd(a) for o, a in rows if o in shop_paid)
     return by_shop, sum(to_vnd(a) for _o, a in rows) - by_shop

@@ -47,9 +47,11 @@ class OrderCreator(oscar_utils.OrderCreator):
         user,
         shipping_address,
         payment_status: str,
+        payment_method: str | None = None,
         request=None,
     ) -> Order:
-        """Write `part` (a checkout.quote.ShopPart) as one order of `purchase`."""
+        """Write `part` (a checkout.quote.ShopPart) as one order of `purchase`, paid by
+        `payment_method` (the purchase's unless told)."""
         option = part.option
         method = ShopShippingMethod(
             code=f"shop-{part.shop.pk}-{option.pk or 'default'}"[:128], name=option.name
@@ -57,7 +59,7 @@ class OrderCreator(oscar_utils.OrderCreator):
         extra = {
             "purchase": purchase,
             "shop": part.shop,
-            "payment_method": purchase.payment_method,
+            "payment_method": payment_method or purchase.payment_method,
             "payment_status": payment_status,
         }
         if not (user and user.is_authenticated):

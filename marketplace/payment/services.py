@@ -155,10 +155,12 @@ def purchase_card_paid(purchase: Purchase, *, amount: int, reference: str) -> st
             return "duplicate" if purchase.status == Purchase.Status.PAID else "cancelled"
         orders = list(Order.objects.filter(purchase=purchase))
         for order in orders:
-            Order.objects.filter(pk=order.pk, payment_status=Order.PaymentStatus.AWAITING_CARD).update(
+            moved = Order.objects.filter(pk=order.pk, payment_status=Order.PaymentStatus.AWAITING_CARD).update(
                 payment_status=Order.PaymentStatus.PAID, amount_paid=F("total_incl_tax"),
                 paid_at=timezone.now(),
             )
+            if not moved:
+                continue  # an order of the purchase not paid by card (0 ₫: COD, nothing to collect)
             order.refresh_from_db()
             _debit(order, order.amount_paid, reference=reference)
         audit_record(

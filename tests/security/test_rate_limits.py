@@ -153,3 +153,37 @@ def test_voucher_codes_are_limited_per_address_and_the_basket_keeps_everything(s
     limited = client.post("/basket/vouchers/add/", {"code": "TETMATONG"})
     assert limited.status_code == 302
     assert hit("voucher", "10.9.9.9", "3/hour").allowed  # another address is not held back
+
+
+def test_only_refused_codes_count_and_an_ipv6_client_counts_per_64(settings):
+    from django.core.cache import cache
+
+    from tests.factories import make_product, make_shop, make_user
+    from tests.factories.vouchers import make_shop_voucher
+
+    cache.clear()
+    settings.FORM_RATE_LIMITS = {**settings.FORM_RATE_LIMITS, "voucher": "2/hour"}
+    shop = make_shop("mat-ong")
+    product = make_product(shop, "Mật ong U Minh", price=200_000, stock=5)
+    make_shop_voucher(shop, code="TETMATONG")
+    buyer = make_user("mua@example.com")
+    client = Client(REMOTE_ADDR="2001:db8:1:2::10")
+    client.force_login(buyer)
+    client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
+    for _ in range(4):  # a code that applies, again and again (a buyer switching vouchers)
+        page = client.post("/basket/vouchers/apply/", {"typed_code": "TETMATONG", "shop": shop.pk},
+                           follow=True).content.decode()
+        assert "Đã áp dụng mã “TETMATONG”" in page and "quá nhiều mã" not in page
+    for _ in range(2):
+        client.post("/basket/vouchers/apply/", {"typed_code": "DOANBUA", "shop": shop.pk})
+    # Another address of the same /64 is the same subscriber: held back too.
+    neighbour = Client(REMOTE_ADDR="2001:db8:1:2:ffff::99")
+    neighbour.force_login(buyer)
+    page = neighbour.post("/basket/vouchers/apply/", {"typed_code": "TETMATONG", "shop": shop.pk},
+                          follow=True).content.decode()
+    assert "Bạn đã thử quá nhiều mã giảm giá" in page
+    other = Client(REMOTE_ADDR="2001:db8:1:3::10")
+    other.force_login(buyer)
+    page = other.post("/basket/vouchers/apply/", {"typed_code": "TETMATONG", "shop": shop.pk},
+                      follow=True).content.decode()
+    assert "quá nhiều mã" not in page

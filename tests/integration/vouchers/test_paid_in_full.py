@@ -30,7 +30,7 @@ from tests.factories import (
     reload_basket,
 )
 from tests.factories.ledger import money_rates
-from tests.factories.vouchers import make_programme_voucher
+from tests.factories.vouchers import FIXED, make_programme_voucher, make_shop_voucher
 from tests.integration.checkout.test_journey import ADDRESS_POST, add_to_basket, commune_code
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +134,69 @@ def test_the_payment_step_offers_only_cod_for_a_zero_purchase(client, pickup_sho
     assert placed.status_code == 302
     order = Order.objects.get()
     assert int(order.total_incl_tax) == 0 and order.payment_method == "cod"
+
+
+def test_a_line_returned_before_payment_earns_no_voucher(pickup_shop):
+    shop, honey = pickup_shop
+    money_rates()  # 5 % fee
+    other = make_product(shop, "Mật ong rừng", price=100_000, stock=10)
+    buyer = make_user("mua@example.com")
+    make_programme_voucher("QUATET", amount=200_000)
+    basket = make_basket([(honey, 1), (other, 1)], owner=buyer)
+    basket_voucher_apply(basket=basket, user=buyer, code="QUATET")
+    basket = reload_basket(basket)
+    basket_offers_apply(basket, user=buyer)
+    order = place(basket, user=buyer, payment_method="cod", choices=_free_choice(basket)).purchase.orders.get()
+    assert int(order.total_incl_tax) == 0
+    returned = order.lines.get(product=other)
+    type(returned).objects.filter(pk=returned.pk).update(status="returned")
+    Order.objects.filter(pk=order.pk).update(status="delivered")
+    order.refresh_from_db()
+    order_mark_paid(order, actor=None, acting_as="staff")
+    kinds = {e.kind: e.amount for e in Entry.objects.filter(order=order)}
+    # Only the jar the buyer kept: 100.000 ₫ of voucher, 5 % fee on it.
+    assert kinds[Kind.VOUCHER] == 100_000 and kinds[Kind.FEE] == 5_000
+    assert shop_balance(shop).pending == 95_000
+
+
+@pytest.mark.parametrize("method", ["bank_transfer", "card"])
+def test_a_free_shop_order_inside_a_paid_purchase_is_cod_with_nothing_to_collect(pickup_shop, method):
+    shop, honey = pickup_shop
+    fish_shop = make_shop("kho-ca", name="Cơ sở Khô cá")
+    make_option(fish_shop, "Giao tận nơi", fee=30_000)
+    fish = make_product(fish_shop, "Khô cá lóc", price=200_000, stock=10)
+    buyer = make_user("mua@example.com")
+    make_shop_voucher(shop, code="TANGMATONG", kind=FIXED, value=100_000)
+    basket = make_basket([(honey, 1), (fish, 1)], owner=buyer)
+    basket_voucher_apply(basket=basket, user=buyer, code="TANGMATONG", shop_id=shop.pk)
+    basket = reload_basket(basket)
+    basket_offers_apply(basket, user=buyer)
+    quote = basket_quote(basket)
+    choices = {str(p.shop.pk): option_key(sorted(p.options, key=lambda o: o.fee)[0]) for p in quote.parts}
+    purchase = place(basket, user=buyer, payment_method=method, choices=choices).purchase
+    free, paid = purchase.orders.get(shop=shop), purchase.orders.get(shop=fish_shop)
+    assert int(free.total_incl_tax) == 0 and int(purchase.total) == 230_000
+    assert (free.payment_method, free.payment_status) == ("cod", "cod_due")
+    assert not free.transfer_payee  # no VietQR of 0 ₫
+    assert paid.payment_method == method
+    if method == "card":
+        from marketplace.payment.services import purchase_card_paid
+
+        assert purchase_card_paid(purchase, amount=230_000, reference="pi_mixed") == "paid"
+        free.refresh_from_db()
+        assert free.payment_status == "cod_due"  # not "paid" by the card, nothing booked yet
+        assert not Entry.objects.filter(order=free).exists()
+        assert Entry.objects.filter(order=paid, kind=Kind.SALE, amount=230_000).exists()
+
+
+def test_the_cod_limits_do_not_close_a_zero_purchase(pickup_shop, settings):
+    shop, honey = pickup_shop
+    settings.COD_MAX_QUANTITY_PER_PRODUCT = 1
+    buyer = make_user("mua@example.com")
+    make_programme_voucher("QUATET", amount=300_000)
+    basket = make_basket([(honey, 2)], owner=buyer)
+    basket_voucher_apply(basket=basket, user=buyer, code="QUATET")
+    basket = reload_basket(basket)
+    basket_offers_apply(basket, user=buyer)
+    order = place(basket, user=buyer, payment_method="cod", choices=_free_choice(basket)).purchase.orders.get()
+    assert int(order.total_incl_tax) == 0 and order.lines.get().quantity == 2
