@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from oscar.core.loading import get_model
 
@@ -49,14 +49,15 @@ def _related_changed(sender, instance, raw=False, **kwargs):
 def _attribute_value_changed(sender, instance, raw=False, origin=None, **kwargs):
     """"Khối lượng: 500 g" of a product or of an option: both searches match its text.
 
-    A value deleted with its product (a cascade from `Product.delete()`: Django ≥ 4.1 passes
-    the deleted object as `origin`) changes nothing worth a query: the row goes too, and
-    whoever deletes an option refreshes its parent (catalogue.variants.variant_remove).
+    A value deleted with its product (a cascade from `Product.delete()` or from a queryset of
+    products: Django ≥ 4.1 passes what was deleted as `origin`) changes nothing worth a query:
+    the row goes too, and whoever deletes an option refreshes its parent
+    (catalogue.variants.variant_remove).
     Values deleted in another cascade (an attribute, a queryset) are refreshed once for all,
     when the deletion commits."""
     if raw:
         return
-    if isinstance(origin, Product):
+    if isinstance(origin, Product) or (isinstance(origin, QuerySet) and origin.model is Product):
         return
     if origin is not None and origin is not instance:
         _refresh_on_commit([instance.product_id])

@@ -78,6 +78,24 @@ def test_deleting_a_product_with_options_and_values_writes_no_search_text(honey,
     assert not ProductAttributeValue.objects.exists()
 
 
+def test_deleting_products_by_a_queryset_refreshes_no_search_text(
+    honey, attributes, django_capture_on_commit_callbacks
+):
+    _parent, standalone = honey
+    _set_attributes(Product.objects.get(pk=standalone.pk), khoi_luong="500 g", bao_bi="túi giấy")
+    StockRecord.objects.filter(product=standalone).delete()
+
+    def delete():
+        with django_capture_on_commit_callbacks(execute=True):
+            Product.objects.filter(pk=standalone.pk).delete()
+
+    sqls = _queries(delete)  # the callbacks after the commit included
+    # search_text_refresh's first query: a few columns of the products, search_text among them
+    columns = [sql.split(" FROM ")[0].split(", ") for sql in sqls if sql.startswith('SELECT "catalogue_product"')]
+    assert not [names for names in columns if len(names) == 4 and '"catalogue_product"."search_text"' in names]
+    assert not Product.objects.filter(pk=standalone.pk).exists()
+
+
 def test_refreshing_many_products_costs_a_constant_number_of_queries(attributes):
     shop = make_shop(name="Cơ sở Ba Khía")
     products = [make_product(shop, f"Khô cá {i}", price=1000) for i in range(6)]
