@@ -69,9 +69,13 @@ class Product(AbstractProduct):
         # the row; only an `attr` that was read or set may change them.
         container = self.attr.__dict__
         attributes_touched = bool(container.get("_initialized") or container.get("_dirty"))
-        self.search_text = fold(self.searchable_text()).lower()
-        if kwargs.get("update_fields") is not None and "title" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        update_fields = kwargs.get("update_fields")
+        # A save of some other columns (the rating, the moderation status) leaves the text as
+        # it is: no query for it. Changed attributes are followed after the save below.
+        if update_fields is None or {"title", "search_text"} & set(update_fields):
+            self.search_text = fold(self.searchable_text()).lower()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
         if attributes_touched:
             search_text_refresh([self.pk])
@@ -80,20 +84,15 @@ class Product(AbstractProduct):
         """What the database fallback matches: the title, a parent's public options' names
         ("Mật ong U Minh Hạ chai 500 ml hộp quà", since only parents are listed), and the text
         of the attribute values of the product and of those options ("500 g", "U Minh")."""
-        from catalogue.attributes import attribute_texts, searchable_attribute_texts
+        from catalogue.attributes import attribute_texts
 
         if not self.pk:
             return self.title or ""
-        parts, owners = [self.title or ""], [self.pk]
+        options = []
         if self.structure == self.PARENT:
-            for child_id, option in self.children.filter(is_public=True).order_by("pk").values_list(
-                "id", "title"
-            ):
-                owners.append(child_id)
-                if option:
-                    parts.append(option)
-        parts += searchable_attribute_texts(owners, attribute_texts(owners))
-        return " ".join(parts)
+            options = list(self.children.filter(is_public=True).order_by("pk").values_list("id", "title"))
+        owners = [self.pk, *(child_id for child_id, _title in options)]
+        return _searchable_text(self.title, options, attribute_texts(owners), self.pk)
 
     @property
     def option_name(self) -> str:
@@ -116,17 +115,53 @@ class Product(AbstractProduct):
         return self.title
 
 
+def _searchable_text(
+    title: str, options: list[tuple[int, str]], texts: dict[int, list[str]], pk: int
+) -> str:
+    """The text of product `pk` from its title, its public options (id, name) and the
+    attribute texts by product id (catalogue.attributes.attribute_texts), not folded yet."""
+    from catalogue.attributes import searchable_attribute_texts
+
+    parts = [title or "", *(name for _child_id, name in options if name)]
+    owners = [pk, *(child_id for child_id, _name in options)]
+    return " ".join(parts + searchable_attribute_texts(owners, texts))
+
+
 def search_text_refresh(product_ids) -> None:
     """Write again the `search_text` of these products and of the parents of those that are
-    options (an option's name and attribute values are in its parent's). An UPDATE: no signal."""
+    options (an option's name and attribute values are in its parent's), in bulk: one query
+    for the products, one for the parents' public options, one or two for the attribute values,
+    and one UPDATE for the rows whose text changed (`bulk_update`: no signal)."""
+    from catalogue.attributes import attribute_texts
+
     ids = {int(pk) for pk in product_ids if pk is not None}
     if not ids:
         return
-    ids |= set(Product.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True))
-    for product in Product.objects.filter(pk__in=ids).only("pk", "title", "structure", "search_text"):
-        text = fold(product.searchable_text()).lower()
+    parents_of_options = Product.objects.filter(pk__in=ids, parent__isnull=False).values("parent_id")
+    products = list(
+        Product.objects.filter(models.Q(pk__in=ids) | models.Q(pk__in=parents_of_options))
+        .only("pk", "title", "structure", "search_text").order_by("pk")
+    )
+    options: dict[int, list[tuple[int, str]]] = {}
+    parent_ids = [product.pk for product in products if product.structure == Product.PARENT]
+    if parent_ids:
+        for child_id, parent_id, title in (
+            Product.objects.filter(parent_id__in=parent_ids, is_public=True).order_by("pk")
+            .values_list("id", "parent_id", "title")
+        ):
+            options.setdefault(parent_id, []).append((child_id, title))
+    texts = attribute_texts([
+        *(product.pk for product in products),
+        *(child_id for children in options.values() for child_id, _title in children),
+    ])
+    changed = []
+    for product in products:
+        text = fold(_searchable_text(product.title, options.get(product.pk, []), texts, product.pk)).lower()
         if text != product.search_text:
-            Product.objects.filter(pk=product.pk).update(search_text=text)
+            product.search_text = text
+            changed.append(product)
+    if changed:
+        Product.objects.bulk_update(changed, ["search_text"], batch_size=1000)
 
 
 def product_category_id(product_id: int) -> int | None:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalogue.certificates import certificates_recheck
-from catalogue.models import Category, Product, ProductCategory
+from catalogue.models import Category, Product, ProductCategory, search_text_refresh
 from catalogue.pricing import NO_SALE, SaleTerms, sale_terms
 from catalogue.products import (
     moderation_fields,
@@ -157,6 +157,7 @@ def _variant_row(row: ImportRow, record, *, shop, parents, taken, result, actor,
         return " ".join(refused.errors.values())
     if row.is_public is False:
         Product.objects.filter(pk=option.pk).update(is_public=False)
+        search_text_refresh([parent.pk])  # variant_add wrote its words in while it was public
     if row.sale is not None and row.sale != NO_SALE:
         StockRecord.objects.filter(product=option, partner=shop).update(**sale_columns(row.sale))
     result.product_ids.append(parent.pk)

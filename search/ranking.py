@@ -104,9 +104,9 @@ MATCH_RULES: tuple[str, ...] = (
 FALLBACK_RULE = _(
     "Khi máy chủ tìm kiếm gặp sự cố, trang tạm tìm trong cơ sở dữ liệu và báo cho bạn biết. "
     "Cách tìm này đơn giản hơn: chỉ tìm trong tên sản phẩm, tên phân loại và thuộc tính, không "
-    "sửa lỗi gõ. Tên bắt đầu bằng từ khóa đứng trước, rồi tên có nguyên cụm từ khóa, rồi các "
-    "sản phẩm còn lại; trong mỗi nhóm, sản phẩm nhiều sao OCOP hơn đứng trước, rồi đến sản "
-    "phẩm đăng sau."
+    "sửa lỗi gõ. Sản phẩm có tên bắt đầu bằng từ khóa đứng trước, rồi sản phẩm có nguyên cụm "
+    "từ khóa trong tên, tên phân loại hoặc thuộc tính, rồi các sản phẩm còn lại; trong mỗi "
+    "nhóm, sản phẩm nhiều sao OCOP hơn đứng trước, rồi đến sản phẩm đăng sau."
 )
 
 #: How many of the best matches the OCOP and featured multipliers re-rank when words are

@@ -4,8 +4,9 @@ A product is re-indexed when it, its stock record, its photos, its categories,
 its OCOP certificates or its attribute values are saved or deleted (an attribute value also
 writes again the folded `search_text` of its product and, for an option, of its parent: the
 database fallback matches it; Oscar's dashboard saves values in bulk, without a signal, and
-`Product.save` follows those; so does renaming an option of an attribute's list); every product of a shop when the
-shop's status, name, slug or commune changes. The work is collected per
+`Product.save` follows those; so does renaming an option of an attribute's list; values
+deleted with their product refresh nothing, those of another cascade once after the commit);
+every product of a shop when the shop's status, name, slug or commune changes. The work is collected per
 transaction and done by one `search.tasks.reindex_products` task after the
 commit; a search server that cannot be reached is logged, never raised into
 the save. `QuerySet.update()` and `bulk_create()` send no signals: callers of
@@ -16,6 +17,10 @@ Connected in `search.apps.SearchConfig.ready()`.
 
 from __future__ import annotations
 
+import threading
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from oscar.core.loading import get_model
 
@@ -41,33 +46,83 @@ def _related_changed(sender, instance, raw=False, **kwargs):
         reindex_on_commit([instance.product_id])
 
 
-def _attribute_value_changed(sender, instance, raw=False, **kwargs):
-    """"Khối lượng: 500 g" of a product or of an option: both searches match its text."""
-    if not raw:
+def _attribute_value_changed(sender, instance, raw=False, origin=None, **kwargs):
+    """"Khối lượng: 500 g" of a product or of an option: both searches match its text.
+
+    A value deleted with its product (a cascade from `Product.delete()` or from a queryset of
+    products: Django ≥ 4.1 passes what was deleted as `origin`) changes nothing worth a query:
+    the row goes too, and whoever deletes an option refreshes its parent
+    (catalogue.variants.variant_remove).
+    Values deleted in another cascade (an attribute, a queryset) are refreshed once for all,
+    when the deletion commits."""
+    if raw:
+        return
+    if isinstance(origin, Product) or (isinstance(origin, QuerySet) and origin.model is Product):
+        return
+    if origin is not None and origin is not instance:
+        _refresh_on_commit([instance.product_id])
+    else:
         search_text_refresh([instance.product_id])
-        reindex_on_commit([instance.product_id])
+    reindex_on_commit([instance.product_id])
+
+
+_pending = threading.local()
+
+
+def _refresh_on_commit(product_ids) -> None:
+    """Collect products whose `search_text` a cascade changed; one bulk refresh after the
+    commit (Django deletes a cascade in one transaction)."""
+    waiting = any(entry[1] is _refresh_pending for entry in transaction.get_connection().run_on_commit)
+    if not waiting:  # what was collected before went with a rolled-back transaction
+        _pending.ids = set()
+    _pending.ids.update(pk for pk in product_ids if pk is not None)
+    if not waiting:
+        transaction.on_commit(_refresh_pending)
+
+
+def _refresh_pending() -> None:
+    ids, _pending.ids = getattr(_pending, "ids", set()), set()
+    search_text_refresh(ids)
 
 
 def _attribute_options_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """The options of a multi-option value were set (after the value's own save)."""
+    """The options of a multi-option value were set (after the value's own save), or the
+    values of an option (`option.multi_valued_attribute_values`, reverse): a clear of those
+    does not say which values it removes, so they are read before it (pre_clear)."""
+    if reverse and action == "pre_clear":
+        instance._search_cleared_products = set(
+            instance.multi_valued_attribute_values.values_list("product_id", flat=True)
+        )
+        return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
         product_ids = [instance.product_id]
+    elif action == "post_clear":
+        product_ids = instance.__dict__.pop("_search_cleared_products", set())
     else:  # option.multi_valued_attribute_values.add(...): pk_set holds values
-        product_ids = list(ProductAttributeValue.objects.filter(pk__in=pk_set or ()).values_list(
+        product_ids = set(ProductAttributeValue.objects.filter(pk__in=pk_set or ()).values_list(
             "product_id", flat=True))
     search_text_refresh(product_ids)
     reindex_on_commit(product_ids)
 
 
+def _attribute_option_loaded(sender, instance, **kwargs):
+    # __dict__: a deferred `option` must not cost a query per option loaded.
+    instance._search_loaded_option = instance.__dict__.get("option", _MISSING)
+
+
 def _attribute_option_renamed(sender, instance, created, raw=False, **kwargs):
-    """Staff renamed an option of a list ("U Minh" → "U Minh Hạ"): the products showing it."""
-    if raw or created:
+    """Staff renamed an option of a list ("U Minh" → "U Minh Hạ"): the products showing it,
+    refreshed in bulk; saving it unchanged costs nothing."""
+    before = getattr(instance, "_search_loaded_option", _MISSING)
+    instance._search_loaded_option = instance.__dict__.get("option", _MISSING)
+    if raw or created or (before is not _MISSING and before == instance.option):
         return
-    product_ids = set(ProductAttributeValue.objects.filter(value_option=instance).values_list(
-        "product_id", flat=True))
-    product_ids |= set(instance.multi_valued_attribute_values.values_list("product_id", flat=True))
+    product_ids = set(
+        ProductAttributeValue.objects.filter(Q(value_option=instance) | Q(value_multi_option=instance))
+        .values_list("product_id", flat=True).distinct()
+    )
     search_text_refresh(product_ids)
     reindex_on_commit(product_ids)
 
@@ -119,6 +174,8 @@ def connect() -> None:
         _attribute_options_changed, sender=ProductAttributeValue.value_multi_option.through,
         dispatch_uid="search-attribute-multi-options",
     )
+    post_init.connect(_attribute_option_loaded, sender=AttributeOption,
+                      dispatch_uid="search-attribute-option-init")
     post_save.connect(_attribute_option_renamed, sender=AttributeOption,
                       dispatch_uid="search-attribute-option")
     post_init.connect(_shop_loaded, sender=Partner, dispatch_uid="search-shop-init")

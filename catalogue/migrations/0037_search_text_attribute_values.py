@@ -23,42 +23,55 @@ def _text(value) -> str:
     return " ".join(str(raw if raw is not None else "").split())
 
 
+#: Products written per batch: one query for their options, one or two for the values, one
+#: UPDATE (`bulk_update`) for those whose text changed.
+BATCH = 1000
+
+
 def refresh_search_text(apps, schema_editor):
     from marketplace.core.text import fold
 
     Product = apps.get_model("catalogue", "Product")
     Value = apps.get_model("catalogue", "ProductAttributeValue")
-    texts: dict[int, list[str]] = {}
-    values = (
-        Value.objects.exclude(attribute__type__in=UNSEARCHED_TYPES)
-        .select_related("attribute", "value_option")
-        .prefetch_related("value_multi_option")
-        .order_by("product_id", "attribute__code", "pk")
-    )
-    for value in values.iterator(chunk_size=2000):
-        text = _text(value)
-        if text:
-            texts.setdefault(value.product_id, []).append(text)
-    owners_with_values = set(texts)
+    owners_with_values = Value.objects.exclude(attribute__type__in=UNSEARCHED_TYPES).values("product_id")
     ids = set(Product.objects.filter(structure="parent").values_list("pk", flat=True))
     ids |= set(Product.objects.filter(pk__in=owners_with_values).exclude(structure="child")
                .values_list("pk", flat=True))
     ids |= set(Product.objects.filter(pk__in=owners_with_values, structure="child")
                .values_list("parent_id", flat=True))
-    children: dict[int, list[tuple[int, str]]] = {}
-    for child_id, parent_id, title in (
-        Product.objects.filter(parent_id__in=ids, is_public=True).order_by("pk")
-        .values_list("pk", "parent_id", "title")
-    ):
-        children.setdefault(parent_id, []).append((child_id, title))
-    for pk, title, search_text in Product.objects.filter(pk__in=ids).values_list("pk", "title", "search_text"):
-        options = children.get(pk, [])
-        parts = [title or "", *(option for _child_id, option in options if option)]
-        owners = [pk, *(child_id for child_id, _option in options)]
-        parts += dict.fromkeys(text for owner in owners for text in texts.get(owner, ()))
-        folded = fold(" ".join(parts)).lower()
-        if folded != search_text:
-            Product.objects.filter(pk=pk).update(search_text=folded)
+    ids.discard(None)
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), BATCH):
+        chunk = ordered[start:start + BATCH]
+        children: dict[int, list[tuple[int, str]]] = {}
+        for child_id, parent_id, title in (
+            Product.objects.filter(parent_id__in=chunk, is_public=True).order_by("pk")
+            .values_list("pk", "parent_id", "title")
+        ):
+            children.setdefault(parent_id, []).append((child_id, title))
+        owners = [*chunk, *(child_id for options in children.values() for child_id, _title in options)]
+        texts: dict[int, list[str]] = {}
+        values = (
+            Value.objects.filter(product_id__in=owners).exclude(attribute__type__in=UNSEARCHED_TYPES)
+            .select_related("attribute", "value_option")
+            .prefetch_related("value_multi_option")
+            .order_by("product_id", "attribute__code", "pk")
+        )
+        for value in values:
+            text = _text(value)
+            if text:
+                texts.setdefault(value.product_id, []).append(text)
+        changed = []
+        for product in Product.objects.filter(pk__in=chunk).only("pk", "title", "search_text"):
+            options = children.get(product.pk, [])
+            parts = [product.title or "", *(option for _child_id, option in options if option)]
+            owner_ids = [product.pk, *(child_id for child_id, _option in options)]
+            parts += dict.fromkeys(text for owner in owner_ids for text in texts.get(owner, ()))
+            folded = fold(" ".join(parts)).lower()
+            if folded != product.search_text:
+                product.search_text = folded
+                changed.append(product)
+        Product.objects.bulk_update(changed, ["search_text"])
 
 
 class Migration(migrations.Migration):

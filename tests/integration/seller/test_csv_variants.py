@@ -85,3 +85,14 @@ def test_an_old_file_without_the_variant_column_still_imports(client, world):
     response = client.post(url("products-import", world["shop_a"]), {"file": csv_file(text)})
     assert response.status_code == 200
     assert Product.objects.get(title="Mật ong").structure == Product.STANDALONE
+
+
+def test_an_option_imported_hidden_leaves_no_words_in_the_products_search_text(client, world):
+    client.force_login(world["owner_a"])
+    text = FILE.replace("390000,2,có,Mật ong rừng tràm,hộp quà", "390000,2,không,Mật ong rừng tràm,hộp quà")
+    response = client.post(url("products-import", world["shop_a"]), {"file": csv_file(text)})
+    assert response.status_code == 200, response.content.decode()
+    parent = Product.objects.get(shop=world["shop_a"], structure=Product.PARENT)
+    assert not parent.children.get(title="hộp quà").is_public
+    # the database fallback of search must not find the product by a hidden option's name
+    assert parent.search_text == "mat ong u minh ha chai 250 ml chai 500 ml"
