@@ -65,11 +65,18 @@ declare -A PAGES=([home]="/" [search]="/search/?q=mat+ong" [product]="$PRODUCT_P
 
 for name in home search product storefront; do
   curl -fsS -o /dev/null "$BASE${PAGES[$name]}"  # warm up: caches, WebP thumbnails
-  "$BENCH/node_modules/.bin/lighthouse" "$BASE${PAGES[$name]}" \
-    --quiet --form-factor=mobile \
-    --only-categories=performance,accessibility,best-practices,seo \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
-    --output=json --output-path="$WORKDIR/reports/$name.json"
+  # Lighthouse sometimes loses the trace of a load (NO_NAVSTART): try a page up to 3 times.
+  for attempt in 1 2 3; do
+    if "$BENCH/node_modules/.bin/lighthouse" "$BASE${PAGES[$name]}" \
+      --quiet --form-factor=mobile \
+      --only-categories=performance,accessibility,best-practices,seo \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
+      --output=json --output-path="$WORKDIR/reports/$name.json"; then
+      break
+    fi
+    echo "lighthouse: $name, attempt $attempt failed" >&2
+    [ "$attempt" = 3 ] && exit 1
+  done
 done
 
 "$PY" - "$WORKDIR/reports" "$OUTPUT" "$PRODUCT_PATH" "$SHOP_PATH" <<'PYEOF'
