@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from django.db.models import prefetch_related_objects
 from oscar.core.loading import get_model
 
-ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
-
 #: Oscar attribute types whose values are not searched (see the module docstring).
 UNSEARCHED_TYPES = ("file", "image", "boolean", "entity")
 
@@ -29,7 +27,7 @@ def attribute_texts(product_ids: Iterable[int]) -> dict[int, list[str]]:
     if not ids:
         return {}
     values = list(
-        ProductAttributeValue.objects.filter(product_id__in=ids)
+        get_model("catalogue", "ProductAttributeValue").objects.filter(product_id__in=ids)
         .exclude(attribute__type__in=UNSEARCHED_TYPES)
         .select_related("attribute", "value_option")
         .order_by("product_id", "attribute__code", "pk")

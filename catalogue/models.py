@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
+from catalogue.attributes import attribute_texts, searchable_attribute_texts
 from marketplace.core.text import fold
 
 CERTIFICATE_VALIDITY_MONTHS = 36
@@ -84,8 +85,6 @@ class Product(AbstractProduct):
         """What the database fallback matches: the title, a parent's public options' names
         ("Mật ong U Minh Hạ chai 500 ml hộp quà", since only parents are listed), and the text
         of the attribute values of the product and of those options ("500 g", "U Minh")."""
-        from catalogue.attributes import attribute_texts
-
         if not self.pk:
             return self.title or ""
         options = []
@@ -120,8 +119,6 @@ def _searchable_text(
 ) -> str:
     """The text of product `pk` from its title, its public options (id, name) and the
     attribute texts by product id (catalogue.attributes.attribute_texts), not folded yet."""
-    from catalogue.attributes import searchable_attribute_texts
-
     parts = [title or "", *(name for _child_id, name in options if name)]
     owners = [pk, *(child_id for child_id, _name in options)]
     return " ".join(parts + searchable_attribute_texts(owners, texts))
@@ -132,8 +129,6 @@ def search_text_refresh(product_ids) -> None:
     options (an option's name and attribute values are in its parent's), in bulk: one query
     for the products, one for the parents' public options, one or two for the attribute values,
     and one UPDATE for the rows whose text changed (`bulk_update`: no signal)."""
-    from catalogue.attributes import attribute_texts
-
     ids = {int(pk) for pk in product_ids if pk is not None}
     if not ids:
         return

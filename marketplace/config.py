@@ -63,6 +63,8 @@ class MarketplaceBasketConfig(BasketConfig):
         super().ready()
         # Imported once the app registry is ready: the module loads Oscar's views (get_class).
         from marketplace.checkout.basket_add import MarketplaceBasketAddView
+
+        # Likewise: the voucher view reads the offer models.
         from marketplace.checkout.voucher_views import VoucherApplyView
 
         self.add_view = MarketplaceBasketAddView
