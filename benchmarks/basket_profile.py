@@ -32,14 +32,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/ocop_load")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     args = parser.parse_args()
-    load.CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    load.configure_environment(args)
-    # Adding to the basket never searches; production settings only want an address.
-    load.os.environ["ELASTICSEARCH_URL"] = "http://127.0.0.1:9"
-
-    import django
-
-    django.setup()
+    load.setup_in_process(args)  # the database load.py built
     from django.db import connection
     from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
     from django.test import Client

@@ -145,6 +145,20 @@ def configure_environment(args) -> None:
     os.environ.pop("ELASTICSEARCH_URL", None)
 
 
+def setup_in_process(args, *, create_database: bool = False) -> None:
+    """Django configured in this process as the benchmark's gunicorn runs it, for the
+    profilers (benchmarks/basket_profile.py, product_profile.py). They never search:
+    production settings only want the search server's address."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    configure_environment(args)
+    os.environ["ELASTICSEARCH_URL"] = "http://127.0.0.1:9"
+    if create_database and not database_exists(args.database_url):
+        recreate_database(args.database_url)
+    import django
+
+    django.setup()
+
+
 def ensure_wrk() -> str:
     """wrk from Debian's package; installed with apt when missing and we are root."""
     found = shutil.which("wrk")

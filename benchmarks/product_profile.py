@@ -46,14 +46,7 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
     args = parser.parse_args()
-    load.CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    load.configure_environment(args)
-    # A product page never searches; production settings only want an address.
-    load.os.environ["ELASTICSEARCH_URL"] = "http://127.0.0.1:9"
-
-    import django
-
-    django.setup()
+    load.setup_in_process(args, create_database=True)  # migrated and given the demo below
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
