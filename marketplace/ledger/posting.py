@@ -57,6 +57,14 @@ def _released(order) -> bool:
     return Entry.objects.filter(key=f"release:{order.pk}").exists()
 
 
+def _shop_paid_offers(offer_ids) -> set[int]:
+    """Which of these offers a shop pays for (its own vouchers); the others are the programme's."""
+    if not offer_ids:
+        return set()
+    ConditionalOffer = apps.get_model("offer", "ConditionalOffer")
+    return set(ConditionalOffer.objects.filter(pk__in=offer_ids, shop__isnull=False).values_list("pk", flat=True))
+
+
 def order_discounts(order) -> tuple[int, int]:
     """(what the shop's own vouchers took off `order`, what the programme's offers took off),
     on the lines the buyer keeps: a line cancelled or returned before the money was booked
@@ -67,11 +75,7 @@ def order_discounts(order) -> tuple[int, int]:
         .exclude(line__status__in=["cancelled", "returned"])
         .values_list("order_discount__offer_id", "amount")
     )
-    if not rows:
-        return 0, 0
-    ConditionalOffer = apps.get_model("offer", "ConditionalOffer")
-    shop_paid = set(ConditionalOffer.objects.filter(pk__in={o for o, _a in rows}, shop__isnull=False)
-                    .values_list("pk", flat=True))
+    shop_paid = _shop_paid_offers({o for o, _a in rows})
     by_shop = sum(to_vnd(a) for o, a in rows if o in shop_paid)
     return by_shop, sum(to_vnd(a) for _o, a in rows) - by_shop
 
@@ -91,14 +95,12 @@ def _fee(order, day: datetime.date) -> int:
     Line = apps.get_model("order", "Line")
     general = next((r for r in rates if r.category_id is None), None)
     fee = 0
-    ConditionalOffer = apps.get_model("offer", "ConditionalOffer")
     lines = Line.objects.filter(order_id=order.pk).exclude(status__in=["cancelled", "returned"])
     lines = list(lines.select_related("product__parent").prefetch_related(
         "product__categories", "product__parent__categories", "discounts__order_discount"
     ))
     offer_ids = {d.order_discount.offer_id for line in lines for d in line.discounts.all()}
-    shop_paid = set(ConditionalOffer.objects.filter(pk__in=offer_ids, shop__isnull=False)
-                    .values_list("pk", flat=True)) if offer_ids else set()
+    shop_paid = _shop_paid_offers(offer_ids)
     for line in lines:
         rate = _rate_of(line.product, rates) or general
         if rate:
